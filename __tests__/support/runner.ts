@@ -1,0 +1,130 @@
+// Runs the committed bundle the way the GitHub runner does: a fresh `node dist/index.cjs` with
+// INPUT_* variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files and a RUNNER_TEMP folder.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const projectRoot = resolve(import.meta.dirname, '..', '..');
+export const bundlePath = join(projectRoot, 'dist', 'index.cjs');
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** Parsed GITHUB_OUTPUT (name -> value). */
+  outputs: Record<string, string>;
+  /** Contents of GITHUB_STEP_SUMMARY. */
+  summary: string;
+  /** The folder used as RUNNER_TEMP / GITHUB_WORKSPACE parent. */
+  home: string;
+}
+
+export interface RunOptions {
+  /** Inputs by their action.yml name (`server-version`), as the runner passes them. */
+  inputs?: Record<string, string>;
+  /** Extra environment (GITHUB_API_URL, GITHUB_REF, ...). */
+  env?: Record<string, string>;
+  /** Working directory of the step (GITHUB_WORKSPACE). Default: a new temp folder. */
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+/** Parses the GITHUB_OUTPUT file format (`name<<DELIM\nvalue\nDELIM`, or `name=value`). */
+export function parseOutputFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delim] = heredoc;
+      const value: string[] = [];
+      for (i++; i < lines.length && lines[i] !== delim; i++) value.push(lines[i]!);
+      out[name!] = value.join('\n');
+    } else if (line.includes('=')) {
+      const at = line.indexOf('=');
+      out[line.slice(0, at)] = line.slice(at + 1);
+    }
+  }
+  return out;
+}
+
+/** Defaults of action.yml, so a test only names the inputs it changes (the runner always sets all). */
+function actionDefaults(): Record<string, string> {
+  const yml = readFileSync(join(projectRoot, 'action.yml'), 'utf8');
+  const defaults: Record<string, string> = {};
+  const inputsSection = yml.split(/^outputs:/m)[0]!.split(/^inputs:/m)[1] ?? '';
+  let current: string | undefined;
+  for (const line of inputsSection.split('\n')) {
+    const name = /^ {2}([a-z0-9-]+):\s*$/.exec(line);
+    if (name) current = name[1];
+    const def = /^ {4}default:\s*(.*)$/.exec(line);
+    if (def && current) {
+      let v = def[1]!.trim();
+      if ((v.startsWith("'") && v.endsWith("'")) || (v.startsWith('"') && v.endsWith('"'))) v = v.slice(1, -1);
+      defaults[current] = v.includes('${{') ? '' : v;
+    }
+  }
+  return defaults;
+}
+
+export function inputEnv(inputs: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...actionDefaults(), ...inputs })) {
+    env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
+  }
+  return env;
+}
+
+export async function runAction(opts: RunOptions = {}): Promise<RunResult> {
+  const home = mkdtempSync(join(tmpdir(), 'flow-action-run-'));
+  const runnerTemp = join(home, 'runner-temp');
+  mkdirSync(runnerTemp);
+  const outputFile = join(home, 'github-output');
+  const summaryFile = join(home, 'step-summary');
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const cwd = opts.cwd ?? home;
+  // Start from a clean environment: nothing of the developer's GitHub/Actions setup leaks in.
+  const base: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined) continue;
+    if (/^(INPUT_|GITHUB_|ACTIONS_|RUNNER_)/.test(k)) continue;
+    base[k] = v;
+  }
+  const env = {
+    ...base,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_WORKSPACE: cwd,
+    GITHUB_REPOSITORY: 'plugin-owner/plugin',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_RUN_ID: '1',
+    GITHUB_SERVER_URL: 'https://github.com',
+    RUNNER_TEMP: runnerTemp,
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+    ...inputEnv(opts.inputs ?? {}),
+    ...opts.env,
+  };
+  const child = spawn(process.execPath, [bundlePath], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 600_000);
+  const exitCode: number = await new Promise((res) => child.on('close', (code) => res(code ?? -1)));
+  clearTimeout(timer);
+  return {
+    exitCode,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8'),
+    home,
+  };
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import {
+  goVersionFromToolchain,
+  isValidGoVersion,
+  parseGoVersionFile,
+  resolveServerGoVersion,
+  toolchainDirective,
+} from '../../src/github/go-version';
+
+describe('isValidGoVersion', () => {
+  it.each([
+    ['1.12.0', true],
+    ['1.21rc1', true],
+    ['1.22', true],
+    ['1.18beta2', true],
+    ['1.26.0', true],
+    ['1.21.0rc1', false],
+    ['1.2x', false],
+    ['v1.22.0', false],
+    ['go1.22.0', false],
+    ['1.022', false],
+    ['1.22.', false],
+    ['1', false],
+    ['1.21rc', false],
+    ['', false],
+  ])('%j -> %s', (v, ok) => expect(isValidGoVersion(v)).toBe(ok));
+});
+
+describe('parseGoVersionFile', () => {
+  it.each([
+    ['1.12.0\n', '1.12.0'],
+    ['  1.22.4  \r\n', '1.22.4'],
+    ['\n\n1.21rc1\n', '1.21rc1'],
+    ['go1.22.0\n', '1.22.0'],
+    ['\uFEFF1.20.1', '1.20.1'],
+    ['', undefined],
+    [' \n ', undefined],
+  ])('%j -> %j', (text, expected) => expect(parseGoVersionFile(text)).toBe(expected));
+});
+
+describe('goVersionFromToolchain / toolchainDirective', () => {
+  it.each([
+    ['go1.26.0', '1.26.0'],
+    ['go1.21rc1', '1.21rc1'],
+    ['go1.21.0-custom', '1.21.0'],
+    ['1.26.0', undefined],
+    ['default', undefined],
+    ['go1.x', undefined],
+  ])('%j -> %j', (t, expected) => expect(goVersionFromToolchain(t)).toBe(expected));
+
+  it('reads the toolchain line and ignores comments and other lines', () => {
+    const mod =
+      'module example.com/server/v2\n\ngo 1.24\n\n// toolchain go1.0.0\ntoolchain go1.26.0 // pinned\n';
+    expect(toolchainDirective(mod)).toBe('go1.26.0');
+    expect(toolchainDirective('module x\r\ngo 1.21\r\n')).toBeUndefined();
+  });
+});
+
+describe('resolveServerGoVersion', () => {
+  const mod = (toolchain?: string) => `module m\n\ngo 1.24\n${toolchain ? `toolchain ${toolchain}\n` : ''}`;
+  it.each([
+    [{ goVersionFile: '1.12.0\n', goMod: mod() }, '1.12.0', 'GO_VERSION', 0],
+    [{ goVersionFile: '1.26.0\n', goMod: mod('go1.26.0') }, '1.26.0', 'GO_VERSION', 0],
+    [{ goVersionFile: '1.26.0\n', goMod: mod('go1.26.1') }, '1.26.0', 'GO_VERSION', 1],
+    [{ goMod: mod('go1.26.0') }, '1.26.0', 'toolchain', 0],
+    [{ goVersionFile: '\n', goMod: mod('go1.25.2') }, '1.25.2', 'toolchain', 0],
+  ] as const)('%j -> %s from %s', (input, version, source, warnings) => {
+    const got = resolveServerGoVersion({ tag: 'v3.0.0', ...input });
+    expect(got).toMatchObject({ version, source });
+    expect(got.warnings).toHaveLength(warnings);
+  });
+
+  it('warns naming both values when they disagree', () => {
+    const got = resolveServerGoVersion({ tag: 'v3.0.0', goVersionFile: '1.26.0', goMod: mod('go1.26.1') });
+    expect(got.warnings[0]).toBe(
+      'GO_VERSION at v3.0.0 says 1.26.0 but go.mod says toolchain go1.26.1; using 1.26.0 from GO_VERSION.',
+    );
+  });
+
+  it.each([
+    [{ goMod: mod() }, /v1\.0\.0 has neither a GO_VERSION file nor a toolchain line/],
+    [{}, /v1\.0\.0 has neither a GO_VERSION file nor a toolchain line/],
+    [{ goVersionFile: 'latest\n' }, /GO_VERSION at v1\.0\.0 says "latest", which is not a Go version/],
+    [{ goMod: mod('gofoo') }, /"toolchain gofoo" is not a Go toolchain/],
+  ] as const)('%j fails: %s', (input, message) => {
+    expect(() => resolveServerGoVersion({ tag: 'v1.0.0', ...input })).toThrow(message);
+  });
+});

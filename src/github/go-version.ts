@@ -1,0 +1,92 @@
+// The server's Go version at a tag: the `GO_VERSION` file at the repository root, else the
+// `toolchain` line of its go.mod (newer servers carry both, always equal). Pure.
+
+/**
+ * A Go release or language version as Go itself spells it (without the `go` prefix):
+ * `1.12.0`, `1.22`, `1.21rc1`, `1.18beta2`. No leading zeros, no prerelease on a patch version.
+ */
+export function isValidGoVersion(version: string): boolean {
+  return /^[1-9]\d*\.(0|[1-9]\d*)(\.(0|[1-9]\d*)|(alpha|beta|rc)[1-9]\d*)?$/.test(version);
+}
+
+/** The version in a GO_VERSION file: its first non-blank line, trimmed (`go1.22.0` -> `1.22.0`). */
+export function parseGoVersionFile(text: string): string | undefined {
+  const line = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== '');
+  if (line === undefined) return undefined;
+  return line.startsWith('go') ? line.slice(2) : line;
+}
+
+/**
+ * `go1.26.0` -> `1.26.0`. Custom toolchain suffixes (`go1.21.0-custom`) are dropped. Undefined
+ * for anything that is not `go` + a valid Go version.
+ */
+export function goVersionFromToolchain(toolchain: string): string | undefined {
+  const m = /^go([^-+\s]+)(?:[-+]\S*)?$/.exec(toolchain.trim());
+  if (!m || !isValidGoVersion(m[1]!)) return undefined;
+  return m[1];
+}
+
+/** The argument of go.mod's `toolchain` directive (`go1.26.0`), if any. Comments are ignored. */
+export function toolchainDirective(goMod: string): string | undefined {
+  for (const raw of goMod.split(/\r?\n/)) {
+    const line = raw.replace(/\/\/.*$/, '').trim();
+    const m = /^toolchain\s+(\S+)$/.exec(line);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+export interface ServerGoVersion {
+  version: string;
+  source: 'GO_VERSION' | 'toolchain';
+  /** Things worth a warning annotation (the two sources disagree, ...). */
+  warnings: string[];
+}
+
+export class GoVersionError extends Error {
+  override name = 'GoVersionError';
+}
+
+/**
+ * Decides the server's Go version from what was read at the tag (undefined = file absent).
+ * The GO_VERSION file wins; the toolchain line is the fallback; a disagreement is a warning.
+ */
+export function resolveServerGoVersion(input: {
+  tag: string;
+  goVersionFile?: string;
+  goMod?: string;
+}): ServerGoVersion {
+  const { tag } = input;
+  const fromFile = input.goVersionFile === undefined ? undefined : parseGoVersionFile(input.goVersionFile);
+  const directive = input.goMod === undefined ? undefined : toolchainDirective(input.goMod);
+  const fromToolchain = directive === undefined ? undefined : goVersionFromToolchain(directive);
+  const warnings: string[] = [];
+
+  if (fromFile !== undefined) {
+    if (!isValidGoVersion(fromFile)) {
+      throw new GoVersionError(
+        `GO_VERSION at ${tag} says "${fromFile}", which is not a Go version such as 1.22.4 or 1.21rc1.`,
+      );
+    }
+    if (fromToolchain !== undefined && fromToolchain !== fromFile) {
+      warnings.push(
+        `GO_VERSION at ${tag} says ${fromFile} but go.mod says toolchain ${directive}; using ${fromFile} from GO_VERSION.`,
+      );
+    }
+    return { version: fromFile, source: 'GO_VERSION', warnings };
+  }
+  if (directive !== undefined && fromToolchain === undefined) {
+    throw new GoVersionError(
+      `${tag} has no GO_VERSION file and go.mod's "toolchain ${directive}" is not a Go toolchain such as go1.22.4.`,
+    );
+  }
+  if (fromToolchain !== undefined) return { version: fromToolchain, source: 'toolchain', warnings };
+  throw new GoVersionError(
+    `${tag} has neither a GO_VERSION file nor a toolchain line in go.mod, so the server's Go version is unknown. ` +
+      'Choose a server-version that has one.',
+  );
+}

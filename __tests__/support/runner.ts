@@ -62,7 +62,8 @@ function actionDefaults(): Record<string, string> {
     const def = /^ {4}default:\s*(.*)$/.exec(line);
     if (def && current) {
       let v = def[1]!.trim();
-      if ((v.startsWith("'") && v.endsWith("'")) || (v.startsWith('"') && v.endsWith('"'))) v = v.slice(1, -1);
+      if ((v.startsWith("'") && v.endsWith("'")) || (v.startsWith('"') && v.endsWith('"')))
+        v = v.slice(1, -1);
       defaults[current] = v.includes('${{') ? '' : v;
     }
   }

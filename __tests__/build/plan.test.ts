@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { buildArgv, forwardedEnvNames, goBuildCommand } from '../../src/build/argv';
+import { planBuild, type PlanInput } from '../../src/build/plan';
+import { parseTarget, parseTargets } from '../../src/build/targets';
+
+const input: PlanInput = {
+  targets: parseTargets('linux-arm-7,linux-amd64'),
+  buildImage: 'flow/build',
+  goVersion: '1.12.0',
+  serverTag: 'v2.0.0',
+  pluginName: 'hello',
+  fileNameTemplate: '{name}-{target}.so',
+  buildFlags: ['-mod=readonly', '-a', '-installsuffix', 'cgo'],
+  ldflags: '-w -s',
+  pluginDir: '/w/plugin',
+  outputDir: '/w/plugin/build',
+  cacheDir: '/tmp/rt/flow',
+  user: { uid: 1001, gid: 121 },
+  forwardEnv: ['GOPROXY', 'GOPRIVATE'],
+  dockerArgs: ['--network', 'host'],
+  runId: 'r1',
+};
+
+describe('planBuild', () => {
+  const plan = planBuild(input);
+
+  it('builds the upstream command for every target', () => {
+    expect(plan.targets[0]!.argv).toEqual([
+      'run', '--rm',
+      '-v', '/w/plugin:/proj',
+      '-v', '/tmp/rt/flow/gomodcache:/go/pkg/mod',
+      '-v', '/tmp/rt/flow/gocache:/gocache',
+      '-v', '/w/plugin/build:/out',
+      '-w', '/proj',
+      '--user', '1001:121',
+      '-e', 'HOME=/tmp', '-e', 'GOCACHE=/gocache', '-e', 'GOTOOLCHAIN=local',
+      '-e', 'GOPROXY', '-e', 'GOPRIVATE',
+      '--network', 'host',
+      'flow/build:1.12.0-linux-arm-7',
+      'go', 'build', '-mod=readonly', '-a', '-installsuffix', 'cgo', '-ldflags', '-w -s', '-buildmode=plugin',
+      '-o', '/out/.hello-linux-arm-7.so.r1.partial', '/proj',
+    ]); // prettier-ignore
+    expect(plan.targets.map((t) => [t.image, t.fileName, t.path, t.tempPath])).toEqual([
+      ['flow/build:1.12.0-linux-arm-7', 'hello-linux-arm-7.so', '/w/plugin/build/hello-linux-arm-7.so', '/w/plugin/build/.hello-linux-arm-7.so.r1.partial'],
+      ['flow/build:1.12.0-linux-amd64', 'hello-linux-amd64.so', '/w/plugin/build/hello-linux-amd64.so', '/w/plugin/build/.hello-linux-amd64.so.r1.partial'],
+    ]); // prettier-ignore
+  });
+
+  it('prepares modules once, in the amd64 image, without the output mount', () => {
+    expect(plan.prepareArgv.slice(-4)).toEqual([
+      'flow/build:1.12.0-linux-amd64',
+      'sh',
+      '-c',
+      'go mod tidy && go mod download',
+    ]);
+    expect(plan.prepareArgv).not.toContain('/w/plugin/build:/out');
+    expect(plan.prepareArgv).toContain('/tmp/rt/flow/gomodcache:/go/pkg/mod');
+  });
+
+  it('lists each image once with its targets', () => {
+    expect(plan.images.map((i) => [i.image, i.targets.map((t) => t.name)])).toEqual([
+      ['flow/build:1.12.0-linux-arm-7', ['linux-arm-7']],
+      ['flow/build:1.12.0-linux-amd64', ['linux-amd64']],
+    ]);
+  });
+
+  it('prepares in the first image when amd64 is not built, and runs as root when no user is given', () => {
+    const p = planBuild({ ...input, targets: parseTargets('linux-arm64'), user: undefined });
+    expect(p.prepareArgv).toContain('flow/build:1.12.0-linux-arm64');
+    expect(p.targets[0]!.argv).not.toContain('--user');
+  });
+
+  it('refuses colliding file names before anything runs', () => {
+    expect(() => planBuild({ ...input, fileNameTemplate: 'plugin.so' })).toThrow(/add \{target\}/);
+  });
+});
+
+describe('argv pieces', () => {
+  it('forwards only the Go variables that are set, by name', () => {
+    expect(
+      forwardedEnvNames({
+        GOPROXY: 'file:///x',
+        GOPRIVATE: '',
+        GOFLAGS: '-mod=mod',
+        GITHUB_TOKEN: 's',
+        GONOSUMDB: 'corp',
+      }),
+    ).toEqual(['GOPROXY', 'GONOSUMDB', 'GOFLAGS']);
+  });
+
+  it('always adds -buildmode=plugin after the user flags', () => {
+    expect(
+      goBuildCommand({
+        target: parseTarget('linux-386'),
+        buildFlags: ['-tags', 'a b'],
+        ldflags: '',
+        outputName: 'x.so',
+      }),
+    ).toEqual([
+      'go',
+      'build',
+      '-tags',
+      'a b',
+      '-ldflags',
+      '',
+      '-buildmode=plugin',
+      '-o',
+      '/out/x.so',
+      '/proj',
+    ]);
+  });
+
+  it('never passes a value of the environment in argv', () => {
+    const argv = buildArgv(
+      {
+        image: 'i',
+        pluginDir: '/p',
+        modCacheDir: '/m',
+        goCacheDir: '/c',
+        forwardEnv: ['GOPROXY'],
+        dockerArgs: [],
+      },
+      { target: parseTarget('linux-amd64'), buildFlags: [], ldflags: '-w', outputName: 'o' },
+    );
+    expect(argv.filter((a) => a.startsWith('GOPROXY'))).toEqual(['GOPROXY']);
+  });
+});

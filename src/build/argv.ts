@@ -1,0 +1,92 @@
+// The exact `docker` argument lists the action runs, built from typed values. Pure: tested as data.
+import type { Target } from './targets';
+
+/** Go's module environment forwarded from the step into every container (by name: values never appear in argv). */
+export const FORWARDED_GO_ENV = [
+  'GOPROXY',
+  'GOPRIVATE',
+  'GONOPROXY',
+  'GONOSUMDB',
+  'GOSUMDB',
+  'GOINSECURE',
+  'GOFLAGS',
+];
+
+export interface ContainerSpec {
+  image: string;
+  /** Host folder of the plugin (holding go.mod), mounted at /proj. */
+  pluginDir: string;
+  /** Host module cache, mounted at /go/pkg/mod and shared by every target. */
+  modCacheDir: string;
+  /** Host Go build cache for this container, mounted at /gocache. */
+  goCacheDir: string;
+  /** Host output folder, mounted at /out (only for builds). */
+  outDir?: string;
+  /** Run as this user so outputs are not root-owned. */
+  user?: { uid: number; gid: number };
+  /** Names of variables of the step's environment to forward (`-e NAME`). */
+  forwardEnv: string[];
+  /** The user's docker-args, already validated. */
+  dockerArgs: string[];
+}
+
+/** `docker run` options shared by every container the action starts. */
+export function containerOptions(spec: ContainerSpec): string[] {
+  const args = ['run', '--rm', '-v', `${spec.pluginDir}:/proj`, '-v', `${spec.modCacheDir}:/go/pkg/mod`];
+  args.push('-v', `${spec.goCacheDir}:/gocache`);
+  if (spec.outDir !== undefined) args.push('-v', `${spec.outDir}:/out`);
+  args.push('-w', '/proj');
+  if (spec.user) args.push('--user', `${spec.user.uid}:${spec.user.gid}`);
+  // A writable HOME and GOCACHE whatever the user; GOTOOLCHAIN=local: never download another Go.
+  args.push('-e', 'HOME=/tmp', '-e', 'GOCACHE=/gocache', '-e', 'GOTOOLCHAIN=local');
+  for (const name of spec.forwardEnv) args.push('-e', name);
+  args.push(...spec.dockerArgs);
+  args.push(spec.image);
+  return args;
+}
+
+/** Names from FORWARDED_GO_ENV that are set in `env`. */
+export function forwardedEnvNames(env: Record<string, string | undefined>): string[] {
+  return FORWARDED_GO_ENV.filter((n) => env[n] !== undefined && env[n] !== '');
+}
+
+export interface BuildCommand {
+  target: Target;
+  buildFlags: string[];
+  ldflags: string;
+  /** File name inside /out to write (a temporary name; renamed on success). */
+  outputName: string;
+}
+
+/** The upstream build command, run in the target's image: `go build <flags> -ldflags ... -buildmode=plugin -o /out/<file> /proj`. */
+export function goBuildCommand(cmd: BuildCommand): string[] {
+  return [
+    'go',
+    'build',
+    ...cmd.buildFlags,
+    '-ldflags',
+    cmd.ldflags,
+    '-buildmode=plugin',
+    '-o',
+    `/out/${cmd.outputName}`,
+    '/proj',
+  ];
+}
+
+export function buildArgv(spec: ContainerSpec, cmd: BuildCommand): string[] {
+  return [...containerOptions(spec), ...goBuildCommand(cmd)];
+}
+
+/** `go mod tidy` then `go mod download`, in one container: prepares go.sum and the shared module cache. */
+export function prepareModulesArgv(spec: ContainerSpec): string[] {
+  return [...containerOptions(spec), 'sh', '-c', 'go mod tidy && go mod download'];
+}
+
+/** `docker image inspect` and `docker pull` for an image tag. */
+export function inspectImageArgv(image: string): string[] {
+  return ['image', 'inspect', '--format', '{{.Id}}', image];
+}
+
+export function pullImageArgv(image: string): string[] {
+  return ['pull', image];
+}

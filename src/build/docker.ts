@@ -1,0 +1,36 @@
+// The Docker adapter: runs `docker` with an argument array (never a shell) and collects its output.
+import { exec } from '@actions/exec';
+
+export interface DockerResult {
+  exitCode: number;
+  /** stdout and stderr interleaved as they arrived. */
+  output: string;
+}
+
+export interface Docker {
+  run(args: string[], opts?: { env?: Record<string, string> }): Promise<DockerResult>;
+}
+
+export function createDocker(binary = process.env.FLOW_DOCKER_BINARY || 'docker'): Docker {
+  return {
+    async run(args, opts = {}) {
+      let output = '';
+      const append = (d: Buffer): void => {
+        output += d.toString();
+      };
+      let exitCode: number;
+      try {
+        exitCode = await exec(binary, args, {
+          silent: true,
+          ignoreReturnCode: true,
+          env: { ...(process.env as Record<string, string>), ...opts.env },
+          listeners: { stdout: append, stderr: append },
+        });
+      } catch (e) {
+        // The binary is missing or cannot start.
+        return { exitCode: 127, output: `${binary}: ${(e as Error).message}` };
+      }
+      return { exitCode, output };
+    },
+  };
+}

@@ -1,0 +1,75 @@
+// Names: builder image tags, the plugin's name, and output file names from the `file-name`
+// template. Pure.
+import type { Target } from './targets';
+
+/** `<image>:<go>-<target>`; the Go version has no leading `v` or `go`. */
+export function imageTag(image: string, goVersion: string, target: Target): string {
+  return `${image}:${goVersion.replace(/^(go|v)/, '')}-${target.name}`;
+}
+
+/**
+ * The plugin's default name: the last element of its module path, without a major-version suffix
+ * (`github.com/me/plugin/v2` -> `plugin`, `gopkg.in/me/plugin.v3` -> `plugin`).
+ */
+export function pluginNameFromModule(modulePath: string): string {
+  const parts = modulePath.split('/').filter((p) => p.length > 0);
+  let last = parts.at(-1) ?? modulePath;
+  if (/^v\d+$/.test(last) && parts.length > 1) last = parts.at(-2)!;
+  last = last.replace(/\.v\d+$/, '');
+  return last;
+}
+
+export const FILE_NAME_PLACEHOLDERS = ['name', 'target', 'os', 'arch', 'server', 'go'] as const;
+export type FileNameVars = Record<(typeof FILE_NAME_PLACEHOLDERS)[number], string>;
+
+export class FileNameError extends Error {
+  override name = 'FileNameError';
+}
+
+export function targetVars(target: Target): Pick<FileNameVars, 'target' | 'os' | 'arch'> {
+  return {
+    target: target.name,
+    os: target.os,
+    arch: target.goarm ? `${target.arch}-${target.goarm}` : target.arch,
+  };
+}
+
+const SAFE = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+
+/** Renders the `file-name` template; throws FileNameError for unknown placeholders or unsafe names. */
+export function renderFileName(template: string, vars: FileNameVars): string {
+  const name = template.replace(/\{([^{}]*)\}/g, (whole, key: string) => {
+    if (!(FILE_NAME_PLACEHOLDERS as readonly string[]).includes(key)) {
+      throw new FileNameError(
+        `file-name "${template}": unknown placeholder ${whole}; use ${FILE_NAME_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
+      );
+    }
+    return vars[key as keyof FileNameVars];
+  });
+  if (!SAFE.test(name) || name.includes('..')) {
+    throw new FileNameError(
+      `file-name "${template}" gives "${name}", which is not a safe file name: use letters, digits, ".", "_", "+" and "-" only (no "/" or ".."), starting with a letter or digit`,
+    );
+  }
+  return name;
+}
+
+/** Renders the file name of every target and checks they are distinct. */
+export function renderFileNames(
+  template: string,
+  common: Pick<FileNameVars, 'name' | 'server' | 'go'>,
+  targets: Target[],
+): string[] {
+  const names = targets.map((t) => renderFileName(template, { ...common, ...targetVars(t) }));
+  const seen = new Map<string, string>();
+  names.forEach((n, i) => {
+    const other = seen.get(n);
+    if (other !== undefined) {
+      throw new FileNameError(
+        `file-name "${template}" gives "${n}" for both ${other} and ${targets[i]!.name}: add {target} to the template`,
+      );
+    }
+    seen.set(n, targets[i]!.name);
+  });
+  return names;
+}

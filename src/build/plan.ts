@@ -1,0 +1,93 @@
+// Planning a build: which image, file and argv for every target. Pure: tested as data.
+import { join } from 'node:path';
+import { buildArgv, prepareModulesArgv, type ContainerSpec } from './argv';
+import { imageTag, renderFileNames } from './naming';
+import type { Target } from './targets';
+
+export interface PlanInput {
+  targets: Target[];
+  buildImage: string;
+  goVersion: string;
+  serverTag: string;
+  pluginName: string;
+  fileNameTemplate: string;
+  buildFlags: string[];
+  ldflags: string;
+  pluginDir: string;
+  outputDir: string;
+  /** Folder for the module cache and build cache (e.g. under RUNNER_TEMP). */
+  cacheDir: string;
+  user?: { uid: number; gid: number };
+  forwardEnv: string[];
+  dockerArgs: string[];
+  /** Suffix that makes temporary output names unique to this run. */
+  runId: string;
+}
+
+export interface PlannedTarget {
+  target: Target;
+  image: string;
+  fileName: string;
+  /** Final path of the plugin. */
+  path: string;
+  /** Temporary path the build writes; renamed to `path` when the build succeeded. */
+  tempPath: string;
+  argv: string[];
+}
+
+export interface BuildPlan {
+  /** Distinct images, in target order. */
+  images: { image: string; targets: Target[] }[];
+  /** `go mod tidy && go mod download`, run once in the first target's image. */
+  prepareArgv: string[];
+  targets: PlannedTarget[];
+  modCacheDir: string;
+  goCacheDir: string;
+}
+
+export function planBuild(p: PlanInput): BuildPlan {
+  const fileNames = renderFileNames(
+    p.fileNameTemplate,
+    { name: p.pluginName, server: p.serverTag, go: p.goVersion },
+    p.targets,
+  );
+  const modCacheDir = join(p.cacheDir, 'gomodcache');
+  const goCacheDir = join(p.cacheDir, 'gocache');
+  const spec = (image: string, outDir?: string): ContainerSpec => ({
+    image,
+    pluginDir: p.pluginDir,
+    modCacheDir,
+    goCacheDir,
+    ...(outDir !== undefined && { outDir }),
+    ...(p.user && { user: p.user }),
+    forwardEnv: p.forwardEnv,
+    dockerArgs: p.dockerArgs,
+  });
+  const targets = p.targets.map((target, i): PlannedTarget => {
+    const image = imageTag(p.buildImage, p.goVersion, target);
+    const fileName = fileNames[i]!;
+    const tempName = `.${fileName}.${p.runId}.partial`;
+    return {
+      target,
+      image,
+      fileName,
+      path: join(p.outputDir, fileName),
+      tempPath: join(p.outputDir, tempName),
+      argv: buildArgv(spec(image, p.outputDir), {
+        target,
+        buildFlags: p.buildFlags,
+        ldflags: p.ldflags,
+        outputName: tempName,
+      }),
+    };
+  });
+  const images: BuildPlan['images'] = [];
+  for (const t of targets) {
+    const entry = images.find((e) => e.image === t.image);
+    if (entry) entry.targets.push(t.target);
+    else images.push({ image: t.image, targets: [t.target] });
+  }
+  // Modules are platform-independent: prepare them in the amd64 image when it is built, else the first.
+  const prepImage = (targets.find((t) => t.target.name === 'linux-amd64') ?? targets[0])?.image ?? '';
+  return { images, prepareArgv: prepareModulesArgv(spec(prepImage)), targets, modCacheDir, goCacheDir };
+}

@@ -1,0 +1,190 @@
+// The action's inputs, validated once into one typed object. Every error names the input, what
+// was given and what to write instead. Pure: `parseInputs` takes a getter, so it is tested as data.
+import { isAbsolute, resolve } from 'node:path';
+import { cpus } from 'node:os';
+import { parseTargets, TargetError, type Target } from './build/targets';
+import { FileNameError, FILE_NAME_PLACEHOLDERS } from './build/naming';
+import { FlagError, parseBuildFlags, parseDockerArgs, parseLdflags } from './build/flags';
+
+export type GoModSync = 'cap' | 'check' | 'off';
+export type PullPolicy = 'missing' | 'always' | 'never';
+export type ReleaseMode = 'auto' | 'true' | 'false';
+
+export interface ActionConfig {
+  server: { owner: string; repo: string };
+  /** `latest`, an exact tag or a semver range. */
+  serverVersion: string;
+  includePrereleases: boolean;
+  /** Undefined when no token is given (public repositories). */
+  token?: string;
+  /** Absolute path of the plugin's folder. */
+  workingDirectory: string;
+  goModSync: GoModSync;
+  goModTidy: boolean;
+  build: boolean;
+  targets: Target[];
+  buildImage: string;
+  pluginName?: string;
+  /** Absolute path of the output folder. */
+  outputDir: string;
+  fileName: string;
+  ldflags: string;
+  buildFlags: string[];
+  pull: PullPolicy;
+  parallel: number;
+  dockerArgs: string[];
+  uploadArtifacts: boolean;
+  retentionDays?: number;
+  release: ReleaseMode;
+  releaseTag?: string;
+  overwrite: boolean;
+  checksums: boolean;
+  summary: boolean;
+}
+
+export class InputError extends Error {
+  override name = 'InputError';
+  constructor(
+    readonly input: string,
+    message: string,
+  ) {
+    super(`Input ${input}: ${message}`);
+  }
+}
+
+export type GetInput = (name: string) => string;
+
+function oneOf<T extends string>(get: GetInput, name: string, allowed: readonly T[]): T {
+  const raw = get(name).trim();
+  const v = raw.toLowerCase();
+  if ((allowed as readonly string[]).includes(v)) return v as T;
+  throw new InputError(
+    name,
+    `"${raw}" is not allowed; write one of ${allowed.map((a) => `"${a}"`).join(', ')}`,
+  );
+}
+
+/** YAML 1.2 core booleans, like @actions/core's getBooleanInput. */
+function bool(get: GetInput, name: string): boolean {
+  const raw = get(name).trim();
+  if (['true', 'True', 'TRUE'].includes(raw)) return true;
+  if (['false', 'False', 'FALSE'].includes(raw)) return false;
+  throw new InputError(name, `"${raw}" is not a boolean; write true or false`);
+}
+
+function positiveInt(get: GetInput, name: string, max: number): number | undefined {
+  const raw = get(name).trim();
+  if (raw === '') return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
+    throw new InputError(
+      name,
+      `"${raw}" is not a whole number from 1 to ${max}; write e.g. 4, or leave it empty`,
+    );
+  }
+  return Number(raw);
+}
+
+function wrap<T>(name: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof TargetError || e instanceof FlagError || e instanceof FileNameError) {
+      throw new InputError(name, e.message.replace(new RegExp(`^${name}: `), ''));
+    }
+    throw e;
+  }
+}
+
+const REPO = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/;
+const IMAGE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+
+export interface ParseContext {
+  /** GITHUB_WORKSPACE (or the process's cwd): relative paths are resolved against it. */
+  workspace: string;
+  cpuCount?: number;
+}
+
+export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
+  const repoRaw = get('server-repository').trim();
+  const repo = REPO.exec(repoRaw.replace(/^https:\/\/github\.com\//, '').replace(/\.git$/, ''));
+  if (!repo) {
+    throw new InputError('server-repository', `"${repoRaw}" is not owner/name; write e.g. Flow/server`);
+  }
+
+  const serverVersion = get('server-version').trim() || 'latest';
+  if (/\s{2,}|[\r\n]/.test(serverVersion)) {
+    throw new InputError(
+      'server-version',
+      `write latest, a tag like v2.0.0, or a range like ^2.6 on one line`,
+    );
+  }
+
+  const token = get('github-token').trim() || undefined;
+
+  const wdRaw = get('working-directory').trim() || '.';
+  const workingDirectory = isAbsolute(wdRaw) ? wdRaw : resolve(ctx.workspace, wdRaw);
+
+  const image = get('build-image').trim();
+  if (!IMAGE.test(image)) {
+    throw new InputError(
+      'build-image',
+      `"${image}" is not an image name without a tag; write e.g. flow/build or ghcr.io/me/build (the tag <go>-<target> is added by the action)`,
+    );
+  }
+
+  const fileName = get('file-name').trim();
+  if (!fileName) {
+    throw new InputError('file-name', `write a template, e.g. {name}-{target}.so`);
+  }
+  const placeholders = [...fileName.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!);
+  const unknown = placeholders.find((p) => !(FILE_NAME_PLACEHOLDERS as readonly string[]).includes(p));
+  if (unknown !== undefined) {
+    throw new InputError(
+      'file-name',
+      `unknown placeholder {${unknown}}; use ${FILE_NAME_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
+    );
+  }
+
+  const outRaw = get('output-dir').trim() || 'build';
+  const pluginName = get('plugin-name').trim() || undefined;
+  if (pluginName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(pluginName)) {
+    throw new InputError(
+      'plugin-name',
+      `"${pluginName}" is not usable in a file name; use letters, digits, ".", "_", "+", "-"`,
+    );
+  }
+
+  const releaseTag = get('release-tag').trim() || undefined;
+
+  return {
+    server: { owner: repo[1]!, repo: repo[2]! },
+    serverVersion,
+    includePrereleases: bool(get, 'include-prereleases'),
+    ...(token !== undefined && { token }),
+    workingDirectory,
+    goModSync: oneOf(get, 'go-mod-sync', ['cap', 'check', 'off'] as const),
+    goModTidy: bool(get, 'go-mod-tidy'),
+    build: bool(get, 'build'),
+    targets: wrap('targets', () => parseTargets(get('targets'))),
+    buildImage: image,
+    ...(pluginName !== undefined && { pluginName }),
+    outputDir: isAbsolute(outRaw) ? outRaw : resolve(workingDirectory, outRaw),
+    fileName,
+    ldflags: wrap('ldflags', () => parseLdflags(get('ldflags'))),
+    buildFlags: wrap('build-flags', () => parseBuildFlags(get('build-flags'))),
+    pull: oneOf(get, 'pull', ['missing', 'always', 'never'] as const),
+    parallel: positiveInt(get, 'parallel', 64) ?? Math.max(1, ctx.cpuCount ?? cpus().length),
+    dockerArgs: wrap('docker-args', () => parseDockerArgs(get('docker-args'))),
+    uploadArtifacts: bool(get, 'upload-artifacts'),
+    ...optional('retentionDays', positiveInt(get, 'retention-days', 90)),
+    release: oneOf(get, 'release', ['auto', 'true', 'false'] as const),
+    ...(releaseTag !== undefined && { releaseTag }),
+    overwrite: bool(get, 'overwrite'),
+    checksums: bool(get, 'checksums'),
+    summary: bool(get, 'summary'),
+  };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

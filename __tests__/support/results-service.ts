@@ -1,0 +1,593 @@
+// A local stand-in for the Actions results service that @actions/artifact v6 talks to, over real
+// HTTP on loopback: the twirp JSON endpoints of `github.actions.results.api.v1.ArtifactService`
+// and the Azure-blob-style upload the client is then pointed at (Put Block / Put Block List, and
+// Put Blob / Get Blob). Field names follow the generated client in
+// node_modules/@actions/artifact/lib/generated/results/api/v1/artifact.js (proto names, int64 as
+// strings, wrapper types as bare values, timestamps as RFC 3339).
+//
+// Faults can be injected per operation (status, delay, dropped connection, N times), and what
+// reached the service can be read back (artifact name -> bytes, finalized, expiry, mime type).
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const TWIRP_PREFIX = '/twirp/github.actions.results.api.v1.ArtifactService/';
+
+export type TwirpMethod =
+  'CreateArtifact' | 'FinalizeArtifact' | 'ListArtifacts' | 'GetSignedArtifactURL' | 'DeleteArtifact';
+export type BlobOp = 'PutBlock' | 'PutBlockList' | 'PutBlob' | 'GetBlob';
+export type Operation = TwirpMethod | BlobOp;
+
+export interface Fault {
+  /** Which operation fails. */
+  op: Operation;
+  /** Only requests for this artifact name. */
+  artifact?: string;
+  /** How many matching requests fail (default 1). */
+  times?: number;
+  /** Answer with this status (a twirp JSON error or a storage XML error body) instead of handling the request. */
+  status?: number;
+  /** Wait this long first (then answer with `status`, or handle the request normally). */
+  delayMs?: number;
+  /** Close the connection without an answer (after reading the request). */
+  drop?: boolean;
+}
+
+export interface StoredArtifact {
+  id: number;
+  name: string;
+  workflowRunBackendId: string;
+  workflowJobRunBackendId: string;
+  /** `version` of the CreateArtifact request (the client sends 7). */
+  version: number;
+  /** `mime_type` of the CreateArtifact request. */
+  mimeType: string | undefined;
+  /** True when the client uploaded a zip archive (mime type application/zip), false for a file as-is. */
+  zipped: boolean;
+  /** `expires_at` of the CreateArtifact request (RFC 3339), when the client asked for a retention. */
+  expiresAt: string | undefined;
+  createdAt: string;
+  /** The committed blob (after Put Block List or Put Blob); empty until then. */
+  bytes: Buffer;
+  committed: boolean;
+  /** `x-ms-blob-content-type` of the commit. */
+  blobContentType: string | undefined;
+  finalized: boolean;
+  /** `size` and `hash` of the FinalizeArtifact request. */
+  declaredSize: number | undefined;
+  declaredHash: string | undefined;
+  deleted: boolean;
+}
+
+export interface RecordedRequest {
+  op: Operation | 'unknown';
+  method: string;
+  path: string;
+  artifact: string | undefined;
+  status: number | 'dropped';
+  faulted: boolean;
+}
+
+export interface ResultsService {
+  /** The service URL with a trailing slash, as the runner sets ACTIONS_RESULTS_URL. */
+  url: string;
+  /** The run's backend ids (in the runtime token). */
+  workflowRunBackendId: string;
+  workflowJobRunBackendId: string;
+  /** The environment the runner sets for a step: ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN, GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID. */
+  env(): Record<string, string>;
+  /** Every artifact created (deleted ones too, marked), oldest first. */
+  artifacts(): StoredArtifact[];
+  /** The newest, not deleted artifact of that name. */
+  artifact(name: string): StoredArtifact | undefined;
+  /** Adds a fault; faults are matched in the order added. */
+  inject(fault: Fault): void;
+  /** Faults not yet used up. */
+  pendingFaults(): Fault[];
+  /** Every request received, in order. */
+  requests(): RecordedRequest[];
+  close(): Promise<void>;
+}
+
+export interface ResultsServiceOptions {
+  repository?: string;
+  runId?: string;
+  serverUrl?: string;
+}
+
+/** A JWT (unsigned, like the client reads it) whose `scp` names the run's backend ids the way the runner's token does. */
+export function runtimeToken(workflowRunBackendId: string, workflowJobRunBackendId: string): string {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const payload = {
+    scp: `Actions.ExampleScope Actions.Results:${workflowRunBackendId}:${workflowJobRunBackendId}`,
+    iat: Math.floor(Date.now() / 1000),
+    exp: Math.floor(Date.now() / 1000) + 3600,
+  };
+  return `${b64({ typ: 'JWT', alg: 'HS256' })}.${b64(payload)}.${randomBytes(16).toString('base64url')}`;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const TWIRP_CODES: Record<number, string> = {
+  400: 'invalid_argument',
+  401: 'unauthenticated',
+  403: 'permission_denied',
+  404: 'not_found',
+  409: 'already_exists',
+  412: 'failed_precondition',
+  429: 'resource_exhausted',
+  500: 'internal',
+  502: 'unavailable',
+  503: 'unavailable',
+  504: 'deadline_exceeded',
+};
+
+export async function startResultsService(options: ResultsServiceOptions = {}): Promise<ResultsService> {
+  const workflowRunBackendId = randomUUID();
+  const workflowJobRunBackendId = randomUUID();
+  const token = runtimeToken(workflowRunBackendId, workflowJobRunBackendId);
+  const repository = options.repository ?? 'flow-test/plugin';
+  const runId = options.runId ?? String(1000 + Math.floor(Math.random() * 1e6));
+  const serverUrl = options.serverUrl ?? 'https://github.com';
+
+  const stored: StoredArtifact[] = [];
+  /** Uncommitted blocks and signatures per artifact id. */
+  const blocks = new Map<number, Map<string, Buffer>>();
+  const signatures = new Map<number, string>();
+  const faults: (Fault & { left: number })[] = [];
+  const log: RecordedRequest[] = [];
+  let nextId = 4100;
+  let baseUrl = '';
+
+  const live = (name: string) => stored.filter((a) => a.name === name && !a.deleted).at(-1);
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(error));
+      }
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', baseUrl);
+    const route = classify(req.method ?? 'GET', url, body);
+    const record: RecordedRequest = {
+      op: route.op,
+      method: req.method ?? '',
+      path: url.pathname,
+      artifact: route.artifact,
+      status: 0,
+      faulted: false,
+    };
+    log.push(record);
+
+    const fault = route.op === 'unknown' ? undefined : takeFault(route.op, route.artifact);
+    if (fault) {
+      record.faulted = true;
+      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+      if (fault.drop) {
+        record.status = 'dropped';
+        req.socket.destroy();
+        return;
+      }
+      if (fault.status) {
+        record.status = fault.status;
+        if (route.kind === 'twirp') sendTwirpError(res, fault.status, `injected fault (${fault.status})`);
+        else
+          sendStorageError(
+            res,
+            fault.status,
+            fault.status >= 500 ? 'InternalError' : 'InjectedFault',
+            'injected fault',
+          );
+        return;
+      }
+    }
+
+    try {
+      if (route.kind === 'twirp') {
+        if (req.method !== 'POST')
+          throw new HttpError(404, 'bad_route', `twirp needs POST, got ${req.method}`);
+        if (req.headers.authorization !== `Bearer ${token}`) {
+          throw new HttpError(401, 'unauthenticated', 'the runtime token is missing or wrong');
+        }
+        if (!String(req.headers['content-type']).startsWith('application/json')) {
+          throw new HttpError(400, 'malformed', 'expected an application/json body');
+        }
+        const answer = twirp(route.method, parseJson(body));
+        record.status = 200;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(answer));
+      } else if (route.kind === 'blob') {
+        const status = blob(req, url, route.id, body, res);
+        record.status = status;
+      } else {
+        throw new HttpError(404, 'bad_route', `no route for ${req.method} ${url.pathname}`);
+      }
+    } catch (error) {
+      const e = error instanceof HttpError ? error : new HttpError(500, 'internal', String(error));
+      record.status = e.status;
+      if (route.kind === 'blob') sendStorageError(res, e.status, e.code, e.message);
+      else sendTwirpError(res, e.status, e.message, e.code);
+    }
+  }
+
+  type Route =
+    | { kind: 'twirp'; op: TwirpMethod; method: TwirpMethod; artifact: string | undefined }
+    | { kind: 'blob'; op: BlobOp; id: number; artifact: string | undefined }
+    | { kind: 'unknown'; op: 'unknown'; artifact: undefined };
+
+  function classify(method: string, url: URL, body: Buffer): Route {
+    if (url.pathname.startsWith(TWIRP_PREFIX)) {
+      const name = url.pathname.slice(TWIRP_PREFIX.length) as TwirpMethod;
+      if (
+        [
+          'CreateArtifact',
+          'FinalizeArtifact',
+          'ListArtifacts',
+          'GetSignedArtifactURL',
+          'DeleteArtifact',
+        ].includes(name)
+      ) {
+        let artifact: string | undefined;
+        try {
+          const parsed = JSON.parse(body.toString('utf8')) as { name?: unknown; name_filter?: unknown };
+          artifact =
+            typeof parsed.name === 'string'
+              ? parsed.name
+              : typeof parsed.name_filter === 'string'
+                ? parsed.name_filter
+                : undefined;
+        } catch {
+          artifact = undefined;
+        }
+        return { kind: 'twirp', op: name, method: name, artifact };
+      }
+    }
+    const m = /^\/blob\/(\d+)\/[^/]+$/.exec(url.pathname);
+    if (m) {
+      const id = Number(m[1]);
+      const artifact = stored.find((a) => a.id === id)?.name;
+      const comp = url.searchParams.get('comp');
+      const op: BlobOp =
+        method === 'GET'
+          ? 'GetBlob'
+          : comp === 'block'
+            ? 'PutBlock'
+            : comp === 'blocklist'
+              ? 'PutBlockList'
+              : 'PutBlob';
+      return { kind: 'blob', op, id, artifact };
+    }
+    return { kind: 'unknown', op: 'unknown', artifact: undefined };
+  }
+
+  function takeFault(op: Operation, artifact: string | undefined): Fault | undefined {
+    const f = faults.find(
+      (x) => x.left > 0 && x.op === op && (x.artifact === undefined || x.artifact === artifact),
+    );
+    if (!f) return undefined;
+    f.left--;
+    return f;
+  }
+
+  function checkIds(req: Record<string, unknown>): void {
+    if (
+      req['workflow_run_backend_id'] !== workflowRunBackendId ||
+      req['workflow_job_run_backend_id'] !== workflowJobRunBackendId
+    ) {
+      throw new HttpError(
+        400,
+        'invalid_argument',
+        'workflow_run_backend_id / workflow_job_run_backend_id do not match the token',
+      );
+    }
+  }
+
+  function twirp(method: TwirpMethod, req: Record<string, unknown>): unknown {
+    switch (method) {
+      case 'CreateArtifact': {
+        checkIds(req);
+        const name = req['name'];
+        if (typeof name !== 'string' || !name)
+          throw new HttpError(400, 'invalid_argument', 'name is required');
+        if (/[":<>|*?\r\n\\/]/.test(name))
+          throw new HttpError(400, 'invalid_argument', `invalid artifact name ${name}`);
+        const existing = live(name);
+        if (existing?.finalized) {
+          throw new HttpError(
+            409,
+            'already_exists',
+            `an artifact with this name already exists on the workflow run: ${name}`,
+          );
+        }
+        if (existing) existing.deleted = true; // an unfinished earlier attempt is replaced
+        const expiresAt = req['expires_at'];
+        if (
+          expiresAt !== undefined &&
+          (typeof expiresAt !== 'string' || Number.isNaN(Date.parse(expiresAt)))
+        ) {
+          throw new HttpError(400, 'invalid_argument', `expires_at is not a timestamp: ${String(expiresAt)}`);
+        }
+        const mimeType = typeof req['mime_type'] === 'string' ? req['mime_type'] : undefined;
+        const artifact: StoredArtifact = {
+          id: nextId++,
+          name,
+          workflowRunBackendId,
+          workflowJobRunBackendId,
+          version: Number(req['version'] ?? 0),
+          mimeType,
+          zipped: (mimeType ?? 'application/zip') === 'application/zip',
+          expiresAt: expiresAt as string | undefined,
+          createdAt: new Date().toISOString(),
+          bytes: Buffer.alloc(0),
+          committed: false,
+          blobContentType: undefined,
+          finalized: false,
+          declaredSize: undefined,
+          declaredHash: undefined,
+          deleted: false,
+        };
+        stored.push(artifact);
+        blocks.set(artifact.id, new Map());
+        const sig = randomBytes(18).toString('base64url');
+        signatures.set(artifact.id, sig);
+        const se = new Date(Date.now() + 3600_000).toISOString();
+        const signed = `${baseUrl}blob/${artifact.id}/${encodeURIComponent(name)}?sv=2023-11-03&se=${encodeURIComponent(se)}&sr=b&sp=cw&sig=${encodeURIComponent(sig)}`;
+        return { ok: true, signed_upload_url: signed };
+      }
+      case 'FinalizeArtifact': {
+        checkIds(req);
+        const name = String(req['name'] ?? '');
+        const artifact = live(name);
+        if (!artifact) throw new HttpError(404, 'not_found', `no artifact named ${name}`);
+        if (!artifact.committed)
+          throw new HttpError(412, 'failed_precondition', `nothing was uploaded for ${name}`);
+        const size = req['size'] === undefined ? 0 : Number(req['size']);
+        if (size !== artifact.bytes.length) {
+          throw new HttpError(
+            400,
+            'invalid_argument',
+            `size ${size} does not match the ${artifact.bytes.length} bytes uploaded`,
+          );
+        }
+        const hash = typeof req['hash'] === 'string' ? req['hash'] : undefined;
+        const actual = `sha256:${createHash('sha256').update(artifact.bytes).digest('hex')}`;
+        if (hash !== undefined && hash !== actual) {
+          throw new HttpError(400, 'invalid_argument', `hash ${hash} does not match the uploaded ${actual}`);
+        }
+        artifact.declaredSize = size;
+        artifact.declaredHash = hash;
+        artifact.finalized = true;
+        return { ok: true, artifact_id: String(artifact.id) };
+      }
+      case 'ListArtifacts': {
+        if (req['workflow_run_backend_id'] !== workflowRunBackendId) {
+          throw new HttpError(400, 'invalid_argument', 'workflow_run_backend_id does not match the token');
+        }
+        const nameFilter = req['name_filter'];
+        const idFilter = req['id_filter'];
+        const found = stored.filter(
+          (a) =>
+            a.finalized &&
+            !a.deleted &&
+            (nameFilter === undefined || a.name === nameFilter) &&
+            (idFilter === undefined || String(a.id) === String(idFilter)),
+        );
+        return {
+          artifacts: found.map((a) => ({
+            workflow_run_backend_id: a.workflowRunBackendId,
+            workflow_job_run_backend_id: a.workflowJobRunBackendId,
+            database_id: String(a.id),
+            name: a.name,
+            size: String(a.bytes.length),
+            created_at: a.createdAt,
+            ...(a.declaredHash ? { digest: a.declaredHash } : {}),
+          })),
+        };
+      }
+      case 'GetSignedArtifactURL': {
+        checkIds(req);
+        const name = String(req['name'] ?? '');
+        const artifact = live(name);
+        if (!artifact?.finalized) throw new HttpError(404, 'not_found', `no artifact named ${name}`);
+        const sig = signatures.get(artifact.id)!;
+        return {
+          signed_url: `${baseUrl}blob/${artifact.id}/${encodeURIComponent(name)}?sv=2023-11-03&sp=r&sig=${encodeURIComponent(sig)}`,
+        };
+      }
+      case 'DeleteArtifact': {
+        checkIds(req);
+        const name = String(req['name'] ?? '');
+        const artifact = live(name);
+        if (!artifact?.finalized) throw new HttpError(404, 'not_found', `no artifact named ${name}`);
+        artifact.deleted = true;
+        return { ok: true, artifact_id: String(artifact.id) };
+      }
+    }
+  }
+
+  /** Azure Blob Storage semantics for the calls BlockBlobClient.uploadStream makes, plus Put Blob and Get Blob. */
+  function blob(req: IncomingMessage, url: URL, id: number, body: Buffer, res: ServerResponse): number {
+    const artifact = stored.find((a) => a.id === id && !a.deleted);
+    if (!artifact || url.searchParams.get('sig') !== signatures.get(id)) {
+      throw new HttpError(403, 'AuthenticationFailed', 'the signature of the URL is not valid');
+    }
+    if (req.headers['x-ms-structured-body']) {
+      // The client would send CRC64 structured messages only with contentChecksumAlgorithm set; @actions/artifact does not.
+      throw new HttpError(
+        400,
+        'UnsupportedHeader',
+        'structured message bodies are not implemented by the stand-in',
+      );
+    }
+    const headers = {
+      etag: `"0x${randomBytes(8).toString('hex').toUpperCase()}"`,
+      'last-modified': new Date().toUTCString(),
+      'x-ms-request-id': randomUUID(),
+      'x-ms-version': '2025-11-05',
+      'x-ms-request-server-encrypted': 'true',
+      date: new Date().toUTCString(),
+    };
+    if (req.method === 'GET') {
+      if (!artifact.committed) throw new HttpError(404, 'BlobNotFound', 'the blob does not exist');
+      res.writeHead(200, {
+        ...headers,
+        'content-length': String(artifact.bytes.length),
+        'content-type': artifact.blobContentType ?? 'application/octet-stream',
+        'x-ms-blob-type': 'BlockBlob',
+      });
+      res.end(artifact.bytes);
+      return 200;
+    }
+    if (req.method !== 'PUT')
+      throw new HttpError(405, 'UnsupportedHttpVerb', `${req.method} is not supported`);
+    if (artifact.finalized) throw new HttpError(409, 'BlobImmutable', 'the artifact is already finalized');
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) !== body.length) {
+      throw new HttpError(
+        400,
+        'InvalidHeaderValue',
+        `content-length ${declared} but ${body.length} bytes arrived`,
+      );
+    }
+    const comp = url.searchParams.get('comp');
+    const pending = blocks.get(id)!;
+    if (comp === 'block') {
+      const blockId = url.searchParams.get('blockid');
+      if (!blockId || Buffer.from(blockId, 'base64').length === 0) {
+        throw new HttpError(400, 'InvalidQueryParameterValue', 'blockid is missing or not base64');
+      }
+      pending.set(blockId, body);
+      res.writeHead(201, { ...headers, 'content-length': '0' });
+      res.end();
+      return 201;
+    }
+    if (comp === 'blocklist') {
+      const xml = body.toString('utf8');
+      if (!/<BlockList\s*\/?>/.test(xml))
+        throw new HttpError(400, 'InvalidXmlDocument', 'expected a <BlockList> document');
+      const parts: Buffer[] = [];
+      for (const m of xml.matchAll(/<(Latest|Uncommitted|Committed)>([^<]*)<\/\1>/g)) {
+        const blockId = decodeXml(m[2]!);
+        const data = m[1] === 'Committed' ? undefined : pending.get(blockId);
+        if (!data) throw new HttpError(400, 'InvalidBlockList', `block ${blockId} was not staged`);
+        parts.push(data);
+      }
+      commit(artifact, Buffer.concat(parts), req.headers['x-ms-blob-content-type']);
+      pending.clear();
+      res.writeHead(201, { ...headers, 'content-length': '0' });
+      res.end();
+      return 201;
+    }
+    if (comp !== null)
+      throw new HttpError(400, 'InvalidQueryParameterValue', `comp=${comp} is not supported`);
+    if (req.headers['x-ms-blob-type'] !== 'BlockBlob') {
+      throw new HttpError(400, 'MissingRequiredHeader', 'Put Blob needs x-ms-blob-type: BlockBlob');
+    }
+    commit(artifact, body, req.headers['x-ms-blob-content-type']);
+    res.writeHead(201, { ...headers, 'content-length': '0' });
+    res.end();
+    return 201;
+  }
+
+  function commit(artifact: StoredArtifact, bytes: Buffer, contentType: string | string[] | undefined): void {
+    artifact.bytes = bytes;
+    artifact.committed = true;
+    artifact.blobContentType = Array.isArray(contentType) ? contentType[0] : contentType;
+  }
+
+  function sendTwirpError(res: ServerResponse, status: number, msg: string, code?: string): void {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ code: code ?? TWIRP_CODES[status] ?? 'unknown', msg }));
+  }
+
+  function sendStorageError(res: ServerResponse, status: number, code: string, message: string): void {
+    const xml = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${escapeXml(message)}\nRequestId:${randomUUID()}\nTime:${new Date().toISOString()}</Message></Error>`;
+    res.writeHead(status, {
+      'content-type': 'application/xml',
+      'x-ms-error-code': code,
+      'x-ms-request-id': randomUUID(),
+      'content-length': String(Buffer.byteLength(xml)),
+    });
+    res.end(xml);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}/`;
+
+  return {
+    url: baseUrl,
+    workflowRunBackendId,
+    workflowJobRunBackendId,
+    env: () => ({
+      ACTIONS_RESULTS_URL: baseUrl,
+      ACTIONS_RUNTIME_TOKEN: token,
+      GITHUB_SERVER_URL: serverUrl,
+      GITHUB_REPOSITORY: repository,
+      GITHUB_RUN_ID: runId,
+    }),
+    artifacts: () => stored.map((a) => ({ ...a })),
+    artifact: (name) => {
+      const a = live(name);
+      return a && { ...a };
+    },
+    inject: (fault) => {
+      faults.push({ ...fault, left: fault.times ?? 1 });
+    },
+    pendingFaults: () => faults.filter((f) => f.left > 0).map(({ left, ...f }) => ({ ...f, times: left })),
+    requests: () => log.map((r) => ({ ...r })),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(body: Buffer): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(body.toString('utf8'));
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new HttpError(400, 'malformed', 'the body is not a JSON object');
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function decodeXml(s: string): string {
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+}

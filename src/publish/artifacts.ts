@@ -1,0 +1,239 @@
+// Workflow artifacts: every plugin is its own artifact, uploaded unzipped (the @actions/artifact
+// v6 `skipArchive` option: one file, stored as-is), named so that jobs of a matrix never collide.
+// Naming and URLs are pure; `uploadPluginArtifacts` is the thin adapter around the client.
+import { DefaultArtifactClient, type ArtifactClient } from '@actions/artifact';
+import * as core from '@actions/core';
+import { copyFile, link, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+
+/**
+ * Characters the artifact service refuses in a name (@actions/artifact
+ * `validateArtifactName`), plus `%` and `_`, which this module uses for escaping and separating.
+ */
+const ESCAPED = new Set(['"', ':', '<', '>', '|', '*', '?', '\r', '\n', '\\', '/', '%', '_']);
+
+/**
+ * Makes one name component safe: refused characters (and the `_` separator and `%` itself) become
+ * `%XX`, and other control characters too. The mapping is injective, so distinct inputs never give
+ * the same name.
+ */
+export function escapeNameComponent(value: string): string {
+  let out = '';
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    if (ESCAPED.has(ch) || code < 0x20 || code === 0x7f) {
+      out += `%${code.toString(16).toUpperCase().padStart(2, '0')}`;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+export interface ArtifactNameParts {
+  /** The plugin's name. */
+  name: string;
+  /** The target, e.g. `linux-arm-7`. */
+  target: string;
+  /** The server release tag the plugin was built for, e.g. `v2.6.0`. */
+  serverTag: string;
+}
+
+/**
+ * The artifact name of one plugin: `<name>_<target>_<server tag>.so`, each part escaped with
+ * {@link escapeNameComponent}. Unique across a workflow matrix (target and server tag are in it),
+ * accepted by the artifact service, and - because an unzipped artifact is named after its file -
+ * also the name of the downloaded file.
+ */
+export function artifactName({ name, target, serverTag }: ArtifactNameParts): string {
+  for (const [key, value] of Object.entries({ name, target, serverTag })) {
+    if (!value) throw new Error(`artifact name: ${key} is empty`);
+  }
+  return `${[name, target, serverTag].map(escapeNameComponent).join('_')}.so`;
+}
+
+/**
+ * The artifact name of the checksums file: `<name>_<server tag>_<targets, sorted, joined by +>_checksums.txt`.
+ * The targets are in it so that matrix jobs building different targets for the same server do not collide.
+ */
+export function checksumsArtifactName({
+  name,
+  serverTag,
+  targets,
+}: {
+  name: string;
+  serverTag: string;
+  targets: readonly string[];
+}): string {
+  if (!name || !serverTag) throw new Error('checksums artifact name: name and server tag must not be empty');
+  if (targets.length === 0) throw new Error('checksums artifact name: no targets');
+  const list = [...new Set(targets)]
+    .sort()
+    .map((t) => escapeNameComponent(t).replace(/\+/g, '%2B'))
+    .join('+');
+  return `${escapeNameComponent(name)}_${escapeNameComponent(serverTag)}_${list}_checksums.txt`;
+}
+
+/**
+ * The page of an artifact: `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}/artifacts/${id}`.
+ * Undefined when the environment does not say where the run is.
+ */
+export function artifactUrl(env: Record<string, string | undefined>, id: number): string | undefined {
+  const server = (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
+  const repo = env['GITHUB_REPOSITORY'];
+  const runId = env['GITHUB_RUN_ID'];
+  if (!repo || !runId) return undefined;
+  return `${server}/${repo}/actions/runs/${runId}/artifacts/${id}`;
+}
+
+export interface PluginFile {
+  /** Where the plugin is on disk. */
+  path: string;
+  /** The target it was built for. */
+  target: string;
+  /** Its file name (as in checksums.txt and the release). */
+  fileName: string;
+}
+
+export interface UploadOptions {
+  serverTag: string;
+  /** The plugin's name. */
+  name: string;
+  /** Days to keep the artifacts (1 or more); the service caps it at the repository's setting. Default: the repository's setting. */
+  retentionDays?: number;
+  /** The checksums file to upload as an artifact too. */
+  checksums?: { path: string };
+  /** The artifact client; default `new DefaultArtifactClient()`. */
+  client?: Pick<ArtifactClient, 'uploadArtifact'>;
+  /** Where the run is, for artifact URLs; default `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Folder for the temporary copies named after the artifacts; default `RUNNER_TEMP` or the OS temp folder. */
+  tempDir?: string;
+}
+
+interface UploadOutcome {
+  /** The artifact's name (also the name of the file a download gives). */
+  artifactName: string;
+  /** The uploaded file's name on disk. */
+  fileName: string;
+  ok: boolean;
+  id?: number;
+  url?: string;
+  /** Bytes uploaded. */
+  size?: number;
+  /** SHA-256 (hex) of the uploaded bytes, as the client computed it. */
+  digest?: string;
+  /** Why the upload failed, when `ok` is false. */
+  error?: string;
+}
+
+export type PluginArtifact = UploadOutcome & { kind: 'plugin'; target: string };
+export type ChecksumsArtifact = UploadOutcome & { kind: 'checksums'; targets: string[] };
+export type ArtifactUpload = PluginArtifact | ChecksumsArtifact;
+
+/**
+ * Uploads each plugin as its own unzipped artifact, then the checksums file if given. Never throws
+ * for one file: each result says whether it was uploaded (`ok`, `id`, `url`) or why not (`error`),
+ * so the caller can say which files were and were not uploaded. Results are the plugins in the
+ * order given, then the checksums file.
+ */
+export async function uploadPluginArtifacts(
+  files: readonly PluginFile[],
+  options: UploadOptions,
+): Promise<ArtifactUpload[]> {
+  const { serverTag, name, retentionDays } = options;
+  if (retentionDays !== undefined && !(Number.isInteger(retentionDays) && retentionDays >= 1)) {
+    throw new RangeError(`retention-days must be a whole number of days, 1 or more (got ${retentionDays})`);
+  }
+  const plan: { kind: 'plugin' | 'checksums'; path: string; fileName: string; artifactName: string }[] = [];
+  for (const file of files) {
+    plan.push({
+      kind: 'plugin',
+      path: file.path,
+      fileName: file.fileName,
+      artifactName: artifactName({ name, target: file.target, serverTag }),
+    });
+  }
+  const targets = files.map((f) => f.target);
+  if (options.checksums) {
+    plan.push({
+      kind: 'checksums',
+      path: options.checksums.path,
+      fileName: basename(options.checksums.path),
+      artifactName: checksumsArtifactName({ name, serverTag, targets }),
+    });
+  }
+  const names = new Set<string>();
+  for (const p of plan) {
+    if (names.has(p.artifactName)) throw new Error(`two files would upload as artifact ${p.artifactName}`);
+    names.add(p.artifactName);
+  }
+
+  const client = options.client ?? new DefaultArtifactClient();
+  const env = options.env ?? process.env;
+  const staging = await mkdtemp(
+    join(options.tempDir ?? (process.env['RUNNER_TEMP'] || tmpdir()), 'artifacts-'),
+  );
+  const results: ArtifactUpload[] = [];
+  try {
+    for (const [i, p] of plan.entries()) {
+      const outcome = await uploadOne(client, p, join(staging, String(i)), retentionDays, env);
+      results.push(
+        p.kind === 'plugin'
+          ? { kind: 'plugin', target: files[i]!.target, ...outcome }
+          : { kind: 'checksums', targets, ...outcome },
+      );
+    }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  return results;
+}
+
+async function uploadOne(
+  client: Pick<ArtifactClient, 'uploadArtifact'>,
+  p: { path: string; fileName: string; artifactName: string },
+  folder: string,
+  retentionDays: number | undefined,
+  env: Record<string, string | undefined>,
+): Promise<UploadOutcome> {
+  const base = { artifactName: p.artifactName, fileName: p.fileName };
+  try {
+    // An unzipped artifact takes its file's name, so upload a link (or copy) named after the artifact.
+    const staged = await stage(p.path, folder, p.artifactName);
+    const response = await client.uploadArtifact(p.artifactName, [staged], folder, {
+      skipArchive: true,
+      ...(retentionDays !== undefined ? { retentionDays } : {}),
+    });
+    if (response.id === undefined) {
+      return { ...base, ok: false, error: 'the artifact service returned no artifact id' };
+    }
+    const url = artifactUrl(env, response.id);
+    core.info(`Uploaded ${p.fileName} as artifact ${p.artifactName} (id ${response.id})`);
+    return {
+      ...base,
+      ok: true,
+      id: response.id,
+      ...(url ? { url } : {}),
+      ...(response.size !== undefined ? { size: response.size } : {}),
+      ...(response.digest ? { digest: response.digest } : {}),
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    core.warning(`Artifact upload of ${p.fileName} (${p.artifactName}) failed: ${message}`);
+    return { ...base, ok: false, error: message };
+  }
+}
+
+async function stage(source: string, folder: string, fileName: string): Promise<string> {
+  await rm(folder, { recursive: true, force: true });
+  await mkdir(folder, { recursive: true });
+  const target = join(folder, fileName);
+  try {
+    await link(source, target);
+  } catch {
+    await copyFile(source, target);
+  }
+  return target;
+}

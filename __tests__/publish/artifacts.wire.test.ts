@@ -123,7 +123,7 @@ describe('uploadPluginArtifacts over the wire', () => {
 
     // ...and a damaged download does not.
     const damaged = readFileSync(join(download, plugins[1]!.fileName));
-    damaged[damaged.length - 1] ^= 0xff;
+    damaged[damaged.length - 1] = damaged[damaged.length - 1]! ^ 0xff;
     writeFileSync(join(download, plugins[1]!.fileName), damaged);
     const bad = spawnSync('sha256sum', ['-c', 'checksums.txt'], { cwd: download, encoding: 'utf8' });
     expect(bad.status).not.toBe(0);
@@ -132,7 +132,8 @@ describe('uploadPluginArtifacts over the wire', () => {
 
   it('retries a blob block that failed with 503 and a CreateArtifact that failed with 500', async () => {
     const plugins = makePlugins({ 'linux-amd64': 50_000, 'linux-arm64': 60_000 });
-    const [amd64, arm64] = ['linux-amd64', 'linux-arm64'].map((t) => `auth_${t}_${SERVER_TAG}.so`);
+    const amd64 = `auth_linux-amd64_${SERVER_TAG}.so`;
+    const arm64 = `auth_linux-arm64_${SERVER_TAG}.so`;
     service.inject({ op: 'PutBlock', artifact: amd64, status: 503 });
     service.inject({ op: 'CreateArtifact', artifact: arm64, status: 500 });
 

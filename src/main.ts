@@ -1,0 +1,113 @@
+// The story of a run: read inputs -> resolve the server -> sync go.mod -> build -> publish -> report.
+import * as core from '@actions/core';
+import { join, relative } from 'node:path';
+import { createDocker } from './build/docker';
+import { pluginNameFromModule } from './build/naming';
+import { buildTargets, makePlan, prepareBuild } from './build/run';
+import { createGitHubClient } from './github/client';
+import { parseGoMod } from './gomod';
+import { parseInputs, type ActionConfig } from './inputs';
+import { publishPlugins } from './publish/publish';
+import { reportRun, setServerOutputs, setSyncOutputs } from './outputs';
+import { resolveServer } from './server';
+import { readPluginGoMod, syncGoMod } from './sync';
+
+function readConfig(): { config: ActionConfig; workspace: string } {
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+  const config = parseInputs((name) => core.getInput(name), { workspace });
+  if (config.token) core.setSecret(config.token);
+  return { config, workspace };
+}
+
+export async function run(): Promise<void> {
+  try {
+    const { config, workspace } = readConfig();
+    const octokit = createGitHubClient({
+      ...(config.token !== undefined && { token: config.token }),
+      log: (m) => core.info(m),
+    });
+
+    const server = await core.group('Resolve server', async () => {
+      const s = await resolveServer(octokit, config);
+      core.info(`${s.repository} ${s.tag}: Go ${s.goVersion} (from ${s.goVersionSource}), module ${s.module}`);
+      for (const w of s.warnings) core.warning(w);
+      return s;
+    });
+    setServerOutputs(server);
+
+    const pluginGoModName = relative(workspace, join(config.workingDirectory, 'go.mod')) || 'go.mod';
+    const sync = await core.group('Sync go.mod', async () => {
+      const r = await syncGoMod({
+        mode: config.goModSync,
+        pluginDir: config.workingDirectory,
+        pluginGoModName,
+        serverGoMod: server.goModText,
+        serverGoModName: server.goModName,
+      }).catch((e: unknown) => {
+        // In check mode every mismatch becomes an annotation on its go.mod line.
+        for (const m of (e as { mismatches?: { module: string; from: string; to: string; line: number }[] }).mismatches ?? []) {
+          core.error(`${m.module} ${m.from} differs from the server's ${m.to}`, {
+            title: 'go.mod mismatch',
+            file: pluginGoModName,
+            startLine: m.line,
+          });
+        }
+        throw e;
+      });
+      logChanges(r.mode, r.changes, r.written, pluginGoModName);
+      return r;
+    });
+    setSyncOutputs(sync.changes);
+
+    if (!config.build) {
+      core.info('build is false: stopping after resolve and sync.');
+      await reportRun(config, { server, sync });
+      return;
+    }
+
+    const pluginModule = parseGoMod((await readPluginGoMod(config.workingDirectory)).text, pluginGoModName).module?.path;
+    const pluginName = config.pluginName ?? (pluginModule ? pluginNameFromModule(pluginModule) : 'plugin');
+    const docker = createDocker();
+    const stage = {
+      config,
+      goVersion: server.goVersion,
+      serverTag: server.tag,
+      pluginName,
+      cacheDir: join(process.env.RUNNER_TEMP || join(config.workingDirectory, '.flow-build-cache'), 'flow-plugin-build'),
+      workspace,
+    };
+    const plan = makePlan(stage);
+    await prepareBuild(docker, stage, plan);
+    const results = await buildTargets(docker, stage, plan);
+
+    const published = await publishPlugins(config, octokit, { server, pluginName, results });
+    await reportRun(config, { server, sync, results, published });
+
+    const failed = results.filter((r) => !r.ok).map((r) => r.target.name);
+    const problems: string[] = [];
+    if (failed.length > 0) problems.push(`the build failed for ${failed.join(', ')}`);
+    problems.push(...published.problems);
+    if (problems.length > 0) core.setFailed(problems.join('; '));
+  } catch (e) {
+    core.setFailed(e instanceof Error ? e.message : String(e));
+  }
+}
+
+function logChanges(
+  mode: string,
+  changes: { module: string; from: string; to: string; line: number }[],
+  written: boolean,
+  name: string,
+): void {
+  if (mode === 'off') {
+    core.info('go-mod-sync is off: go.mod left as it is.');
+    return;
+  }
+  if (changes.length === 0) {
+    core.info(`${name} already requires the server's versions of every shared module.`);
+    return;
+  }
+  const width = Math.max(...changes.map((c) => c.module.length));
+  core.info(`${written ? 'Rewrote' : 'Would change'} ${name}:`);
+  for (const c of changes) core.info(`  ${c.module.padEnd(width)}  ${c.from} -> ${c.to}  (line ${c.line})`);
+}

@@ -1,0 +1,264 @@
+// The job summary: what was built for which server, what changed in go.mod, and where every
+// plugin can be downloaded. `renderSummary` is pure (data in, markdown out); `writeSummary` is the
+// thin adapter around core.summary.
+import * as core from '@actions/core';
+
+export interface GoModChange {
+  module: string;
+  /** The version the plugin required before (absent when the requirement was added). */
+  from?: string;
+  /** The server's version. */
+  to: string;
+}
+
+export interface SummaryTarget {
+  /** The target's name, e.g. `linux-arm-7`. */
+  target: string;
+  /** Whether the plugin was built. */
+  ok: boolean;
+  /** Why the build failed. */
+  error?: string;
+  fileName?: string;
+  /** Bytes. */
+  size?: number;
+  /** Lowercase hex SHA-256. */
+  sha256?: string;
+  /** The builder image used. */
+  image?: string;
+  durationMs?: number;
+  /** The workflow artifact, when an upload was attempted. */
+  artifact?: { ok: boolean; url?: string; error?: string };
+  /** The release asset, when an upload was attempted. */
+  releaseAsset?: { ok: boolean; url?: string; error?: string };
+}
+
+export interface SummaryData {
+  /** The plugin's name (for the title). */
+  pluginName?: string;
+  server: {
+    /** `owner/name`. */
+    repository: string;
+    tag: string;
+    /** The server's module path. */
+    module: string;
+    goVersion: string;
+    /** The server release's page. */
+    releaseUrl?: string;
+  };
+  /** The go.mod sync; absent when it did not run. */
+  goMod?: {
+    mode: 'cap' | 'check' | 'off';
+    changes: readonly GoModChange[];
+  };
+  targets: readonly SummaryTarget[];
+  checksums?: {
+    fileName: string;
+    artifact?: { ok: boolean; url?: string; error?: string };
+    releaseAsset?: { ok: boolean; url?: string; error?: string };
+  };
+  /** The release the plugins were uploaded to. */
+  release?: { tag: string; url: string; draft?: boolean };
+}
+
+/** `512 B`, `1.5 KiB`, `12.3 MiB`, `1.02 GiB`. */
+export function formatSize(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '?';
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const text = value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+  return `${text} ${units[unit]}`;
+}
+
+/** `850 ms`, `4.2 s`, `1 min 05 s`, `1 h 02 min`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '?';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(Math.round(ms / 100) / 10).toFixed(1)} s`;
+  const totalSeconds = Math.round(ms / 1000);
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  if (hours > 0) return `${hours} h ${String(minutes).padStart(2, '0')} min`;
+  return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
+}
+
+/** Text made safe for a markdown table cell (and for HTML, which GitHub renders in summaries). */
+export function cell(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\|/g, '&#124;')
+    .replace(/\r?\n|\r/g, ' ');
+}
+
+function code(text: string): string {
+  return `<code>${cell(text)}</code>`;
+}
+
+function link(label: string, url: string | undefined): string {
+  if (!url || !/^https?:\/\//i.test(url)) return cell(label);
+  return `<a href="${cell(url)}">${cell(label)}</a>`;
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split(/\r?\n/, 1)[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
+
+function table(head: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function downloads(t: {
+  artifact?: { ok: boolean; url?: string };
+  releaseAsset?: { ok: boolean; url?: string };
+}): string {
+  const parts: string[] = [];
+  if (t.artifact?.ok) parts.push(link('artifact', t.artifact.url));
+  else if (t.artifact) parts.push('artifact upload failed');
+  if (t.releaseAsset?.ok) parts.push(link('release asset', t.releaseAsset.url));
+  else if (t.releaseAsset) parts.push('release upload failed');
+  return parts.length > 0 ? parts.join(' · ') : '-';
+}
+
+/** Problems with one target, for the "Failed" list: the build, then each upload. */
+function problems(t: SummaryTarget): string[] {
+  const out: string[] = [];
+  if (!t.ok) out.push(`build failed: ${firstLine(t.error ?? 'no reason given')}`);
+  if (t.artifact && !t.artifact.ok)
+    out.push(`artifact upload failed: ${firstLine(t.artifact.error ?? 'no reason given')}`);
+  if (t.releaseAsset && !t.releaseAsset.ok) {
+    out.push(`release upload failed: ${firstLine(t.releaseAsset.error ?? 'no reason given')}`);
+  }
+  return out;
+}
+
+/** The job summary as markdown. */
+export function renderSummary(data: SummaryData): string {
+  const { server } = data;
+  const out: string[] = [];
+  const title = data.pluginName ? `Flow plugin ${cell(data.pluginName)}` : 'Flow plugin build';
+  out.push(`## ${title} for ${cell(server.repository)} ${cell(server.tag)}`);
+
+  const built = data.targets.filter((t) => t.ok).length;
+  const failing = data.targets.filter((t) => problems(t).length > 0);
+  out.push(
+    failing.length === 0
+      ? `✅ ${built} of ${data.targets.length} target${data.targets.length === 1 ? '' : 's'} built${data.targets.some((t) => t.artifact || t.releaseAsset) ? ' and uploaded' : ''}.`
+      : `❌ **${failing.length} of ${data.targets.length} target${data.targets.length === 1 ? '' : 's'} failed**: ${failing.map((t) => code(t.target)).join(', ')}.`,
+  );
+
+  out.push(
+    table(
+      ['Server', 'Go', 'Server module'],
+      [
+        [
+          link(`${server.repository} ${server.tag}`, server.releaseUrl),
+          code(server.goVersion),
+          code(server.module),
+        ],
+      ],
+    ),
+  );
+
+  if (data.goMod) {
+    out.push('### go.mod');
+    const { mode, changes } = data.goMod;
+    if (mode === 'off') {
+      out.push('go.mod was not checked (`go-mod-sync: off`).');
+    } else if (changes.length === 0) {
+      out.push("go.mod already matched the server's module versions.");
+    } else {
+      out.push(
+        mode === 'cap'
+          ? `go.mod was changed to the server's versions (${changes.length} module${changes.length === 1 ? '' : 's'}):`
+          : `go.mod differs from the server's versions (${changes.length} module${changes.length === 1 ? '' : 's'}):`,
+      );
+      out.push(
+        table(
+          ['Module', 'From', 'To'],
+          changes.map((c) => [code(c.module), c.from ? code(c.from) : '(added)', code(c.to)]),
+        ),
+      );
+    }
+  }
+
+  out.push('### Plugins');
+  if (data.targets.length === 0) {
+    out.push('No targets were built.');
+  } else {
+    out.push(
+      table(
+        ['', 'Target', 'File', 'Size', 'SHA-256', 'Image', 'Duration', 'Download'],
+        data.targets.map((t) => {
+          const bad = problems(t).length > 0;
+          return [
+            !t.ok ? '❌ failed' : bad ? '⚠️ not uploaded' : '✅',
+            code(t.target),
+            t.ok && t.fileName ? code(t.fileName) : '-',
+            t.ok && t.size !== undefined ? formatSize(t.size) : '-',
+            t.ok && t.sha256 ? `<code title="${cell(t.sha256)}">${cell(t.sha256.slice(0, 12))}</code>` : '-',
+            t.image ? code(t.image) : '-',
+            t.durationMs !== undefined ? formatDuration(t.durationMs) : '-',
+            t.ok ? downloads(t) : '-',
+          ];
+        }),
+      ),
+    );
+  }
+
+  if (data.checksums) {
+    out.push(
+      `Checksums: ${code(data.checksums.fileName)} (${downloads(data.checksums)}), verify with \`sha256sum -c\`.`,
+    );
+  }
+
+  const checksumProblems: string[] = [];
+  if (data.checksums?.artifact && !data.checksums.artifact.ok) {
+    checksumProblems.push(
+      `artifact upload failed: ${firstLine(data.checksums.artifact.error ?? 'no reason given')}`,
+    );
+  }
+  if (data.checksums?.releaseAsset && !data.checksums.releaseAsset.ok) {
+    checksumProblems.push(
+      `release upload failed: ${firstLine(data.checksums.releaseAsset.error ?? 'no reason given')}`,
+    );
+  }
+  if (failing.length > 0 || checksumProblems.length > 0) {
+    out.push('### Failed');
+    const items = failing.flatMap((t) => problems(t).map((p) => `- ${code(t.target)}: ${cell(p)}`));
+    if (data.checksums)
+      items.push(...checksumProblems.map((p) => `- ${code(data.checksums!.fileName)}: ${cell(p)}`));
+    out.push(items.join('\n'));
+  }
+
+  if (data.release) {
+    out.push(
+      `Release: ${link(data.release.tag, data.release.url)}${data.release.draft ? ' (draft: publish it to make the assets public)' : ''}`,
+    );
+  }
+  return `${out.join('\n\n')}\n`;
+}
+
+/** Appends the markdown to the job summary. A summary that cannot be written is a warning, never a failed build. */
+export async function writeSummary(markdown: string): Promise<boolean> {
+  try {
+    await core.summary.addRaw(markdown, true).write();
+    return true;
+  } catch (error) {
+    core.summary.emptyBuffer();
+    core.warning(
+      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return false;
+  }
+}

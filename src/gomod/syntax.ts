@@ -1,0 +1,127 @@
+// The lossless go.mod syntax tree (golang.org/x/mod/modfile read.go). All text is byte strings
+// (see bytes.ts). Comments are attached to the syntax they belong to, so that edits keep them.
+import { runeCount } from './bytes';
+
+/** A place in the input: line (from 1), rune within the line (from 1), byte offset (from 0). */
+export interface Position {
+  line: number;
+  lineRune: number;
+  byte: number;
+}
+
+export const zeroPos = (): Position => ({ line: 0, lineRune: 0, byte: 0 });
+
+/** The position at the end of s, when s starts at p. */
+export function posAdd(p: Position, s: string): Position {
+  const q = { ...p };
+  q.byte += s.length;
+  const lastNL = s.lastIndexOf('\n');
+  if (lastNL >= 0) {
+    q.line += s.split('\n').length - 1;
+    s = s.slice(lastNL + 1);
+    q.lineRune = 1;
+  }
+  q.lineRune += runeCount(s);
+  return q;
+}
+
+/** One // comment; token has no trailing newline. An empty token stands for a blank line. */
+export interface Comment {
+  start: Position;
+  token: string;
+  /** An end-of-line comment (not a whole line). */
+  suffix: boolean;
+}
+
+export interface Comments {
+  /** Whole-line comments before the expression. */
+  before: Comment[];
+  /** End-of-line comments after the expression. */
+  suffix: Comment[];
+  /** For top-level expressions: whole-line comments after it. */
+  after: Comment[];
+}
+
+export const newComments = (): Comments => ({ before: [], suffix: [], after: [] });
+
+/** A line of tokens, e.g. `require example.com/x v1.2.3`, or `example.com/x v1.2.3` in a block. */
+export interface Line {
+  kind: 'line';
+  com: Comments;
+  start: Position;
+  /** Empty after an edit removed the line (dropped by cleanup). */
+  token: string[];
+  inBlock: boolean;
+  end: Position;
+}
+
+/** A parenthesised block, e.g. `require ( ... )`. */
+export interface LineBlock {
+  kind: 'block';
+  com: Comments;
+  start: Position;
+  lparen: Paren;
+  token: string[];
+  line: Line[];
+  rparen: Paren;
+}
+
+/** A paren of a block: the `(` keeps suffix comments, the `)` whole-line comments before it. */
+export interface Paren {
+  kind: 'lparen' | 'rparen';
+  com: Comments;
+  pos: Position;
+}
+
+/** A top-level block of comments not attached to a statement. */
+export interface CommentBlock {
+  kind: 'comments';
+  com: Comments;
+  start: Position;
+}
+
+export type Stmt = Line | LineBlock | CommentBlock;
+export type Expr = Stmt | Paren | FileSyntax;
+
+/** A whole go.mod file. */
+export interface FileSyntax {
+  kind: 'file';
+  name: string;
+  com: Comments;
+  stmt: Stmt[];
+}
+
+export function newLine(token: string[], inBlock = false): Line {
+  return { kind: 'line', com: newComments(), start: zeroPos(), token, inBlock, end: zeroPos() };
+}
+
+export function newBlock(token: string[]): LineBlock {
+  return {
+    kind: 'block',
+    com: newComments(),
+    start: zeroPos(),
+    lparen: { kind: 'lparen', com: newComments(), pos: zeroPos() },
+    token,
+    line: [],
+    rparen: { kind: 'rparen', com: newComments(), pos: zeroPos() },
+  };
+}
+
+/** Start and end of an expression, without its comments. */
+export function span(x: Expr): [Position, Position] {
+  switch (x.kind) {
+    case 'file': {
+      if (x.stmt.length === 0) return [zeroPos(), zeroPos()];
+      return [span(x.stmt[0]!)[0], span(x.stmt[x.stmt.length - 1]!)[1]];
+    }
+    case 'line':
+      return [x.start, x.end];
+    case 'block':
+      return [x.start, posAdd(x.rparen.pos, ')')];
+    case 'lparen':
+    case 'rparen':
+      return [x.pos, posAdd(x.pos, ')')];
+    case 'comments':
+      return [x.start, x.start];
+  }
+}

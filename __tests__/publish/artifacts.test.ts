@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UploadArtifactOptions, UploadArtifactResponse } from '@actions/artifact';
 import {
+  artifactChecksums,
   artifactName,
   artifactUrl,
   checksumsArtifactName,
@@ -97,6 +98,30 @@ describe('checksumsArtifactName', () => {
   });
 });
 
+describe('artifactChecksums', () => {
+  const a = 'a'.repeat(64);
+  const b = 'b'.repeat(64);
+  const text = `${a}  p-linux-386.so\n${b}  p-linux-amd64.so\n`;
+
+  it('renames checksums.txt lines to the artifact names, sorted', () => {
+    expect(
+      artifactChecksums(text, [
+        { fileName: 'p-linux-amd64.so', artifactName: 'p_linux-amd64_v1.so' },
+        { fileName: 'p-linux-386.so', artifactName: 'p_linux-386_v1.so' },
+      ]),
+    ).toBe(`${a}  p_linux-386_v1.so\n${b}  p_linux-amd64_v1.so\n`);
+    expect(artifactChecksums(text, [{ fileName: 'p-linux-amd64.so', artifactName: 'x.so' }])).toBe(
+      `${b}  x.so\n`,
+    );
+  });
+
+  it('refuses a plugin that checksums.txt does not list', () => {
+    expect(() => artifactChecksums(text, [{ fileName: 'p-linux-arm64.so', artifactName: 'x.so' }])).toThrow(
+      /no line for p-linux-arm64\.so/,
+    );
+  });
+});
+
 describe('artifactUrl', () => {
   it('points at the artifact on the run page', () => {
     const env = {
@@ -154,7 +179,11 @@ describe('uploadPluginArtifacts (client faked at the seam)', () => {
       writeFileSync(path, `bytes of ${target}`);
       return { path, target, fileName: `p-${target}.so` };
     });
-    writeFileSync(join(dir, 'checksums.txt'), 'sums');
+    const sha = (c: string) => c.repeat(64);
+    writeFileSync(
+      join(dir, 'checksums.txt'),
+      `${sha('1')}  p-linux-386.so\n${sha('2')}  p-linux-amd64.so\n${sha('3')}  p-linux-arm64.so\n`,
+    );
     const { client, calls } = fakeClient((name) =>
       name.startsWith('p_linux-arm64') ? new Error('boom') : undefined,
     );
@@ -192,7 +221,8 @@ describe('uploadPluginArtifacts (client faked at the seam)', () => {
         'p_v1.0.0_linux-386+linux-amd64+linux-arm64_checksums.txt',
         'p_v1.0.0_linux-386+linux-amd64+linux-arm64_checksums.txt',
         { skipArchive: true, retentionDays: 3 },
-        'sums',
+        // Renamed to the artifact names, without the plugin that was not uploaded.
+        `${sha('1')}  p_linux-386_v1.0.0.so\n${sha('2')}  p_linux-amd64_v1.0.0.so\n`,
       ],
     ]);
     for (const c of calls) expect(c.root).toBe(dirname(c.files[0]!));

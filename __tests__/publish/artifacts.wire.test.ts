@@ -2,7 +2,8 @@
 // stand-in over loopback HTTP.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { DefaultArtifactClient } from '@actions/artifact';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -105,29 +106,50 @@ describe('uploadPluginArtifacts over the wire', () => {
     expect(bigBlocks.length).toBe(2);
 
     const checksums = service.artifact(results[3]!.artifactName)!;
-    expect(checksums.bytes.toString('utf8')).toBe(readFileSync(checksumsPath, 'utf8'));
     expect(checksums.mimeType).toBe('text/plain');
     expect(checksums.zipped).toBe(false);
+    // The checksums artifact lists the artifact names: what a download gives.
+    expect(checksums.bytes.toString('utf8')).toBe(
+      entries
+        .map((e, i) => ({ name: results[i]!.artifactName, sha256: e.sha256 }))
+        .sort((a, b) => (a.name < b.name ? -1 : 1))
+        .map((e) => `${e.sha256}  ${e.name}\n`)
+        .join(''),
+    );
 
-    // What a user downloads verifies with the real sha256sum.
+    // Download everything with the real client, as a user or a later job would, and verify with
+    // the real sha256sum.
     const download = join(dir, 'download');
-    mkdirSync(download);
-    for (const [i, plugin] of plugins.entries()) {
-      writeFileSync(join(download, plugin.fileName), service.artifact(results[i]!.artifactName)!.bytes);
+    const client = new DefaultArtifactClient();
+    for (const r of results) {
+      const got = await client.downloadArtifact(r.id!, { path: download });
+      expect(got.downloadPath).toBe(download);
     }
-    writeFileSync(join(download, 'checksums.txt'), checksums.bytes);
-    const ok = spawnSync('sha256sum', ['-c', 'checksums.txt'], { cwd: download, encoding: 'utf8' });
+    expect(readdirSync(download).sort()).toEqual([...names].sort());
+    for (const [i, plugin] of plugins.entries()) {
+      expect(readFileSync(join(download, results[i]!.artifactName)).equals(readFileSync(plugin.path))).toBe(
+        true,
+      );
+    }
+    const sumsFile = results[3]!.artifactName;
+    const ok = spawnSync('sha256sum', ['-c', '--strict', sumsFile], { cwd: download, encoding: 'utf8' });
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
-    expect(ok.stdout.trim().split('\n').sort()).toEqual(plugins.map((p) => `${p.fileName}: OK`).sort());
+    expect(ok.stdout.trim().split('\n').sort()).toEqual(
+      results
+        .slice(0, 3)
+        .map((r) => `${r.artifactName}: OK`)
+        .sort(),
+    );
 
     // ...and a damaged download does not.
-    const damaged = readFileSync(join(download, plugins[1]!.fileName));
+    const victim = join(download, results[1]!.artifactName);
+    const damaged = readFileSync(victim);
     damaged[damaged.length - 1] = damaged[damaged.length - 1]! ^ 0xff;
-    writeFileSync(join(download, plugins[1]!.fileName), damaged);
-    const bad = spawnSync('sha256sum', ['-c', 'checksums.txt'], { cwd: download, encoding: 'utf8' });
+    writeFileSync(victim, damaged);
+    const bad = spawnSync('sha256sum', ['-c', sumsFile], { cwd: download, encoding: 'utf8' });
     expect(bad.status).not.toBe(0);
-    expect(bad.stdout).toContain(`${plugins[1]!.fileName}: FAILED`);
+    expect(bad.stdout).toContain(`${results[1]!.artifactName}: FAILED`);
   });
 
   it('retries a blob block that failed with 503 and a CreateArtifact that failed with 500', async () => {
@@ -179,17 +201,32 @@ describe('uploadPluginArtifacts over the wire', () => {
       fileName: 'nope.so',
     };
 
+    const entries = await Promise.all(
+      plugins.map(async (p) => ({ fileName: p.fileName, sha256: await sha256File(p.path) })),
+    );
+    const checksumsPath = await writeChecksums(join(dir, 'build'), entries);
+
     const results = await uploadPluginArtifacts([...plugins, missing], {
       name: 'auth',
       serverTag: SERVER_TAG,
+      checksums: { path: checksumsPath },
     });
 
-    expect(results.map((r) => (r.kind === 'plugin' ? [r.target, r.ok] : []))).toEqual([
+    expect(results.map((r) => [r.kind === 'plugin' ? r.target : r.kind, r.ok])).toEqual([
       ['linux-amd64', true],
       ['linux-arm64', false],
       ['linux-386', true],
       ['linux-riscv64', false],
+      ['checksums', true],
     ]);
+    // The checksums artifact lists only what was uploaded.
+    const listed = service
+      .artifact(results[4]!.artifactName)!
+      .bytes.toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split('  ')[1]);
+    expect(listed).toEqual([`auth_linux-386_${SERVER_TAG}.so`, `auth_linux-amd64_${SERVER_TAG}.so`]);
     const failed = byTarget(results, 'linux-arm64');
     expect(failed.error).toMatch(/CreateArtifact.*403/);
     expect(failed.id).toBeUndefined();
@@ -202,7 +239,13 @@ describe('uploadPluginArtifacts over the wire', () => {
         .filter((a) => a.finalized)
         .map((a) => a.name)
         .sort(),
-    ).toEqual([`auth_linux-386_${SERVER_TAG}.so`, `auth_linux-amd64_${SERVER_TAG}.so`]);
+    ).toEqual(
+      [
+        `auth_linux-386_${SERVER_TAG}.so`,
+        `auth_linux-amd64_${SERVER_TAG}.so`,
+        results[4]!.artifactName,
+      ].sort(),
+    );
   });
 
   it('reports an artifact name already used in the run (a matrix collision) per file', async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatChecksums, sha256File, writeChecksums } from '../../src/publish/checksums';
+import { formatChecksums, parseChecksums, sha256File, writeChecksums } from '../../src/publish/checksums';
 
 const A = 'a'.repeat(64);
 const B = '0123456789abcdef'.repeat(4);
@@ -69,5 +69,22 @@ describe('sha256File and writeChecksums', () => {
     await expect(writeChecksums(dir, [{ fileName: 'a.so', sha256: 'nope' }])).rejects.toThrow();
     expect(readFileSync(join(dir, 'checksums.txt'), 'utf8')).toBe('old');
     expect(readdirSync(dir)).toEqual(['checksums.txt']);
+  });
+});
+
+describe('parseChecksums', () => {
+  it('reads back what formatChecksums writes, escapes included', () => {
+    const entries = [
+      { fileName: 'a b.so', sha256: A },
+      { fileName: 'back\\slash\nnew\rline.so', sha256: B },
+      { fileName: 'z.so', sha256: B },
+    ];
+    expect(parseChecksums(formatChecksums(entries))).toEqual(entries);
+  });
+
+  it('reads binary-mode lines and uppercase hex, and refuses anything else', () => {
+    expect(parseChecksums(`${A.toUpperCase()} *x.so\n`)).toEqual([{ fileName: 'x.so', sha256: A }]);
+    expect(() => parseChecksums(`${A}  a.so\nnot a line\n`)).toThrow(/line 2/);
+    expect(() => parseChecksums(`${A} a.so\n`)).toThrow(/line 1/);
   });
 });

@@ -447,6 +447,8 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
         'content-length': String(artifact.bytes.length),
         'content-type': artifact.blobContentType ?? 'application/octet-stream',
         'x-ms-blob-type': 'BlockBlob',
+        // As the real signed download URL's rscd parameter does: downloads are named after the artifact.
+        'content-disposition': `attachment; filename="${artifact.name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(artifact.name)}`,
       });
       res.end(artifact.bytes);
       return 200;

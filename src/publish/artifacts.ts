@@ -3,9 +3,10 @@
 // Naming and URLs are pure; `uploadPluginArtifacts` is the thin adapter around the client.
 import { DefaultArtifactClient, type ArtifactClient } from '@actions/artifact';
 import * as core from '@actions/core';
-import { copyFile, link, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { formatChecksums, parseChecksums } from './checksums';
 
 /**
  * Characters the artifact service refuses in a name (@actions/artifact
@@ -102,7 +103,11 @@ export interface UploadOptions {
   name: string;
   /** Days to keep the artifacts (1 or more); the service caps it at the repository's setting. Default: the repository's setting. */
   retentionDays?: number;
-  /** The checksums file to upload as an artifact too. */
+  /**
+   * The `checksums.txt` written beside the plugins. It is uploaded as an artifact too, rewritten
+   * for the artifact names (the names an artifact download gives) and limited to the plugins that
+   * were uploaded, so `sha256sum -c` works in a folder of downloaded artifacts.
+   */
   checksums?: { path: string };
   /** The artifact client; default `new DefaultArtifactClient()`. */
   client?: Pick<ArtifactClient, 'uploadArtifact'>;
@@ -115,7 +120,7 @@ export interface UploadOptions {
 interface UploadOutcome {
   /** The artifact's name (also the name of the file a download gives). */
   artifactName: string;
-  /** The uploaded file's name on disk. */
+  /** The file's name on disk. */
   fileName: string;
   ok: boolean;
   id?: number;
@@ -133,10 +138,29 @@ export type ChecksumsArtifact = UploadOutcome & { kind: 'checksums'; targets: st
 export type ArtifactUpload = PluginArtifact | ChecksumsArtifact;
 
 /**
+ * The checksums artifact's content: the lines of `checksums.txt` for the given plugins, each
+ * renamed from its file name to its artifact name. Throws when `checksums.txt` has no line for one.
+ */
+export function artifactChecksums(
+  checksumsText: string,
+  plugins: readonly { fileName: string; artifactName: string }[],
+): string {
+  const byFile = new Map(parseChecksums(checksumsText).map((e) => [e.fileName, e.sha256]));
+  return formatChecksums(
+    plugins.map((p) => {
+      const sha256 = byFile.get(p.fileName);
+      if (sha256 === undefined) throw new Error(`the checksums file has no line for ${p.fileName}`);
+      return { fileName: p.artifactName, sha256 };
+    }),
+  );
+}
+
+/**
  * Uploads each plugin as its own unzipped artifact, then the checksums file if given. Never throws
  * for one file: each result says whether it was uploaded (`ok`, `id`, `url`) or why not (`error`),
  * so the caller can say which files were and were not uploaded. Results are the plugins in the
- * order given, then the checksums file.
+ * order given, then the checksums file. Throws only for a wrong call (bad retention, two files with
+ * one artifact name).
  */
 export async function uploadPluginArtifacts(
   files: readonly PluginFile[],
@@ -146,28 +170,16 @@ export async function uploadPluginArtifacts(
   if (retentionDays !== undefined && !(Number.isInteger(retentionDays) && retentionDays >= 1)) {
     throw new RangeError(`retention-days must be a whole number of days, 1 or more (got ${retentionDays})`);
   }
-  const plan: { kind: 'plugin' | 'checksums'; path: string; fileName: string; artifactName: string }[] = [];
-  for (const file of files) {
-    plan.push({
-      kind: 'plugin',
-      path: file.path,
-      fileName: file.fileName,
-      artifactName: artifactName({ name, target: file.target, serverTag }),
-    });
-  }
+  const plugins = files.map((file) => ({
+    ...file,
+    artifactName: artifactName({ name, target: file.target, serverTag }),
+  }));
   const targets = files.map((f) => f.target);
-  if (options.checksums) {
-    plan.push({
-      kind: 'checksums',
-      path: options.checksums.path,
-      fileName: basename(options.checksums.path),
-      artifactName: checksumsArtifactName({ name, serverTag, targets }),
-    });
-  }
+  const checksumsName = options.checksums ? checksumsArtifactName({ name, serverTag, targets }) : undefined;
   const names = new Set<string>();
-  for (const p of plan) {
-    if (names.has(p.artifactName)) throw new Error(`two files would upload as artifact ${p.artifactName}`);
-    names.add(p.artifactName);
+  for (const n of [...plugins.map((p) => p.artifactName), ...(checksumsName ? [checksumsName] : [])]) {
+    if (names.has(n)) throw new Error(`two files would upload as artifact ${n}`);
+    names.add(n);
   }
 
   const client = options.client ?? new DefaultArtifactClient();
@@ -176,14 +188,29 @@ export async function uploadPluginArtifacts(
     join(options.tempDir ?? (process.env['RUNNER_TEMP'] || tmpdir()), 'artifacts-'),
   );
   const results: ArtifactUpload[] = [];
+  const upload = (folder: string, p: Omit<Upload, 'folder'>) =>
+    uploadOne(client, { ...p, folder: join(staging, folder) }, retentionDays, env);
   try {
-    for (const [i, p] of plan.entries()) {
-      const outcome = await uploadOne(client, p, join(staging, String(i)), retentionDays, env);
-      results.push(
-        p.kind === 'plugin'
-          ? { kind: 'plugin', target: files[i]!.target, ...outcome }
-          : { kind: 'checksums', targets, ...outcome },
-      );
+    for (const [i, p] of plugins.entries()) {
+      const outcome = await upload(String(i), {
+        artifactName: p.artifactName,
+        fileName: p.fileName,
+        stage: (target) => linkOrCopy(p.path, target),
+      });
+      results.push({ kind: 'plugin', target: p.target, ...outcome });
+    }
+    if (options.checksums && checksumsName) {
+      const source = options.checksums.path;
+      const uploaded = plugins.filter((_, i) => results[i]!.ok);
+      const outcome = await upload('checksums', {
+        artifactName: checksumsName,
+        fileName: basename(source),
+        stage: async (target) => {
+          if (uploaded.length === 0) throw new Error('no plugin was uploaded, so there is nothing to list');
+          await writeFile(target, artifactChecksums(await readFile(source, 'utf8'), uploaded));
+        },
+      });
+      results.push({ kind: 'checksums', targets, ...outcome });
     }
   } finally {
     await rm(staging, { recursive: true, force: true });
@@ -191,18 +218,29 @@ export async function uploadPluginArtifacts(
   return results;
 }
 
+interface Upload {
+  artifactName: string;
+  fileName: string;
+  /** A folder of its own, for the file named after the artifact. */
+  folder: string;
+  /** Writes the file to upload at the given path. */
+  stage: (target: string) => Promise<void>;
+}
+
 async function uploadOne(
   client: Pick<ArtifactClient, 'uploadArtifact'>,
-  p: { path: string; fileName: string; artifactName: string },
-  folder: string,
+  p: Upload,
   retentionDays: number | undefined,
   env: Record<string, string | undefined>,
 ): Promise<UploadOutcome> {
   const base = { artifactName: p.artifactName, fileName: p.fileName };
   try {
-    // An unzipped artifact takes its file's name, so upload a link (or copy) named after the artifact.
-    const staged = await stage(p.path, folder, p.artifactName);
-    const response = await client.uploadArtifact(p.artifactName, [staged], folder, {
+    // An unzipped artifact takes its file's name (skipArchive ignores the name argument), so the
+    // file uploaded is a link or copy named after the artifact, alone in its folder.
+    await mkdir(p.folder, { recursive: true });
+    const staged = join(p.folder, p.artifactName);
+    await p.stage(staged);
+    const response = await client.uploadArtifact(p.artifactName, [staged], p.folder, {
       skipArchive: true,
       ...(retentionDays !== undefined ? { retentionDays } : {}),
     });
@@ -226,14 +264,10 @@ async function uploadOne(
   }
 }
 
-async function stage(source: string, folder: string, fileName: string): Promise<string> {
-  await rm(folder, { recursive: true, force: true });
-  await mkdir(folder, { recursive: true });
-  const target = join(folder, fileName);
+async function linkOrCopy(source: string, target: string): Promise<void> {
   try {
     await link(source, target);
   } catch {
     await copyFile(source, target);
   }
-  return target;
 }

@@ -51,6 +51,28 @@ export function formatChecksums(entries: readonly ChecksumEntry[]): string {
     .join('');
 }
 
+/**
+ * Reads `sha256sum` output back into entries (text or binary mode, GNU escaping); the inverse of
+ * {@link formatChecksums}. Throws ChecksumsError naming the line that is not a checksum line.
+ */
+export function parseChecksums(text: string): ChecksumEntry[] {
+  const entries: ChecksumEntry[] = [];
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  for (const [i, raw] of lines.entries()) {
+    const escaped = raw.startsWith('\\');
+    const line = escaped ? raw.slice(1) : raw;
+    const m = /^([0-9a-fA-F]{64}) [ *](.+)$/.exec(line);
+    if (!m)
+      throw new ChecksumsError(`checksums line ${i + 1} is not "<sha256>  <file>": ${JSON.stringify(raw)}`);
+    const fileName = escaped
+      ? m[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : c))
+      : m[2]!;
+    entries.push({ fileName, sha256: m[1]!.toLowerCase() });
+  }
+  return entries;
+}
+
 function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }

@@ -1,0 +1,179 @@
+// gomod-cap without Go: aligns a plugin's go.mod require versions with the server's.
+//   node dist/gomod-cap.cjs -from <server go.mod or dir> -to <plugin go.mod or dir> [-check]
+// Same flags, defaults, directory handling and exit codes as cmd/gomod-cap of the plugin API:
+// 0 success (changed or not), 1 with -check at the first differing module, 2 unreadable or
+// invalid input or a bad flag. The plugin's go.mod is only written when it changes, atomically.
+import { promises as fs } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic-write';
+import { GoModError, capGoModBytes } from '../gomod';
+
+export interface CliIO {
+  /** Where log lines go (the original logs to stderr). */
+  stderr: (line: string) => void;
+  /** Directory relative paths are resolved against. */
+  cwd: string;
+}
+
+interface Options {
+  from: string;
+  to: string;
+  check: boolean;
+}
+
+const USAGE = [
+  'Usage of gomod-cap:',
+  '  -check',
+  '    \tcheck for incompatibility only',
+  '  -from string',
+  '    \tgo.mod file or dir to cap go.mod version from (default "./go.mod")',
+  '  -to string',
+  '    \tgo.mod file or dir to cap go.mod version to (default "./go.mod")',
+].join('\n');
+
+/** strconv.ParseBool. */
+function parseBool(s: string): boolean | undefined {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(s)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(s)) return false;
+  return undefined;
+}
+
+/**
+ * Parses arguments the way Go's flag package does (`-x v`, `-x=v`, `--x`, bool flags without a
+ * value, parsing stops at the first non-flag or after `--`; extra arguments are ignored, as the
+ * original ignores them). Returns the options, 'help', or an error message.
+ */
+export function parseArgs(args: string[]): Options | 'help' | { error: string } {
+  const opts: Options = { from: './go.mod', to: './go.mod', check: false };
+  for (let i = 0; i < args.length; i++) {
+    const s = args[i]!;
+    if (s.length < 2 || s[0] !== '-') break;
+    let minuses = 1;
+    if (s[1] === '-') {
+      minuses++;
+      if (s.length === 2) break;
+    }
+    let name = s.slice(minuses);
+    if (name.length === 0 || name[0] === '-' || name[0] === '=') return { error: `bad flag syntax: ${s}` };
+    let value: string | undefined;
+    const eq = name.indexOf('=', 1);
+    if (eq > 0) {
+      value = name.slice(eq + 1);
+      name = name.slice(0, eq);
+    }
+    if (name === 'check') {
+      if (value === undefined) {
+        opts.check = true;
+      } else {
+        const b = parseBool(value);
+        if (b === undefined) return { error: `invalid boolean value "${value}" for -check: parse error` };
+        opts.check = b;
+      }
+      continue;
+    }
+    if (name === 'from' || name === 'to') {
+      if (value === undefined) {
+        if (i + 1 >= args.length) return { error: `flag needs an argument: -${name}` };
+        value = args[++i]!;
+      }
+      opts[name] = value;
+      continue;
+    }
+    if (name === 'help' || name === 'h') return 'help';
+    return { error: `flag provided but not defined: -${name}` };
+  }
+  return opts;
+}
+
+/** A directory argument means the go.mod inside it: [path to use, path to show]. */
+async function goModPath(arg: string, cwd: string): Promise<[string, string]> {
+  const p = resolve(cwd, arg);
+  try {
+    if ((await fs.stat(p)).isDirectory()) return [join(p, 'go.mod'), join(arg, 'go.mod')];
+  } catch {
+    // Not there: reading it reports the problem.
+  }
+  return [p, arg];
+}
+
+async function read(path: string, shown: string, label: string, io: CliIO): Promise<Uint8Array | undefined> {
+  try {
+    return await fs.readFile(path);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why =
+      err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message;
+    io.stderr(`gomod-cap: cannot read the ${label} go.mod ${shown}: ${why}`);
+    return undefined;
+  }
+}
+
+/** Runs the command line; returns the exit code. */
+export async function main(
+  argv: string[],
+  io: CliIO = { stderr: (l) => process.stderr.write(l + '\n'), cwd: process.cwd() },
+): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (parsed === 'help') {
+    io.stderr(USAGE);
+    return 0;
+  }
+  if ('error' in parsed) {
+    io.stderr(parsed.error);
+    io.stderr(USAGE);
+    return 2;
+  }
+  const [from, fromName] = await goModPath(parsed.from, io.cwd);
+  const [to, toName] = await goModPath(parsed.to, io.cwd);
+  const server = await read(from, fromName, 'server (-from)', io);
+  if (!server) return 2;
+  const plugin = await read(to, toName, 'plugin (-to)', io);
+  if (!plugin) return 2;
+
+  let result: ReturnType<typeof capGoModBytes>;
+  try {
+    result = capGoModBytes(server, plugin, { serverFile: fromName, pluginFile: toName });
+  } catch (e) {
+    if (e instanceof GoModError) {
+      io.stderr(`gomod-cap: invalid go.mod:\n${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+
+  if (parsed.check) {
+    const first = result.changes[0];
+    if (!first) return 0;
+    io.stderr(
+      `Found incompatible go.mod constraint: path ${first.module} has version ${first.from}, ` +
+        `the server requires ${first.to} (${toName}:${first.line})`,
+    );
+    return 1;
+  }
+  for (const c of result.changes) {
+    io.stderr(`Changing require version of ${c.module} from ${c.from} to ${c.to} (${toName}:${c.line})`);
+  }
+  if (!result.changed) return 0;
+  try {
+    await writeFileAtomic(to, result.data);
+  } catch (e) {
+    io.stderr(`gomod-cap: cannot write ${toName}: ${(e as Error).message}`);
+    return 2;
+  }
+  return 0;
+}
+
+// Run when executed as the bundled command line (dist/gomod-cap.cjs), not when imported.
+if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(
+        `gomod-cap: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      );
+      process.exitCode = 2;
+    },
+  );
+}

@@ -270,4 +270,37 @@ describe('uploadPluginArtifacts over the wire', () => {
     expect(results[0]!.error).toMatch(/ECONNRESET|socket hang up/);
     expect(service.artifact(results[0]!.artifactName)?.finalized).toBe(false);
   });
+  it('reports an upload that stalls past the client timeout (a delayed blob block), for that file only', async () => {
+    const plugins = makePlugins({ 'linux-amd64': 100, 'linux-arm64': 200 });
+    process.env['ACTIONS_ARTIFACT_UPLOAD_TIMEOUT_MS'] = '300';
+    service.inject({ op: 'PutBlock', artifact: `auth_linux-amd64_${SERVER_TAG}.so`, delayMs: 2500 });
+    const results = await uploadPluginArtifacts(plugins, { name: 'auth', serverTag: SERVER_TAG });
+    expect(results.map((r) => r.ok)).toEqual([false, true]);
+    expect(results[0]!.error).toMatch(/stalled/);
+    expect(service.artifact(results[0]!.artifactName)?.finalized).toBe(false);
+    expect(service.artifact(results[1]!.artifactName)?.finalized).toBe(true);
+  });
+
+  it('answers the list, get, download and delete calls of the real client for what was uploaded', async () => {
+    const plugins = makePlugins({ 'linux-amd64': 1234, 'linux-arm64': 4321 });
+    const results = await uploadPluginArtifacts(plugins, { name: 'auth', serverTag: SERVER_TAG });
+    const client = new DefaultArtifactClient();
+
+    const { artifacts } = await client.listArtifacts();
+    expect(artifacts.map((a) => [a.name, a.id, a.size]).sort()).toEqual(
+      results.map((r, i) => [r.artifactName, r.id, readFileSync(plugins[i]!.path).length]).sort(),
+    );
+    expect(artifacts.every((a) => a.createdAt instanceof Date && !Number.isNaN(a.createdAt.getTime()))).toBe(
+      true,
+    );
+
+    const { artifact } = await client.getArtifact(results[1]!.artifactName);
+    expect(artifact).toMatchObject({ name: results[1]!.artifactName, id: results[1]!.id, size: 4321 });
+    expect(artifact.digest).toBe(`sha256:${await sha256File(plugins[1]!.path)}`);
+
+    const removed = await client.deleteArtifact(results[0]!.artifactName);
+    expect(removed.id).toBe(results[0]!.id);
+    expect((await client.listArtifacts()).artifacts.map((a) => a.name)).toEqual([results[1]!.artifactName]);
+    await expect(client.getArtifact(results[0]!.artifactName)).rejects.toThrow(/not found|No artifacts/i);
+  });
 });

@@ -1,0 +1,488 @@
+// A local stand-in for GitHub's REST API and upload host, over real HTTP on loopback, for
+// tests that run the real adapters (Octokit) or the bundle. Fixture repositories are data
+// (fixtures.ts), bodies follow GitHub's shapes (shapes.ts), and every request can be faulted.
+//
+//   const gh = await startGitHubStandIn({ repos: { 'flow/server': { ... } } });
+//   gh.inject({ path: '/repos/flow/server/releases', status: 502, times: 2 });
+//   ... new Octokit({ baseUrl: gh.url }) ...
+//   gh.requests; gh.uploadedAssets('flow/server', 'v2.0.0'); await gh.close();
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import {
+  buildRepo,
+  resolveRef,
+  type FixtureRepo,
+  type StandInAsset,
+  type StandInRelease,
+  type StandInRepo,
+} from './fixtures';
+import { assetBody, fileBody, messages, releaseBody, repoBody, tagBody, type Urls } from './shapes';
+
+export interface StandInOptions {
+  repos: Record<string, FixtureRepo>;
+  /** Primary rate limit per token (anonymous callers share one bucket). Default 5000 / 60. */
+  rateLimit?: { limit?: number; anonymousLimit?: number; resetInSeconds?: number };
+}
+
+export interface Fault {
+  method?: string;
+  /** A string matches the path exactly (no query); a RegExp is tested against path + query. */
+  path: string | RegExp;
+  /** How many matching requests this fault applies to (default 1; Infinity for all). */
+  times?: number;
+  status?: number;
+  /** Waits this long before answering (with `status`/`body`, or normally without). */
+  delayMs?: number;
+  /** Destroys the connection without an answer. */
+  drop?: true;
+  /** Answers as GitHub does when that rate limit is hit. */
+  rateLimit?: 'primary' | 'secondary';
+  /** JSON body for `status` (default GitHub's shape for the status). */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface LoggedRequest {
+  method: string;
+  /** Path and query, as sent. */
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** Status answered (0 when the connection was dropped). */
+  status: number;
+  bodyBytes: number;
+  fault?: boolean;
+}
+
+export interface UploadedAsset {
+  release: string;
+  name: string;
+  label: string | null;
+  contentType: string;
+  state: 'uploaded' | 'starter';
+  size: number;
+  bytes: Buffer;
+}
+
+export interface GitHubStandIn {
+  /** The API root (set as GITHUB_API_URL / Octokit baseUrl). */
+  url: string;
+  requests: LoggedRequest[];
+  inject(fault: Fault): void;
+  /** Removes every injected fault that has not been used up. */
+  clearFaults(): void;
+  /** Requests whose method matches and whose path (with query) matches `path`. */
+  requestsTo(method: string, path: string | RegExp): LoggedRequest[];
+  /** The assets of a repository's releases (all releases, or the one with `tag`). */
+  uploadedAssets(repo: string, tag?: string): UploadedAsset[];
+  /** Live state of a repository, for tests that change it between calls. */
+  repo(fullName: string): StandInRepo;
+  close(): Promise<void>;
+}
+
+interface Bucket {
+  limit: number;
+  used: number;
+  reset: number;
+}
+
+class HttpError {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+export async function startGitHubStandIn(options: StandInOptions): Promise<GitHubStandIn> {
+  const repos = new Map<string, StandInRepo>();
+  for (const [name, fixture] of Object.entries(options.repos))
+    repos.set(name.toLowerCase(), buildRepo(name, fixture));
+  const validTokens = new Set([...repos.values()].flatMap((r) => (r.token ? [r.token] : [])));
+  const faults: (Fault & { left: number })[] = [];
+  const requests: LoggedRequest[] = [];
+  const buckets = new Map<string, Bucket>();
+  let nextAssetId = 900_000;
+  let urls: Urls = { api: '', uploads: '', web: '' };
+
+  const bucketFor = (token: string | undefined): Bucket => {
+    const key = token ?? '';
+    let b = buckets.get(key);
+    if (!b) {
+      const limit = token ? (options.rateLimit?.limit ?? 5000) : (options.rateLimit?.anonymousLimit ?? 60);
+      const reset = Math.floor(Date.now() / 1000) + (options.rateLimit?.resetInSeconds ?? 3600);
+      b = { limit, used: 0, reset };
+      buckets.set(key, b);
+    }
+    return b;
+  };
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('error', () => undefined);
+    req.on('end', () => {
+      void handle(req, res, Buffer.concat(chunks));
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+    const method = req.method ?? 'GET';
+    const target = new URL(req.url ?? '/', urls.api);
+    const entry: LoggedRequest = {
+      method,
+      path: target.pathname + target.search,
+      headers: { ...req.headers },
+      status: 0,
+      bodyBytes: body.length,
+    };
+    requests.push(entry);
+    const token = tokenOf(req.headers.authorization);
+    const bucket = bucketFor(token);
+    const requestId = randomBytes(8).toString('hex').toUpperCase();
+
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      entry.status = status;
+      const remaining = Math.max(0, bucket.limit - bucket.used);
+      const common: Record<string, string> = {
+        'x-github-api-version-selected': '2022-11-28',
+        'x-github-media-type': 'github.v3; format=json',
+        'x-github-request-id': requestId,
+        'x-ratelimit-limit': String(bucket.limit),
+        'x-ratelimit-remaining': String(remaining),
+        'x-ratelimit-reset': String(bucket.reset),
+        'x-ratelimit-used': String(bucket.used),
+        'x-ratelimit-resource': 'core',
+      };
+      if (payload === undefined) {
+        res.writeHead(status, { ...common, ...headers });
+        res.end();
+      } else if (Buffer.isBuffer(payload)) {
+        res.writeHead(status, { 'content-type': 'application/octet-stream', ...common, ...headers });
+        res.end(payload);
+      } else {
+        const text = JSON.stringify(payload);
+        res.writeHead(status, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': String(Buffer.byteLength(text)),
+          ...common,
+          ...headers,
+        });
+        res.end(text);
+      }
+    };
+
+    const fault = takeFault(method, target);
+    if (fault) {
+      entry.fault = true;
+      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+      if (res.destroyed || req.socket.destroyed) return;
+      if (fault.drop) {
+        req.socket.destroy();
+        return;
+      }
+      if (fault.rateLimit === 'primary') {
+        bucket.used = bucket.limit;
+        send(
+          403,
+          fault.body ?? messages.primaryRateLimit(req.socket.remoteAddress ?? '127.0.0.1'),
+          fault.headers,
+        );
+        return;
+      }
+      if (fault.rateLimit === 'secondary') {
+        send(403, fault.body ?? messages.secondaryRateLimit(requestId), {
+          'retry-after': '1',
+          ...fault.headers,
+        });
+        return;
+      }
+      if (fault.status) {
+        send(fault.status, fault.body ?? defaultBody(fault.status), fault.headers);
+        return;
+      }
+    }
+
+    if (token !== undefined && validTokens.size > 0 && !validTokens.has(token)) {
+      send(401, messages.badCredentials());
+      return;
+    }
+    if (bucket.used >= bucket.limit) {
+      send(403, messages.primaryRateLimit(req.socket.remoteAddress ?? '127.0.0.1'));
+      return;
+    }
+    bucket.used++;
+    try {
+      const [status, payload, headers] = route(method, target, token, body, req);
+      send(status, payload, headers);
+    } catch (e) {
+      if (e instanceof HttpError) send(e.status, e.body, e.headers);
+      else send(500, { message: `stand-in: ${(e as Error).message}` });
+    }
+  }
+
+  function takeFault(method: string, target: URL): Fault | undefined {
+    const i = faults.findIndex(
+      (f) =>
+        f.left > 0 &&
+        (f.method === undefined || f.method.toUpperCase() === method) &&
+        (typeof f.path === 'string'
+          ? f.path === target.pathname
+          : f.path.test(target.pathname + target.search)),
+    );
+    if (i < 0) return undefined;
+    const f = faults[i]!;
+    f.left--;
+    return f;
+  }
+
+  type Answer = [number, unknown, Record<string, string>?];
+
+  function route(
+    method: string,
+    url: URL,
+    token: string | undefined,
+    body: Buffer,
+    req: IncomingMessage,
+  ): Answer {
+    const path = decodeURIComponent(url.pathname);
+    let m: RegExpExecArray | null;
+
+    // The upload host: POST /uploads/repos/{o}/{r}/releases/{id}/assets?name=&label=
+    if (
+      (m = /^\/uploads\/repos\/([^/]+)\/([^/]+)\/releases\/(\d+)\/assets$/.exec(path)) &&
+      method === 'POST'
+    ) {
+      const repo = repoFor(m[1]!, m[2]!, token);
+      if (!token) throw new HttpError(401, messages.requiresAuth());
+      const release = releaseById(repo, Number(m[3]));
+      return upload(repo, release, url, body, req);
+    }
+    if (!(m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path))) throw new HttpError(404, messages.notFound());
+    const repo = repoFor(m[1]!, m[2]!, token);
+    const rest = m[3] ?? '';
+    const drafts = token !== undefined; // drafts are visible to callers with push access only
+    const get = method === 'GET' || method === 'HEAD';
+
+    if (rest === '' && get) return [200, repoBody(urls, repo)];
+    if (rest === '/releases' && get) {
+      const list = [...repo.releases].reverse().filter((r) => drafts || !r.draft);
+      return paginate(
+        url,
+        list.map((r) => releaseBody(urls, repo, r)),
+      );
+    }
+    if (rest === '/releases/latest' && get) {
+      const latest = [...repo.releases].reverse().find((r) => !r.draft && !r.prerelease);
+      if (!latest) throw new HttpError(404, messages.notFound());
+      return [200, releaseBody(urls, repo, latest)];
+    }
+    if ((m = /^\/releases\/tags\/(.+)$/.exec(rest)) && get) {
+      const tag = m[1]!;
+      const r = [...repo.releases].reverse().find((x) => x.tag === tag && !x.draft);
+      if (!r) throw new HttpError(404, messages.notFound());
+      return [200, releaseBody(urls, repo, r)];
+    }
+    if ((m = /^\/releases\/(\d+)$/.exec(rest)) && get) {
+      const r = releaseById(repo, Number(m[1]));
+      if (r.draft && !drafts) throw new HttpError(404, messages.notFound());
+      return [200, releaseBody(urls, repo, r)];
+    }
+    if ((m = /^\/releases\/(\d+)\/assets$/.exec(rest)) && get) {
+      const r = releaseById(repo, Number(m[1]));
+      return paginate(
+        url,
+        r.assets.map((a) => assetBody(urls, repo, r, a)),
+      );
+    }
+    if ((m = /^\/releases\/assets\/(\d+)$/.exec(rest))) {
+      const [r, a] = assetById(repo, Number(m[1]));
+      if (get) {
+        if (String(req.headers.accept ?? '').includes('application/octet-stream')) return [200, a.bytes];
+        return [200, assetBody(urls, repo, r, a)];
+      }
+      if (method === 'DELETE') {
+        if (!token) throw new HttpError(401, messages.requiresAuth());
+        if (r.immutable && !r.draft) {
+          throw new HttpError(422, {
+            message: 'Cannot delete assets of an immutable release.',
+            documentation_url: 'https://docs.github.com/rest',
+          });
+        }
+        r.assets = r.assets.filter((x) => x !== a);
+        return [204, undefined];
+      }
+    }
+    if (rest === '/tags' && get) {
+      const list = [...repo.tags].reverse().map(([tag, sha]) => tagBody(urls, repo, tag, sha));
+      return paginate(url, list);
+    }
+    if ((m = /^\/contents\/(.*)$/.exec(rest)) && get) {
+      const filePath = m[1]!.replace(/\/+$/, '');
+      const ref = url.searchParams.get('ref');
+      const sha = resolveRef(repo, ref);
+      if (!sha) {
+        throw new HttpError(404, {
+          message: `No commit found for the ref ${ref ?? repo.defaultBranch}`,
+          documentation_url: 'https://docs.github.com/rest/repos/contents',
+          status: '404',
+        });
+      }
+      const bytes = repo.commits.get(sha)?.get(filePath);
+      if (!bytes) {
+        throw new HttpError(
+          404,
+          messages.notFound('https://docs.github.com/rest/repos/contents#get-repository-content'),
+        );
+      }
+      return [200, fileBody(urls, repo, filePath, ref ?? repo.defaultBranch, bytes)];
+    }
+    throw new HttpError(404, messages.notFound());
+  }
+
+  function upload(
+    repo: StandInRepo,
+    release: StandInRelease,
+    url: URL,
+    body: Buffer,
+    req: IncomingMessage,
+  ): Answer {
+    const name = url.searchParams.get('name');
+    const requestId = String(req.headers['x-github-request-id'] ?? randomBytes(8).toString('hex'));
+    if (!name) {
+      throw new HttpError(422, {
+        message: 'Bad Content-Length: ',
+        documentation_url: 'https://docs.github.com/rest',
+      });
+    }
+    const length = Number(req.headers['content-length']);
+    if (!Number.isFinite(length) || length !== body.length) {
+      throw new HttpError(400, { message: `Bad Content-Length: ${req.headers['content-length'] ?? ''}` });
+    }
+    const contentType = req.headers['content-type'];
+    if (!contentType) throw new HttpError(400, { message: 'Content-Type header is required' });
+    if (release.immutable && !release.draft) throw new HttpError(422, messages.immutable(requestId));
+    if (release.assets.some((a) => a.name === name))
+      throw new HttpError(422, messages.alreadyExists(requestId));
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const asset: StandInAsset = {
+      id: nextAssetId++,
+      name,
+      label: url.searchParams.get('label'),
+      contentType,
+      state: 'uploaded',
+      bytes: body,
+      createdAt: now,
+      updatedAt: now,
+    };
+    release.assets.push(asset);
+    return [201, assetBody(urls, repo, release, asset)];
+  }
+
+  function repoFor(owner: string, name: string, token: string | undefined): StandInRepo {
+    const repo = repos.get(`${owner}/${name}`.toLowerCase());
+    // GitHub hides private repositories from callers that cannot read them: 404, not 403.
+    if (!repo || (repo.private && token !== repo.token)) {
+      throw new HttpError(
+        404,
+        messages.notFound('https://docs.github.com/rest/repos/repos#get-a-repository'),
+      );
+    }
+    return repo;
+  }
+
+  function releaseById(repo: StandInRepo, id: number): StandInRelease {
+    const r = repo.releases.find((x) => x.id === id);
+    if (!r) throw new HttpError(404, messages.notFound());
+    return r;
+  }
+
+  function assetById(repo: StandInRepo, id: number): [StandInRelease, StandInAsset] {
+    for (const r of repo.releases) {
+      const a = r.assets.find((x) => x.id === id);
+      if (a) return [r, a];
+    }
+    throw new HttpError(404, messages.notFound());
+  }
+
+  /** GitHub's pagination: per_page (default 30, max 100), page, and a Link header. */
+  function paginate(url: URL, items: unknown[]): Answer {
+    const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page')) || 30));
+    const page = Math.max(1, Number(url.searchParams.get('page')) || 1);
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (p: number) => {
+      const u = new URL(url.pathname + url.search, urls.api);
+      u.searchParams.set('per_page', String(perPage));
+      u.searchParams.set('page', String(p));
+      return u.toString();
+    };
+    const rels: string[] = [];
+    if (page > 1) rels.push(`<${link(page - 1)}>; rel="prev"`);
+    if (page < last) rels.push(`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`);
+    if (page > 1) rels.push(`<${link(1)}>; rel="first"`);
+    const headers: Record<string, string> = rels.length > 0 ? { link: rels.join(', ') } : {};
+    return [200, items.slice((page - 1) * perPage, page * perPage), headers];
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const root = `http://127.0.0.1:${port}`;
+  urls = { api: root, uploads: `${root}/uploads`, web: `${root}/web` };
+
+  return {
+    url: root,
+    requests,
+    inject(fault) {
+      faults.push({ ...fault, left: fault.times ?? 1 });
+    },
+    clearFaults() {
+      faults.length = 0;
+    },
+    requestsTo(method, path) {
+      return requests.filter(
+        (r) =>
+          r.method === method.toUpperCase() &&
+          (typeof path === 'string' ? r.path.split('?')[0] === path : path.test(r.path)),
+      );
+    },
+    uploadedAssets(fullName, tag) {
+      const repo = repos.get(fullName.toLowerCase());
+      if (!repo) throw new Error(`no fixture repository ${fullName}`);
+      return repo.releases
+        .filter((r) => tag === undefined || r.tag === tag)
+        .flatMap((r) =>
+          r.assets.map((a) => ({
+            release: r.tag,
+            name: a.name,
+            label: a.label,
+            contentType: a.contentType,
+            state: a.state,
+            size: a.bytes.length,
+            bytes: a.bytes,
+          })),
+        );
+    },
+    repo(fullName) {
+      const repo = repos.get(fullName.toLowerCase());
+      if (!repo) throw new Error(`no fixture repository ${fullName}`);
+      return repo;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function tokenOf(authorization: string | undefined): string | undefined {
+  const m = /^(?:token|bearer)\s+(.+)$/i.exec(authorization ?? '');
+  return m ? m[1]!.trim() : undefined;
+}
+
+function defaultBody(status: number): unknown {
+  if (status === 404) return messages.notFound();
+  if (status === 401) return messages.badCredentials();
+  if (status >= 500) return messages.serverError();
+  return { message: `stand-in fault ${status}`, documentation_url: 'https://docs.github.com/rest' };
+}

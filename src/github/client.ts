@@ -1,0 +1,197 @@
+// The Octokit client every GitHub call goes through: bounded retries with backoff for 5xx, 429,
+// secondary rate limits and network errors (@octokit/plugin-retry and plugin-throttling), a
+// per-attempt timeout, a total time bound for the whole run (requests are aborted through an
+// AbortSignal once it is used up), and primary rate-limit exhaustion turned into an error that
+// says when the limit resets.
+//
+// The token is passed to Octokit only; nothing here logs it or the Authorization header. The
+// caller must still register it as a secret (`core.setSecret(token)`) before creating the
+// client, so the runner masks it should anything else ever print it.
+import { Octokit } from '@octokit/rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { GitHubTimeoutError, isHttpError, isPrimaryRateLimit, toRateLimitError } from './errors';
+
+export interface GitHubClientOptions {
+  /** Token for the Authorization header; omit for anonymous access to public repositories. */
+  token?: string;
+  /** API root. Default: GITHUB_API_URL (set by the runner, GitHub Enterprise too), else api.github.com. */
+  baseUrl?: string;
+  /** Time bound for every call made with this client, counted from its creation. Default 10 minutes. */
+  totalTimeoutMs?: number;
+  /** One attempt that gets no answer within this is aborted and retried. Default 2 minutes. */
+  attemptTimeoutMs?: number;
+  /** Retries after the first attempt, for 5xx, 429, network errors and secondary rate limits. Default 3. */
+  retries?: number;
+  /**
+   * The backoff unit. Retry n waits (n+1)^2 units; a secondary rate limit waits Retry-After
+   * units (its header is in seconds). Default 1000 (one second); tests use a few ms.
+   */
+  retryBaseMs?: number;
+  /**
+   * Minimum gap between write requests (POST/DELETE...). Default: plugin-throttling's 1 s, as
+   * GitHub asks for content-creating requests. Tests set 0.
+   */
+  writeSpacingMs?: number;
+  /** Receives one line per retried failure and rate-limit wait. Never sees the token. */
+  log?: (msg: string) => void;
+}
+
+const ClientClass = Octokit.plugin(attemptGuard, retry, throttling);
+export type GitHubClient = InstanceType<typeof ClientClass>;
+
+interface GuardOptions {
+  deadline: number;
+  totalTimeoutMs: number;
+  attemptTimeoutMs: number;
+  authenticated: boolean;
+  log: (msg: string) => void;
+}
+
+export function createGitHubClient(options: GitHubClientOptions = {}): GitHubClient {
+  const totalTimeoutMs = options.totalTimeoutMs ?? 10 * 60_000;
+  const retries = options.retries ?? 3;
+  const baseMs = options.retryBaseMs ?? 1000;
+  const log = options.log ?? (() => undefined);
+  const deadline = Date.now() + totalTimeoutMs;
+  const guard: GuardOptions = {
+    deadline,
+    totalTimeoutMs,
+    attemptTimeoutMs: options.attemptTimeoutMs ?? 120_000,
+    authenticated: Boolean(options.token),
+    log,
+  };
+  const write = options.writeSpacingMs === undefined ? {} : { write: spacedGroup(options.writeSpacingMs) };
+
+  return new ClientClass({
+    auth: options.token || undefined,
+    baseUrl: (options.baseUrl || process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    userAgent: 'flow-plugin-build-action',
+    // Octokit's own request log repeats what attemptGuard reports; only deprecation warnings pass.
+    log: { debug: () => undefined, info: () => undefined, warn: log, error: () => undefined },
+    retry: { retries, retryAfterBaseValue: baseMs },
+    throttle: {
+      retryAfterBaseValue: baseMs,
+      fallbackSecondaryRateRetryAfter: 60,
+      ...write,
+      onSecondaryRateLimit: (
+        retryAfter: number,
+        o: { method: string; url: string },
+        _octokit: unknown,
+        retryCount: number,
+      ) => {
+        const waitMs = retryAfter * baseMs;
+        const fits = Date.now() + waitMs < deadline;
+        const again = retryCount < retries && fits;
+        log(
+          `GitHub secondary rate limit on ${o.method} ${o.url}` +
+            (again ? `; retrying in ${retryAfter}s (retry ${retryCount + 1} of ${retries})` : '; giving up'),
+        );
+        return again;
+      },
+      // Never reached for primary limits (attemptGuard turns them into GitHubRateLimitError first).
+      onRateLimit: () => false,
+    },
+    guard,
+  });
+}
+
+/**
+ * Innermost hook (registered before retry and throttling, so it wraps each single attempt):
+ * gives the attempt an AbortSignal for the attempt and total bounds, and classifies failures.
+ */
+const callerSignals = new WeakMap<object, AbortSignal | undefined>();
+
+function attemptGuard(
+  octokit: Pick<Octokit, 'hook' | 'request'>,
+  octokitOptions: { [option: string]: unknown },
+) {
+  const g = octokitOptions.guard as GuardOptions | undefined;
+  if (!g) return {};
+  octokit.hook.wrap('request', async (request, options) => {
+    const label = `${options.method} ${new URL(octokit.request.endpoint.parse(options).url, 'http://x').pathname}`;
+    const remaining = g.deadline - Date.now();
+    if (remaining <= 0) throw totalTimeout(g, label);
+    const attemptMs = Math.min(g.attemptTimeoutMs, remaining);
+    const attemptSignal = AbortSignal.timeout(attemptMs);
+    // Every hook layer is bound to the same options object (before-after-hook ignores the
+    // arguments a wrapper passes on), so the signal must go into that object: a fresh `request`
+    // object each attempt (never the shared defaults), remembering the caller's own signal.
+    if (!callerSignals.has(options))
+      callerSignals.set(options, options.request?.signal as AbortSignal | undefined);
+    const callerSignal = callerSignals.get(options);
+    const signal = callerSignal ? AbortSignal.any([attemptSignal, callerSignal]) : attemptSignal;
+    options.request = { ...options.request, signal };
+    const attempt = Number((options.request as { retryCount?: number }).retryCount ?? 0) + 1;
+    try {
+      return await request(options);
+    } catch (e) {
+      if (callerSignal?.aborted) throw e;
+      if (attemptSignal.aborted) {
+        // Capped by what was left of the total bound: that bound is used up, stop here.
+        if (attemptMs < g.attemptTimeoutMs) throw totalTimeout(g, label);
+        g.log(`${label}: no answer within ${attemptMs} ms (attempt ${attempt})`);
+        // Shaped like Octokit's RequestError with a 5xx status so plugin-retry retries it.
+        throw Object.assign(new Error(`no answer within ${attemptMs} ms`), {
+          name: 'HttpError',
+          status: 504,
+          request: options,
+        });
+      }
+      if (isHttpError(e)) {
+        if (isPrimaryRateLimit(e)) throw toRateLimitError(e, g.authenticated);
+        if (e.status >= 500 || e.status === 429) {
+          const cause =
+            e.status === 500 && !e.response ? `network error (${e.message})` : `${e.status} ${e.message}`;
+          g.log(`${label}: ${cause} (attempt ${attempt})`);
+        }
+      }
+      throw e;
+    }
+  });
+  return {};
+}
+
+function totalTimeout(g: GuardOptions, label: string): GitHubTimeoutError {
+  return new GitHubTimeoutError(
+    `GitHub calls took longer than the time bound of ${Math.round(g.totalTimeoutMs / 1000)} s (at ${label}). ` +
+      'GitHub is slow or unreachable: re-run the job later; https://www.githubstatus.com shows incidents.',
+  );
+}
+
+/**
+ * A stand-in for plugin-throttling's `write` Bottleneck group (the only methods it uses are
+ * `key(id).schedule(options, fn)`): keeps `minTimeMs` between the start of write requests.
+ */
+function spacedGroup(minTimeMs: number) {
+  const lanes = new Map<string, { schedule: (opts: unknown, fn: () => unknown) => Promise<unknown> }>();
+  return {
+    key(id: string) {
+      let lane = lanes.get(id);
+      if (!lane) {
+        let chain: Promise<unknown> = Promise.resolve();
+        let last = 0;
+        lane = {
+          schedule(_opts, fn) {
+            const run = chain.then(async () => {
+              const wait = last + minTimeMs - Date.now();
+              if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+              last = Date.now();
+              return fn();
+            });
+            chain = run.catch(() => undefined);
+            return run;
+          },
+        };
+        lanes.set(id, lane);
+      }
+      return lane;
+    },
+  } as unknown as never;
+}
+
+/** Whether the client sends a token (for error hints). Never exposes the token itself. */
+export async function isAuthenticated(octokit: Pick<Octokit, 'auth'>): Promise<boolean> {
+  const auth = (await octokit.auth()) as { type?: string };
+  return auth.type !== undefined && auth.type !== 'unauthenticated';
+}

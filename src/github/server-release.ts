@@ -1,0 +1,149 @@
+// Adapter: the server repository's releases, tags and files at a tag, through Octokit. The
+// choice of tag is versions.ts (pure); this module only fetches and explains failures.
+import { isAuthenticated, type GitHubClient } from './client';
+import { explainGitHubError, isHttpError } from './errors';
+import { parseVersionSpec, selectServerTag, type VersionCandidate } from './versions';
+
+export interface ServerReleaseQuery {
+  owner: string;
+  repo: string;
+  /** `latest`, a tag (`v2.0.0`, `2.0.0`) or a semver range (`^2.6`). */
+  spec: string;
+  includePrereleases?: boolean;
+}
+
+export interface ServerRelease {
+  tag: string;
+  /** The commit the tag points at (absent for a release whose tag is not in the tag list). */
+  commitSha?: string;
+  /** The release page, when the tag has a published release. */
+  releaseUrl?: string;
+  source: 'release' | 'tag';
+  prerelease: boolean;
+}
+
+/** Lists releases and tags (all pages) and picks the tag the spec names. */
+export async function resolveServerRelease(
+  octokit: GitHubClient,
+  q: ServerReleaseQuery,
+): Promise<ServerRelease> {
+  parseVersionSpec(q.spec); // a malformed spec fails before any request
+  const full = `${q.owner}/${q.repo}`;
+  const token = await isAuthenticated(octokit);
+  const ctx = (doing: string) => ({
+    doing,
+    repository: full,
+    authenticated: token,
+    repositoryInput: 'server-repository',
+  });
+
+  let releases: Awaited<ReturnType<typeof octokit.rest.repos.listReleases>>['data'];
+  let tags: Awaited<ReturnType<typeof octokit.rest.repos.listTags>>['data'];
+  try {
+    releases = await octokit.paginate(octokit.rest.repos.listReleases, {
+      owner: q.owner,
+      repo: q.repo,
+      per_page: 100,
+    });
+  } catch (e) {
+    throw explainGitHubError(e, ctx(`listing the releases of ${full}`));
+  }
+  try {
+    tags = await octokit.paginate(octokit.rest.repos.listTags, {
+      owner: q.owner,
+      repo: q.repo,
+      per_page: 100,
+    });
+  } catch (e) {
+    throw explainGitHubError(e, ctx(`listing the tags of ${full}`));
+  }
+
+  const candidates: VersionCandidate[] = [
+    ...releases.map((r) => ({
+      tag: r.tag_name,
+      draft: r.draft,
+      prerelease: r.prerelease,
+      source: 'release' as const,
+    })),
+    ...tags.map((t) => ({ tag: t.name, source: 'tag' as const })),
+  ];
+  const chosen = selectServerTag(candidates, q.spec, { includePrereleases: q.includePrereleases });
+  const release = releases.find((r) => r.tag_name === chosen.tag && !r.draft);
+  return {
+    tag: chosen.tag,
+    commitSha: tags.find((t) => t.name === chosen.tag)?.commit.sha,
+    releaseUrl: release?.html_url,
+    source: chosen.source,
+    prerelease: chosen.prerelease,
+  };
+}
+
+export interface FileAtTagQuery {
+  owner: string;
+  repo: string;
+  /** A tag (or any ref: branch, commit SHA). */
+  tag: string;
+  /** Path from the repository root, e.g. `GO_VERSION`. */
+  path: string;
+}
+
+/** A file's text at a tag; undefined when the file does not exist there. */
+export async function readFileAtTag(octokit: GitHubClient, q: FileAtTagQuery): Promise<string | undefined> {
+  const full = `${q.owner}/${q.repo}`;
+  const doing = `reading ${q.path} at ${q.tag} of ${full}`;
+  let data: unknown;
+  try {
+    ({ data } = await octokit.rest.repos.getContent({
+      owner: q.owner,
+      repo: q.repo,
+      path: q.path,
+      ref: q.tag,
+    }));
+  } catch (e) {
+    if (isHttpError(e) && e.status === 404) {
+      if (/no commit found for the ref/i.test(e.message)) {
+        throw new Error(`${full} has no tag or ref "${q.tag}" (while ${doing}).`, { cause: e });
+      }
+      return undefined;
+    }
+    throw explainGitHubError(e, {
+      doing,
+      repository: full,
+      authenticated: await isAuthenticated(octokit),
+      repositoryInput: 'server-repository',
+    });
+  }
+  if (Array.isArray(data)) throw new Error(`${q.path} at ${q.tag} of ${full} is a directory, not a file.`);
+  const file = data as { type?: string; encoding?: string; content?: string };
+  if (file.type !== 'file')
+    throw new Error(`${q.path} at ${q.tag} of ${full} is a ${file.type ?? 'non-file'}, not a file.`);
+  if (file.encoding === 'base64') return Buffer.from(file.content ?? '', 'base64').toString('utf8');
+  // Files over 1 MB come back with encoding "none": ask for the raw bytes instead.
+  const raw = await octokit.rest.repos.getContent({
+    owner: q.owner,
+    repo: q.repo,
+    path: q.path,
+    ref: q.tag,
+    mediaType: { format: 'raw' },
+  });
+  return String(raw.data);
+}
+
+export interface ServerFiles {
+  /** GO_VERSION at the repository root, if present. */
+  goVersionFile?: string;
+  /** go.mod at the repository root, if present. */
+  goMod?: string;
+}
+
+/** GO_VERSION and go.mod at a tag, read in parallel. */
+export async function readServerFiles(
+  octokit: GitHubClient,
+  q: { owner: string; repo: string; tag: string },
+): Promise<ServerFiles> {
+  const [goVersionFile, goMod] = await Promise.all([
+    readFileAtTag(octokit, { ...q, path: 'GO_VERSION' }),
+    readFileAtTag(octokit, { ...q, path: 'go.mod' }),
+  ]);
+  return { goVersionFile, goMod };
+}

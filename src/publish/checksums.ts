@@ -1,11 +1,11 @@
 // The checksums file: `checksums.txt` in exact `sha256sum` format beside the plugins, so
 // `sha256sum -c checksums.txt` verifies a download. Formatting is pure; hashing and writing are
 // thin I/O around it.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { writeFileAtomic } from '../fs/atomic-write';
 
 export const CHECKSUMS_FILE_NAME = 'checksums.txt';
 
@@ -85,19 +85,12 @@ export async function sha256File(path: string): Promise<string> {
 }
 
 /**
- * Writes `<dir>/checksums.txt` atomically (a temporary file in the same folder, then a rename), so
- * a reader never sees half a file. Returns the file's path.
+ * Writes `<dir>/checksums.txt` atomically (src/fs/atomic-write: a temporary file in the same
+ * folder, fsynced, then renamed), so a reader never sees half a file. Returns the file's path.
  */
 export async function writeChecksums(dir: string, entries: readonly ChecksumEntry[]): Promise<string> {
   const text = formatChecksums(entries);
   const path = join(dir, CHECKSUMS_FILE_NAME);
-  const temp = join(dir, `.${CHECKSUMS_FILE_NAME}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, text, { flag: 'wx' });
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(path, text);
   return path;
 }

@@ -81,7 +81,7 @@ export async function run(): Promise<void> {
     const results = await buildTargets(docker, stage, plan);
 
     const published = await publishPlugins(config, octokit, { server, pluginName, results });
-    await reportRun(config, { server, sync, results, published });
+    await reportRun(config, { pluginName, server, sync, results, published });
 
     const failed = results.filter((r) => !r.ok).map((r) => r.target.name);
     const problems: string[] = [];

@@ -4,7 +4,8 @@ import type { TargetResult } from './build/build';
 import type { CapChange } from './gomod';
 import type { ActionConfig } from './inputs';
 import type { PublishResult } from './publish/publish';
-import { renderSummary, writeSummary } from './report/summary';
+import { CHECKSUMS_FILE_NAME } from './publish/checksums';
+import { renderSummary, writeSummary, type SummaryData, type SummaryTarget } from './report/summary';
 import type { ServerFacts } from './server';
 import type { SyncResult } from './sync';
 
@@ -57,10 +58,66 @@ export function setSyncOutputs(changes: CapChange[]): void {
   core.setOutput('go-mod-changes', goModChangesOutput(changes));
 }
 
-export async function reportRun(
-  config: ActionConfig,
-  run: { server: ServerFacts; sync: SyncResult; results?: TargetResult[]; published?: PublishResult },
-): Promise<void> {
+export interface RunRecord {
+  pluginName?: string;
+  server: ServerFacts;
+  sync: SyncResult;
+  results?: TargetResult[];
+  published?: PublishResult;
+}
+
+type UploadState = { ok: boolean; url?: string; error?: string };
+function state(u: { ok: boolean; url?: string; error?: string } | undefined): UploadState | undefined {
+  if (!u) return undefined;
+  return { ok: u.ok, ...(u.url !== undefined && { url: u.url }), ...(u.error !== undefined && { error: u.error }) };
+}
+
+/** Pure: what the job summary shows, from the run's record. */
+export function summaryData(run: RunRecord): SummaryData {
+  const { server, sync, published } = run;
+  const targets = (run.results ?? []).map((r): SummaryTarget => {
+    const artifact = state(published?.artifacts.find((a) => a.kind === 'plugin' && a.target === r.target.name));
+    const asset = state(published?.release?.assets.find((a) => a.name === r.fileName));
+    return {
+      target: r.target.name,
+      ok: r.ok,
+      ...(r.error !== undefined && { error: r.error }),
+      fileName: r.fileName,
+      ...(r.size !== undefined && { size: r.size }),
+      ...(r.sha256 !== undefined && { sha256: r.sha256 }),
+      image: r.image,
+      durationMs: r.durationMs,
+      ...(artifact && { artifact }),
+      ...(asset && { releaseAsset: asset }),
+    };
+  });
+  const checksumsArtifact = state(published?.artifacts.find((a) => a.kind === 'checksums'));
+  const checksumsAsset = state(published?.release?.assets.find((a) => a.name === CHECKSUMS_FILE_NAME));
+  return {
+    ...(run.pluginName !== undefined && { pluginName: run.pluginName }),
+    server: {
+      repository: server.repository,
+      tag: server.tag,
+      module: server.module,
+      goVersion: server.goVersion,
+      ...(server.releaseUrl !== undefined && { releaseUrl: server.releaseUrl }),
+    },
+    goMod: { mode: sync.mode, changes: sync.changes },
+    targets,
+    ...(published?.checksumsPath !== undefined && {
+      checksums: {
+        fileName: CHECKSUMS_FILE_NAME,
+        ...(checksumsArtifact && { artifact: checksumsArtifact }),
+        ...(checksumsAsset && { releaseAsset: checksumsAsset }),
+      },
+    }),
+    ...(published?.release?.url !== undefined && {
+      release: { tag: published.release.tag, url: published.release.url },
+    }),
+  };
+}
+
+export async function reportRun(config: ActionConfig, run: RunRecord): Promise<void> {
   if (run.results) {
     const entries = artifactEntries(run.results, run.published);
     core.setOutput('artifacts', JSON.stringify(entries));
@@ -69,10 +126,6 @@ export async function reportRun(
   if (run.published?.checksumsPath) core.setOutput('checksums', run.published.checksumsPath);
   if (run.published?.release?.url) core.setOutput('release-url', run.published.release.url);
   if (!config.summary) return;
-  try {
-    await writeSummary(renderSummary(summaryData(run)));
-  } catch (e) {
-    // The summary is a report, not the product: a failure to write it is a warning.
-    core.warning(`Could not write the job summary: ${(e as Error).message}`);
-  }
+  // A report, not the product: writeSummary turns a failure into a warning.
+  await writeSummary(renderSummary(summaryData(run)));
 }

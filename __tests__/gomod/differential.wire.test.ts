@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GoModError, capGoMod, fmtGoMod, parseGoMod, type GoModFile } from '../../src/gomod';
 import { findHostGo, hermeticGoEnv, pool, runGo } from '../support/host-go';
 import { Rand, genGoMod, genPair, mutate } from './gen';
+import { errorRows, fmtRows } from './tables';
 
 const SEED = 0x5eed2026;
 const FILES = 330;
@@ -211,6 +212,28 @@ describe('gomod-cap against go mod edit -require', () => {
     }
     expect(ourJSON(parseGoMod(c.server))).toMatchObject(
       norm({ Require: (want.serverJSON as { Require?: unknown }).Require }) as object,
+    );
+  });
+});
+
+describe('the hand-written tables agree with the go command', () => {
+  const env = (): NodeJS.ProcessEnv => hermeticGoEnv(join(root, 'home'));
+  it.each(fmtRows.map((r) => [r.name, r] as const))('fmt: %s', async (_name, row) => {
+    const dir = mkdtempSync(join(root, 'row-'));
+    writeFileSync(join(dir, 'go.mod'), row.input);
+    const r = await runGo(go, ['mod', 'edit', '-fmt', 'go.mod'], dir, env());
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'go.mod'), 'utf8')).toBe(row.want);
+  });
+  it.each(errorRows.map((r) => [r.name, r] as const))('error: %s', async (_name, row) => {
+    const dir = mkdtempSync(join(root, 'row-'));
+    writeFileSync(join(dir, 'go.mod'), row.input);
+    const r = await runGo(go, ['mod', 'edit', '-fmt', 'go.mod'], dir, env());
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(row.goSays);
+    // Go prints the column only when it is past the first one.
+    expect(r.stderr).toContain(
+      row.column > 1 ? `go.mod:${row.line}:${row.column}: ` : `go.mod:${row.line}: `,
     );
   });
 });

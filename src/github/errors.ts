@@ -96,9 +96,11 @@ export function explainGitHubError(e: unknown, ctx: ErrorContext): Error {
   let message: string;
   switch (e.status) {
     case 401:
-      message =
-        `GitHub rejected the token (401 ${said}) ${where}. Set github-token to a valid token that can read ` +
-        `${ctx.repository}, or leave it empty for a public repository.`;
+      message = ctx.authenticated
+        ? `GitHub rejected the token (401 ${said}) ${where}. Set github-token to a valid token that can read ` +
+          `${ctx.repository}, or leave it empty for a public repository.`
+        : `GitHub requires a token (401 ${said}) ${where}. Set github-token to a token that can access ` +
+          `${ctx.repository} (release uploads need contents: write).`;
       break;
     case 403:
       message =

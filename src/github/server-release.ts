@@ -1,6 +1,7 @@
 // Adapter: the server repository's releases, tags and files at a tag, through Octokit. The
 // choice of tag is versions.ts (pure); this module only fetches and explains failures.
-import { isAuthenticated, type GitHubClient } from './client';
+import type { Octokit } from '@octokit/rest';
+import { isAuthenticated } from './client';
 import { explainGitHubError, isHttpError } from './errors';
 import { parseVersionSpec, selectServerTag, type VersionCandidate } from './versions';
 
@@ -23,10 +24,7 @@ export interface ServerRelease {
 }
 
 /** Lists releases and tags (all pages) and picks the tag the spec names. */
-export async function resolveServerRelease(
-  octokit: GitHubClient,
-  q: ServerReleaseQuery,
-): Promise<ServerRelease> {
+export async function resolveServerRelease(octokit: Octokit, q: ServerReleaseQuery): Promise<ServerRelease> {
   parseVersionSpec(q.spec); // a malformed spec fails before any request
   const full = `${q.owner}/${q.repo}`;
   const token = await isAuthenticated(octokit);
@@ -88,7 +86,7 @@ export interface FileAtTagQuery {
 }
 
 /** A file's text at a tag; undefined when the file does not exist there. */
-export async function readFileAtTag(octokit: GitHubClient, q: FileAtTagQuery): Promise<string | undefined> {
+export async function readFileAtTag(octokit: Octokit, q: FileAtTagQuery): Promise<string | undefined> {
   const full = `${q.owner}/${q.repo}`;
   const doing = `reading ${q.path} at ${q.tag} of ${full}`;
   let data: unknown;
@@ -138,7 +136,7 @@ export interface ServerFiles {
 
 /** GO_VERSION and go.mod at a tag, read in parallel. */
 export async function readServerFiles(
-  octokit: GitHubClient,
+  octokit: Octokit,
   q: { owner: string; repo: string; tag: string },
 ): Promise<ServerFiles> {
   const [goVersionFile, goMod] = await Promise.all([

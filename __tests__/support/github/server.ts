@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import {
   buildRepo,
+  type FixtureAsset,
   resolveRef,
   type FixtureRepo,
   type StandInAsset,
@@ -41,6 +42,8 @@ export interface Fault {
   /** JSON body for `status` (default GitHub's shape for the status). */
   body?: unknown;
   headers?: Record<string, string>;
+  /** Runs when the fault fires, before the answer (e.g. to make a concurrent change). */
+  onMatch?: () => void;
 }
 
 export interface LoggedRequest {
@@ -75,6 +78,8 @@ export interface GitHubStandIn {
   requestsTo(method: string, path: string | RegExp): LoggedRequest[];
   /** The assets of a repository's releases (all releases, or the one with `tag`). */
   uploadedAssets(repo: string, tag?: string): UploadedAsset[];
+  /** Adds an asset to the release with `tag` as if someone else had uploaded it. */
+  addAsset(repo: string, tag: string, asset: FixtureAsset): void;
   /** Live state of a repository, for tests that change it between calls. */
   repo(fullName: string): StandInRepo;
   close(): Promise<void>;
@@ -175,6 +180,7 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
     const fault = takeFault(method, target);
     if (fault) {
       entry.fault = true;
+      fault.onMatch?.();
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (res.destroyed || req.socket.destroyed) return;
       if (fault.drop) {
@@ -424,6 +430,12 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
     return [200, items.slice((page - 1) * perPage, page * perPage), headers];
   }
 
+  function repoState(fullName: string): StandInRepo {
+    const repo = repos.get(fullName.toLowerCase());
+    if (!repo) throw new Error(`no fixture repository ${fullName}`);
+    return repo;
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const root = `http://127.0.0.1:${port}`;
@@ -446,10 +458,8 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
       );
     },
     uploadedAssets(fullName, tag) {
-      const repo = repos.get(fullName.toLowerCase());
-      if (!repo) throw new Error(`no fixture repository ${fullName}`);
-      return repo.releases
-        .filter((r) => tag === undefined || r.tag === tag)
+      return repoState(fullName)
+        .releases.filter((r) => tag === undefined || r.tag === tag)
         .flatMap((r) =>
           r.assets.map((a) => ({
             release: r.tag,
@@ -462,11 +472,22 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
           })),
         );
     },
-    repo(fullName) {
-      const repo = repos.get(fullName.toLowerCase());
-      if (!repo) throw new Error(`no fixture repository ${fullName}`);
-      return repo;
+    addAsset(fullName, tag, a) {
+      const release = repoState(fullName).releases.find((r) => r.tag === tag);
+      if (!release) throw new Error(`no release ${tag} in ${fullName}`);
+      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      release.assets.push({
+        id: nextAssetId++,
+        name: a.name,
+        label: a.label ?? null,
+        contentType: a.contentType ?? 'application/octet-stream',
+        state: a.state ?? 'uploaded',
+        bytes: Buffer.from(a.content ?? ''),
+        createdAt: now,
+        updatedAt: now,
+      });
     },
+    repo: repoState,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -120,14 +120,6 @@ describe('capGoMod', () => {
     expect(capGoMod(server, plugin)).toEqual({ changed: false, text: plugin, changes: [] });
   });
 
-  it('the server replace does not count, only its require versions', () => {
-    const r = capGoMod(
-      server,
-      'module p\nrequire ../lib-fork v1.0.0\n'.replace('../lib-fork', 'example.com/other'),
-    );
-    expect(r.changed).toBe(false);
-  });
-
   it("the server's last line for a module wins", () => {
     const dupServer = 'module s\nrequire example.com/lib v1.0.0\nrequire example.com/lib v1.1.0\n';
     const r = capGoMod(dupServer, 'module p\nrequire example.com/lib v1.0.0\n');

@@ -207,6 +207,47 @@ describe('faults', () => {
     );
   });
 
+  it('gives up on a persistent secondary rate limit with advice that fits', async () => {
+    gh.inject({ path: '/repos/flow/tags-only/releases', rateLimit: 'secondary', times: Infinity });
+    const lines: string[] = [];
+    const before = gh.requestsTo('GET', '/repos/flow/tags-only/releases').length;
+    await expect(
+      resolve('latest', { repo: 'tags-only', client: { retries: 2, log: (m) => lines.push(m) } }),
+    ).rejects.toThrow(
+      /^GitHub's secondary rate limit kept refusing requests while listing the releases of flow\/tags-only, also after waiting and retrying \(403: You have exceeded a secondary rate limit/,
+    );
+    expect(gh.requestsTo('GET', '/repos/flow/tags-only/releases').length - before).toBe(3);
+    expect(lines.at(-1)).toMatch(/secondary rate limit on GET .*; giving up$/);
+  });
+
+  it('does not wait for a secondary limit beyond the total time bound', async () => {
+    gh.inject({
+      path: '/repos/flow/tags-only/releases',
+      rateLimit: 'secondary',
+      headers: { 'retry-after': '60' },
+    });
+    const started = Date.now();
+    // 60 s Retry-After at 5 ms per second = 300 ms, more than the 200 ms bound: no retry.
+    await expect(resolve('latest', { repo: 'tags-only', client: { totalTimeoutMs: 200 } })).rejects.toThrow(
+      /secondary rate limit kept refusing/,
+    );
+    expect(Date.now() - started).toBeLessThan(200);
+  });
+
+  it('takes the API root from GITHUB_API_URL when no baseUrl is given', async () => {
+    const saved = process.env.GITHUB_API_URL;
+    process.env.GITHUB_API_URL = `${gh.url}/`;
+    try {
+      const c = createGitHubClient({ ...fast });
+      expect((await resolveServerRelease(c, { owner: 'flow', repo: 'tags-only', spec: 'latest' })).tag).toBe(
+        'v1.0.1',
+      );
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_API_URL;
+      else process.env.GITHUB_API_URL = saved;
+    }
+  });
+
   it('gives up on persistent 5xx after the configured retries, saying so', async () => {
     gh.inject({ path: '/repos/flow/tags-only/releases', status: 503, times: Infinity });
     const before = gh.requestsTo('GET', '/repos/flow/tags-only/releases').length;

@@ -92,6 +92,15 @@ export function explainGitHubError(e: unknown, ctx: ErrorContext): Error {
   if (!isHttpError(e)) return e instanceof Error ? e : new Error(String(e));
   const where = `while ${ctx.doing}`;
   const said = githubMessage(e);
+  if ((e.status === 403 || e.status === 429) && /secondary rate/i.test(said)) {
+    const error = new Error(
+      `GitHub's secondary rate limit kept refusing requests ${where}, also after waiting and retrying ` +
+        `(${e.status}: ${said}). It lifts within minutes: re-run the job later, and avoid running many jobs ` +
+        'against the same repository at once.',
+      { cause: e },
+    );
+    return Object.assign(error, { status: e.status });
+  }
   const check = `check ${ctx.repositoryInput ?? 'the repository name'} (owner/name)`;
   let message: string;
   switch (e.status) {

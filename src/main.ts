@@ -24,12 +24,15 @@ export async function run(): Promise<void> {
     const { config, workspace } = readConfig();
     const octokit = createGitHubClient({
       ...(config.token !== undefined && { token: config.token }),
+      ...clientTuning(process.env),
       log: (m) => core.info(m),
     });
 
     const server = await core.group('Resolve server', async () => {
       const s = await resolveServer(octokit, config);
-      core.info(`${s.repository} ${s.tag}: Go ${s.goVersion} (from ${s.goVersionSource}), module ${s.module}`);
+      core.info(
+        `${s.repository} ${s.tag}: Go ${s.goVersion} (from ${s.goVersionSource}), module ${s.module}`,
+      );
       for (const w of s.warnings) core.warning(w);
       return s;
     });
@@ -45,7 +48,8 @@ export async function run(): Promise<void> {
         serverGoModName: server.goModName,
       }).catch((e: unknown) => {
         // In check mode every mismatch becomes an annotation on its go.mod line.
-        for (const m of (e as { mismatches?: { module: string; from: string; to: string; line: number }[] }).mismatches ?? []) {
+        for (const m of (e as { mismatches?: { module: string; from: string; to: string; line: number }[] })
+          .mismatches ?? []) {
           core.error(`${m.module} ${m.from} differs from the server's ${m.to}`, {
             title: 'go.mod mismatch',
             file: pluginGoModName,
@@ -65,7 +69,8 @@ export async function run(): Promise<void> {
       return;
     }
 
-    const pluginModule = parseGoMod((await readPluginGoMod(config.workingDirectory)).text, pluginGoModName).module?.path;
+    const pluginModule = parseGoMod((await readPluginGoMod(config.workingDirectory)).text, pluginGoModName)
+      .module?.path;
     const pluginName = config.pluginName ?? (pluginModule ? pluginNameFromModule(pluginModule) : 'plugin');
     const docker = createDocker();
     const stage = {
@@ -73,7 +78,10 @@ export async function run(): Promise<void> {
       goVersion: server.goVersion,
       serverTag: server.tag,
       pluginName,
-      cacheDir: join(process.env.RUNNER_TEMP || join(config.workingDirectory, '.flow-build-cache'), 'flow-plugin-build'),
+      cacheDir: join(
+        process.env.RUNNER_TEMP || join(config.workingDirectory, '.flow-build-cache'),
+        'flow-plugin-build',
+      ),
       workspace,
     };
     const plan = makePlan(stage);
@@ -91,6 +99,29 @@ export async function run(): Promise<void> {
   } catch (e) {
     core.setFailed(e instanceof Error ? e.message : String(e));
   }
+}
+
+/**
+ * Development knobs (not inputs): the tests shorten the client's backoff and time bound through
+ * FLOW_GITHUB_RETRY_BASE_MS, FLOW_GITHUB_TIMEOUT_MS and FLOW_GITHUB_WRITE_SPACING_MS.
+ */
+function clientTuning(env: NodeJS.ProcessEnv): {
+  retryBaseMs?: number;
+  totalTimeoutMs?: number;
+  writeSpacingMs?: number;
+} {
+  const num = (name: string): number | undefined => {
+    const v = env[name];
+    return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+  };
+  const retryBaseMs = num('FLOW_GITHUB_RETRY_BASE_MS');
+  const totalTimeoutMs = num('FLOW_GITHUB_TIMEOUT_MS');
+  const writeSpacingMs = num('FLOW_GITHUB_WRITE_SPACING_MS');
+  return {
+    ...(retryBaseMs !== undefined && { retryBaseMs }),
+    ...(totalTimeoutMs !== undefined && { totalTimeoutMs }),
+    ...(writeSpacingMs !== undefined && { writeSpacingMs }),
+  };
 }
 
 function logChanges(

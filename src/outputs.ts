@@ -27,7 +27,9 @@ export function artifactEntries(results: TargetResult[], published?: PublishResu
   return results
     .filter((r) => r.ok)
     .map((r) => {
-      const artifact = published?.artifacts.find((a) => a.kind === 'plugin' && a.target === r.target.name && a.ok);
+      const artifact = published?.artifacts.find(
+        (a) => a.kind === 'plugin' && a.target === r.target.name && a.ok,
+      );
       const asset = published?.release?.assets.find((a) => a.name === r.fileName && a.ok);
       return {
         target: r.target.name,
@@ -69,14 +71,20 @@ export interface RunRecord {
 type UploadState = { ok: boolean; url?: string; error?: string };
 function state(u: { ok: boolean; url?: string; error?: string } | undefined): UploadState | undefined {
   if (!u) return undefined;
-  return { ok: u.ok, ...(u.url !== undefined && { url: u.url }), ...(u.error !== undefined && { error: u.error }) };
+  return {
+    ok: u.ok,
+    ...(u.url !== undefined && { url: u.url }),
+    ...(u.error !== undefined && { error: u.error }),
+  };
 }
 
 /** Pure: what the job summary shows, from the run's record. */
 export function summaryData(run: RunRecord): SummaryData {
   const { server, sync, published } = run;
   const targets = (run.results ?? []).map((r): SummaryTarget => {
-    const artifact = state(published?.artifacts.find((a) => a.kind === 'plugin' && a.target === r.target.name));
+    const artifact = state(
+      published?.artifacts.find((a) => a.kind === 'plugin' && a.target === r.target.name),
+    );
     const asset = state(published?.release?.assets.find((a) => a.name === r.fileName));
     return {
       target: r.target.name,

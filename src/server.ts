@@ -2,7 +2,7 @@
 // the tag, the Go version and the go.mod (module path and module versions).
 import type { Octokit } from '@octokit/rest';
 import { resolveServerGoVersion } from './github/go-version';
-import { readFileAtTag, resolveServerRelease } from './github/server-release';
+import { readServerFiles, resolveServerRelease } from './github/server-release';
 import { parseGoMod } from './gomod';
 import type { ActionConfig } from './inputs';
 
@@ -70,10 +70,7 @@ export async function resolveServer(octokit: Octokit, config: ActionConfig): Pro
     spec: config.serverVersion,
     includePrereleases: config.includePrereleases,
   });
-  const [goVersionFile, goMod] = await Promise.all([
-    readFileAtTag(octokit, { owner, repo, tag: release.tag, path: 'GO_VERSION' }),
-    readFileAtTag(octokit, { owner, repo, tag: release.tag, path: 'go.mod' }),
-  ]);
+  const { goVersionFile, goMod } = await readServerFiles(octokit, { owner, repo, tag: release.tag });
   return serverFacts({
     repository: `${owner}/${repo}`,
     tag: release.tag,

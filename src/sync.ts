@@ -52,12 +52,17 @@ export async function syncGoMod(opts: {
 }): Promise<SyncResult> {
   const { path, text } = await readPluginGoMod(opts.pluginDir);
   if (opts.mode === 'off') return { mode: 'off', goModPath: path, changes: [], written: false };
-  const result = capGoMod(opts.serverGoMod, text, { serverFile: opts.serverGoModName, pluginFile: opts.pluginGoModName });
+  const result = capGoMod(opts.serverGoMod, text, {
+    serverFile: opts.serverGoModName,
+    pluginFile: opts.pluginGoModName,
+  });
   if (opts.mode === 'check') {
     if (result.changes.length > 0) {
       throw new SyncError(
         `${opts.pluginGoModName} requires ${result.changes.length} module version${result.changes.length === 1 ? '' : 's'} other than the server's:\n` +
-          result.changes.map((c) => `  ${c.module} ${c.from} -> server has ${c.to} (line ${c.line})`).join('\n') +
+          result.changes
+            .map((c) => `  ${c.module} ${c.from} -> server has ${c.to} (line ${c.line})`)
+            .join('\n') +
           '\nSet go-mod-sync: cap to rewrite go.mod, or edit these lines.',
         result.changes,
       );

@@ -4,7 +4,14 @@ import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
 import { relative } from 'node:path';
 import { forwardedEnvNames } from './argv';
-import { buildAll, checkImages, failedTargetsMessage, missingImagesMessage, prepareFolders, type TargetResult } from './build';
+import {
+  buildAll,
+  checkImages,
+  failedTargetsMessage,
+  missingImagesMessage,
+  prepareFolders,
+  type TargetResult,
+} from './build';
 import type { Docker } from './docker';
 import { parseGoDiagnostics } from './go-errors';
 import { planBuild, type BuildPlan } from './plan';
@@ -64,7 +71,9 @@ export async function prepareBuild(docker: Docker, input: BuildStageInput, plan:
   await core.group('Builder images', async () => {
     const checks = await checkImages(docker, plan.images, config.pull);
     for (const c of checks) {
-      core.info(`${c.ok ? 'ok     ' : 'MISSING'} ${c.image}${c.pulled ? ' (pulled)' : ''}${c.detail ? `: ${c.detail}` : ''}`);
+      core.info(
+        `${c.ok ? 'ok     ' : 'MISSING'} ${c.image}${c.pulled ? ' (pulled)' : ''}${c.detail ? `: ${c.detail}` : ''}`,
+      );
     }
     const missing = checks.filter((c) => !c.ok);
     if (missing.length > 0) throw new Error(missingImagesMessage(missing, input.goVersion));
@@ -84,7 +93,11 @@ export async function prepareBuild(docker: Docker, input: BuildStageInput, plan:
 }
 
 /** Builds every target; logs a group per target as it finishes; never throws for a failed target. */
-export async function buildTargets(docker: Docker, input: BuildStageInput, plan: BuildPlan): Promise<TargetResult[]> {
+export async function buildTargets(
+  docker: Docker,
+  input: BuildStageInput,
+  plan: BuildPlan,
+): Promise<TargetResult[]> {
   const pluginDirInWorkspace = relative(input.workspace, input.config.workingDirectory).split('\\').join('/');
   const results = await buildAll(docker, plan, input.config.parallel, (r) => {
     core.startGroup(`${r.ok ? 'Built' : 'FAILED'} ${r.target.name} in ${seconds(r.durationMs)}`);

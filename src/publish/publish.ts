@@ -26,7 +26,10 @@ export interface PublishResult {
   problems: string[];
 }
 
-function uploadedList(label: string, items: { name: string; ok: boolean; error?: string }[]): string | undefined {
+function uploadedList(
+  label: string,
+  items: { name: string; ok: boolean; error?: string }[],
+): string | undefined {
   const bad = items.filter((i) => !i.ok);
   if (bad.length === 0) return undefined;
   const good = items.filter((i) => i.ok).map((i) => i.name);
@@ -63,13 +66,21 @@ export async function publishPlugins(
         },
       );
       for (const u of uploads) {
-        core.info(u.ok ? `uploaded ${u.artifactName} (id ${u.id}) ${u.url ?? ''}` : `FAILED ${u.artifactName}: ${u.error}`);
+        core.info(
+          u.ok
+            ? `uploaded ${u.artifactName} (id ${u.id}) ${u.url ?? ''}`
+            : `FAILED ${u.artifactName}: ${u.error}`,
+        );
       }
       return uploads;
     });
     const problem = uploadedList(
       'workflow artifacts',
-      out.artifacts.map((a) => ({ name: a.artifactName, ok: a.ok, ...(a.error !== undefined && { error: a.error }) })),
+      out.artifacts.map((a) => ({
+        name: a.artifactName,
+        ok: a.ok,
+        ...(a.error !== undefined && { error: a.error }),
+      })),
     );
     if (problem) out.problems.push(problem);
   }
@@ -80,18 +91,25 @@ export async function publishPlugins(
     return out;
   }
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
-  if (!owner || !repo) throw new Error('GITHUB_REPOSITORY is not set, so the release to upload to is unknown');
+  if (!owner || !repo)
+    throw new Error('GITHUB_REPOSITORY is not set, so the release to upload to is unknown');
   out.release = await core.group(`Upload release assets (${decision.tag})`, async () => {
     const release = await findReleaseByTag(octokit, { owner, repo, tag: decision.tag });
-    const files = built.map((r) => ({ path: r.path, name: r.fileName, contentType: 'application/octet-stream' }));
-    if (out.checksumsPath) files.push({ path: out.checksumsPath, name: CHECKSUMS_FILE_NAME, contentType: 'text/plain' });
+    const files = built.map((r) => ({
+      path: r.path,
+      name: r.fileName,
+      contentType: 'application/octet-stream',
+    }));
+    if (out.checksumsPath)
+      files.push({ path: out.checksumsPath, name: CHECKSUMS_FILE_NAME, contentType: 'text/plain' });
     const assets = await uploadReleaseAssets(octokit, {
       release,
       files,
       overwrite: config.overwrite,
       log: (m: string) => core.info(m),
     });
-    for (const a of assets) core.info(a.ok ? `uploaded ${a.name} ${a.url ?? ''}` : `FAILED ${a.name}: ${a.error}`);
+    for (const a of assets)
+      core.info(a.ok ? `uploaded ${a.name} ${a.url ?? ''}` : `FAILED ${a.name}: ${a.error}`);
     return { tag: decision.tag, url: release.html_url, assets };
   });
   const problem = uploadedList('release assets', out.release.assets);

@@ -1,0 +1,1968 @@
+const importMetaUrl = require('url').pathToFileURL(__filename).href;
+"use strict";
+var __defProp = Object.defineProperty;
+var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
+var __getOwnPropNames = Object.getOwnPropertyNames;
+var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
+};
+var __copyProps = (to, from, except, desc) => {
+  if (from && typeof from === "object" || typeof from === "function") {
+    for (let key of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key) && key !== except)
+        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+  }
+  return to;
+};
+var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
+
+// src/cli/gomod-cap.ts
+var gomod_cap_exports = {};
+__export(gomod_cap_exports, {
+  main: () => main,
+  parseArgs: () => parseArgs
+});
+module.exports = __toCommonJS(gomod_cap_exports);
+var import_node_fs2 = require("node:fs");
+var import_node_path2 = require("node:path");
+
+// src/fs/atomic-write.ts
+var import_node_crypto = require("node:crypto");
+var import_node_fs = require("node:fs");
+var import_node_path = require("node:path");
+async function writeFileAtomic(path, data) {
+  const dir = (0, import_node_path.dirname)(path);
+  const tmp = (0, import_node_path.join)(dir, `.${(0, import_node_path.basename)(path)}.${process.pid}.${(0, import_node_crypto.randomBytes)(6).toString("hex")}.tmp`);
+  let mode;
+  try {
+    mode = (await import_node_fs.promises.stat(path)).mode & 4095;
+  } catch (e) {
+    if (e.code !== "ENOENT") throw e;
+  }
+  let handle;
+  try {
+    handle = await import_node_fs.promises.open(tmp, "wx", mode ?? 438);
+    await handle.writeFile(data);
+    if (mode !== void 0) await handle.chmod(mode);
+    await handle.sync();
+    await handle.close();
+    handle = void 0;
+    await import_node_fs.promises.rename(tmp, path);
+  } catch (e) {
+    if (handle) await handle.close().catch(() => void 0);
+    await import_node_fs.promises.rm(tmp, { force: true }).catch(() => void 0);
+    throw e;
+  }
+  try {
+    const d = await import_node_fs.promises.open(dir, "r");
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  } catch {
+  }
+}
+
+// src/gomod/errors.ts
+var GoModError = class extends Error {
+  file;
+  line;
+  column;
+  reason;
+  problems;
+  constructor(file, problems) {
+    const first = problems[0] ?? { line: 0, column: 0, reason: "invalid go.mod" };
+    super(problems.map((p) => `${file}:${p.line}:${p.column}: ${p.reason}`).join("\n"));
+    this.name = "GoModError";
+    this.file = file;
+    this.line = first.line;
+    this.column = first.column;
+    this.reason = first.reason;
+    this.problems = problems.length > 0 ? problems : [first];
+  }
+};
+
+// src/gomod/bytes.ts
+var RUNE_ERROR = 65533;
+function toBytes(text) {
+  return Buffer.from(text, "utf8").toString("latin1");
+}
+function bytesFromArray(data) {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
+}
+function bytesToArray(bytes) {
+  return Buffer.from(bytes, "latin1");
+}
+function fromBytes(bytes) {
+  return Buffer.from(bytes, "latin1").toString("utf8");
+}
+function decodeRune(s, i) {
+  const n = s.length - i;
+  if (n <= 0) return [RUNE_ERROR, 0];
+  const c0 = s.charCodeAt(i);
+  if (c0 < 128) return [c0, 1];
+  if (c0 < 194 || c0 > 244) return [RUNE_ERROR, 1];
+  const cont = (k) => {
+    if (k >= n) return -1;
+    const c = s.charCodeAt(i + k);
+    return c >= 128 && c <= 191 ? c & 63 : -1;
+  };
+  if (c0 < 224) {
+    const c12 = cont(1);
+    return c12 < 0 ? [RUNE_ERROR, 1] : [(c0 & 31) << 6 | c12, 2];
+  }
+  if (c0 < 240) {
+    if (n < 2) return [RUNE_ERROR, 1];
+    const b12 = s.charCodeAt(i + 1);
+    if (c0 === 224 && b12 < 160 || c0 === 237 && b12 > 159) return [RUNE_ERROR, 1];
+    const c12 = cont(1);
+    const c22 = cont(2);
+    if (c12 < 0 || c22 < 0) return [RUNE_ERROR, 1];
+    return [(c0 & 15) << 12 | c12 << 6 | c22, 3];
+  }
+  if (n < 2) return [RUNE_ERROR, 1];
+  const b1 = s.charCodeAt(i + 1);
+  if (c0 === 240 && b1 < 144 || c0 === 244 && b1 > 143) return [RUNE_ERROR, 1];
+  const c1 = cont(1);
+  const c2 = cont(2);
+  const c3 = cont(3);
+  if (c1 < 0 || c2 < 0 || c3 < 0) return [RUNE_ERROR, 1];
+  return [(c0 & 7) << 18 | c1 << 12 | c2 << 6 | c3, 4];
+}
+function decodeLastRune(s, end) {
+  if (end <= 0) return [RUNE_ERROR, 0];
+  const last = s.charCodeAt(end - 1);
+  if (last < 128) return [last, 1];
+  const lim = Math.max(0, end - 4);
+  let start = end - 1;
+  while (start > lim && (s.charCodeAt(start) & 192) === 128) start--;
+  const [r, size] = decodeRune(s.slice(0, end), start);
+  if (start + size !== end) return [RUNE_ERROR, 1];
+  return [r, size];
+}
+function encodeRune(r) {
+  if (r < 0 || r > 1114111 || r >= 55296 && r <= 57343) r = RUNE_ERROR;
+  if (r < 128) return String.fromCharCode(r);
+  if (r < 2048) return String.fromCharCode(192 | r >> 6, 128 | r & 63);
+  if (r < 65536) {
+    return String.fromCharCode(224 | r >> 12, 128 | r >> 6 & 63, 128 | r & 63);
+  }
+  return String.fromCharCode(
+    240 | r >> 18,
+    128 | r >> 12 & 63,
+    128 | r >> 6 & 63,
+    128 | r & 63
+  );
+}
+function validUTF8(s) {
+  for (let i = 0; i < s.length; ) {
+    const [r, size] = decodeRune(s, i);
+    if (r === RUNE_ERROR && size === 1) return false;
+    i += size;
+  }
+  return true;
+}
+function runeCount(s) {
+  let n = 0;
+  for (let i = 0; i < s.length; n++) i += decodeRune(s, i)[1];
+  return n;
+}
+var printRE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+var spaceRE = new RegExp("^\\p{White_Space}$", "u");
+function isPrint(r) {
+  if (r < 128) return r >= 32 && r < 127;
+  if (r > 1114111 || r >= 55296 && r <= 57343) return false;
+  return printRE.test(String.fromCodePoint(r));
+}
+function isSpace(r) {
+  if (r < 256) {
+    return r === 32 || r >= 9 && r <= 13 || r === 133 || r === 160;
+  }
+  if (r > 1114111 || r >= 55296 && r <= 57343) return false;
+  return spaceRE.test(String.fromCodePoint(r));
+}
+function trimSpace(s) {
+  let start = 0;
+  while (start < s.length) {
+    const [r, size] = decodeRune(s, start);
+    if (!isSpace(r)) break;
+    start += size;
+  }
+  let end = s.length;
+  while (end > start) {
+    const [r, size] = decodeLastRune(s, end);
+    if (!isSpace(r)) break;
+    end -= size;
+  }
+  return s.slice(start, end);
+}
+function fields(s) {
+  const out = [];
+  let start = -1;
+  for (let i = 0; i < s.length; ) {
+    const [r, size] = decodeRune(s, i);
+    if (isSpace(r)) {
+      if (start >= 0) out.push(s.slice(start, i));
+      start = -1;
+    } else if (start < 0) {
+      start = i;
+    }
+    i += size;
+  }
+  if (start >= 0) out.push(s.slice(start));
+  return out;
+}
+
+// src/gomod/semver.ts
+function parseInt_(v) {
+  if (v === "" || v[0] < "0" || v[0] > "9") return void 0;
+  let i = 1;
+  while (i < v.length && v[i] >= "0" && v[i] <= "9") i++;
+  if (v[0] === "0" && i !== 1) return void 0;
+  return [v.slice(0, i), v.slice(i)];
+}
+function isIdentChar(c) {
+  return c >= "A" && c <= "Z" || c >= "a" && c <= "z" || c >= "0" && c <= "9" || c === "-";
+}
+function isBadNum(v) {
+  return /^[0-9]+$/.test(v) && v.length > 1 && v[0] === "0";
+}
+function isNum(v) {
+  return /^[0-9]*$/.test(v);
+}
+function parsePrerelease(v) {
+  if (v === "" || v[0] !== "-") return void 0;
+  let i = 1;
+  let start = 1;
+  while (i < v.length && v[i] !== "+") {
+    if (!isIdentChar(v[i]) && v[i] !== ".") return void 0;
+    if (v[i] === ".") {
+      if (start === i || isBadNum(v.slice(start, i))) return void 0;
+      start = i + 1;
+    }
+    i++;
+  }
+  if (start === i || isBadNum(v.slice(start, i))) return void 0;
+  return [v.slice(0, i), v.slice(i)];
+}
+function parseBuild(v) {
+  if (v === "" || v[0] !== "+") return void 0;
+  let i = 1;
+  let start = 1;
+  while (i < v.length) {
+    if (!isIdentChar(v[i]) && v[i] !== ".") return void 0;
+    if (v[i] === ".") {
+      if (start === i) return void 0;
+      start = i + 1;
+    }
+    i++;
+  }
+  if (start === i) return void 0;
+  return [v.slice(0, i), v.slice(i)];
+}
+function parse(v) {
+  if (v === "" || v[0] !== "v") return void 0;
+  const p = { major: "", minor: "", patch: "", short: "", prerelease: "", build: "" };
+  let r = parseInt_(v.slice(1));
+  if (!r) return void 0;
+  [p.major, v] = r;
+  if (v === "") return { ...p, minor: "0", patch: "0", short: ".0.0" };
+  if (v[0] !== ".") return void 0;
+  r = parseInt_(v.slice(1));
+  if (!r) return void 0;
+  [p.minor, v] = r;
+  if (v === "") return { ...p, patch: "0", short: ".0" };
+  if (v[0] !== ".") return void 0;
+  r = parseInt_(v.slice(1));
+  if (!r) return void 0;
+  [p.patch, v] = r;
+  if (v.length > 0 && v[0] === "-") {
+    const pr = parsePrerelease(v);
+    if (!pr) return void 0;
+    [p.prerelease, v] = pr;
+  }
+  if (v.length > 0 && v[0] === "+") {
+    const b = parseBuild(v);
+    if (!b) return void 0;
+    [p.build, v] = b;
+  }
+  if (v !== "") return void 0;
+  return p;
+}
+function canonical(v) {
+  const p = parse(v);
+  if (!p) return "";
+  if (p.build !== "") return v.slice(0, v.length - p.build.length);
+  if (p.short !== "") return v + p.short;
+  return v;
+}
+function major(v) {
+  const p = parse(v);
+  return p ? v.slice(0, 1 + p.major.length) : "";
+}
+function build(v) {
+  return parse(v)?.build ?? "";
+}
+function compareInt(x, y) {
+  if (x === y) return 0;
+  if (x.length !== y.length) return x.length < y.length ? -1 : 1;
+  return x < y ? -1 : 1;
+}
+function comparePrerelease(x, y) {
+  if (x === y) return 0;
+  if (x === "") return 1;
+  if (y === "") return -1;
+  while (x !== "" && y !== "") {
+    x = x.slice(1);
+    y = y.slice(1);
+    let i = x.indexOf(".");
+    if (i < 0) i = x.length;
+    const dx = x.slice(0, i);
+    x = x.slice(i);
+    let j = y.indexOf(".");
+    if (j < 0) j = y.length;
+    const dy = y.slice(0, j);
+    y = y.slice(j);
+    if (dx !== dy) {
+      const ix = isNum(dx);
+      const iy = isNum(dy);
+      if (ix !== iy) return ix ? -1 : 1;
+      if (ix && dx.length !== dy.length) return dx.length < dy.length ? -1 : 1;
+      return dx < dy ? -1 : 1;
+    }
+  }
+  return x === "" ? -1 : 1;
+}
+function compare(v, w) {
+  const pv = parse(v);
+  const pw = parse(w);
+  if (!pv && !pw) return 0;
+  if (!pv) return -1;
+  if (!pw) return 1;
+  return compareInt(pv.major, pw.major) || compareInt(pv.minor, pw.minor) || compareInt(pv.patch, pw.patch) || comparePrerelease(pv.prerelease, pw.prerelease);
+}
+
+// src/gomod/module.ts
+function canonicalVersion(v) {
+  let cv = canonical(v);
+  if (build(v) === "+incompatible") cv += "+incompatible";
+  return cv;
+}
+function splitPathVersion(path) {
+  if (path.startsWith("gopkg.in/")) return splitGopkgIn(path);
+  let i = path.length;
+  let dot = false;
+  while (i > 0 && (path[i - 1] >= "0" && path[i - 1] <= "9" || path[i - 1] === ".")) {
+    if (path[i - 1] === ".") dot = true;
+    i--;
+  }
+  if (i <= 1 || i === path.length || path[i - 1] !== "v" || path[i - 2] !== "/") return [path, "", true];
+  const prefix = path.slice(0, i - 2);
+  const pathMajor = path.slice(i - 2);
+  if (dot || pathMajor.length <= 2 || pathMajor[2] === "0" || pathMajor === "/v1") return [path, "", false];
+  return [prefix, pathMajor, true];
+}
+function splitGopkgIn(path) {
+  let i = path.length;
+  if (path.endsWith("-unstable")) i -= "-unstable".length;
+  while (i > 0 && path[i - 1] >= "0" && path[i - 1] <= "9") i--;
+  if (i <= 1 || path[i - 1] !== "v" || path[i - 2] !== ".") return [path, "", false];
+  const prefix = path.slice(0, i - 2);
+  const pathMajor = path.slice(i - 2);
+  if (pathMajor.length <= 2 || pathMajor[2] === "0" && pathMajor !== ".v0") return [path, "", false];
+  return [prefix, pathMajor, true];
+}
+function checkPathMajor(v, pathMajor) {
+  if (pathMajor.startsWith(".v") && pathMajor.endsWith("-unstable")) {
+    pathMajor = pathMajor.slice(0, -"-unstable".length);
+  }
+  if (v.startsWith("v0.0.0-") && pathMajor === ".v1") return void 0;
+  const m = major(v);
+  if (pathMajor === "") {
+    if (m === "v0" || m === "v1" || build(v) === "+incompatible") return void 0;
+    pathMajor = "v0 or v1";
+  } else if (pathMajor[0] === "/" || pathMajor[0] === ".") {
+    if (m === pathMajor.slice(1)) return void 0;
+    pathMajor = pathMajor.slice(1);
+  }
+  return `version "${v}" invalid: should be ${pathMajor}, not ${major(v)}`;
+}
+var badWindowsNames = ["CON", "PRN", "AUX", "NUL"];
+for (let i = 1; i <= 9; i++) badWindowsNames.push(`COM${i}`, `LPT${i}`);
+function importPathOK(c) {
+  return /^[-._~+0-9A-Za-z]$/.test(c);
+}
+function checkElem(elem) {
+  if (elem === "") return "empty path element";
+  if (/^\.*$/.test(elem)) return `invalid path element "${elem}"`;
+  if (elem.endsWith(".")) return "trailing dot in path element";
+  for (let i = 0; i < elem.length; ) {
+    const [r, size] = decodeRune(elem, i);
+    if (!importPathOK(elem.slice(i, i + size)))
+      return `invalid char ${JSON.stringify(String.fromCodePoint(r))}`;
+    i += size;
+  }
+  let short = elem;
+  const dot = short.indexOf(".");
+  if (dot >= 0) short = short.slice(0, dot);
+  for (const bad of badWindowsNames) {
+    if (bad.toLowerCase() === short.toLowerCase()) {
+      return `"${short}" disallowed as path element component on Windows`;
+    }
+  }
+  const tilde = short.lastIndexOf("~");
+  if (tilde >= 0 && tilde < short.length - 1 && /^[0-9]+$/.test(short.slice(tilde + 1))) {
+    return "trailing tilde and digits in path element";
+  }
+  return void 0;
+}
+function checkImportPath(path) {
+  const reason = (() => {
+    if (!validUTF8(path)) return "invalid UTF-8";
+    if (path === "") return "empty string";
+    if (path[0] === "-") return "leading dash";
+    if (path.includes("//")) return "double slash";
+    if (path.endsWith("/")) return "trailing slash";
+    for (const elem of path.split("/")) {
+      const err = checkElem(elem);
+      if (err) return err;
+    }
+    return void 0;
+  })();
+  return reason === void 0 ? void 0 : `malformed import path "${path}": ${reason}`;
+}
+
+// src/gomod/print.ts
+var Printer = class {
+  out = "";
+  pending = [];
+  margin = 0;
+  /** Position on the current line, in bytes. */
+  indent() {
+    const nl = this.out.lastIndexOf("\n");
+    return this.out.length - (nl + 1);
+  }
+  tabs() {
+    this.out += "	".repeat(this.margin);
+  }
+  /** Ends the current line, flushing end-of-line comments. */
+  newline() {
+    if (this.pending.length > 0) {
+      this.out += " ";
+      this.pending.forEach((com, i) => {
+        if (i > 0) {
+          this.trim();
+          this.out += "\n";
+          this.tabs();
+        }
+        this.out += trimSpace(com.token);
+      });
+      this.pending = [];
+    }
+    this.trim();
+    const b = this.out;
+    if (!(b.length === 0 || b.length >= 2 && b.endsWith("\n\n"))) {
+      this.out += "\n";
+    }
+    this.tabs();
+  }
+  /** Removes trailing spaces and tabs from the current line. */
+  trim() {
+    let n = this.out.length;
+    while (n > 0 && (this.out[n - 1] === "	" || this.out[n - 1] === " ")) n--;
+    this.out = this.out.slice(0, n);
+  }
+  file(f) {
+    for (const com of f.com.before) {
+      this.out += trimSpace(com.token);
+      this.newline();
+    }
+    f.stmt.forEach((stmt, i) => {
+      this.expr(stmt);
+      if (stmt.kind !== "comments") this.newline();
+      for (const com of stmt.com.after) {
+        this.out += trimSpace(com.token);
+        this.newline();
+      }
+      if (i + 1 < f.stmt.length) this.newline();
+    });
+  }
+  expr(x) {
+    const before = x.com.before;
+    if (before.length > 0) {
+      this.trim();
+      if (this.indent() > 0) this.out += "\n";
+      this.tabs();
+      for (const com of before) {
+        this.out += trimSpace(com.token);
+        this.newline();
+      }
+    }
+    switch (x.kind) {
+      case "comments":
+        break;
+      case "lparen":
+        this.out += "(";
+        break;
+      case "rparen":
+        this.out += ")";
+        break;
+      case "line":
+        this.tokens(x.token);
+        break;
+      case "block":
+        this.tokens(x.token);
+        this.out += " ";
+        this.expr(x.lparen);
+        this.margin++;
+        for (const l of x.line) {
+          this.newline();
+          this.expr(l);
+        }
+        this.margin--;
+        this.newline();
+        this.expr(x.rparen);
+        break;
+      case "file":
+        throw new Error("printer: unexpected file expression");
+    }
+    this.pending.push(...x.com.suffix);
+  }
+  tokens(tokens) {
+    let sep = "";
+    for (const t of tokens) {
+      if (t === "," || t === ")" || t === "]" || t === "}") sep = "";
+      this.out += sep + t;
+      sep = " ";
+      if (t === "(" || t === "[" || t === "{") sep = "";
+    }
+  }
+};
+function formatSyntax(f) {
+  const p = new Printer();
+  p.file(f);
+  let b = p.out;
+  let n = b.length;
+  while (n > 0 && b[n - 1] === "\n" && (n === 1 || b[n - 2] === "\n")) n--;
+  b = b.slice(0, n);
+  return b;
+}
+
+// src/gomod/syntax.ts
+var zeroPos = () => ({ line: 0, lineRune: 0, byte: 0 });
+function posAdd(p, s) {
+  const q = { ...p };
+  q.byte += s.length;
+  const lastNL = s.lastIndexOf("\n");
+  if (lastNL >= 0) {
+    q.line += s.split("\n").length - 1;
+    s = s.slice(lastNL + 1);
+    q.lineRune = 1;
+  }
+  q.lineRune += runeCount(s);
+  return q;
+}
+var newComments = () => ({ before: [], suffix: [], after: [] });
+function newLine(token, inBlock = false) {
+  return { kind: "line", com: newComments(), start: zeroPos(), token, inBlock, end: zeroPos() };
+}
+function newBlock(token) {
+  return {
+    kind: "block",
+    com: newComments(),
+    start: zeroPos(),
+    lparen: { kind: "lparen", com: newComments(), pos: zeroPos() },
+    token,
+    line: [],
+    rparen: { kind: "rparen", com: newComments(), pos: zeroPos() }
+  };
+}
+function span(x) {
+  switch (x.kind) {
+    case "file": {
+      if (x.stmt.length === 0) return [zeroPos(), zeroPos()];
+      return [span(x.stmt[0])[0], span(x.stmt[x.stmt.length - 1])[1]];
+    }
+    case "line":
+      return [x.start, x.end];
+    case "block":
+      return [x.start, posAdd(x.rparen.pos, ")")];
+    case "lparen":
+    case "rparen":
+      return [x.pos, posAdd(x.pos, ")")];
+    case "comments":
+      return [x.start, x.start];
+  }
+}
+
+// src/gomod/read.ts
+var EOF = -1;
+var EOLCOMMENT = -2;
+var IDENT = -3;
+var STRING = -4;
+var COMMENT = -5;
+var NL = 10;
+var LPAREN = 40;
+var RPAREN = 41;
+var isComment = (k) => k === COMMENT || k === EOLCOMMENT;
+var isEOL = (k) => k === EOF || k === EOLCOMMENT || k === NL;
+var Abort = class {
+  constructor(error) {
+    this.error = error;
+  }
+  error;
+};
+function isIdent(c) {
+  switch (c) {
+    case 32:
+    case 40:
+    case 41:
+    case 91:
+    case 93:
+    case 123:
+    case 125:
+    case 44:
+      return false;
+    default:
+      return !isSpace(c) && isPrint(c);
+  }
+}
+function describeRune(c) {
+  if (c >= 32 && c < 127) return `'${String.fromCharCode(c)}'`;
+  if (c < 256) return `'\\x${c.toString(16).padStart(2, "0")}'`;
+  if (c < 65536) return `'\\u${c.toString(16).padStart(4, "0")}'`;
+  return `'\\U${c.toString(16).padStart(8, "0")}'`;
+}
+var Input = class {
+  constructor(filename, complete) {
+    this.filename = filename;
+    this.complete = complete;
+    this.token = { kind: EOF, pos: { ...this.pos }, endPos: { ...this.pos }, text: "" };
+  }
+  filename;
+  complete;
+  remaining = 0;
+  // offset of the remaining input
+  tokenStart = 0;
+  token;
+  pos = { line: 1, lineRune: 1, byte: 0 };
+  comments = [];
+  file;
+  pre = [];
+  post = [];
+  parse() {
+    this.readToken();
+    this.parseFile();
+    this.file.name = this.filename;
+    this.assignComments();
+    return this.file;
+  }
+  error(msg) {
+    throw new Abort(
+      new GoModError(this.filename, [{ line: this.pos.line, column: this.pos.lineRune, reason: msg }])
+    );
+  }
+  eof() {
+    return this.remaining >= this.complete.length;
+  }
+  peekRune() {
+    if (this.eof()) return 0;
+    return decodeRune(this.complete, this.remaining)[0];
+  }
+  peekPrefix(prefix) {
+    return this.complete.startsWith(prefix, this.remaining);
+  }
+  readRune() {
+    if (this.eof()) this.error("internal lexer error: readRune at EOF");
+    const [r, size] = decodeRune(this.complete, this.remaining);
+    this.remaining += size;
+    if (r === NL) {
+      this.pos.line++;
+      this.pos.lineRune = 1;
+    } else {
+      this.pos.lineRune++;
+    }
+    this.pos.byte += size;
+    return r;
+  }
+  startToken() {
+    this.tokenStart = this.remaining;
+    this.token = { kind: EOF, pos: { ...this.pos }, endPos: { ...this.pos }, text: "" };
+  }
+  endToken(kind) {
+    this.token.kind = kind;
+    let text = this.complete.slice(this.tokenStart, this.remaining);
+    if (isComment(kind)) {
+      if (text.endsWith("\r\n")) text = text.slice(0, -2);
+      else if (text.endsWith("\n")) text = text.slice(0, -1);
+    }
+    this.token.text = text;
+    this.token.endPos = { ...this.pos };
+  }
+  peek() {
+    return this.token.kind;
+  }
+  lex() {
+    const tok = this.token;
+    this.readToken();
+    return tok;
+  }
+  readToken() {
+    while (!this.eof()) {
+      const c2 = this.peekRune();
+      if (c2 === 32 || c2 === 9 || c2 === 13) {
+        this.readRune();
+        continue;
+      }
+      if (this.peekPrefix("//")) {
+        this.startToken();
+        const i = this.complete.lastIndexOf("\n", this.pos.byte - 1);
+        const before = this.complete.slice(i + 1, this.pos.byte);
+        const suffix = this.pos.byte > 0 && trimSpace(before).length > 0;
+        this.readRune();
+        this.readRune();
+        while (!this.eof() && this.readRune() !== NL) {
+        }
+        if (!suffix) {
+          this.endToken(COMMENT);
+          return;
+        }
+        this.endToken(EOLCOMMENT);
+        this.comments.push({ start: this.token.pos, token: this.token.text, suffix });
+        return;
+      }
+      if (this.peekPrefix("/*")) this.error("mod files must use // comments (not /* */ comments)");
+      break;
+    }
+    this.startToken();
+    if (this.eof()) {
+      this.endToken(EOF);
+      return;
+    }
+    const c = this.peekRune();
+    switch (c) {
+      case NL:
+      case LPAREN:
+      case RPAREN:
+      case 91:
+      case 93:
+      case 123:
+      case 125:
+      case 44:
+        this.readRune();
+        this.endToken(c);
+        return;
+      case 34:
+      case 96: {
+        const quote2 = c;
+        this.readRune();
+        for (; ; ) {
+          if (this.eof()) {
+            this.pos = { ...this.token.pos };
+            this.error("unexpected EOF in string");
+          }
+          if (this.peekRune() === NL) this.error("unexpected newline in string");
+          const r = this.readRune();
+          if (r === quote2) break;
+          if (r === 92 && quote2 !== 96) {
+            if (this.eof()) {
+              this.pos = { ...this.token.pos };
+              this.error("unexpected EOF in string");
+            }
+            this.readRune();
+          }
+        }
+        this.endToken(STRING);
+        return;
+      }
+    }
+    if (!isIdent(c)) this.error(`unexpected input character ${describeRune(c)}`);
+    while (isIdent(this.peekRune())) {
+      if (this.peekPrefix("//")) break;
+      if (this.peekPrefix("/*")) this.error("mod files must use // comments (not /* */ comments)");
+      this.readRune();
+    }
+    this.endToken(IDENT);
+  }
+  // Comment assignment: whole-line comments go to the syntax right after them (preorder),
+  // end-of-line comments to the syntax right before them (postorder).
+  order(x) {
+    this.pre.push(x);
+    switch (x.kind) {
+      case "file":
+        for (const stmt of x.stmt) this.order(stmt);
+        break;
+      case "block":
+        this.order(x.lparen);
+        for (const l of x.line) this.order(l);
+        this.order(x.rparen);
+        break;
+      default:
+        break;
+    }
+    this.post.push(x);
+  }
+  assignComments() {
+    this.order(this.file);
+    const line = [];
+    const suffix = [];
+    for (const com of this.comments) (com.suffix ? suffix : line).push(com);
+    let li = 0;
+    for (const x of this.pre) {
+      const [start] = span(x);
+      while (li < line.length && start.byte >= line[li].start.byte) {
+        x.com.before.push(line[li]);
+        li++;
+      }
+    }
+    this.file.com.after.push(...line.slice(li));
+    for (let i = this.post.length - 1; i >= 0; i--) {
+      const x = this.post[i];
+      if (x.kind === "file") continue;
+      const [start, end] = span(x);
+      if (start.line !== end.line) continue;
+      while (suffix.length > 0 && end.byte <= suffix[suffix.length - 1].start.byte) {
+        x.com.suffix.push(suffix.pop());
+      }
+    }
+    for (const x of this.post) x.com.suffix.reverse();
+    this.file.com.before.push(...suffix);
+  }
+  parseFile() {
+    this.file = { kind: "file", name: "", com: newComments(), stmt: [] };
+    let cb;
+    for (; ; ) {
+      switch (this.peek()) {
+        case NL:
+          this.lex();
+          if (cb) {
+            this.file.stmt.push(cb);
+            cb = void 0;
+          }
+          break;
+        case COMMENT: {
+          const tok = this.lex();
+          cb ??= { kind: "comments", com: newComments(), start: tok.pos };
+          cb.com.before.push({ start: tok.pos, token: tok.text, suffix: false });
+          break;
+        }
+        case EOF:
+          if (cb) this.file.stmt.push(cb);
+          return;
+        default:
+          this.parseStmt();
+          if (cb) {
+            this.file.stmt[this.file.stmt.length - 1].com.before = cb.com.before;
+            cb = void 0;
+          }
+      }
+    }
+  }
+  parseStmt() {
+    const first = this.lex();
+    const start = first.pos;
+    let end = first.endPos;
+    const tokens = [first.text];
+    for (; ; ) {
+      const tok = this.lex();
+      if (isEOL(tok.kind)) {
+        this.file.stmt.push({ kind: "line", com: newComments(), start, token: tokens, inBlock: false, end });
+        return;
+      }
+      if (tok.kind === LPAREN) {
+        const next = this.peek();
+        if (isEOL(next)) {
+          this.file.stmt.push(this.parseLineBlock(start, tokens, tok));
+          return;
+        } else if (next === RPAREN) {
+          const rparen = this.lex();
+          if (isEOL(this.peek())) {
+            this.lex();
+            const block = newBlock(tokens);
+            block.start = start;
+            block.lparen.pos = tok.pos;
+            block.rparen.pos = rparen.pos;
+            this.file.stmt.push(block);
+            return;
+          }
+          tokens.push(tok.text, rparen.text);
+        } else {
+          tokens.push(tok.text);
+        }
+        continue;
+      }
+      tokens.push(tok.text);
+      end = tok.endPos;
+    }
+  }
+  parseLineBlock(start, token, lparen) {
+    const x = newBlock(token);
+    x.start = start;
+    x.lparen.pos = lparen.pos;
+    let comments = [];
+    for (; ; ) {
+      switch (this.peek()) {
+        case EOLCOMMENT:
+          this.lex();
+          break;
+        case NL:
+          this.lex();
+          if (comments.length === 0 && x.line.length > 0 || comments.length > 0 && comments[comments.length - 1].token !== "") {
+            comments.push({ start: { line: 0, lineRune: 0, byte: 0 }, token: "", suffix: false });
+          }
+          break;
+        case COMMENT: {
+          const tok = this.lex();
+          comments.push({ start: tok.pos, token: tok.text, suffix: false });
+          break;
+        }
+        case EOF:
+          this.error(
+            `syntax error (unterminated block started at ${this.filename}:${x.start.line}:${x.start.lineRune})`
+          );
+          break;
+        case RPAREN: {
+          const rparen = this.lex();
+          if (comments.length === 1 && comments[0].token === "") comments = [];
+          x.rparen.com.before = comments;
+          x.rparen.pos = rparen.pos;
+          if (!isEOL(this.peek())) this.error("syntax error (expected newline after closing paren)");
+          this.lex();
+          return x;
+        }
+        default: {
+          const l = this.parseLine();
+          x.line.push(l);
+          l.com.before = comments;
+          comments = [];
+        }
+      }
+    }
+  }
+  parseLine() {
+    const first = this.lex();
+    if (isEOL(first.kind)) this.error("internal parse error: parseLine at end of line");
+    const start = first.pos;
+    let end = first.endPos;
+    const tokens = [first.text];
+    for (; ; ) {
+      const tok = this.lex();
+      if (isEOL(tok.kind)) {
+        return { kind: "line", com: newComments(), start, token: tokens, inBlock: true, end };
+      }
+      tokens.push(tok.text);
+      end = tok.endPos;
+    }
+  }
+  /** The position for internal errors. */
+  where() {
+    return this.pos;
+  }
+};
+function parseSyntax(file, data) {
+  const input = new Input(file, data);
+  try {
+    return input.parse();
+  } catch (e) {
+    if (e instanceof Abort) throw e.error;
+    const p = input.where();
+    throw new GoModError(file, [
+      {
+        line: p.line,
+        column: p.lineRune,
+        reason: `internal error: ${e instanceof Error ? e.message : String(e)}`
+      }
+    ]);
+  }
+}
+
+// src/gomod/strconv.ts
+var SyntaxError_ = class extends Error {
+  constructor() {
+    super("invalid syntax");
+  }
+};
+function unhex(c) {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 97 + 10;
+  if (c >= 65 && c <= 70) return c - 65 + 10;
+  return -1;
+}
+var simpleEscapes = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11 };
+function unquoteChar(s, quote2) {
+  if (s.length === 0) throw new SyntaxError_();
+  const c = s.charCodeAt(0);
+  if (s[0] === quote2 && (quote2 === "'" || quote2 === '"')) throw new SyntaxError_();
+  if (c >= 128) {
+    const [r, size] = decodeRune(s, 0);
+    return [r, true, s.slice(size)];
+  }
+  if (s[0] !== "\\") return [c, false, s.slice(1)];
+  if (s.length <= 1) throw new SyntaxError_();
+  const e = s[1];
+  s = s.slice(2);
+  const simple = simpleEscapes[e];
+  if (simple !== void 0) return [simple, false, s];
+  if (e === "x" || e === "u" || e === "U") {
+    const n = e === "x" ? 2 : e === "u" ? 4 : 8;
+    if (s.length < n) throw new SyntaxError_();
+    let v = 0;
+    for (let j = 0; j < n; j++) {
+      const x = unhex(s.charCodeAt(j));
+      if (x < 0) throw new SyntaxError_();
+      v = v * 16 + x;
+    }
+    s = s.slice(n);
+    if (e === "x") return [v, false, s];
+    if (v > 1114111 || v >= 55296 && v <= 57343) throw new SyntaxError_();
+    return [v, true, s];
+  }
+  if (e >= "0" && e <= "7") {
+    let v = e.charCodeAt(0) - 48;
+    if (s.length < 2) throw new SyntaxError_();
+    for (let j = 0; j < 2; j++) {
+      const x = s.charCodeAt(j) - 48;
+      if (x < 0 || x > 7) throw new SyntaxError_();
+      v = v << 3 | x;
+    }
+    s = s.slice(2);
+    if (v > 255) throw new SyntaxError_();
+    return [v, false, s];
+  }
+  if (e === "\\") return [92, false, s];
+  if (e === "'" || e === '"') {
+    if (e !== quote2) throw new SyntaxError_();
+    return [e.charCodeAt(0), false, s];
+  }
+  throw new SyntaxError_();
+}
+function unquote(input) {
+  if (input.length < 2) throw new SyntaxError_();
+  const quote2 = input[0];
+  const endIdx = input.indexOf(quote2, 1);
+  if (endIdx < 0) throw new SyntaxError_();
+  const end = endIdx + 1;
+  if (quote2 === "`") {
+    if (end !== input.length) throw new SyntaxError_();
+    return input.slice(1, end - 1).replace(/\r/g, "");
+  }
+  if (quote2 !== '"' && quote2 !== "'") throw new SyntaxError_();
+  const head = input.slice(0, end);
+  if (!head.includes("\\") && !head.includes("\n")) {
+    let valid;
+    if (quote2 === '"') {
+      valid = validUTF8(input.slice(1, end - 1));
+    } else {
+      const body = input.slice(1, end - 1);
+      const [r, n] = decodeRune(body, 0);
+      valid = 2 + n === end && (r !== RUNE_ERROR || n !== 1);
+    }
+    if (valid) {
+      if (end !== input.length) throw new SyntaxError_();
+      return input.slice(1, end - 1);
+    }
+  }
+  let rest = input.slice(1);
+  let out = "";
+  while (rest.length > 0 && rest[0] !== quote2) {
+    if (rest[0] === "\n") throw new SyntaxError_();
+    const [r, multibyte, tail] = unquoteChar(rest, quote2);
+    rest = tail;
+    out += r < 128 || !multibyte ? String.fromCharCode(r) : encodeRune(r);
+    if (quote2 === "'") break;
+  }
+  if (!(rest.length > 0 && rest[0] === quote2)) throw new SyntaxError_();
+  rest = rest.slice(1);
+  if (rest.length > 0) throw new SyntaxError_();
+  return out;
+}
+var hex = "0123456789abcdef";
+function hexN(v, n) {
+  let s = "";
+  for (let i = n - 1; i >= 0; i--) s += hex[v >>> 4 * i & 15];
+  return s;
+}
+function quote(s) {
+  let out = '"';
+  for (let i = 0; i < s.length; ) {
+    let r = s.charCodeAt(i);
+    let width = 1;
+    if (r >= 128) [r, width] = decodeRune(s, i);
+    if (width === 1 && r === RUNE_ERROR) {
+      out += "\\x" + hexN(s.charCodeAt(i), 2);
+      i += 1;
+      continue;
+    }
+    i += width;
+    if (r === 34 || r === 92) {
+      out += "\\" + String.fromCharCode(r);
+      continue;
+    }
+    if (isPrint(r)) {
+      out += encodeRune(r);
+      continue;
+    }
+    switch (r) {
+      case 7:
+        out += "\\a";
+        break;
+      case 8:
+        out += "\\b";
+        break;
+      case 12:
+        out += "\\f";
+        break;
+      case 10:
+        out += "\\n";
+        break;
+      case 13:
+        out += "\\r";
+        break;
+      case 9:
+        out += "\\t";
+        break;
+      case 11:
+        out += "\\v";
+        break;
+      default:
+        if (r < 32 || r === 127) out += "\\x" + hexN(r, 2);
+        else if (r < 65536) out += "\\u" + hexN(r, 4);
+        else out += "\\U" + hexN(r, 8);
+    }
+  }
+  return out + '"';
+}
+
+// src/gomod/modfile.ts
+var GO_VERSION_RE = /^([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?$/;
+var TOOLCHAIN_RE = /^default$|^go1($|\.)/;
+function mustQuote(s) {
+  for (let i = 0; i < s.length; ) {
+    const [r, size] = decodeRune(s, i);
+    i += size;
+    switch (r) {
+      case 32:
+      case 34:
+      case 39:
+      case 96:
+        return true;
+      case 40:
+      case 41:
+      case 91:
+      case 93:
+      case 123:
+      case 125:
+      case 44:
+        if (s.length > 1) return true;
+        break;
+      default:
+        if (!isPrint(r)) return true;
+    }
+  }
+  return s === "" || s.includes("//") || s.includes("/*");
+}
+function autoQuote(s) {
+  return mustQuote(s) ? quote(s) : s;
+}
+function isDirectoryPath(ns) {
+  return ns === "." || ns.startsWith("./") || ns.startsWith(".\\") || ns === ".." || ns.startsWith("../") || ns.startsWith("..\\") || ns.startsWith("/") || ns.startsWith("\\") || ns.length >= 2 && /^[A-Za-z]$/.test(ns[0]) && ns[1] === ":";
+}
+function isIndirect(line) {
+  const first = line.com.suffix[0];
+  if (!first) return false;
+  const f = fields(first.token.startsWith("//") ? first.token.slice(2) : first.token);
+  return f.length === 1 && f[0] === "indirect" || f.length > 1 && f[0] === "indirect;";
+}
+var DirectiveError = class {
+  constructor(reason, verb = "", modPath = "") {
+    this.reason = reason;
+    this.verb = verb;
+    this.modPath = modPath;
+  }
+  reason;
+  verb;
+  modPath;
+  text() {
+    const directive = this.modPath !== "" ? `${this.verb} ${this.modPath}: ` : this.verb !== "" ? `${this.verb}: ` : "";
+    return directive + this.reason;
+  }
+};
+var goQuote = (b) => fromBytes(quote(b));
+var invalidVersion = (version, why) => `version ${goQuote(version)} invalid: ${why}`;
+var Args = class _Args {
+  constructor(line, offset) {
+    this.line = line;
+    this.offset = offset;
+  }
+  line;
+  offset;
+  get length() {
+    return this.line.token.length - this.offset;
+  }
+  get(i) {
+    return this.line.token[this.offset + i];
+  }
+  set(i, v) {
+    this.line.token[this.offset + i] = v;
+  }
+  from(i) {
+    return new _Args(this.line, this.offset + i);
+  }
+};
+function parseString(args, i) {
+  let t = args.get(i);
+  if (t.startsWith('"')) {
+    t = unquote(t);
+  } else if (/["'`]/.test(t)) {
+    throw new Error("unquoted string cannot contain quote");
+  }
+  args.set(i, autoQuote(t));
+  return t;
+}
+function errText(e) {
+  return e instanceof Error ? e.message : String(e);
+}
+function parseVersion(verb, path, args, i, keepAsIs) {
+  let t;
+  try {
+    t = parseString(args, i);
+  } catch (e) {
+    throw new DirectiveError(invalidVersion(args.get(i), errText(e)), verb, path);
+  }
+  if (!keepAsIs) {
+    const cv = canonicalVersion(t);
+    if (cv === "") throw new DirectiveError(invalidVersion(t, "must be of the form v1.2.3"), verb, path);
+    t = cv;
+  }
+  args.set(i, t);
+  return t;
+}
+function modulePathMajor(path) {
+  const [, major2, ok] = splitPathVersion(path);
+  if (!ok) throw new DirectiveError("invalid module path");
+  return major2;
+}
+function parseDirectiveComment(block, line) {
+  let comments = line.com;
+  if (block && comments.before.length === 0 && comments.suffix.length === 0) comments = block.com;
+  const lines = [];
+  for (const c of [...comments.before, ...comments.suffix]) {
+    if (!c.token.startsWith("//")) continue;
+    lines.push(trimSpace(c.token.slice(2)));
+  }
+  return lines.join("\n");
+}
+function parseDeprecation(block, line) {
+  const m = /(?:^|\n\n)Deprecated: *([\s\S]*?)(?:$|\n\n)/.exec(parseDirectiveComment(block, line));
+  return m ? m[1] : "";
+}
+function compareBytes(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function compareLine(li, lj) {
+  for (let k = 0; k < li.token.length && k < lj.token.length; k++) {
+    if (li.token[k] !== lj.token[k]) return compareBytes(li.token[k], lj.token[k]);
+  }
+  return Math.sign(li.token.length - lj.token.length);
+}
+function compareLineExclude(li, lj) {
+  if (li.token.length !== 2 || lj.token.length !== 2) return compareLine(li, lj);
+  if (li.token[0] !== lj.token[0]) return compareBytes(li.token[0], lj.token[0]);
+  return compare(li.token[1], lj.token[1]);
+}
+function compareLineRetract(li, lj) {
+  const interval = (l) => {
+    if (l.token.length === 1) return [l.token[0], l.token[0]];
+    if (l.token.length === 5 && l.token[0] === "[" && l.token[2] === "," && l.token[4] === "]") {
+      return [l.token[1], l.token[3]];
+    }
+    return ["", ""];
+  };
+  const [li0, li1] = interval(li);
+  const [lj0, lj1] = interval(lj);
+  const c = compare(li0, lj0);
+  if (c !== 0) return -c;
+  return -compare(li1, lj1);
+}
+var GoModFile = class _GoModFile {
+  constructor(syntax) {
+    this.syntax = syntax;
+  }
+  syntax;
+  module;
+  go;
+  toolchain;
+  godebug = [];
+  require = [];
+  exclude = [];
+  replace = [];
+  retract = [];
+  tool = [];
+  ignore = [];
+  /** Parses a byte string; throws GoModError. */
+  static parseBytes(file, data) {
+    const fs3 = parseSyntax(file, data);
+    const f = new _GoModFile(fs3);
+    const problems = [];
+    const fail = (line, e) => {
+      let reason;
+      if (e instanceof DirectiveError) reason = e.text();
+      else if (e instanceof Error) reason = e.message;
+      else reason = String(e);
+      problems.push({ line: line.start.line, column: line.start.lineRune, reason: fromBytes(reason) });
+    };
+    for (const x of fs3.stmt) {
+      if (x.kind === "line") {
+        try {
+          f.add(void 0, x, x.token[0], new Args(x, 1));
+        } catch (e) {
+          fail(x, e);
+        }
+      } else if (x.kind === "block") {
+        const known = ["module", "godebug", "require", "exclude", "replace", "retract", "tool", "ignore"];
+        if (x.token.length > 1 || !known.includes(x.token[0])) {
+          fail(x, new DirectiveError(`unknown block type: ${x.token.join(" ")}`));
+          continue;
+        }
+        for (const l of x.line) {
+          try {
+            f.add(x, l, x.token[0], new Args(l, 0));
+          } catch (e) {
+            fail(l, e);
+          }
+        }
+      }
+    }
+    if (problems.length > 0) throw new GoModError(file, problems);
+    return f;
+  }
+  add(block, line, verb, args) {
+    const lineNo = line.start.line;
+    switch (verb) {
+      default:
+        throw new DirectiveError(`unknown directive: ${verb}`);
+      case "go": {
+        if (this.go) throw new DirectiveError("repeated go statement");
+        if (args.length !== 1) throw new DirectiveError("go directive expects exactly one argument");
+        if (!GO_VERSION_RE.test(args.get(0))) {
+          throw new DirectiveError(`invalid go version '${args.get(0)}': must match format 1.23.0`);
+        }
+        this.go = { version: fromBytes(args.get(0)), line: lineNo, syntax: line };
+        return;
+      }
+      case "toolchain": {
+        if (this.toolchain) throw new DirectiveError("repeated toolchain statement");
+        if (args.length !== 1) throw new DirectiveError("toolchain directive expects exactly one argument");
+        if (!TOOLCHAIN_RE.test(args.get(0))) {
+          throw new DirectiveError(
+            `invalid toolchain version '${args.get(0)}': must match format go1.23.0 or default`
+          );
+        }
+        this.toolchain = { name: fromBytes(args.get(0)), line: lineNo, syntax: line };
+        return;
+      }
+      case "module": {
+        if (this.module) throw new DirectiveError("repeated module statement");
+        const deprecated = fromBytes(parseDeprecation(block, line));
+        this.module = { path: "", deprecated, line: lineNo, syntax: line };
+        if (args.length !== 1) throw new DirectiveError("usage: module module/path");
+        this.module.path = fromBytes(this.quoted(args, 0));
+        return;
+      }
+      case "godebug": {
+        if (args.length !== 1 || /["`',]/.test(args.get(0)))
+          throw new DirectiveError("usage: godebug key=value");
+        const kv = args.get(0);
+        const eq = kv.indexOf("=");
+        if (eq < 0) throw new DirectiveError("usage: godebug key=value");
+        this.godebug.push({
+          key: fromBytes(kv.slice(0, eq)),
+          value: fromBytes(kv.slice(eq + 1)),
+          line: lineNo,
+          syntax: line
+        });
+        return;
+      }
+      case "require":
+      case "exclude": {
+        if (args.length !== 2) throw new DirectiveError(`usage: ${verb} module/path v1.2.3`);
+        const s = this.quoted(args, 0);
+        const v = parseVersion(verb, s, args, 1, false);
+        const pathMajor = modulePathMajor(s);
+        const bad = checkPathMajor(v, pathMajor);
+        if (bad !== void 0) throw new DirectiveError(bad, verb, s);
+        const path = fromBytes(s);
+        const version = fromBytes(v);
+        if (verb === "require") {
+          this.require.push({ path, version, indirect: isIndirect(line), line: lineNo, syntax: line });
+        } else {
+          this.exclude.push({ path, version, line: lineNo, syntax: line });
+        }
+        return;
+      }
+      case "replace":
+        this.replace.push(this.parseReplace(line, verb, args));
+        return;
+      case "retract": {
+        const rationale = fromBytes(parseDirectiveComment(block, line));
+        const [low, high, rest] = parseVersionInterval(verb, args);
+        if (rest.length > 0) {
+          throw new DirectiveError(`unexpected token after version: ${goQuote(rest.get(0))}`);
+        }
+        this.retract.push({
+          low: fromBytes(low),
+          high: fromBytes(high),
+          rationale,
+          line: lineNo,
+          syntax: line
+        });
+        return;
+      }
+      case "tool":
+      case "ignore": {
+        if (args.length !== 1) throw new DirectiveError(`${verb} directive expects exactly one argument`);
+        const s = fromBytes(this.quoted(args, 0));
+        (verb === "tool" ? this.tool : this.ignore).push({ path: s, line: lineNo, syntax: line });
+        return;
+      }
+    }
+  }
+  quoted(args, i) {
+    try {
+      return parseString(args, i);
+    } catch (e) {
+      throw new DirectiveError(`invalid quoted string: ${errText(e)}`);
+    }
+  }
+  parseReplace(line, verb, args) {
+    let arrow = 2;
+    if (args.length >= 2 && args.get(1) === "=>") arrow = 1;
+    if (args.length < arrow + 2 || args.length > arrow + 3 || args.get(arrow) !== "=>") {
+      throw new DirectiveError(
+        `usage: ${verb} module/path [v1.2.3] => other/module v1.4
+	 or ${verb} module/path [v1.2.3] => ../local/directory`
+      );
+    }
+    const s = this.quoted(args, 0);
+    let pathMajor;
+    try {
+      pathMajor = modulePathMajor(s);
+    } catch (e) {
+      throw new DirectiveError(e.reason, verb, s);
+    }
+    let v = "";
+    if (arrow === 2) {
+      v = parseVersion(verb, s, args, 1, false);
+      const bad = checkPathMajor(v, pathMajor);
+      if (bad !== void 0) throw new DirectiveError(bad, verb, s);
+    }
+    const ns = this.quoted(args, arrow + 1);
+    let nv = "";
+    if (args.length === arrow + 2) {
+      if (!isDirectoryPath(ns)) {
+        if (ns.includes("@")) {
+          throw new DirectiveError("replacement module must match format 'path version', not 'path@version'");
+        }
+        throw new DirectiveError(
+          "replacement module without version must be directory path (rooted or starting with . or ..)"
+        );
+      }
+      if (ns.includes("\\")) {
+        throw new DirectiveError(
+          "replacement directory appears to be Windows path (on a non-windows system)"
+        );
+      }
+    }
+    if (args.length === arrow + 3) {
+      nv = parseVersion(verb, ns, args, arrow + 2, false);
+      if (isDirectoryPath(ns)) {
+        throw new DirectiveError(`replacement module directory path ${goQuote(ns)} cannot have version`);
+      }
+    }
+    return {
+      oldPath: fromBytes(s),
+      oldVersion: fromBytes(v),
+      newPath: fromBytes(ns),
+      newVersion: fromBytes(nv),
+      line: line.start.line,
+      syntax: line
+    };
+  }
+  // ---- edits ----
+  /** Adds a line to the syntax tree, next to the hint or the last statement of the same kind. */
+  addLine(hint, tokens) {
+    const stmts = this.syntax.stmt;
+    if (!hint) {
+      for (let i = stmts.length - 1; i >= 0; i--) {
+        const stmt = stmts[i];
+        if ((stmt.kind === "line" || stmt.kind === "block") && stmt.token.length > 0 && stmt.token[0] === tokens[0]) {
+          hint = stmt;
+          break;
+        }
+      }
+    }
+    const newLineAfter = (i) => {
+      const l2 = newLine(tokens);
+      stmts.splice(i + 1, 0, l2);
+      return l2;
+    };
+    if (hint) {
+      for (let i = 0; i < stmts.length; i++) {
+        const stmt = stmts[i];
+        if (stmt.kind === "line" && stmt === hint) {
+          if (stmt.token.length === 0 || stmt.token[0] !== tokens[0]) return newLineAfter(i);
+          stmt.inBlock = true;
+          const block = newBlock(stmt.token.slice(0, 1));
+          block.line = [stmt];
+          stmt.token = stmt.token.slice(1);
+          stmts[i] = block;
+          const l2 = newLine(tokens.slice(1), true);
+          block.line.push(l2);
+          return l2;
+        }
+        if (stmt.kind === "block") {
+          if (stmt === hint) {
+            if (stmt.token[0] !== tokens[0]) return newLineAfter(i);
+            const l2 = newLine(tokens.slice(1), true);
+            stmt.line.push(l2);
+            return l2;
+          }
+          for (let j = 0; j < stmt.line.length; j++) {
+            if (stmt.line[j] === hint) {
+              if (stmt.token[0] !== tokens[0]) return newLineAfter(i);
+              const l2 = newLine(tokens.slice(1), true);
+              stmt.line.splice(j + 1, 0, l2);
+              return l2;
+            }
+          }
+        }
+      }
+    }
+    const l = newLine(tokens);
+    stmts.push(l);
+    return l;
+  }
+  updateLine(line, tokens) {
+    line.token = line.inBlock ? tokens.slice(1) : tokens;
+  }
+  static markRemoved(line) {
+    line.token = [];
+    line.com.suffix = [];
+  }
+  /**
+   * Sets the first require line for path to version (keeping its comments, `// indirect`
+   * included) and removes every other line for path; adds a line when there is none.
+   * This is `go mod edit -require=path@version` before sorting and cleanup.
+   */
+  addRequire(path, version) {
+    let need = true;
+    for (const r of this.require) {
+      if (r.path !== path) continue;
+      if (need) {
+        r.version = version;
+        this.updateLine(r.syntax, ["require", autoQuote(toBytes(path)), toBytes(version)]);
+        need = false;
+      } else {
+        _GoModFile.markRemoved(r.syntax);
+        r.path = "";
+        r.version = "";
+        r.indirect = false;
+      }
+    }
+    if (need) this.addNewRequire(path, version, false);
+  }
+  /** Adds a require line at the end of the last require block, whatever lines already exist. */
+  addNewRequire(path, version, indirect) {
+    const line = this.addLine(void 0, ["require", autoQuote(toBytes(path)), toBytes(version)]);
+    const r = { path, version, indirect: false, line: 0, syntax: line };
+    setIndirect(r, indirect);
+    this.require.push(r);
+  }
+  /**
+   * Makes the requirements exactly `req` (Go's SetRequire): the first line for each path keeps
+   * its comments and block; other lines and paths not in req are removed; new paths are added.
+   */
+  setRequire(req) {
+    const need = /* @__PURE__ */ new Map();
+    for (const r of req) {
+      const prev = need.get(r.path);
+      if (prev && prev.version !== r.version) {
+        throw new Error(`setRequire called with conflicting versions for path ${r.path}`);
+      }
+      need.set(r.path, { version: r.version, indirect: r.indirect });
+    }
+    for (const r of this.require) {
+      const e = need.get(r.path);
+      if (e) {
+        setVersion(r, e.version);
+        setIndirect(r, e.indirect);
+      } else {
+        _GoModFile.markRemoved(r.syntax);
+        r.path = "";
+        r.version = "";
+        r.indirect = false;
+      }
+      need.delete(r.path);
+    }
+    for (const [path, e] of need) this.addNewRequire(path, e.version, e.indirect);
+    this.sortBlocks();
+  }
+  /** Sets the go version (`go mod edit -go=`); throws on an invalid version. */
+  setGo(version) {
+    if (!GO_VERSION_RE.test(version)) throw new Error(`invalid language version "${version}"`);
+    if (!this.go) {
+      const line = this.addLine(this.module?.syntax, ["go", version]);
+      this.go = { version, line: 0, syntax: line };
+    } else {
+      this.go.version = version;
+      this.updateLine(this.go.syntax, ["go", version]);
+    }
+  }
+  /** Sets the toolchain (`go mod edit -toolchain=`); throws on an invalid name. */
+  setToolchain(name) {
+    if (!TOOLCHAIN_RE.test(name)) throw new Error(`invalid toolchain name "${name}"`);
+    if (!this.toolchain) {
+      const line = this.addLine(this.go?.syntax ?? this.module?.syntax, ["toolchain", name]);
+      this.toolchain = { name, line: 0, syntax: line };
+    } else {
+      this.toolchain.name = name;
+      this.updateLine(this.toolchain.syntax, ["toolchain", name]);
+    }
+  }
+  dropGo() {
+    if (this.go) _GoModFile.markRemoved(this.go.syntax);
+    this.go = void 0;
+  }
+  dropToolchain() {
+    if (this.toolchain) _GoModFile.markRemoved(this.toolchain.syntax);
+    this.toolchain = void 0;
+  }
+  /** Removes duplicate exclude, replace, tool and ignore lines, then sorts every block. */
+  sortBlocks() {
+    this.removeDups();
+    const semanticExclude = this.go !== void 0 && compare("v" + this.go.version, "v1.21") >= 0;
+    for (const stmt of this.syntax.stmt) {
+      if (stmt.kind !== "block") continue;
+      let less = compareLine;
+      if (stmt.token[0] === "exclude" && semanticExclude) less = compareLineExclude;
+      else if (stmt.token[0] === "retract") less = compareLineRetract;
+      stmt.line.sort(less);
+    }
+  }
+  removeDups() {
+    const kill = /* @__PURE__ */ new Set();
+    const seenExclude = /* @__PURE__ */ new Set();
+    for (const x of this.exclude) {
+      const key = JSON.stringify([x.path, x.version]);
+      if (seenExclude.has(key)) kill.add(x.syntax);
+      else seenExclude.add(key);
+    }
+    this.exclude = this.exclude.filter((x) => !kill.has(x.syntax));
+    const seenReplace = /* @__PURE__ */ new Set();
+    for (let i = this.replace.length - 1; i >= 0; i--) {
+      const x = this.replace[i];
+      const key = JSON.stringify([x.oldPath, x.oldVersion]);
+      if (seenReplace.has(key)) kill.add(x.syntax);
+      else seenReplace.add(key);
+    }
+    this.replace = this.replace.filter((x) => !kill.has(x.syntax));
+    for (const list of ["tool", "ignore"]) {
+      const seen = /* @__PURE__ */ new Set();
+      for (const t of this[list]) {
+        if (seen.has(t.path)) kill.add(t.syntax);
+        else seen.add(t.path);
+      }
+      this[list] = this[list].filter((t) => !kill.has(t.syntax));
+    }
+    const stmts = [];
+    for (const stmt of this.syntax.stmt) {
+      if (stmt.kind === "line" && kill.has(stmt)) continue;
+      if (stmt.kind === "block") {
+        stmt.line = stmt.line.filter((l) => !kill.has(l));
+        if (stmt.line.length === 0) continue;
+      }
+      stmts.push(stmt);
+    }
+    this.syntax.stmt = stmts;
+  }
+  /** Drops removed lines and empty blocks; a block left with one line becomes a single line. */
+  cleanup() {
+    this.godebug = this.godebug.filter((g) => g.key !== "");
+    this.require = this.require.filter((r) => r.path !== "");
+    this.exclude = this.exclude.filter((x) => x.path !== "");
+    this.replace = this.replace.filter((r) => r.oldPath !== "");
+    this.retract = this.retract.filter((r) => r.low !== "" || r.high !== "");
+    const out = [];
+    for (const stmt of this.syntax.stmt) {
+      if (stmt.kind === "line" && stmt.token.length === 0) continue;
+      if (stmt.kind === "block") {
+        const lines = stmt.line.filter((l) => l.token.length > 0);
+        if (lines.length === 0) continue;
+        if (lines.length === 1 && stmt.rparen.com.before.length === 0) {
+          const l = lines[0];
+          const merged = {
+            kind: "line",
+            com: {
+              before: [...stmt.com.before, ...l.com.before],
+              suffix: [...l.com.suffix, ...stmt.com.suffix],
+              after: [...l.com.after, ...stmt.com.after]
+            },
+            start: { line: 0, lineRune: 0, byte: 0 },
+            token: [...stmt.token, ...l.token],
+            inBlock: false,
+            end: { line: 0, lineRune: 0, byte: 0 }
+          };
+          Object.assign(l, merged);
+          out.push(l);
+          continue;
+        }
+        stmt.line = lines;
+      }
+      out.push(stmt);
+    }
+    this.syntax.stmt = out;
+  }
+  /** The file in Go's canonical format, as bytes (a byte string). */
+  formatBytes() {
+    return formatSyntax(this.syntax);
+  }
+};
+function setVersion(r, v) {
+  r.version = v;
+  const line = r.syntax;
+  if (line.token.length === 0) return;
+  if (line.inBlock) {
+    if (line.com.before.length === 1 && line.com.before[0].token.length === 0) line.com.before = [];
+    if (line.token.length >= 2) line.token[1] = toBytes(v);
+  } else if (line.token.length >= 3) {
+    line.token[2] = toBytes(v);
+  }
+}
+function setIndirect(r, indirect) {
+  r.indirect = indirect;
+  const line = r.syntax;
+  if (isIndirect(line) === indirect) return;
+  if (indirect) {
+    if (line.com.suffix.length === 0) {
+      line.com.suffix = [{ start: { line: 0, lineRune: 0, byte: 0 }, token: "// indirect", suffix: true }];
+      return;
+    }
+    const com = line.com.suffix[0];
+    const text = trimSpace(com.token.startsWith("//") ? com.token.slice(2) : com.token);
+    com.token = text === "" ? "// indirect" : "// indirect; " + text;
+    return;
+  }
+  const first = line.com.suffix[0];
+  const f = trimSpace(first.token.startsWith("//") ? first.token.slice(2) : first.token);
+  if (f === "indirect") {
+    line.com.suffix = [];
+    return;
+  }
+  const i = first.token.indexOf("indirect;");
+  first.token = "//" + first.token.slice(i + "indirect;".length);
+}
+function parseVersionInterval(verb, args) {
+  if (args.length === 0 || args.get(0) === "(") throw new DirectiveError("expected '[' or version");
+  if (args.get(0) !== "[") {
+    const v = parseVersion(verb, "", args, 0, true);
+    return [v, v, args.from(1)];
+  }
+  let toks = args.from(1);
+  if (toks.length === 0) throw new DirectiveError("expected version after '['");
+  const low = parseVersion(verb, "", toks, 0, true);
+  toks = toks.from(1);
+  if (toks.length === 0 || toks.get(0) !== ",") throw new DirectiveError("expected ',' after version");
+  toks = toks.from(1);
+  if (toks.length === 0) throw new DirectiveError("expected version after ','");
+  const high = parseVersion(verb, "", toks, 0, true);
+  toks = toks.from(1);
+  if (toks.length === 0 || toks.get(0) !== "]") throw new DirectiveError("expected ']' after version");
+  return [low, high, toks.from(1)];
+}
+
+// src/gomod/cap.ts
+function capChanges(server, plugin) {
+  const constraint = /* @__PURE__ */ new Map();
+  for (const r of server.require) constraint.set(r.path, r.version);
+  const changes = [];
+  for (const r of plugin.require) {
+    const want = constraint.get(r.path);
+    if (want !== void 0 && want !== r.version) {
+      changes.push({ module: r.path, from: r.version, to: want, line: r.line });
+    }
+  }
+  return changes;
+}
+function applyCapBytes(pluginFile, plugin, changes) {
+  let cur = plugin;
+  for (const c of changes) {
+    const path = toBytes(c.module);
+    const version = toBytes(c.to);
+    if (checkImportPath(path) !== void 0 || mustQuote(version)) continue;
+    if (version.startsWith("-") || version.startsWith("/")) continue;
+    const f = GoModFile.parseBytes(pluginFile, cur);
+    f.addRequire(c.module, c.to);
+    f.sortBlocks();
+    f.cleanup();
+    cur = f.formatBytes();
+  }
+  return cur;
+}
+function capBytes(server, plugin, opts) {
+  const pluginFile = opts.pluginFile ?? "go.mod";
+  const s = GoModFile.parseBytes(opts.serverFile ?? "server go.mod", server);
+  const p = GoModFile.parseBytes(pluginFile, plugin);
+  const changes = capChanges(s, p);
+  if (changes.length === 0) return { changed: false, out: plugin, changes };
+  const out = applyCapBytes(pluginFile, plugin, changes);
+  return { changed: out !== plugin, out, changes };
+}
+function capGoModBytes(server, plugin, opts = {}) {
+  const r = capBytes(bytesFromArray(server), bytesFromArray(plugin), opts);
+  return { changed: r.changed, data: r.changed ? bytesToArray(r.out) : plugin, changes: r.changes };
+}
+
+// src/cli/gomod-cap.ts
+var USAGE = [
+  "Usage of gomod-cap:",
+  "  -check",
+  "    	check for incompatibility only",
+  "  -from string",
+  '    	go.mod file or dir to cap go.mod version from (default "./go.mod")',
+  "  -to string",
+  '    	go.mod file or dir to cap go.mod version to (default "./go.mod")'
+].join("\n");
+function parseBool(s) {
+  if (["1", "t", "T", "TRUE", "true", "True"].includes(s)) return true;
+  if (["0", "f", "F", "FALSE", "false", "False"].includes(s)) return false;
+  return void 0;
+}
+function parseArgs(args) {
+  const opts = { from: "./go.mod", to: "./go.mod", check: false };
+  for (let i = 0; i < args.length; i++) {
+    const s = args[i];
+    if (s.length < 2 || s[0] !== "-") break;
+    let minuses = 1;
+    if (s[1] === "-") {
+      minuses++;
+      if (s.length === 2) break;
+    }
+    let name = s.slice(minuses);
+    if (name.length === 0 || name[0] === "-" || name[0] === "=") return { error: `bad flag syntax: ${s}` };
+    let value;
+    const eq = name.indexOf("=", 1);
+    if (eq > 0) {
+      value = name.slice(eq + 1);
+      name = name.slice(0, eq);
+    }
+    if (name === "check") {
+      if (value === void 0) {
+        opts.check = true;
+      } else {
+        const b = parseBool(value);
+        if (b === void 0) return { error: `invalid boolean value "${value}" for -check: parse error` };
+        opts.check = b;
+      }
+      continue;
+    }
+    if (name === "from" || name === "to") {
+      if (value === void 0) {
+        if (i + 1 >= args.length) return { error: `flag needs an argument: -${name}` };
+        value = args[++i];
+      }
+      opts[name] = value;
+      continue;
+    }
+    if (name === "help" || name === "h") return "help";
+    return { error: `flag provided but not defined: -${name}` };
+  }
+  return opts;
+}
+async function goModPath(arg, cwd) {
+  const p = (0, import_node_path2.resolve)(cwd, arg);
+  try {
+    if ((await import_node_fs2.promises.stat(p)).isDirectory()) return [(0, import_node_path2.join)(p, "go.mod"), (0, import_node_path2.join)(arg, "go.mod")];
+  } catch {
+  }
+  return [p, arg];
+}
+async function read(path, shown, label, io) {
+  try {
+    return await import_node_fs2.promises.readFile(path);
+  } catch (e) {
+    const err = e;
+    const why = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory" : err.message;
+    io.stderr(`gomod-cap: cannot read the ${label} go.mod ${shown}: ${why}`);
+    return void 0;
+  }
+}
+async function main(argv, io = { stderr: (l) => process.stderr.write(l + "\n"), cwd: process.cwd() }) {
+  const parsed = parseArgs(argv);
+  if (parsed === "help") {
+    io.stderr(USAGE);
+    return 0;
+  }
+  if ("error" in parsed) {
+    io.stderr(parsed.error);
+    io.stderr(USAGE);
+    return 2;
+  }
+  const [from, fromName] = await goModPath(parsed.from, io.cwd);
+  const [to, toName] = await goModPath(parsed.to, io.cwd);
+  const server = await read(from, fromName, "server (-from)", io);
+  if (!server) return 2;
+  const plugin = await read(to, toName, "plugin (-to)", io);
+  if (!plugin) return 2;
+  let result;
+  try {
+    result = capGoModBytes(server, plugin, { serverFile: fromName, pluginFile: toName });
+  } catch (e) {
+    if (e instanceof GoModError) {
+      io.stderr(`gomod-cap: invalid go.mod:
+${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (parsed.check) {
+    const first = result.changes[0];
+    if (!first) return 0;
+    io.stderr(
+      `Found incompatible go.mod constraint: path ${first.module} has version ${first.from}, the server requires ${first.to} (${toName}:${first.line})`
+    );
+    return 1;
+  }
+  for (const c of result.changes) {
+    io.stderr(`Changing require version of ${c.module} from ${c.from} to ${c.to} (${toName}:${c.line})`);
+  }
+  if (!result.changed) return 0;
+  try {
+    await writeFileAtomic(to, result.data);
+  } catch (e) {
+    io.stderr(`gomod-cap: cannot write ${toName}: ${e.message}`);
+    return 2;
+  }
+  return 0;
+}
+if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(
+        `gomod-cap: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}
+`
+      );
+      process.exitCode = 2;
+    }
+  );
+}
+// Annotate the CommonJS export names for ESM import in node:
+0 && (module.exports = {
+  main,
+  parseArgs
+});

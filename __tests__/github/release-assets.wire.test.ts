@@ -306,6 +306,20 @@ describe('uploadReleaseAssets', () => {
     );
   });
 
+  it('keeps writeSpacingMs between write requests (GitHub asks for a gap between content writes)', async () => {
+    const release = await find('v1.0.0');
+    const spaced = createGitHubClient({ baseUrl: gh.url, token: TOKEN, retryBaseMs: 5, writeSpacingMs: 150 });
+    await uploadReleaseAssets(spaced, {
+      release,
+      files: [file('plugin-linux-amd64.so'), file('n.so')],
+      overwrite: true,
+    });
+    const writes = gh.requests.filter((r) => r.method !== 'GET');
+    expect(writes.map((w) => w.method)).toEqual(['DELETE', 'POST', 'POST']);
+    for (let i = 1; i < writes.length; i++)
+      expect(writes[i]!.at - writes[i - 1]!.at).toBeGreaterThanOrEqual(140);
+  });
+
   it('without a token the upload is refused with the token hint', async () => {
     const release = await find('v0.9.0');
     const anon = createGitHubClient({ baseUrl: gh.url, retryBaseMs: 5, writeSpacingMs: 0 });

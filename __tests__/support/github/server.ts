@@ -54,6 +54,8 @@ export interface LoggedRequest {
   /** Status answered (0 when the connection was dropped). */
   status: number;
   bodyBytes: number;
+  /** Date.now() when the request arrived. */
+  at: number;
   fault?: boolean;
 }
 
@@ -140,6 +142,7 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
       headers: { ...req.headers },
       status: 0,
       bodyBytes: body.length,
+      at: Date.now(),
     };
     requests.push(entry);
     const token = tokenOf(req.headers.authorization);

@@ -131,16 +131,22 @@ mkdir -p "$CACHE"
 
 label_of() { "$DOCKER" image inspect -f '{{index .Config.Labels "flow.build-images.hash"}}' "$1" 2>/dev/null || true; }
 
-# Go versions of the root, as the Go binaries report them (go1.19.8 -> 1.19.8).
+# Go versions of the root (short and full: `1.19 1.19.8`), from its Go trees' VERSION files, read
+# in the cached root dir or, when the cache dir is gone, in the imported root image.
 go_versions() {
   local pkg v out
   for pkg in "${GO_PACKAGES[@]}" "${GO_PACKAGES_EXTRA[@]}"; do
     v=${pkg#golang-}
     v=${v%-go}
-    out=$(head -n1 "$ROOT_DIR/usr/local/go-$v/VERSION")
+    if [ -d "$ROOT_DIR" ]; then
+      out=$(head -n1 "$ROOT_DIR/usr/local/go-$v/VERSION")
+    else
+      out=$("$DOCKER" run --rm --network none "$ROOT_IMAGE" head -n1 "/usr/local/go-$v/VERSION")
+    fi
     printf '%s %s\n' "$v" "${out#go}"
   done
 }
+have_root_image() { [ -n "$("$DOCKER" image ls -q "$ROOT_IMAGE")" ]; }
 
 # Targets other than the four defaults get an image only when that Go can build plugins there
 # (e.g. no Go up to 1.23 supports -buildmode=plugin on linux/riscv64). The probe result is kept
@@ -161,7 +167,11 @@ probe_target() { # goimage target full-version
 }
 
 # ---- fast path: every image present with this script's hash
-if [ -z "${FORCE:-}" ] && [ -d "$ROOT_DIR" ]; then
+# One build at a time on this machine.
+exec 9>"$CACHE/.build.lock"
+flock 9
+
+if [ -z "${FORCE:-}" ] && { [ -d "$ROOT_DIR" ] || have_root_image; }; then
   ok=1
   while read -r short full; do
     for t in "${TARGETS[@]}"; do
@@ -177,11 +187,11 @@ if [ -z "${FORCE:-}" ] && [ -d "$ROOT_DIR" ]; then
   fi
 fi
 
-if [ ! -d "$ROOT_DIR" ]; then
+if [ ! -d "$ROOT_DIR" ] && ! have_root_image; then
   build_root "$ROOT_DIR"
 fi
 
-if [ -z "$("$DOCKER" image ls -q "$ROOT_IMAGE")" ]; then
+if ! have_root_image; then
   log "importing $ROOT_DIR as $ROOT_IMAGE"
   tar -C "$ROOT_DIR" -c . | "$DOCKER" import -m "flow builder root $ROOT_KEY" - "$ROOT_IMAGE" >/dev/null
 fi
@@ -237,5 +247,11 @@ EOF
 done < <(go_versions)
 
 [ ${#built[@]} -eq 0 ] || log "built ${built[*]}"
+# Roots of older recipes: their dirs and images go.
+for old in "$CACHE"/root-*; do
+  [ "$old" = "$ROOT_DIR" ] || [ ! -e "$old" ] || rm -rf "$old"
+done
+"$DOCKER" image ls --format '{{.Repository}}:{{.Tag}}' flow/build-root |
+  grep -vx "$ROOT_IMAGE" | xargs -r "$DOCKER" rmi >/dev/null 2>&1 || true
 "$DOCKER" image prune -f --filter "label=flow.build-images.hash" >/dev/null || true
 "$DOCKER" image ls --filter "label=flow.target" --format '{{.Repository}}:{{.Tag}}' | sort >&2

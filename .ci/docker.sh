@@ -41,7 +41,9 @@ if [ ! -s "$CACHE/storage-driver" ]; then
 fi
 driver=$(cat "$CACHE/storage-driver")
 
-# ---- dockerd
+# ---- dockerd (one starter at a time)
+exec 9>"$CACHE/.dockerd.lock"
+flock 9
 wait_docker() {
   local i
   for i in $(seq 1 "$1"); do
@@ -68,6 +70,8 @@ actual=$("$DOCKER" info --format '{{.Driver}}')
 if [ -x /usr/local/bin/docker ] && ! /usr/local/bin/docker version >/dev/null 2>&1; then
   log "warning: /usr/local/bin/docker (first on PATH) cannot talk to the daemon; use /usr/bin/docker"
 fi
+
+flock -u 9
 
 # ---- builder images
 DOCKER=$DOCKER bash .ci/build-images.sh

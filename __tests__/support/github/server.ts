@@ -9,16 +9,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import {
-  buildRepo,
-  type FixtureAsset,
-  resolveRef,
-  type FixtureRepo,
-  type StandInAsset,
-  type StandInRelease,
-  type StandInRepo,
-} from './fixtures';
-import { assetBody, fileBody, messages, releaseBody, repoBody, tagBody, type Urls } from './shapes';
+import { buildRepo, type FixtureAsset, type FixtureRepo, type StandInRepo } from './fixtures';
+import { HttpError, routes, type Answer } from './routes';
+import { messages, type Urls } from './shapes';
 
 export interface StandInOptions {
   repos: Record<string, FixtureRepo>;
@@ -91,14 +84,6 @@ interface Bucket {
   limit: number;
   used: number;
   reset: number;
-}
-
-class HttpError {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-    readonly headers: Record<string, string> = {},
-  ) {}
 }
 
 export async function startGitHubStandIn(options: StandInOptions): Promise<GitHubStandIn> {
@@ -222,7 +207,13 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
     }
     bucket.used++;
     try {
-      const [status, payload, headers] = route(method, target, token, body, req);
+      const [status, payload, headers] = dispatch(
+        method === 'HEAD' ? 'GET' : method,
+        target,
+        token,
+        body,
+        req,
+      );
       send(status, payload, headers);
     } catch (e) {
       if (e instanceof HttpError) send(e.status, e.body, e.headers);
@@ -245,9 +236,7 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
     return f;
   }
 
-  type Answer = [number, unknown, Record<string, string>?];
-
-  function route(
+  function dispatch(
     method: string,
     url: URL,
     token: string | undefined,
@@ -255,137 +244,22 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
     req: IncomingMessage,
   ): Answer {
     const path = decodeURIComponent(url.pathname);
-    let m: RegExpExecArray | null;
-
-    // The upload host: POST /uploads/repos/{o}/{r}/releases/{id}/assets?name=&label=
-    if (
-      (m = /^\/uploads\/repos\/([^/]+)\/([^/]+)\/releases\/(\d+)\/assets$/.exec(path)) &&
-      method === 'POST'
-    ) {
+    let pathMatched = false;
+    for (const route of routes) {
+      const m = route.pattern.exec(path);
+      if (!m) continue;
+      pathMatched = true;
+      if (route.method !== method) continue;
       const repo = repoFor(m[1]!, m[2]!, token);
-      if (!token) throw new HttpError(401, messages.requiresAuth());
-      const release = releaseById(repo, Number(m[3]));
-      return upload(repo, release, url, body, req);
-    }
-    if (!(m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path))) throw new HttpError(404, messages.notFound());
-    const repo = repoFor(m[1]!, m[2]!, token);
-    const rest = m[3] ?? '';
-    const drafts = token !== undefined; // drafts are visible to callers with push access only
-    const get = method === 'GET' || method === 'HEAD';
-
-    if (rest === '' && get) return [200, repoBody(urls, repo)];
-    if (rest === '/releases' && get) {
-      const list = [...repo.releases].reverse().filter((r) => drafts || !r.draft);
-      return paginate(
-        url,
-        list.map((r) => releaseBody(urls, repo, r)),
+      return route.handle(
+        { urls, url, headers: req.headers, body, token, repo, newAssetId: () => nextAssetId++ },
+        m.slice(3),
       );
     }
-    if (rest === '/releases/latest' && get) {
-      const latest = [...repo.releases].reverse().find((r) => !r.draft && !r.prerelease);
-      if (!latest) throw new HttpError(404, messages.notFound());
-      return [200, releaseBody(urls, repo, latest)];
-    }
-    if ((m = /^\/releases\/tags\/(.+)$/.exec(rest)) && get) {
-      const tag = m[1]!;
-      const r = [...repo.releases].reverse().find((x) => x.tag === tag && !x.draft);
-      if (!r) throw new HttpError(404, messages.notFound());
-      return [200, releaseBody(urls, repo, r)];
-    }
-    if ((m = /^\/releases\/(\d+)$/.exec(rest)) && get) {
-      const r = releaseById(repo, Number(m[1]));
-      if (r.draft && !drafts) throw new HttpError(404, messages.notFound());
-      return [200, releaseBody(urls, repo, r)];
-    }
-    if ((m = /^\/releases\/(\d+)\/assets$/.exec(rest)) && get) {
-      const r = releaseById(repo, Number(m[1]));
-      return paginate(
-        url,
-        r.assets.map((a) => assetBody(urls, repo, r, a)),
-      );
-    }
-    if ((m = /^\/releases\/assets\/(\d+)$/.exec(rest))) {
-      const [r, a] = assetById(repo, Number(m[1]));
-      if (get) {
-        if (String(req.headers.accept ?? '').includes('application/octet-stream')) return [200, a.bytes];
-        return [200, assetBody(urls, repo, r, a)];
-      }
-      if (method === 'DELETE') {
-        if (!token) throw new HttpError(401, messages.requiresAuth());
-        if (r.immutable && !r.draft) {
-          throw new HttpError(422, {
-            message: 'Cannot delete assets of an immutable release.',
-            documentation_url: 'https://docs.github.com/rest',
-          });
-        }
-        r.assets = r.assets.filter((x) => x !== a);
-        return [204, undefined];
-      }
-    }
-    if (rest === '/tags' && get) {
-      const list = [...repo.tags].reverse().map(([tag, sha]) => tagBody(urls, repo, tag, sha));
-      return paginate(url, list);
-    }
-    if ((m = /^\/contents\/(.*)$/.exec(rest)) && get) {
-      const filePath = m[1]!.replace(/\/+$/, '');
-      const ref = url.searchParams.get('ref');
-      const sha = resolveRef(repo, ref);
-      if (!sha) {
-        throw new HttpError(404, {
-          message: `No commit found for the ref ${ref ?? repo.defaultBranch}`,
-          documentation_url: 'https://docs.github.com/rest/repos/contents',
-          status: '404',
-        });
-      }
-      const bytes = repo.commits.get(sha)?.get(filePath);
-      if (!bytes) {
-        throw new HttpError(
-          404,
-          messages.notFound('https://docs.github.com/rest/repos/contents#get-repository-content'),
-        );
-      }
-      return [200, fileBody(urls, repo, filePath, ref ?? repo.defaultBranch, bytes)];
-    }
-    throw new HttpError(404, messages.notFound());
-  }
-
-  function upload(
-    repo: StandInRepo,
-    release: StandInRelease,
-    url: URL,
-    body: Buffer,
-    req: IncomingMessage,
-  ): Answer {
-    const name = url.searchParams.get('name');
-    const requestId = String(req.headers['x-github-request-id'] ?? randomBytes(8).toString('hex'));
-    if (!name) {
-      throw new HttpError(422, {
-        message: 'Bad Content-Length: ',
-        documentation_url: 'https://docs.github.com/rest',
-      });
-    }
-    const length = Number(req.headers['content-length']);
-    if (!Number.isFinite(length) || length !== body.length) {
-      throw new HttpError(400, { message: `Bad Content-Length: ${req.headers['content-length'] ?? ''}` });
-    }
-    const contentType = req.headers['content-type'];
-    if (!contentType) throw new HttpError(400, { message: 'Content-Type header is required' });
-    if (release.immutable && !release.draft) throw new HttpError(422, messages.immutable(requestId));
-    if (release.assets.some((a) => a.name === name))
-      throw new HttpError(422, messages.alreadyExists(requestId));
-    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const asset: StandInAsset = {
-      id: nextAssetId++,
-      name,
-      label: url.searchParams.get('label'),
-      contentType,
-      state: 'uploaded',
-      bytes: body,
-      createdAt: now,
-      updatedAt: now,
-    };
-    release.assets.push(asset);
-    return [201, assetBody(urls, repo, release, asset)];
+    throw new HttpError(
+      pathMatched ? 405 : 404,
+      pathMatched ? { message: 'Method Not Allowed' } : messages.notFound(),
+    );
   }
 
   function repoFor(owner: string, name: string, token: string | undefined): StandInRepo {
@@ -398,39 +272,6 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
       );
     }
     return repo;
-  }
-
-  function releaseById(repo: StandInRepo, id: number): StandInRelease {
-    const r = repo.releases.find((x) => x.id === id);
-    if (!r) throw new HttpError(404, messages.notFound());
-    return r;
-  }
-
-  function assetById(repo: StandInRepo, id: number): [StandInRelease, StandInAsset] {
-    for (const r of repo.releases) {
-      const a = r.assets.find((x) => x.id === id);
-      if (a) return [r, a];
-    }
-    throw new HttpError(404, messages.notFound());
-  }
-
-  /** GitHub's pagination: per_page (default 30, max 100), page, and a Link header. */
-  function paginate(url: URL, items: unknown[]): Answer {
-    const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page')) || 30));
-    const page = Math.max(1, Number(url.searchParams.get('page')) || 1);
-    const last = Math.max(1, Math.ceil(items.length / perPage));
-    const link = (p: number) => {
-      const u = new URL(url.pathname + url.search, urls.api);
-      u.searchParams.set('per_page', String(perPage));
-      u.searchParams.set('page', String(p));
-      return u.toString();
-    };
-    const rels: string[] = [];
-    if (page > 1) rels.push(`<${link(page - 1)}>; rel="prev"`);
-    if (page < last) rels.push(`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`);
-    if (page > 1) rels.push(`<${link(1)}>; rel="first"`);
-    const headers: Record<string, string> = rels.length > 0 ? { link: rels.join(', ') } : {};
-    return [200, items.slice((page - 1) * perPage, page * perPage), headers];
   }
 
   function repoState(fullName: string): StandInRepo {

@@ -203,7 +203,9 @@ describe('faults', () => {
     const got = await resolve('latest', { repo: 'tags-only', client: { log: (m) => lines.push(m) } });
     expect(got.tag).toBe('v1.0.1');
     expect(lines).toContainEqual(
-      expect.stringMatching(/secondary rate limit on GET .*retrying in 1s \(retry 1 of 3\)/),
+      expect.stringMatching(
+        /^GitHub secondary rate limit on GET \/repos\/flow\/tags-only\/releases; retrying in 1s \(retry 1 of 3\)$/,
+      ),
     );
   });
 

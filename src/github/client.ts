@@ -76,15 +76,16 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
       ...write,
       onSecondaryRateLimit: (
         retryAfter: number,
-        o: { method: string; url: string },
-        _octokit: unknown,
+        o: Parameters<Octokit['request']['endpoint']['parse']>[0],
+        octokit: Pick<Octokit, 'request'>,
         retryCount: number,
       ) => {
+        const where = `${o.method} ${new URL(octokit.request.endpoint.parse(o).url, 'http://x').pathname}`;
         const waitMs = retryAfter * baseMs;
         const fits = Date.now() + waitMs < deadline;
         const again = retryCount < retries && fits;
         log(
-          `GitHub secondary rate limit on ${o.method} ${o.url}` +
+          `GitHub secondary rate limit on ${where}` +
             (again ? `; retrying in ${retryAfter}s (retry ${retryCount + 1} of ${retries})` : '; giving up'),
         );
         return again;

@@ -20,6 +20,7 @@ const CONCURRENCY = 2;
 
 const go = findHostGo();
 const opts = { ignore: true };
+const fmtOpts = { ignore: true, invalid: true };
 
 interface FmtCase {
   name: string;
@@ -33,7 +34,7 @@ interface PairCase {
 
 const rand = new Rand(SEED);
 const fmtCases: FmtCase[] = [];
-for (let i = 0; i < FILES; i++) fmtCases.push({ name: `file ${i}`, text: genGoMod(rand, opts) });
+for (let i = 0; i < FILES; i++) fmtCases.push({ name: `file ${i}`, text: genGoMod(rand, fmtOpts) });
 for (let i = 0; i < MUTATED; i++) {
   fmtCases.push({ name: `mutated ${i}`, text: mutate(rand, genGoMod(rand, opts)) });
 }
@@ -164,7 +165,7 @@ afterAll(() => {
 describe(`go mod edit -fmt and -json (${go.bin})`, () => {
   it('the generator yields mostly valid files, and some invalid ones', () => {
     const valid = fmtExpect.filter((e) => e.ok).length;
-    expect(valid).toBeGreaterThanOrEqual(FILES);
+    expect(valid).toBeGreaterThanOrEqual(FILES * 0.9);
     expect(fmtExpect.length - valid).toBeGreaterThan(MUTATED / 4);
     expect(pairExpect.every((e) => e.ok)).toBe(true);
     expect(pairExpect.filter((e) => (e.changes?.length ?? 0) > 0).length).toBeGreaterThan(PAIRS / 2);
@@ -196,6 +197,10 @@ describe('gomod-cap against go mod edit -require', () => {
   it.each(pairCases.map((c, i) => [c.name, i] as const))('%s', (_name, i) => {
     const c = pairCases[i]!;
     const want = pairExpect[i]!;
+    if (!want.ok) {
+      expect(() => capGoMod(c.server, c.plugin), `go rejected it:\n${want.stderr}`).toThrow(GoModError);
+      return;
+    }
     const got = capGoMod(c.server, c.plugin, { serverFile: 'server/go.mod', pluginFile: 'plugin/go.mod' });
     expect(got.changes.map(({ module, from, to }) => ({ module, from, to }))).toEqual(want.changes);
     if (want.changes!.length === 0) {

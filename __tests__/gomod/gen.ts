@@ -68,6 +68,8 @@ function maybeShort(r: Rand, v: string): string {
 export interface GenOptions {
   /** Include `ignore` (needs Go >= 1.25). */
   ignore: boolean;
+  /** Sometimes write lines Go rejects (a raw string path, a Windows replacement directory). */
+  invalid?: boolean;
 }
 
 const SP = [' ', ' ', ' ', ' ', '  ', '\t', ' \t '];
@@ -188,6 +190,9 @@ export function genGoMod(
           `${m.path} ${r.pick(m.versions)} => ./fork`,
           `${m.path} => example.com/fork${i} v1.0.${i}`,
           `${quoted(r, m.path)} ${r.pick(m.versions)} => example.com/fork v1.2.3`,
+          `${m.path} => "../my dir/${i}"`,
+          `"${m.path.replace(/e/, '\\x65')}" => "../esc\\x61ped"`,
+          ...(opts.invalid ? [`${m.path} => \`../raw\``, `${m.path} => C:\\work\\fork`] : []),
         ]),
       );
     }

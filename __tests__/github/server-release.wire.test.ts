@@ -236,6 +236,18 @@ describe('faults', () => {
     expect(Date.now() - started).toBeLessThan(200);
   });
 
+  it('counts only time spent in GitHub calls towards the bound, not the time between them', async () => {
+    const c = createGitHubClient({ baseUrl: gh.url, ...fast, totalTimeoutMs: 300 });
+    await new Promise((r) => setTimeout(r, 400)); // e.g. a build between two GitHub phases
+    expect((await resolveServerRelease(c, { owner: 'flow', repo: 'tags-only', spec: 'latest' })).tag).toBe(
+      'v1.0.1',
+    );
+    gh.inject({ path: '/repos/flow/tags-only/releases', delayMs: 5_000 });
+    await expect(
+      resolveServerRelease(c, { owner: 'flow', repo: 'tags-only', spec: 'latest' }),
+    ).rejects.toThrow(GitHubTimeoutError);
+  });
+
   it('takes the API root from GITHUB_API_URL when no baseUrl is given', async () => {
     const saved = process.env.GITHUB_API_URL;
     process.env.GITHUB_API_URL = `${gh.url}/`;
@@ -268,7 +280,7 @@ describe('faults', () => {
     const elapsed = Date.now() - started;
     expect(error).toBeInstanceOf(GitHubTimeoutError);
     expect(error.message).toMatch(
-      /took longer than the time bound of 0 s \(at GET \/repos\/flow\/server\/releases\)/,
+      /took longer than their time bound of 400 ms in total \(at GET \/repos\/flow\/server\/releases\)/,
     );
     expect(elapsed).toBeLessThan(1_500);
   });

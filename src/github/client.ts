@@ -1,8 +1,12 @@
 // The Octokit client every GitHub call goes through: bounded retries with backoff for 5xx, 429,
 // secondary rate limits and network errors (@octokit/plugin-retry and plugin-throttling), a
-// per-attempt timeout, a total time bound for the whole run (requests are aborted through an
-// AbortSignal once it is used up), and primary rate-limit exhaustion turned into an error that
-// says when the limit resets.
+// per-attempt timeout, a total time bound for all GitHub calls of the run (requests are aborted
+// through an AbortSignal once it is used up), and primary rate-limit exhaustion turned into an
+// error that says when the limit resets.
+//
+// The total bound counts the time spent in GitHub calls - wall-clock time while at least one
+// call, its retries or its backoff waits are in progress - not the time between them, so a long
+// build between resolving the server and uploading assets does not use it up.
 //
 // The token is passed to Octokit only; nothing here logs it or the Authorization header. The
 // caller must still register it as a secret (`core.setSecret(token)`) before creating the
@@ -17,7 +21,7 @@ export interface GitHubClientOptions {
   token?: string;
   /** API root. Default: GITHUB_API_URL (set by the runner, GitHub Enterprise too), else api.github.com. */
   baseUrl?: string;
-  /** Time bound for every call made with this client, counted from its creation. Default 10 minutes. */
+  /** Time bound for all calls made with this client together (time in calls only). Default 10 minutes. */
   totalTimeoutMs?: number;
   /** One attempt that gets no answer within this is aborted and retried. Default 2 minutes. */
   attemptTimeoutMs?: number;
@@ -40,8 +44,24 @@ export interface GitHubClientOptions {
 const ClientClass = Octokit.plugin(attemptGuard, retry, throttling);
 export type GitHubClient = InstanceType<typeof ClientClass>;
 
+/** Wall-clock time during which at least one GitHub call is in progress. */
+class BusyClock {
+  private busyMs = 0;
+  private active = 0;
+  private since = 0;
+  start(): void {
+    if (this.active++ === 0) this.since = Date.now();
+  }
+  end(): void {
+    if (--this.active === 0) this.busyMs += Date.now() - this.since;
+  }
+  usedMs(): number {
+    return this.busyMs + (this.active > 0 ? Date.now() - this.since : 0);
+  }
+}
+
 interface GuardOptions {
-  deadline: number;
+  clock: BusyClock;
   totalTimeoutMs: number;
   attemptTimeoutMs: number;
   authenticated: boolean;
@@ -53,9 +73,9 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
   const retries = options.retries ?? 3;
   const baseMs = options.retryBaseMs ?? 1000;
   const log = options.log ?? (() => undefined);
-  const deadline = Date.now() + totalTimeoutMs;
+  const clock = new BusyClock();
   const guard: GuardOptions = {
-    deadline,
+    clock,
     totalTimeoutMs,
     attemptTimeoutMs: options.attemptTimeoutMs ?? 120_000,
     authenticated: Boolean(options.token),
@@ -63,7 +83,7 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
   };
   const write = options.writeSpacingMs === undefined ? {} : { write: spacedGroup(options.writeSpacingMs) };
 
-  return new ClientClass({
+  const client = new ClientClass({
     auth: options.token || undefined,
     baseUrl: (options.baseUrl || process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: 'flow-plugin-build-action',
@@ -82,7 +102,7 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
       ) => {
         const where = `${o.method} ${new URL(octokit.request.endpoint.parse(o).url, 'http://x').pathname}`;
         const waitMs = retryAfter * baseMs;
-        const fits = Date.now() + waitMs < deadline;
+        const fits = clock.usedMs() + waitMs < totalTimeoutMs;
         const again = retryCount < retries && fits;
         log(
           `GitHub secondary rate limit on ${where}` +
@@ -95,6 +115,16 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
     },
     guard,
   });
+  // Outermost hook (registered last): one call, all its attempts and waits, runs the clock.
+  client.hook.wrap('request', async (request, options) => {
+    clock.start();
+    try {
+      return await request(options);
+    } finally {
+      clock.end();
+    }
+  });
+  return client;
 }
 
 /**
@@ -111,7 +141,7 @@ function attemptGuard(
   if (!g) return {};
   octokit.hook.wrap('request', async (request, options) => {
     const label = `${options.method} ${new URL(octokit.request.endpoint.parse(options).url, 'http://x').pathname}`;
-    const remaining = g.deadline - Date.now();
+    const remaining = g.totalTimeoutMs - g.clock.usedMs();
     if (remaining <= 0) throw totalTimeout(g, label);
     const attemptMs = Math.min(g.attemptTimeoutMs, remaining);
     const attemptSignal = AbortSignal.timeout(attemptMs);
@@ -155,9 +185,15 @@ function attemptGuard(
 
 function totalTimeout(g: GuardOptions, label: string): GitHubTimeoutError {
   return new GitHubTimeoutError(
-    `GitHub calls took longer than the time bound of ${Math.round(g.totalTimeoutMs / 1000)} s (at ${label}). ` +
+    `GitHub calls took longer than their time bound of ${duration(g.totalTimeoutMs)} in total (at ${label}). ` +
       'GitHub is slow or unreachable: re-run the job later; https://www.githubstatus.com shows incidents.',
   );
+}
+
+function duration(ms: number): string {
+  if (ms < 10_000) return `${ms} ms`;
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  return `${Math.round(ms / 60_000)} minutes`;
 }
 
 /**

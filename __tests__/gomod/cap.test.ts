@@ -136,6 +136,15 @@ describe('capGoMod', () => {
     ]);
   });
 
+  it('a change go mod edit would refuse (not an import path) is listed but not applied, as in the original', () => {
+    // `go mod edit -require=example.com/ü@v1.1.0` fails with "malformed import path"; gomod-cap
+    // ignores that failure and the file stays as it was.
+    const plugin = 'module p\nrequire "example.com/ü" v1.0.0\n';
+    const r = capGoMod('module s\nrequire "example.com/ü" v1.1.0\n', plugin);
+    expect(r.changes.map((c) => [c.module, c.from, c.to])).toEqual([['example.com/ü', 'v1.0.0', 'v1.1.0']]);
+    expect(r).toMatchObject({ changed: false, text: plugin });
+  });
+
   it('invalid input throws GoModError naming the file it came from', () => {
     expect(() => capGoMod('module s\nrequire x\n', 'module p\n', { serverFile: 'server/go.mod' })).toThrow(
       /^server\/go\.mod:2:1: usage: require module\/path v1\.2\.3$/,

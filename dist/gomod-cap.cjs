@@ -980,7 +980,7 @@ function parseSyntax(file, data) {
 }
 
 // src/gomod/strconv.ts
-var SyntaxError_ = class extends Error {
+var UnquoteError = class extends Error {
   constructor() {
     super("invalid syntax");
   }
@@ -993,63 +993,63 @@ function unhex(c) {
 }
 var simpleEscapes = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11 };
 function unquoteChar(s, quote2) {
-  if (s.length === 0) throw new SyntaxError_();
+  if (s.length === 0) throw new UnquoteError();
   const c = s.charCodeAt(0);
-  if (s[0] === quote2 && (quote2 === "'" || quote2 === '"')) throw new SyntaxError_();
+  if (s[0] === quote2 && (quote2 === "'" || quote2 === '"')) throw new UnquoteError();
   if (c >= 128) {
     const [r, size] = decodeRune(s, 0);
     return [r, true, s.slice(size)];
   }
   if (s[0] !== "\\") return [c, false, s.slice(1)];
-  if (s.length <= 1) throw new SyntaxError_();
+  if (s.length <= 1) throw new UnquoteError();
   const e = s[1];
   s = s.slice(2);
   const simple = simpleEscapes[e];
   if (simple !== void 0) return [simple, false, s];
   if (e === "x" || e === "u" || e === "U") {
     const n = e === "x" ? 2 : e === "u" ? 4 : 8;
-    if (s.length < n) throw new SyntaxError_();
+    if (s.length < n) throw new UnquoteError();
     let v = 0;
     for (let j = 0; j < n; j++) {
       const x = unhex(s.charCodeAt(j));
-      if (x < 0) throw new SyntaxError_();
+      if (x < 0) throw new UnquoteError();
       v = v * 16 + x;
     }
     s = s.slice(n);
     if (e === "x") return [v, false, s];
-    if (v > 1114111 || v >= 55296 && v <= 57343) throw new SyntaxError_();
+    if (v > 1114111 || v >= 55296 && v <= 57343) throw new UnquoteError();
     return [v, true, s];
   }
   if (e >= "0" && e <= "7") {
     let v = e.charCodeAt(0) - 48;
-    if (s.length < 2) throw new SyntaxError_();
+    if (s.length < 2) throw new UnquoteError();
     for (let j = 0; j < 2; j++) {
       const x = s.charCodeAt(j) - 48;
-      if (x < 0 || x > 7) throw new SyntaxError_();
+      if (x < 0 || x > 7) throw new UnquoteError();
       v = v << 3 | x;
     }
     s = s.slice(2);
-    if (v > 255) throw new SyntaxError_();
+    if (v > 255) throw new UnquoteError();
     return [v, false, s];
   }
   if (e === "\\") return [92, false, s];
   if (e === "'" || e === '"') {
-    if (e !== quote2) throw new SyntaxError_();
+    if (e !== quote2) throw new UnquoteError();
     return [e.charCodeAt(0), false, s];
   }
-  throw new SyntaxError_();
+  throw new UnquoteError();
 }
 function unquote(input) {
-  if (input.length < 2) throw new SyntaxError_();
+  if (input.length < 2) throw new UnquoteError();
   const quote2 = input[0];
   const endIdx = input.indexOf(quote2, 1);
-  if (endIdx < 0) throw new SyntaxError_();
+  if (endIdx < 0) throw new UnquoteError();
   const end = endIdx + 1;
   if (quote2 === "`") {
-    if (end !== input.length) throw new SyntaxError_();
+    if (end !== input.length) throw new UnquoteError();
     return input.slice(1, end - 1).replace(/\r/g, "");
   }
-  if (quote2 !== '"' && quote2 !== "'") throw new SyntaxError_();
+  if (quote2 !== '"' && quote2 !== "'") throw new UnquoteError();
   const head = input.slice(0, end);
   if (!head.includes("\\") && !head.includes("\n")) {
     let valid;
@@ -1061,22 +1061,22 @@ function unquote(input) {
       valid = 2 + n === end && (r !== RUNE_ERROR || n !== 1);
     }
     if (valid) {
-      if (end !== input.length) throw new SyntaxError_();
+      if (end !== input.length) throw new UnquoteError();
       return input.slice(1, end - 1);
     }
   }
   let rest = input.slice(1);
   let out = "";
   while (rest.length > 0 && rest[0] !== quote2) {
-    if (rest[0] === "\n") throw new SyntaxError_();
+    if (rest[0] === "\n") throw new UnquoteError();
     const [r, multibyte, tail] = unquoteChar(rest, quote2);
     rest = tail;
     out += r < 128 || !multibyte ? String.fromCharCode(r) : encodeRune(r);
     if (quote2 === "'") break;
   }
-  if (!(rest.length > 0 && rest[0] === quote2)) throw new SyntaxError_();
+  if (!(rest.length > 0 && rest[0] === quote2)) throw new UnquoteError();
   rest = rest.slice(1);
-  if (rest.length > 0) throw new SyntaxError_();
+  if (rest.length > 0) throw new UnquoteError();
   return out;
 }
 var hex = "0123456789abcdef";

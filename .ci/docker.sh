@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs Docker (Debian docker.io), starts dockerd in the background if it is not running,
+# Installs Docker (Debian docker.io) and debootstrap, starts dockerd in the background if it is not running,
 # then builds the local builder images (.ci/build-images.sh). Run as root. Idempotent: a few
 # seconds when everything already exists.
 #
@@ -19,7 +19,7 @@ log() { printf '[docker.sh %s] %s\n' "$(date +%T)" "$*" >&2; }
 
 # ---- packages
 need=()
-for p in docker.io debootstrap qemu-user; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+for p in docker.io debootstrap; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   apt-get update -qq

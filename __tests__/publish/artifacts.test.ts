@@ -154,10 +154,16 @@ describe('uploadPluginArtifacts (client faked at the seam)', () => {
 
   function fakeClient(fail: (name: string) => Error | undefined) {
     const calls: Call[] = [];
+    const deleted: string[] = [];
     let id = 10;
     return {
       calls,
+      deleted,
       client: {
+        async deleteArtifact(name: string) {
+          deleted.push(name);
+          return { id: 0 };
+        },
         async uploadArtifact(
           name: string,
           files: string[],
@@ -294,5 +300,53 @@ describe('uploadPluginArtifacts (client faked at the seam)', () => {
       uploadPluginArtifacts([file, file], { name: 'a', serverTag: 'v1', client, tempDir: dir }),
     ).rejects.toThrow(/two files would upload as artifact a_linux-amd64_v1\.so/);
     expect(calls).toHaveLength(0);
+  });
+
+  it('with overwrite, replaces an artifact an earlier attempt left on the run (409), once', async () => {
+    const path = join(dir, 'a.so');
+    writeFileSync(path, 'x');
+    let conflicts = 1;
+    const conflict = () =>
+      conflicts-- > 0
+        ? new Error(
+            'Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: an artifact with this name already exists on the workflow run',
+          )
+        : undefined;
+    const file = { path, target: 'linux-amd64', fileName: 'a.so' };
+
+    const without = fakeClient(conflict);
+    const [refused] = await uploadPluginArtifacts([file], {
+      name: 'a',
+      serverTag: 'v1',
+      client: without.client,
+      tempDir: dir,
+    });
+    expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/\(409\)/) });
+    expect(without.deleted).toEqual([]);
+
+    conflicts = 1;
+    const withIt = fakeClient(conflict);
+    const [replaced] = await uploadPluginArtifacts([file], {
+      name: 'a',
+      serverTag: 'v1',
+      client: withIt.client,
+      tempDir: dir,
+      overwrite: true,
+    });
+    expect(replaced).toMatchObject({ ok: true, id: 10 });
+    expect(withIt.deleted).toEqual(['a_linux-amd64_v1.so']);
+    expect(withIt.calls).toHaveLength(2);
+
+    conflicts = 5; // still taken after the delete: reported, not looped on
+    const stuck = fakeClient(conflict);
+    const [failed] = await uploadPluginArtifacts([file], {
+      name: 'a',
+      serverTag: 'v1',
+      client: stuck.client,
+      tempDir: dir,
+      overwrite: true,
+    });
+    expect(failed).toMatchObject({ ok: false });
+    expect(stuck.calls).toHaveLength(2);
   });
 });

@@ -110,7 +110,12 @@ export interface UploadOptions {
    */
   checksums?: { path: string };
   /** The artifact client; default `new DefaultArtifactClient()`. */
-  client?: Pick<ArtifactClient, 'uploadArtifact'>;
+  client?: Pick<ArtifactClient, 'uploadArtifact' | 'deleteArtifact'>;
+  /**
+   * An artifact of the same name already on the run (an earlier attempt of a re-run job) is
+   * deleted and the upload tried again, like upload-artifact's `overwrite`. Default false.
+   */
+  overwrite?: boolean;
   /** Where the run is, for artifact URLs; default `process.env`. */
   env?: Record<string, string | undefined>;
   /** Folder for the temporary copies named after the artifacts; default `RUNNER_TEMP` or the OS temp folder. */
@@ -189,7 +194,13 @@ export async function uploadPluginArtifacts(
   );
   const results: ArtifactUpload[] = [];
   const upload = (folder: string, p: Omit<Upload, 'folder'>) =>
-    uploadOne(client, { ...p, folder: join(staging, folder) }, retentionDays, env);
+    uploadOne(
+      client,
+      { ...p, folder: join(staging, folder) },
+      retentionDays,
+      env,
+      options.overwrite ?? false,
+    );
   try {
     for (const [i, p] of plugins.entries()) {
       const outcome = await upload(String(i), {
@@ -227,11 +238,18 @@ interface Upload {
   stage: (target: string) => Promise<void>;
 }
 
+/** The service's answer when the run already has an artifact of that name. */
+export function isNameConflict(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /\(409\)|already exists/i.test(message);
+}
+
 async function uploadOne(
-  client: Pick<ArtifactClient, 'uploadArtifact'>,
+  client: Pick<ArtifactClient, 'uploadArtifact' | 'deleteArtifact'>,
   p: Upload,
   retentionDays: number | undefined,
   env: Record<string, string | undefined>,
+  overwrite: boolean,
 ): Promise<UploadOutcome> {
   const base = { artifactName: p.artifactName, fileName: p.fileName };
   try {
@@ -240,10 +258,20 @@ async function uploadOne(
     await mkdir(p.folder, { recursive: true });
     const staged = join(p.folder, p.artifactName);
     await p.stage(staged);
-    const response = await client.uploadArtifact(p.artifactName, [staged], p.folder, {
-      skipArchive: true,
-      ...(retentionDays !== undefined ? { retentionDays } : {}),
-    });
+    const send = () =>
+      client.uploadArtifact(p.artifactName, [staged], p.folder, {
+        skipArchive: true,
+        ...(retentionDays !== undefined ? { retentionDays } : {}),
+      });
+    let response;
+    try {
+      response = await send();
+    } catch (error) {
+      if (!overwrite || !isNameConflict(error)) throw error;
+      core.info(`Artifact ${p.artifactName} already exists on this run (an earlier attempt): replacing it`);
+      await client.deleteArtifact(p.artifactName);
+      response = await send();
+    }
     if (response.id === undefined) {
       return { ...base, ok: false, error: 'the artifact service returned no artifact id' };
     }

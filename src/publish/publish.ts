@@ -61,6 +61,7 @@ export async function publishPlugins(
         {
           serverTag: run.server.tag,
           name: run.pluginName,
+          overwrite: config.overwrite,
           ...(config.retentionDays !== undefined && { retentionDays: config.retentionDays }),
           ...(out.checksumsPath !== undefined && { checksums: { path: out.checksumsPath } }),
         },

@@ -1,0 +1,182 @@
+// Persisting the Go module cache (the host folder mounted as /go/pkg/mod) across workflow runs
+// with the Actions cache, the way actions/setup-go does it: keys from the Go version, the OS and a
+// hash of go.sum; restore before `go mod tidy`; save only when the primary key was not an exact
+// hit and only after the builds succeeded. A cache that cannot be read or written is a warning,
+// never a failed build.
+//
+// `moduleCacheKeys` is pure (tested as data); `restoreModuleCache` / `saveModuleCache` are the
+// thin shell around @actions/cache.
+import { createHash } from 'node:crypto';
+import { mkdir, readdir } from 'node:fs/promises';
+import * as cache from '@actions/cache';
+
+export const KEY_PREFIX = 'flow-plugin-gomod';
+
+export interface ModuleCacheKeyInput {
+  /** Go version of the builder image, e.g. `1.24.4`. */
+  goVersion: string;
+  /** Optional extra component (e.g. a digest of the target list); the restore keys fall back to any value. */
+  targetsKey?: string;
+  /** Text of the plugin's go.sum, or undefined when there is none. */
+  goSum: string | undefined;
+  os: 'linux';
+}
+
+export interface ModuleCacheKeys {
+  /** The exact key this run saves under. */
+  primary: string;
+  /** Prefixes tried in order when there is no exact hit (most specific first). */
+  restoreKeys: string[];
+}
+
+/** What go.sum contributes to the primary key when there is no go.sum. */
+export const NO_GO_SUM = 'nosum';
+
+/** First 32 hex digits of the SHA-256 of go.sum (line endings normalized, so a CRLF checkout hits too). */
+export function goSumDigest(goSum: string): string {
+  return createHash('sha256').update(goSum.replace(/\r\n/g, '\n'), 'utf8').digest('hex').slice(0, 32);
+}
+
+const COMPONENT = /^[0-9A-Za-z][0-9A-Za-z._+]*$/;
+
+export function moduleCacheKeys(input: ModuleCacheKeyInput): ModuleCacheKeys {
+  const goVersion = input.goVersion.trim().replace(/^go/, '');
+  if (!COMPONENT.test(goVersion)) {
+    throw new Error(
+      `module cache: Go version "${input.goVersion}" is not usable in a cache key (write e.g. 1.24.4)`,
+    );
+  }
+  if (input.os !== 'linux') throw new Error(`module cache: unsupported OS "${String(input.os)}"`);
+  const base = `${KEY_PREFIX}-${input.os}-go${goVersion}-`;
+  const restoreKeys = [base];
+  let prefix = base;
+  if (input.targetsKey !== undefined) {
+    if (!COMPONENT.test(input.targetsKey)) {
+      throw new Error(
+        `module cache: targets key "${input.targetsKey}" must be letters, digits, '.', '_' or '+' (no '-' or ',')`,
+      );
+    }
+    prefix = `${base}${input.targetsKey}-`;
+    restoreKeys.unshift(prefix);
+  }
+  const sum = input.goSum === undefined ? NO_GO_SUM : goSumDigest(input.goSum);
+  return { primary: `${prefix}${sum}`, restoreKeys };
+}
+
+export interface CacheLog {
+  info(message: string): void;
+  warning(message: string): void;
+}
+
+export type RestoreHit = 'exact' | 'partial' | 'miss';
+
+export interface RestoreResult {
+  hit: RestoreHit;
+  /** The key of the entry that was restored. */
+  matchedKey?: string;
+  /** Why nothing was looked up (no cache service on this runner). */
+  skipped?: 'unavailable';
+}
+
+export interface SaveResult {
+  saved: boolean;
+  /** Why no save was attempted. */
+  skipped?: 'unavailable' | 'exact-hit' | 'empty';
+}
+
+/** Classifies what restoreCache answered. Pure. */
+export function classifyRestore(keys: ModuleCacheKeys, matchedKey: string | undefined): RestoreResult {
+  if (matchedKey === undefined) return { hit: 'miss' };
+  return { hit: matchedKey === keys.primary ? 'exact' : 'partial', matchedKey };
+}
+
+/** Whether a save should be attempted after a restore with this result. Pure. */
+export function shouldSave(restored: RestoreResult): boolean {
+  return restored.hit !== 'exact';
+}
+
+/**
+ * Restores the module cache into `dir` (created when missing; it should be empty). Never throws:
+ * any failure is a warning and a miss.
+ */
+export async function restoreModuleCache(
+  dir: string,
+  keys: ModuleCacheKeys,
+  log: CacheLog,
+): Promise<RestoreResult> {
+  if (!cache.isFeatureAvailable()) {
+    log.info('Go module cache: no Actions cache service on this runner, not restoring.');
+    return { hit: 'miss', skipped: 'unavailable' };
+  }
+  try {
+    await mkdir(dir, { recursive: true });
+    const matched = await cache.restoreCache([dir], keys.primary, keys.restoreKeys);
+    const result = classifyRestore(keys, matched);
+    if (result.hit !== 'miss' && (await isEmptyDir(dir))) {
+      // tar unpacks relative to GITHUB_WORKSPACE: an entry saved from another workspace lands elsewhere.
+      log.warning(
+        `Go module cache: entry ${result.matchedKey} was restored but ${dir} is still empty (saved from another workspace?); continuing without it.`,
+      );
+      return { hit: 'miss' };
+    }
+    if (result.hit === 'exact') log.info(`Go module cache restored from ${result.matchedKey}.`);
+    else if (result.hit === 'partial')
+      log.info(
+        `Go module cache restored from ${result.matchedKey} (restore key; ${keys.primary} will be saved).`,
+      );
+    else log.info(`Go module cache: no entry for ${keys.primary} or ${keys.restoreKeys.join(', ')}.`);
+    return result;
+  } catch (e) {
+    log.warning(`Go module cache not restored: ${message(e)}`);
+    return { hit: 'miss' };
+  }
+}
+
+/**
+ * Saves `dir` under the primary key, unless the primary key was an exact hit. Call it only after
+ * the builds succeeded. Never throws: any failure (service down, another job saving the same key,
+ * rate limit) is a warning.
+ */
+export async function saveModuleCache(
+  dir: string,
+  keys: ModuleCacheKeys,
+  restored: RestoreResult,
+  log: CacheLog,
+): Promise<SaveResult> {
+  if (!shouldSave(restored)) {
+    log.info(`Go module cache: ${keys.primary} was restored exactly, not saving again.`);
+    return { saved: false, skipped: 'exact-hit' };
+  }
+  if (!cache.isFeatureAvailable()) {
+    log.info('Go module cache: no Actions cache service on this runner, not saving.');
+    return { saved: false, skipped: 'unavailable' };
+  }
+  try {
+    if (await isEmptyDir(dir)) {
+      log.info(`Go module cache: ${dir} is empty or missing, nothing to save.`);
+      return { saved: false, skipped: 'empty' };
+    }
+    const id = await cache.saveCache([dir], keys.primary);
+    if (id === -1) {
+      log.warning(`Go module cache not saved under ${keys.primary} (see the cache messages above).`);
+      return { saved: false };
+    }
+    log.info(`Go module cache saved under ${keys.primary}.`);
+    return { saved: true };
+  } catch (e) {
+    log.warning(`Go module cache not saved under ${keys.primary}: ${message(e)}`);
+    return { saved: false };
+  }
+}
+
+async function isEmptyDir(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).length === 0;
+  } catch {
+    return true;
+  }
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

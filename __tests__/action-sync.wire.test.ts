@@ -263,6 +263,7 @@ describe('go-mod-sync', () => {
     const r = await run({}, pluginDir(broken));
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/::error::go\.mod:4:\d+: /);
+    expect(r.stdout).toMatch(/::error title=invalid go\.mod,file=go\.mod,line=4,col=\d+::/);
     expect(r.goMod).toBe(broken);
   });
 

@@ -118,6 +118,11 @@ describe('parseInputs', () => {
       'Flow',
       'Input server-repository: "Flow" is not owner/name; write e.g. Flow/server',
     ],
+    [
+      'server-version',
+      'newest one',
+      'Input server-version: "newest one" is neither "latest", a tag nor a semver range',
+    ],
     ['go-mod-sync', 'yes', 'Input go-mod-sync: "yes" is not allowed; write one of "cap", "check", "off"'],
     ['build', 'maybe', 'Input build: "maybe" is not a boolean; write true or false'],
     [

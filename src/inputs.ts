@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { parseTargets, TargetError, type Target } from './build/targets';
 import { FileNameError, FILE_NAME_PLACEHOLDERS } from './build/naming';
 import { FlagError, parseBuildFlags, parseDockerArgs, parseLdflags } from './build/flags';
+import { parseVersionSpec, VersionResolutionError } from './github/versions';
 
 export type GoModSync = 'cap' | 'check' | 'off';
 export type PullPolicy = 'missing' | 'always' | 'never';
@@ -112,11 +113,11 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
   }
 
   const serverVersion = get('server-version').trim() || 'latest';
-  if (/\s{2,}|[\r\n]/.test(serverVersion)) {
-    throw new InputError(
-      'server-version',
-      `write latest, a tag like v2.0.0, or a range like ^2.6 on one line`,
-    );
+  try {
+    parseVersionSpec(serverVersion);
+  } catch (e) {
+    if (!(e instanceof VersionResolutionError)) throw e;
+    throw new InputError('server-version', e.message.replace(/^server-version /, ''));
   }
 
   const token = get('github-token').trim() || undefined;

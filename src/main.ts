@@ -5,12 +5,12 @@ import { createDocker } from './build/docker';
 import { pluginNameFromModule } from './build/naming';
 import { buildTargets, makePlan, prepareBuild } from './build/run';
 import { createGitHubClient } from './github/client';
-import { parseGoMod } from './gomod';
+import { GoModError, parseGoMod } from './gomod';
 import { parseInputs, type ActionConfig } from './inputs';
 import { publishPlugins } from './publish/publish';
 import { reportRun, setServerOutputs, setSyncOutputs } from './outputs';
 import { resolveServer } from './server';
-import { readPluginGoMod, syncGoMod } from './sync';
+import { readPluginGoMod, SyncError, syncGoMod } from './sync';
 
 function readConfig(): { config: ActionConfig; workspace: string } {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
@@ -48,13 +48,14 @@ export async function run(): Promise<void> {
         serverGoModName: server.goModName,
       }).catch((e: unknown) => {
         // In check mode every mismatch becomes an annotation on its go.mod line.
-        for (const m of (e as { mismatches?: { module: string; from: string; to: string; line: number }[] })
-          .mismatches ?? []) {
-          core.error(`${m.module} ${m.from} differs from the server's ${m.to}`, {
-            title: 'go.mod mismatch',
-            file: pluginGoModName,
-            startLine: m.line,
-          });
+        if (e instanceof SyncError) {
+          for (const m of e.mismatches) {
+            core.error(`${m.module} ${m.from} differs from the server's ${m.to}`, {
+              title: 'go.mod mismatch',
+              file: pluginGoModName,
+              startLine: m.line,
+            });
+          }
         }
         throw e;
       });
@@ -97,6 +98,15 @@ export async function run(): Promise<void> {
     problems.push(...published.problems);
     if (problems.length > 0) core.setFailed(problems.join('; '));
   } catch (e) {
+    // An invalid go.mod of the plugin is also an annotation on the line Go would point at.
+    if (e instanceof GoModError && !e.file.includes('@')) {
+      core.error(e.reason, {
+        title: 'invalid go.mod',
+        file: e.file,
+        startLine: e.line,
+        startColumn: e.column,
+      });
+    }
     core.setFailed(e instanceof Error ? e.message : String(e));
   }
 }

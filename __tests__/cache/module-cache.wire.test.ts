@@ -1,6 +1,7 @@
 // The real @actions/cache client (v2 service: twirp + blob storage, tar + zstd) through the
 // adapter, against the local cache service stand-in over loopback HTTP.
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { moduleCacheKeys, restoreModuleCache, saveModuleCache } from '../../src/cache/module-cache';
 import { startCacheService, type CacheService } from '../support/cache-service';
@@ -191,6 +192,29 @@ describe('module cache over the wire', () => {
     });
     expect(log.warnings).toEqual([]);
     expect(service.requests()).toEqual([]);
+  });
+
+  it('a folder that already holds modules is not restored over (and no request is made)', async () => {
+    const keys = keysFor('present');
+    await writeModuleTree(box.modCache, 'p');
+    const tree = await snapshot(box.modCache);
+    const log = recorder();
+    expect(await restoreModuleCache(box.modCache, keys, log)).toEqual({ hit: 'miss', skipped: 'not-empty' });
+    expect(service.requests()).toEqual([]);
+    expect(await snapshot(box.modCache)).toEqual(tree);
+  });
+
+  it('an entry saved from another workspace unpacks elsewhere: a warning and a miss', async () => {
+    const keys = keysFor('moved');
+    await writeModuleTree(box.modCache, 'm');
+    expect(await saveModuleCache(box.modCache, keys, { hit: 'miss' }, recorder())).toEqual({ saved: true });
+    await removeTree(box.modCache);
+    // tar paths are relative to GITHUB_WORKSPACE; one level deeper puts them somewhere else.
+    process.env['GITHUB_WORKSPACE'] = join(box.root, 'work', 'nested', 'plugin');
+    await mkdir(process.env['GITHUB_WORKSPACE'], { recursive: true });
+    const log = recorder();
+    expect(await restoreModuleCache(box.modCache, keys, log)).toEqual({ hit: 'miss' });
+    expect(log.warnings).toEqual([expect.stringContaining('still empty')]);
   });
 
   it('an empty or missing module cache is not saved', async () => {

@@ -204,7 +204,8 @@ export async function startCacheService(): Promise<CacheService> {
       }
       if (fault.status) {
         record.status = fault.status;
-        const extra = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
+        const extra: Record<string, string> =
+          fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
         if (route.kind === 'twirp')
           sendTwirpError(res, fault.status, `injected fault (${fault.status})`, undefined, extra);
         else

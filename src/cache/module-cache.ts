@@ -74,8 +74,11 @@ export interface RestoreResult {
   hit: RestoreHit;
   /** The key of the entry that was restored. */
   matchedKey?: string;
-  /** Why nothing was looked up (no cache service on this runner). */
-  skipped?: 'unavailable';
+  /**
+   * Why nothing was looked up: no cache service on this runner, or the folder already holds
+   * modules (tar cannot unpack over Go's read-only files as a normal user; they are used as they are).
+   */
+  skipped?: 'unavailable' | 'not-empty';
 }
 
 export interface SaveResult {
@@ -96,8 +99,8 @@ export function shouldSave(restored: RestoreResult): boolean {
 }
 
 /**
- * Restores the module cache into `dir` (created when missing; it should be empty). Never throws:
- * any failure is a warning and a miss.
+ * Restores the module cache into `dir` (created when missing; restored only when it is empty).
+ * Never throws: any failure is a warning and a miss.
  */
 export async function restoreModuleCache(
   dir: string,
@@ -109,6 +112,10 @@ export async function restoreModuleCache(
     return { hit: 'miss', skipped: 'unavailable' };
   }
   try {
+    if (!(await isEmptyDir(dir))) {
+      log.info(`Go module cache: ${dir} already holds modules, using them as they are (not restoring).`);
+      return { hit: 'miss', skipped: 'not-empty' };
+    }
     await mkdir(dir, { recursive: true });
     const matched = await cache.restoreCache([dir], keys.primary, keys.restoreKeys);
     const result = classifyRestore(keys, matched);

@@ -3,7 +3,7 @@
 // @actions/artifact client) and as release assets to the GitHub stand-in (the real Octokit), with
 // checksums, outputs and the job summary. Asserts what reached the stand-ins, byte for byte.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -17,6 +17,7 @@ import {
   type GoEnv,
 } from './support/fixtures';
 import { startResultsService, type ResultsService } from './support/results-service';
+import { startCacheService } from './support/cache-service';
 import { runAction, type RunResult } from './support/runner';
 
 const [GO] = (await builderGoVersions()).slice(-1);
@@ -63,6 +64,7 @@ let n = 0;
 async function action(
   inputs: Record<string, string>,
   ref = 'refs/tags/v0.1.0',
+  extraEnv: Record<string, string> = {},
 ): Promise<RunResult & { dir: string }> {
   const dir = writePlugin(join(root, `plugin-${++n}`));
   const r = await runAction({
@@ -86,6 +88,7 @@ async function action(
       GOFLAGS: '-mod=mod',
       FLOW_GITHUB_RETRY_BASE_MS: '10',
       FLOW_GITHUB_WRITE_SPACING_MS: '0',
+      ...extraEnv,
     },
     timeoutMs: 600_000,
   });
@@ -243,5 +246,70 @@ describe('re-runs and faults', () => {
     expect(gh.requestsTo('POST', /\/assets\?/).length).toBe(before);
     expect(r.outputs.checksums).toBeUndefined();
     expect(r.summary).toBe('');
+  });
+});
+
+describe('the Go module cache', () => {
+  test('the first run saves the modules; the next run restores them exactly and saves nothing', async () => {
+    const service = await startCacheService();
+    // As on a runner: every job checks out into the same workspace and gets the same, emptied
+    // RUNNER_TEMP (the cache entry's version covers the path, its archive is relative to the workspace).
+    const workspace = join(root, 'workspace');
+    const runnerTemp = join(root, 'runner-temp');
+    const job = async (inputs: Record<string, string> = {}) => {
+      removeTree(workspace);
+      removeTree(runnerTemp);
+      mkdirSync(runnerTemp, { recursive: true });
+      writePlugin(workspace);
+      return runAction({
+        cwd: workspace,
+        inputs: {
+          'server-repository': 'flow/server',
+          'server-version': 'v2.0.0',
+          'github-token': TOKEN,
+          targets: 'linux-amd64',
+          'upload-artifacts': 'false',
+          release: 'false',
+          'docker-args': `--network none -v ${env.proxyDir}:/goproxy:ro`,
+          ...inputs,
+        },
+        // On a runner both services sit behind ACTIONS_RESULTS_URL: these runs talk to the cache one.
+        env: {
+          ...service.env(),
+          GITHUB_API_URL: gh.url,
+          RUNNER_TEMP: runnerTemp,
+          GOPROXY: 'file:///goproxy',
+          GOSUMDB: 'off',
+          GOFLAGS: '-mod=mod',
+        },
+        timeoutMs: 600_000,
+      });
+    };
+    try {
+      const first = await job();
+      expect(first.exitCode, first.stdout).toBe(0);
+      expect(first.stdout).toContain('::group::Restore Go module cache');
+      expect(first.stdout).toContain('go: downloading example.com/lib');
+      const saved = service.entries().filter((e) => e.finalized);
+      expect(saved).toHaveLength(1);
+      expect(saved[0]!.key).toMatch(
+        new RegExp(`^flow-plugin-gomod-linux-go${GO!.replace(/\./g, '\\.')}-[0-9a-f]{32}$`),
+      );
+      expect(first.stdout).toContain(`Go module cache saved under ${saved[0]!.key}.`);
+
+      const second = await job();
+      expect(second.exitCode, second.stdout).toBe(0);
+      expect(second.stdout).toContain(`Go module cache restored from ${saved[0]!.key}.`);
+      expect(second.stdout).toContain('was restored exactly, not saving again');
+      // The restored cache served the build: nothing was downloaded again.
+      expect(second.stdout).not.toContain('go: downloading');
+      expect(service.entries().filter((e) => e.finalized)).toHaveLength(1);
+
+      const off = await job({ cache: 'false' });
+      expect(off.exitCode, off.stdout).toBe(0);
+      expect(off.stdout).not.toContain('Go module cache');
+    } finally {
+      await service.close();
+    }
   });
 });

@@ -24,6 +24,7 @@ describe('parseInputs', () => {
       workingDirectory: '/ws',
       goModSync: 'cap',
       goModTidy: true,
+      cache: true,
       build: true,
       targets: [
         { name: 'linux-amd64', os: 'linux', arch: 'amd64' },
@@ -57,6 +58,7 @@ describe('parseInputs', () => {
         'working-directory': 'plugins/hello',
         'go-mod-sync': 'Check',
         'go-mod-tidy': 'false',
+        cache: 'false',
         build: 'false',
         targets: 'linux-arm64',
         'build-image': 'gotify/build',
@@ -86,6 +88,7 @@ describe('parseInputs', () => {
       workingDirectory: '/ws/plugins/hello',
       goModSync: 'check',
       goModTidy: false,
+      cache: false,
       build: false,
       buildImage: 'gotify/build',
       pluginName: 'hi',

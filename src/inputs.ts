@@ -22,6 +22,8 @@ export interface ActionConfig {
   workingDirectory: string;
   goModSync: GoModSync;
   goModTidy: boolean;
+  /** Keep the Go module cache between runs (Actions cache). */
+  cache: boolean;
   build: boolean;
   targets: Target[];
   buildImage: string;
@@ -165,6 +167,7 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     workingDirectory,
     goModSync: oneOf(get, 'go-mod-sync', ['cap', 'check', 'off'] as const),
     goModTidy: bool(get, 'go-mod-tidy'),
+    cache: bool(get, 'cache'),
     build: bool(get, 'build'),
     targets: wrap('targets', () => parseTargets(get('targets'))),
     buildImage: image,

@@ -1,6 +1,8 @@
 // The story of a run: read inputs -> resolve the server -> sync go.mod -> build -> publish -> report.
 import * as core from '@actions/core';
+import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { moduleCacheKeys, restoreModuleCache, saveModuleCache } from './cache/module-cache';
 import { createDocker } from './build/docker';
 import { pluginNameFromModule } from './build/naming';
 import { buildTargets, makePlan, prepareBuild } from './build/run';
@@ -86,8 +88,17 @@ export async function run(): Promise<void> {
       workspace,
     };
     const plan = makePlan(stage);
+    // Restore before any container mounts the folder (else Docker creates it, owned by root).
+    const cached = config.cache
+      ? await restoreModules(config, server.goVersion, plan.modCacheDir)
+      : undefined;
     await prepareBuild(docker, stage, plan);
     const results = await buildTargets(docker, stage, plan);
+    if (cached && results.every((r) => r.ok)) {
+      await core.group('Save Go module cache', () =>
+        saveModuleCache(plan.modCacheDir, cached.keys, cached.restored, cacheLog),
+      );
+    }
 
     const published = await publishPlugins(config, octokit, { server, pluginName, results });
     await reportRun(config, { pluginName, server, sync, results, published });
@@ -109,6 +120,23 @@ export async function run(): Promise<void> {
     }
     core.setFailed(e instanceof Error ? e.message : String(e));
   }
+}
+
+const cacheLog = { info: (m: string) => core.info(m), warning: (m: string) => core.warning(m) };
+
+/**
+ * Restores the module cache, keyed by the Go version and a hash of the synced go.mod and go.sum:
+ * go.mod is in the key because the sync rewrites requirements per server release.
+ */
+async function restoreModules(config: ActionConfig, goVersion: string, dir: string) {
+  const read = (name: string) => readFile(join(config.workingDirectory, name), 'utf8').catch(() => '');
+  const keys = moduleCacheKeys({
+    goVersion,
+    goSum: `${await read('go.mod')}\n${await read('go.sum')}`,
+    os: 'linux',
+  });
+  const restored = await core.group('Restore Go module cache', () => restoreModuleCache(dir, keys, cacheLog));
+  return { keys, restored };
 }
 
 /**

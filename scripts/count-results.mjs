@@ -1,23 +1,26 @@
-// Prints the plain `N passed, N failed` line CI reads, from Vitest's JSON report.
+// Prints the plain `N passed, N failed` line CI reads, summed over Vitest JSON reports
+// (one per run: Node 20, Node 24). A missing or unreadable report counts as a failure.
 import { readFileSync } from 'node:fs';
 
-const file = process.argv[2] ?? '.tmp/vitest.json';
-let report;
-try {
-  report = JSON.parse(readFileSync(file, 'utf8'));
-} catch (e) {
-  console.log(`could not read ${file}: ${e.message}`);
-  console.log('0 passed, 1 failed');
-  process.exit(0);
-}
-const passed = report.numPassedTests ?? 0;
-// Suites that failed to load count as failures too.
-const failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0) - countLoadOnly(report);
-const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-function countLoadOnly(r) {
-  // A suite with failed tests is already counted through its tests.
-  return (r.testResults ?? []).filter(
-    (s) => s.status === 'failed' && (s.assertionResults ?? []).some((a) => a.status === 'failed'),
+const files = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const file of files.length ? files : ['.tmp/vitest.json']) {
+  let report;
+  try {
+    report = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    console.log(`could not read ${file}: ${e.message}`);
+    failed += 1;
+    continue;
+  }
+  passed += report.numPassedTests ?? 0;
+  // A suite that failed without a failed test (it did not load) counts as one failure.
+  const loadFailures = (report.testResults ?? []).filter(
+    (s) => s.status === 'failed' && !(s.assertionResults ?? []).some((a) => a.status === 'failed'),
   ).length;
+  failed += (report.numFailedTests ?? 0) + loadFailures;
+  skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -107,7 +107,6 @@ async function load(go: string, target: string, file: string) {
   return loadPlugins(go, target, hosts[go]![target]!, dir);
 }
 
-
 describe(`the action builds for server v2.0.0 (Go ${NEW_GO}), every default target`, () => {
   let r: RunResult;
   let dir: string;

@@ -96,7 +96,6 @@ async function action(
   return { ...r, dir };
 }
 
-
 describe('a tag push: artifacts, release assets, checksums, outputs, summary', () => {
   let r: RunResult & { dir: string };
   let entries: Entry[];

@@ -13,14 +13,25 @@
 // primary key and then each restore key, each first exactly and then as a prefix (newest first).
 // A key+version that exists (or is being uploaded) cannot be created again (409 already_exists).
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  putOp,
+  receivePut,
+  rejectStructuredBody,
+  sasExpiry,
+  sasQuery,
+  signedBlob,
+  storageHeaders,
+  type PutOp,
+} from './blob-store';
 import { runtimeToken } from './results-service';
+import { answerError, FaultQueue, listenLoopback, playFault, readBody } from './stand-in-server';
+import { checkTwirpCall, HttpError, parseJson, peekString, sendJson, twirpMethod } from './twirp';
 
 export const CACHE_TWIRP_PREFIX = '/twirp/github.actions.results.api.v1.CacheService/';
 
 export type CacheTwirpMethod = 'GetCacheEntryDownloadURL' | 'CreateCacheEntry' | 'FinalizeCacheEntryUpload';
-export type CacheBlobOp = 'PutBlock' | 'PutBlockList' | 'PutBlob' | 'GetBlob' | 'GetBlobProperties';
+export type CacheBlobOp = PutOp | 'GetBlob' | 'GetBlobProperties';
 export type CacheOperation = CacheTwirpMethod | CacheBlobOp;
 const TWIRP_METHODS: CacheTwirpMethod[] = [
   'GetCacheEntryDownloadURL',
@@ -81,37 +92,13 @@ export interface CacheService {
   close(): Promise<void>;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const TWIRP_CODES: Record<number, string> = {
-  400: 'invalid_argument',
-  401: 'unauthenticated',
-  403: 'permission_denied',
-  404: 'not_found',
-  409: 'already_exists',
-  412: 'failed_precondition',
-  429: 'resource_exhausted',
-  500: 'internal',
-  502: 'unavailable',
-  503: 'unavailable',
-  504: 'deadline_exceeded',
-};
-
 export async function startCacheService(): Promise<CacheService> {
   const token = runtimeToken(randomUUID(), randomUUID());
   const secret = randomBytes(32);
   const stored: CacheEntry[] = [];
   const etags = new Map<number, string>();
   const blocks = new Map<number, Map<string, Buffer>>();
-  const faults: (CacheFault & { left: number })[] = [];
+  const faults = new FaultQueue<CacheFault>((f) => f.key);
   const log: CacheRequest[] = [];
   let nextId = 7001;
   let baseUrl = '';
@@ -119,18 +106,9 @@ export async function startCacheService(): Promise<CacheService> {
   const sign = (id: number, sp: string) =>
     createHmac('sha256', secret).update(`${id}:${sp}`).digest('base64url');
   const signedUrl = (e: CacheEntry, sp: 'r' | 'cw') => {
-    const se = new Date(Date.now() + 3600_000).toISOString();
-    return `${baseUrl}cache/${e.id}/${encodeURIComponent(e.key)}.tzst?sv=2025-11-05&se=${encodeURIComponent(se)}&sr=b&sp=${sp}&sig=${encodeURIComponent(sign(e.id, sp))}`;
+    const query = sasQuery({ sv: '2025-11-05', se: sasExpiry(), sr: 'b', sp, sig: sign(e.id, sp) });
+    return `${baseUrl}cache/${e.id}/${encodeURIComponent(e.key)}.tzst?${query}`;
   };
-
-  const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(String(error));
-      }
-    });
-  });
 
   type Route =
     | { kind: 'twirp'; op: CacheTwirpMethod; key: string | undefined }
@@ -138,43 +116,16 @@ export async function startCacheService(): Promise<CacheService> {
     | { kind: 'unknown'; op: 'unknown'; key: undefined };
 
   function classify(method: string, url: URL, body: Buffer): Route {
-    if (url.pathname.startsWith(CACHE_TWIRP_PREFIX)) {
-      const name = url.pathname.slice(CACHE_TWIRP_PREFIX.length) as CacheTwirpMethod;
-      if (TWIRP_METHODS.includes(name)) {
-        let key: string | undefined;
-        try {
-          const parsed = JSON.parse(body.toString('utf8')) as { key?: unknown };
-          key = typeof parsed.key === 'string' ? parsed.key : undefined;
-        } catch {
-          key = undefined;
-        }
-        return { kind: 'twirp', op: name, key };
-      }
-    }
+    const name = twirpMethod(url, CACHE_TWIRP_PREFIX, TWIRP_METHODS);
+    if (name) return { kind: 'twirp', op: name, key: peekString(body, 'key') };
     const m = /^\/cache\/(\d+)\/[^/]+$/.exec(url.pathname);
     if (m) {
       const id = Number(m[1]);
-      const comp = url.searchParams.get('comp');
       const op: CacheBlobOp =
-        method === 'GET'
-          ? 'GetBlob'
-          : method === 'HEAD'
-            ? 'GetBlobProperties'
-            : comp === 'block'
-              ? 'PutBlock'
-              : comp === 'blocklist'
-                ? 'PutBlockList'
-                : 'PutBlob';
+        method === 'GET' ? 'GetBlob' : method === 'HEAD' ? 'GetBlobProperties' : putOp(url);
       return { kind: 'blob', op, id, key: stored.find((e) => e.id === id)?.key };
     }
     return { kind: 'unknown', op: 'unknown', key: undefined };
-  }
-
-  function takeFault(op: CacheOperation, key: string | undefined): CacheFault | undefined {
-    const f = faults.find((x) => x.left > 0 && x.op === op && (x.key === undefined || x.key === key));
-    if (!f) return undefined;
-    f.left--;
-    return f;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -193,58 +144,27 @@ export async function startCacheService(): Promise<CacheService> {
     };
     log.push(record);
 
-    const fault = route.op === 'unknown' ? undefined : takeFault(route.op, route.key);
-    if (fault) {
-      record.faulted = true;
-      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-      if (fault.drop) {
-        record.status = 'dropped';
-        req.socket.destroy();
-        return;
-      }
-      if (fault.status) {
-        record.status = fault.status;
-        const extra: Record<string, string> =
-          fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
-        if (route.kind === 'twirp')
-          sendTwirpError(res, fault.status, `injected fault (${fault.status})`, undefined, extra);
-        else
-          sendStorageError(
-            res,
-            fault.status,
-            fault.status >= 500 ? 'InternalError' : 'InjectedFault',
-            'injected fault',
-            extra,
-          );
-        return;
-      }
-    }
+    const fault = route.op === 'unknown' ? undefined : faults.take(route.op, route.key);
+    const extra: Record<string, string> =
+      fault?.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
+    if (await playFault(fault, route.kind, req, res, record, extra)) return;
 
     try {
       if (route.kind === 'twirp') {
-        if (req.method !== 'POST')
-          throw new HttpError(404, 'bad_route', `twirp needs POST, got ${req.method}`);
-        if (req.headers.authorization !== `Bearer ${token}`) {
-          throw new HttpError(401, 'unauthenticated', 'the runtime token is missing or wrong');
-        }
-        if (!String(req.headers['content-type']).startsWith('application/json')) {
-          throw new HttpError(415, 'malformed', 'expected an application/json body (the JSON client)');
-        }
+        checkTwirpCall(req, token, {
+          status: 415,
+          message: 'expected an application/json body (the JSON client)',
+        });
         const answer = twirp(route.op, parseJson(body));
         record.status = 200;
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(answer));
+        sendJson(res, answer);
       } else if (route.kind === 'blob') {
         record.status = blob(req, url, route.id, body, res);
       } else {
         throw new HttpError(404, 'bad_route', `no route for ${req.method} ${url.pathname}`);
       }
     } catch (error) {
-      const e = error instanceof HttpError ? error : new HttpError(500, 'internal', String(error));
-      record.status = e.status;
-      if (route.kind === 'blob')
-        sendStorageError(res, e.status, e.code, e.message, {}, req.method === 'HEAD');
-      else sendTwirpError(res, e.status, e.message, e.code);
+      record.status = answerError(res, route.kind, error, req.method === 'HEAD');
     }
   }
 
@@ -328,23 +248,14 @@ export async function startCacheService(): Promise<CacheService> {
   }
 
   function blob(req: IncomingMessage, url: URL, id: number, body: Buffer, res: ServerResponse): number {
-    const entry = stored.find((e) => e.id === id);
     const sp = url.searchParams.get('sp') ?? '';
-    if (!entry || url.searchParams.get('sig') !== sign(id, sp)) {
-      throw new HttpError(403, 'AuthenticationFailed', 'the signature of the URL is not valid');
-    }
-    if (req.headers['x-ms-structured-body']) {
-      throw new HttpError(
-        400,
-        'UnsupportedHeader',
-        'structured message bodies are not implemented by the stand-in',
-      );
-    }
-    const common = {
-      'x-ms-request-id': randomUUID(),
-      'x-ms-version': '2025-11-05',
-      date: new Date().toUTCString(),
-    };
+    const entry = signedBlob(
+      stored.find((e) => e.id === id),
+      url,
+      () => sign(id, sp),
+    );
+    rejectStructuredBody(req);
+    const common = storageHeaders();
     if (req.method === 'GET' || req.method === 'HEAD') {
       if (!sp.includes('r'))
         throw new HttpError(403, 'AuthorizationPermissionMismatch', 'the URL does not allow reads');
@@ -384,51 +295,14 @@ export async function startCacheService(): Promise<CacheService> {
     if (!sp.includes('w'))
       throw new HttpError(403, 'AuthorizationPermissionMismatch', 'the URL does not allow writes');
     if (entry.finalized) throw new HttpError(409, 'BlobImmutable', 'the cache entry is already finalized');
-    const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) !== body.length) {
-      throw new HttpError(
-        400,
-        'InvalidHeaderValue',
-        `content-length ${declared} but ${body.length} bytes arrived`,
-      );
-    }
-    const putHeaders = { ...common, 'content-length': '0' };
-    const comp = url.searchParams.get('comp');
-    const pending = blocks.get(id)!;
-    if (comp === 'block') {
-      const blockId = url.searchParams.get('blockid');
-      if (!blockId || Buffer.from(blockId, 'base64').length === 0) {
-        throw new HttpError(400, 'InvalidQueryParameterValue', 'blockid is missing or not base64');
-      }
-      pending.set(blockId, body);
-      res.writeHead(201, putHeaders);
+    const bytes = receivePut(req, url, body, blocks.get(id)!);
+    if (bytes === undefined) {
+      res.writeHead(201, { ...common, 'content-length': '0' });
       res.end();
       return 201;
     }
-    if (comp === 'blocklist') {
-      const xml = body.toString('utf8');
-      if (!/<BlockList\s*\/?>/.test(xml))
-        throw new HttpError(400, 'InvalidXmlDocument', 'expected a <BlockList> document');
-      const parts: Buffer[] = [];
-      for (const m of xml.matchAll(/<(Latest|Uncommitted|Committed)>([^<]*)<\/\1>/g)) {
-        const blockId = decodeXml(m[2]!);
-        const data = m[1] === 'Committed' ? undefined : pending.get(blockId);
-        if (!data) throw new HttpError(400, 'InvalidBlockList', `block ${blockId} was not staged`);
-        parts.push(data);
-      }
-      commit(entry, Buffer.concat(parts));
-      pending.clear();
-      res.writeHead(201, { ...putHeaders, etag: etags.get(id)! });
-      res.end();
-      return 201;
-    }
-    if (comp !== null)
-      throw new HttpError(400, 'InvalidQueryParameterValue', `comp=${comp} is not supported`);
-    if (req.headers['x-ms-blob-type'] !== 'BlockBlob') {
-      throw new HttpError(400, 'MissingRequiredHeader', 'Put Blob needs x-ms-blob-type: BlockBlob');
-    }
-    commit(entry, body);
-    res.writeHead(201, { ...putHeaders, etag: etags.get(id)! });
+    commit(entry, bytes);
+    res.writeHead(201, { ...common, 'content-length': '0', etag: etags.get(id)! });
     res.end();
     return 201;
   }
@@ -439,42 +313,8 @@ export async function startCacheService(): Promise<CacheService> {
     etags.set(entry.id, `"0x${createHash('sha256').update(bytes).digest('hex').slice(0, 16).toUpperCase()}"`);
   }
 
-  function sendTwirpError(
-    res: ServerResponse,
-    status: number,
-    msg: string,
-    code?: string,
-    extra: Record<string, string> = {},
-  ): void {
-    res.writeHead(status, { 'content-type': 'application/json', ...extra });
-    res.end(JSON.stringify({ code: code ?? TWIRP_CODES[status] ?? 'unknown', msg }));
-  }
-
-  function sendStorageError(
-    res: ServerResponse,
-    status: number,
-    code: string,
-    message: string,
-    extra: Record<string, string> = {},
-    headOnly = false,
-  ): void {
-    const xml = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${escapeXml(message)}\nRequestId:${randomUUID()}\nTime:${new Date().toISOString()}</Message></Error>`;
-    res.writeHead(status, {
-      'content-type': 'application/xml',
-      'x-ms-error-code': code,
-      'x-ms-request-id': randomUUID(),
-      'content-length': String(Buffer.byteLength(xml)),
-      ...extra,
-    });
-    res.end(headOnly ? undefined : xml);
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  baseUrl = `http://127.0.0.1:${port}/`;
+  const server = await listenLoopback(handle);
+  baseUrl = server.baseUrl;
 
   return {
     url: baseUrl,
@@ -486,16 +326,10 @@ export async function startCacheService(): Promise<CacheService> {
       GITHUB_SERVER_URL: 'https://github.com',
     }),
     entries: () => stored.map((e) => ({ ...e, bytes: Buffer.from(e.bytes) })),
-    inject: (fault) => {
-      faults.push({ ...fault, left: fault.times ?? 1 });
-    },
-    pendingFaults: () => faults.filter((f) => f.left > 0).map(({ left, ...f }) => ({ ...f, times: left })),
+    inject: (fault) => faults.add(fault),
+    pendingFaults: () => faults.pending(),
     requests: () => log.map((r) => ({ ...r })),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    close: () => server.close(),
   };
 }
 
@@ -517,36 +351,4 @@ function parseRange(header: string, total: number): { start: number; end: number
     throw new HttpError(416, 'InvalidRange', `the range ${header} is not satisfiable for ${total} bytes`);
   }
   return { start, end };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function parseJson(body: Buffer): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(body.toString('utf8'));
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new HttpError(400, 'malformed', 'the body is not a JSON object');
-}
-
-function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function decodeXml(s: string): string {
-  return s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
 }

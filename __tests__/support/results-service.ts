@@ -8,15 +8,33 @@
 // Faults can be injected per operation (status, delay, dropped connection, N times), and what
 // reached the service can be read back (artifact name -> bytes, finalized, expiry, mime type).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  putOp,
+  receivePut,
+  rejectStructuredBody,
+  sasExpiry,
+  sasQuery,
+  signedBlob,
+  storageHeaders,
+  type PutOp,
+} from './blob-store';
+import { answerError, FaultQueue, listenLoopback, playFault, readBody } from './stand-in-server';
+import { checkTwirpCall, HttpError, parseJson, peekString, sendJson, twirpMethod } from './twirp';
 
 export const TWIRP_PREFIX = '/twirp/github.actions.results.api.v1.ArtifactService/';
 
 export type TwirpMethod =
   'CreateArtifact' | 'FinalizeArtifact' | 'ListArtifacts' | 'GetSignedArtifactURL' | 'DeleteArtifact';
-export type BlobOp = 'PutBlock' | 'PutBlockList' | 'PutBlob' | 'GetBlob';
+export type BlobOp = PutOp | 'GetBlob';
 export type Operation = TwirpMethod | BlobOp;
+const TWIRP_METHODS: TwirpMethod[] = [
+  'CreateArtifact',
+  'FinalizeArtifact',
+  'ListArtifacts',
+  'GetSignedArtifactURL',
+  'DeleteArtifact',
+];
 
 export interface Fault {
   /** Which operation fails. */
@@ -106,30 +124,6 @@ export function runtimeToken(workflowRunBackendId: string, workflowJobRunBackend
   return `${b64({ typ: 'JWT', alg: 'HS256' })}.${b64(payload)}.${randomBytes(16).toString('base64url')}`;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const TWIRP_CODES: Record<number, string> = {
-  400: 'invalid_argument',
-  401: 'unauthenticated',
-  403: 'permission_denied',
-  404: 'not_found',
-  409: 'already_exists',
-  412: 'failed_precondition',
-  429: 'resource_exhausted',
-  500: 'internal',
-  502: 'unavailable',
-  503: 'unavailable',
-  504: 'deadline_exceeded',
-};
-
 export async function startResultsService(options: ResultsServiceOptions = {}): Promise<ResultsService> {
   const workflowRunBackendId = randomUUID();
   const workflowJobRunBackendId = randomUUID();
@@ -142,21 +136,12 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
   /** Uncommitted blocks and signatures per artifact id. */
   const blocks = new Map<number, Map<string, Buffer>>();
   const signatures = new Map<number, string>();
-  const faults: (Fault & { left: number })[] = [];
+  const faults = new FaultQueue<Fault>((f) => f.artifact);
   const log: RecordedRequest[] = [];
   let nextId = 4100;
   let baseUrl = '';
 
   const live = (name: string) => stored.filter((a) => a.name === name && !a.deleted).at(-1);
-
-  const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(String(error));
-      }
-    });
-  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
@@ -172,43 +157,15 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
     };
     log.push(record);
 
-    const fault = route.op === 'unknown' ? undefined : takeFault(route.op, route.artifact);
-    if (fault) {
-      record.faulted = true;
-      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-      if (fault.drop) {
-        record.status = 'dropped';
-        req.socket.destroy();
-        return;
-      }
-      if (fault.status) {
-        record.status = fault.status;
-        if (route.kind === 'twirp') sendTwirpError(res, fault.status, `injected fault (${fault.status})`);
-        else
-          sendStorageError(
-            res,
-            fault.status,
-            fault.status >= 500 ? 'InternalError' : 'InjectedFault',
-            'injected fault',
-          );
-        return;
-      }
-    }
+    const fault = route.op === 'unknown' ? undefined : faults.take(route.op, route.artifact);
+    if (await playFault(fault, route.kind, req, res, record)) return;
 
     try {
       if (route.kind === 'twirp') {
-        if (req.method !== 'POST')
-          throw new HttpError(404, 'bad_route', `twirp needs POST, got ${req.method}`);
-        if (req.headers.authorization !== `Bearer ${token}`) {
-          throw new HttpError(401, 'unauthenticated', 'the runtime token is missing or wrong');
-        }
-        if (!String(req.headers['content-type']).startsWith('application/json')) {
-          throw new HttpError(400, 'malformed', 'expected an application/json body');
-        }
+        checkTwirpCall(req, token, { status: 400, message: 'expected an application/json body' });
         const answer = twirp(route.method, parseJson(body));
         record.status = 200;
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(answer));
+        sendJson(res, answer);
       } else if (route.kind === 'blob') {
         const status = blob(req, url, route.id, body, res);
         record.status = status;
@@ -216,10 +173,7 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
         throw new HttpError(404, 'bad_route', `no route for ${req.method} ${url.pathname}`);
       }
     } catch (error) {
-      const e = error instanceof HttpError ? error : new HttpError(500, 'internal', String(error));
-      record.status = e.status;
-      if (route.kind === 'blob') sendStorageError(res, e.status, e.code, e.message);
-      else sendTwirpError(res, e.status, e.message, e.code);
+      record.status = answerError(res, route.kind, error);
     }
   }
 
@@ -229,57 +183,17 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
     | { kind: 'unknown'; op: 'unknown'; artifact: undefined };
 
   function classify(method: string, url: URL, body: Buffer): Route {
-    if (url.pathname.startsWith(TWIRP_PREFIX)) {
-      const name = url.pathname.slice(TWIRP_PREFIX.length) as TwirpMethod;
-      if (
-        [
-          'CreateArtifact',
-          'FinalizeArtifact',
-          'ListArtifacts',
-          'GetSignedArtifactURL',
-          'DeleteArtifact',
-        ].includes(name)
-      ) {
-        let artifact: string | undefined;
-        try {
-          const parsed = JSON.parse(body.toString('utf8')) as { name?: unknown; name_filter?: unknown };
-          artifact =
-            typeof parsed.name === 'string'
-              ? parsed.name
-              : typeof parsed.name_filter === 'string'
-                ? parsed.name_filter
-                : undefined;
-        } catch {
-          artifact = undefined;
-        }
-        return { kind: 'twirp', op: name, method: name, artifact };
-      }
-    }
+    const name = twirpMethod(url, TWIRP_PREFIX, TWIRP_METHODS);
+    if (name)
+      return { kind: 'twirp', op: name, method: name, artifact: peekString(body, 'name', 'name_filter') };
     const m = /^\/blob\/(\d+)\/[^/]+$/.exec(url.pathname);
     if (m) {
       const id = Number(m[1]);
       const artifact = stored.find((a) => a.id === id)?.name;
-      const comp = url.searchParams.get('comp');
-      const op: BlobOp =
-        method === 'GET'
-          ? 'GetBlob'
-          : comp === 'block'
-            ? 'PutBlock'
-            : comp === 'blocklist'
-              ? 'PutBlockList'
-              : 'PutBlob';
+      const op: BlobOp = method === 'GET' ? 'GetBlob' : putOp(url);
       return { kind: 'blob', op, id, artifact };
     }
     return { kind: 'unknown', op: 'unknown', artifact: undefined };
-  }
-
-  function takeFault(op: Operation, artifact: string | undefined): Fault | undefined {
-    const f = faults.find(
-      (x) => x.left > 0 && x.op === op && (x.artifact === undefined || x.artifact === artifact),
-    );
-    if (!f) return undefined;
-    f.left--;
-    return f;
   }
 
   function checkIds(req: Record<string, unknown>): void {
@@ -343,8 +257,8 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
         blocks.set(artifact.id, new Map());
         const sig = randomBytes(18).toString('base64url');
         signatures.set(artifact.id, sig);
-        const se = new Date(Date.now() + 3600_000).toISOString();
-        const signed = `${baseUrl}blob/${artifact.id}/${encodeURIComponent(name)}?sv=2023-11-03&se=${encodeURIComponent(se)}&sr=b&sp=cw&sig=${encodeURIComponent(sig)}`;
+        const query = sasQuery({ sv: '2023-11-03', se: sasExpiry(), sr: 'b', sp: 'cw', sig });
+        const signed = `${baseUrl}blob/${artifact.id}/${encodeURIComponent(name)}?${query}`;
         return { ok: true, signed_upload_url: signed };
       }
       case 'FinalizeArtifact': {
@@ -404,7 +318,7 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
         if (!artifact?.finalized) throw new HttpError(404, 'not_found', `no artifact named ${name}`);
         const sig = signatures.get(artifact.id)!;
         return {
-          signed_url: `${baseUrl}blob/${artifact.id}/${encodeURIComponent(name)}?sv=2023-11-03&sp=r&sig=${encodeURIComponent(sig)}`,
+          signed_url: `${baseUrl}blob/${artifact.id}/${encodeURIComponent(name)}?${sasQuery({ sv: '2023-11-03', sp: 'r', sig })}`,
         };
       }
       case 'DeleteArtifact': {
@@ -420,25 +334,17 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
 
   /** Azure Blob Storage semantics for the calls BlockBlobClient.uploadStream makes, plus Put Blob and Get Blob. */
   function blob(req: IncomingMessage, url: URL, id: number, body: Buffer, res: ServerResponse): number {
-    const artifact = stored.find((a) => a.id === id && !a.deleted);
-    if (!artifact || url.searchParams.get('sig') !== signatures.get(id)) {
-      throw new HttpError(403, 'AuthenticationFailed', 'the signature of the URL is not valid');
-    }
-    if (req.headers['x-ms-structured-body']) {
-      // The client would send CRC64 structured messages only with contentChecksumAlgorithm set; @actions/artifact does not.
-      throw new HttpError(
-        400,
-        'UnsupportedHeader',
-        'structured message bodies are not implemented by the stand-in',
-      );
-    }
+    const artifact = signedBlob(
+      stored.find((a) => a.id === id && !a.deleted),
+      url,
+      () => signatures.get(id),
+    );
+    rejectStructuredBody(req);
     const headers = {
       etag: `"0x${randomBytes(8).toString('hex').toUpperCase()}"`,
       'last-modified': new Date().toUTCString(),
-      'x-ms-request-id': randomUUID(),
-      'x-ms-version': '2025-11-05',
+      ...storageHeaders(),
       'x-ms-request-server-encrypted': 'true',
-      date: new Date().toUTCString(),
     };
     if (req.method === 'GET') {
       if (!artifact.committed) throw new HttpError(404, 'BlobNotFound', 'the blob does not exist');
@@ -456,49 +362,8 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
     if (req.method !== 'PUT')
       throw new HttpError(405, 'UnsupportedHttpVerb', `${req.method} is not supported`);
     if (artifact.finalized) throw new HttpError(409, 'BlobImmutable', 'the artifact is already finalized');
-    const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) !== body.length) {
-      throw new HttpError(
-        400,
-        'InvalidHeaderValue',
-        `content-length ${declared} but ${body.length} bytes arrived`,
-      );
-    }
-    const comp = url.searchParams.get('comp');
-    const pending = blocks.get(id)!;
-    if (comp === 'block') {
-      const blockId = url.searchParams.get('blockid');
-      if (!blockId || Buffer.from(blockId, 'base64').length === 0) {
-        throw new HttpError(400, 'InvalidQueryParameterValue', 'blockid is missing or not base64');
-      }
-      pending.set(blockId, body);
-      res.writeHead(201, { ...headers, 'content-length': '0' });
-      res.end();
-      return 201;
-    }
-    if (comp === 'blocklist') {
-      const xml = body.toString('utf8');
-      if (!/<BlockList\s*\/?>/.test(xml))
-        throw new HttpError(400, 'InvalidXmlDocument', 'expected a <BlockList> document');
-      const parts: Buffer[] = [];
-      for (const m of xml.matchAll(/<(Latest|Uncommitted|Committed)>([^<]*)<\/\1>/g)) {
-        const blockId = decodeXml(m[2]!);
-        const data = m[1] === 'Committed' ? undefined : pending.get(blockId);
-        if (!data) throw new HttpError(400, 'InvalidBlockList', `block ${blockId} was not staged`);
-        parts.push(data);
-      }
-      commit(artifact, Buffer.concat(parts), req.headers['x-ms-blob-content-type']);
-      pending.clear();
-      res.writeHead(201, { ...headers, 'content-length': '0' });
-      res.end();
-      return 201;
-    }
-    if (comp !== null)
-      throw new HttpError(400, 'InvalidQueryParameterValue', `comp=${comp} is not supported`);
-    if (req.headers['x-ms-blob-type'] !== 'BlockBlob') {
-      throw new HttpError(400, 'MissingRequiredHeader', 'Put Blob needs x-ms-blob-type: BlockBlob');
-    }
-    commit(artifact, body, req.headers['x-ms-blob-content-type']);
+    const bytes = receivePut(req, url, body, blocks.get(id)!);
+    if (bytes !== undefined) commit(artifact, bytes, req.headers['x-ms-blob-content-type']);
     res.writeHead(201, { ...headers, 'content-length': '0' });
     res.end();
     return 201;
@@ -510,28 +375,8 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
     artifact.blobContentType = Array.isArray(contentType) ? contentType[0] : contentType;
   }
 
-  function sendTwirpError(res: ServerResponse, status: number, msg: string, code?: string): void {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ code: code ?? TWIRP_CODES[status] ?? 'unknown', msg }));
-  }
-
-  function sendStorageError(res: ServerResponse, status: number, code: string, message: string): void {
-    const xml = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${escapeXml(message)}\nRequestId:${randomUUID()}\nTime:${new Date().toISOString()}</Message></Error>`;
-    res.writeHead(status, {
-      'content-type': 'application/xml',
-      'x-ms-error-code': code,
-      'x-ms-request-id': randomUUID(),
-      'content-length': String(Buffer.byteLength(xml)),
-    });
-    res.end(xml);
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  baseUrl = `http://127.0.0.1:${port}/`;
+  const server = await listenLoopback(handle);
+  baseUrl = server.baseUrl;
 
   return {
     url: baseUrl,
@@ -549,47 +394,9 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
       const a = live(name);
       return a && { ...a };
     },
-    inject: (fault) => {
-      faults.push({ ...fault, left: fault.times ?? 1 });
-    },
-    pendingFaults: () => faults.filter((f) => f.left > 0).map(({ left, ...f }) => ({ ...f, times: left })),
+    inject: (fault) => faults.add(fault),
+    pendingFaults: () => faults.pending(),
     requests: () => log.map((r) => ({ ...r })),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    close: () => server.close(),
   };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function parseJson(body: Buffer): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(body.toString('utf8'));
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new HttpError(400, 'malformed', 'the body is not a JSON object');
-}
-
-function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function decodeXml(s: string): string {
-  return s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
 }

@@ -3,7 +3,7 @@
 // @actions/artifact client) and as release assets to the GitHub stand-in (the real Octokit), with
 // checksums, outputs and the job summary. Asserts what reached the stand-ins, byte for byte.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -66,8 +66,10 @@ async function action(
   inputs: Record<string, string>,
   ref = 'refs/tags/v0.1.0',
   extraEnv: Record<string, string> = {},
+  edit?: (dir: string) => void,
 ): Promise<RunResult & { dir: string }> {
   const dir = writePlugin(join(root, `plugin-${++n}`));
+  edit?.(dir);
   const r = await runAction({
     cwd: dir,
     inputs: {
@@ -216,14 +218,33 @@ describe('re-runs and faults', () => {
     expect(gh.uploadedAssets(PLUGIN_REPO, 'v0.3.0')).toEqual([]);
   });
 
-  test('an artifact upload that keeps failing fails the step and says which files were uploaded', async () => {
-    results.inject({ op: 'CreateArtifact', artifact: 'hello_linux-amd64_v2.0.0.so', status: 403, times: 10 });
+  test('an artifact upload refused by the service fails the step and says which files were uploaded', async () => {
+    results.inject({ op: 'CreateArtifact', artifact: 'hello_linux-amd64_v2.0.0.so', status: 403, times: 1 });
     const r = await action({ release: 'false', targets: 'linux-amd64,linux-arm64' }, 'refs/heads/main');
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(
       /::error::.*workflow artifacts: 1 of 3 not uploaded \(hello_linux-amd64_v2\.0\.0\.so: .*403/,
     );
     expect(r.stdout).toMatch(/uploaded: hello_linux-arm64_v2\.0\.0\.so, hello_v2\.0\.0_.*checksums\.txt/);
+    expect(results.pendingFaults()).toEqual([]); // a 403 is final: not retried
+  });
+
+  test('when a target fails, the others still become artifacts but nothing goes to the release', async () => {
+    const before = gh.requestsTo('POST', /\/assets\?/).length;
+    const r = await action({ targets: 'linux-amd64,linux-arm64' }, 'refs/tags/v0.4.0', {}, (dir) =>
+      writeFileSync(
+        join(dir, 'broken_arm64.go'),
+        '//go:build arm64\n\npackage main\n\nvar Broken int = "x"\n',
+      ),
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(
+      /::error::the build failed for linux-arm64; not uploaded to release v0\.4\.0 because the build failed for linux-arm64/,
+    );
+    expect(results.artifacts().some((a) => a.name === 'hello_linux-amd64_v2.0.0.so' && a.finalized)).toBe(
+      true,
+    );
+    expect(gh.requestsTo('POST', /\/assets\?/).length).toBe(before);
   });
 
   test('on a branch push (release: auto) only artifacts are uploaded; side effects switch off', async () => {

@@ -91,6 +91,14 @@ export async function publishPlugins(
     core.info(`No release upload: ${decision.reason}.`);
     return out;
   }
+  const failed = run.results.filter((r) => !r.ok).map((r) => r.target.name);
+  if (failed.length > 0) {
+    // A release is what users download: never publish a partial set of architectures to it.
+    out.problems.push(
+      `not uploaded to release ${decision.tag} because the build failed for ${failed.join(', ')}`,
+    );
+    return out;
+  }
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
   if (!owner || !repo)
     throw new Error('GITHUB_REPOSITORY is not set, so the release to upload to is unknown');

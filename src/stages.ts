@@ -1,0 +1,126 @@
+// The stages of a run as the log shows them: each one a group, its annotations and its result.
+// `main.ts` calls them in order; the work itself lives in the modules they call.
+import * as core from '@actions/core';
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { Octokit } from '@octokit/rest';
+import { moduleCacheKeys, restoreModuleCache, saveModuleCache } from './cache/module-cache';
+import type { TargetResult } from './build/build';
+import { createDocker } from './build/docker';
+import { pluginNameFromModule } from './build/naming';
+import { buildTargets, makePlan, prepareBuild } from './build/run';
+import { parseGoMod, type CapChange } from './gomod';
+import type { ActionConfig } from './inputs';
+import { resolveServer, type ServerFacts } from './server';
+import { readPluginGoMod, SyncError, syncGoMod, type SyncResult } from './sync';
+
+export interface RunContext {
+  config: ActionConfig;
+  /** GITHUB_WORKSPACE: annotations name files relative to it. */
+  workspace: string;
+}
+
+function goModName(ctx: RunContext): string {
+  return relative(ctx.workspace, join(ctx.config.workingDirectory, 'go.mod')) || 'go.mod';
+}
+
+export function resolveStage(ctx: RunContext, octokit: Octokit): Promise<ServerFacts> {
+  return core.group('Resolve server', async () => {
+    const s = await resolveServer(octokit, ctx.config);
+    core.info(`${s.repository} ${s.tag}: Go ${s.goVersion} (from ${s.goVersionSource}), module ${s.module}`);
+    for (const w of s.warnings) core.warning(w);
+    return s;
+  });
+}
+
+export function syncStage(ctx: RunContext, server: ServerFacts): Promise<SyncResult> {
+  const name = goModName(ctx);
+  return core.group('Sync go.mod', async () => {
+    try {
+      const r = await syncGoMod({
+        mode: ctx.config.goModSync,
+        pluginDir: ctx.config.workingDirectory,
+        pluginGoModName: name,
+        serverGoMod: server.goModText,
+        serverGoModName: server.goModName,
+      });
+      logChanges(r, name);
+      return r;
+    } catch (e) {
+      // In check mode every mismatch becomes an annotation on its go.mod line.
+      if (e instanceof SyncError) {
+        for (const m of e.mismatches) {
+          core.error(`${m.module} ${m.from} differs from the server's ${m.to}`, {
+            title: 'go.mod mismatch',
+            file: name,
+            startLine: m.line,
+          });
+        }
+      }
+      throw e;
+    }
+  });
+}
+
+function logChanges(r: SyncResult, name: string): void {
+  if (r.mode === 'off') return core.info('go-mod-sync is off: go.mod left as it is.');
+  if (r.changes.length === 0) {
+    return core.info(`${name} already requires the server's versions of every shared module.`);
+  }
+  const width = Math.max(...r.changes.map((c: CapChange) => c.module.length));
+  core.info(`${r.written ? 'Rewrote' : 'Would change'} ${name}:`);
+  for (const c of r.changes) core.info(`  ${c.module.padEnd(width)}  ${c.from} -> ${c.to}  (line ${c.line})`);
+}
+
+export interface BuildStageResult {
+  pluginName: string;
+  results: TargetResult[];
+}
+
+/** Images, module cache, `go mod tidy`, every target; never throws for a failed target. */
+export async function buildStage(ctx: RunContext, server: ServerFacts): Promise<BuildStageResult> {
+  const { config } = ctx;
+  const pluginModule = parseGoMod((await readPluginGoMod(config.workingDirectory)).text, goModName(ctx))
+    .module?.path;
+  const pluginName = config.pluginName ?? (pluginModule ? pluginNameFromModule(pluginModule) : 'plugin');
+  const docker = createDocker();
+  const stage = {
+    config,
+    goVersion: server.goVersion,
+    serverTag: server.tag,
+    pluginName,
+    cacheDir: join(
+      process.env.RUNNER_TEMP || join(config.workingDirectory, '.flow-build-cache'),
+      'flow-plugin-build',
+    ),
+    workspace: ctx.workspace,
+  };
+  const plan = makePlan(stage);
+  // Restore before any container mounts the folder (else Docker creates it, owned by root).
+  const cached = config.cache ? await restoreModules(config, server.goVersion, plan.modCacheDir) : undefined;
+  await prepareBuild(docker, stage, plan);
+  const results = await buildTargets(docker, stage, plan);
+  if (cached && results.every((r) => r.ok)) {
+    await core.group('Save Go module cache', () =>
+      saveModuleCache(plan.modCacheDir, cached.keys, cached.restored, cacheLog),
+    );
+  }
+  return { pluginName, results };
+}
+
+const cacheLog = { info: (m: string) => core.info(m), warning: (m: string) => core.warning(m) };
+
+/**
+ * Restores the module cache, keyed by the Go version and a hash of the synced go.mod and go.sum:
+ * go.mod is in the key because the sync rewrites requirements per server release.
+ */
+async function restoreModules(config: ActionConfig, goVersion: string, dir: string) {
+  const read = (name: string) => readFile(join(config.workingDirectory, name), 'utf8').catch(() => '');
+  const keys = moduleCacheKeys({
+    goVersion,
+    goSum: `${await read('go.mod')}\n${await read('go.sum')}`,
+    os: 'linux',
+  });
+  const restored = await core.group('Restore Go module cache', () => restoreModuleCache(dir, keys, cacheLog));
+  return { keys, restored };
+}

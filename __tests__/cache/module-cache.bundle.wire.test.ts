@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { chown, lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { bundleOptions } from '../../scripts/bundle-options.mjs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { moduleCacheKeys } from '../../src/cache/module-cache';
 import { startCacheService, type CacheService } from '../support/cache-service';
@@ -75,14 +76,9 @@ it('the bundled adapter saves and restores read-only module trees from a fresh n
   const bundle = join(box.root, 'mc.cjs');
   const driver = join(box.root, 'driver.cjs');
   await build({
-    entryPoints: ['src/cache/module-cache.ts'],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
+    ...bundleOptions,
     logLevel: 'error',
-    define: { 'import.meta.url': 'importMetaUrl' },
-    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+    entryPoints: ['src/cache/module-cache.ts'],
     outfile: bundle,
   });
   await writeFile(driver, DRIVER);

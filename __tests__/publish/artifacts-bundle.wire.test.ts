@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { bundleOptions } from '../../scripts/bundle-options.mjs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startResultsService, type ResultsService } from '../support/results-service';
 
@@ -41,16 +42,10 @@ function node(
 it('uploads from the CommonJS bundle under node', async () => {
   const bundle = join(dir, 'artifacts.cjs');
   await build({
+    ...bundleOptions,
+    logLevel: 'error',
     entryPoints: [join(root, 'src/publish/artifacts.ts')],
     outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'error',
-    // As scripts/bundle.mjs does.
-    define: { 'import.meta.url': 'importMetaUrl' },
-    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   });
   const plugin = join(dir, 'auth-linux-arm64.so');
   writeFileSync(plugin, randomBytes(20_000));

@@ -1,0 +1,13 @@
+// The esbuild options of dist/ (CommonJS for node24 runners, runs on Node 20 too); shared by
+// scripts/bundle.mjs and the tests that bundle a module alone to check it works bundled.
+export const bundleOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  legalComments: 'none',
+  logLevel: 'warning',
+  // Some toolkit packages reference import.meta.url; give them a CJS equivalent.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+};

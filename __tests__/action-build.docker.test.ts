@@ -31,6 +31,7 @@ import {
   serverFiles,
   writePlugin,
   type GoEnv,
+  actionModuleSetup,
 } from './support/fixtures';
 import { runAction, type RunResult } from './support/runner';
 import type { ArtifactEntry as Entry } from '../src/outputs';
@@ -92,10 +93,10 @@ async function action(dir: string, inputs: Record<string, string>): Promise<RunR
       'github-token': TOKEN,
       'upload-artifacts': 'false',
       release: 'false',
-      'docker-args': `--network none -v ${env.proxyDir}:/goproxy:ro`,
+      'docker-args': actionModuleSetup(env).dockerArgs,
       ...inputs,
     },
-    env: { GITHUB_API_URL: gh.url, GOPROXY: 'file:///goproxy', GOSUMDB: 'off', GOFLAGS: '-mod=mod' },
+    env: { GITHUB_API_URL: gh.url, ...actionModuleSetup(env).env },
     timeoutMs: 900_000,
   });
 }

@@ -15,6 +15,7 @@ import {
   serverFiles,
   writePlugin,
   type GoEnv,
+  actionModuleSetup,
 } from './support/fixtures';
 import { startResultsService, type ResultsService } from './support/results-service';
 import { startCacheService } from './support/cache-service';
@@ -77,7 +78,7 @@ async function action(
       'server-version': 'v2.0.0',
       'github-token': TOKEN,
       targets: 'linux-amd64',
-      'docker-args': `--network none -v ${env.proxyDir}:/goproxy:ro`,
+      'docker-args': actionModuleSetup(env).dockerArgs,
       ...inputs,
     },
     env: {
@@ -86,9 +87,7 @@ async function action(
       GITHUB_REPOSITORY: PLUGIN_REPO,
       GITHUB_REF: ref,
       GITHUB_EVENT_NAME: 'push',
-      GOPROXY: 'file:///goproxy',
-      GOSUMDB: 'off',
-      GOFLAGS: '-mod=mod',
+      ...actionModuleSetup(env).env,
       FLOW_GITHUB_RETRY_BASE_MS: '10',
       FLOW_GITHUB_WRITE_SPACING_MS: '0',
       ...extraEnv,
@@ -282,7 +281,7 @@ describe('the Go module cache', () => {
           targets: 'linux-amd64',
           'upload-artifacts': 'false',
           release: 'false',
-          'docker-args': `--network none -v ${env.proxyDir}:/goproxy:ro`,
+          'docker-args': actionModuleSetup(env).dockerArgs,
           ...inputs,
         },
         // On a runner both services sit behind ACTIONS_RESULTS_URL: these runs talk to the cache one.
@@ -290,9 +289,7 @@ describe('the Go module cache', () => {
           ...service.env(),
           GITHUB_API_URL: gh.url,
           RUNNER_TEMP: runnerTemp,
-          GOPROXY: 'file:///goproxy',
-          GOSUMDB: 'off',
-          GOFLAGS: '-mod=mod',
+          ...actionModuleSetup(env).env,
         },
         timeoutMs: 600_000,
       });

@@ -20,6 +20,7 @@ import {
   serverFiles,
   writePlugin,
   capPluginLib,
+  actionModuleSetup,
 } from '../__tests__/support/fixtures';
 import { projectRoot, runAction } from '../__tests__/support/runner';
 
@@ -56,14 +57,12 @@ async function actionRun(parallel: number): Promise<number> {
       release: 'false',
       summary: 'false',
       parallel: String(parallel),
-      'docker-args': `--network none -v ${env.proxyDir}:/goproxy:ro`,
+      'docker-args': actionModuleSetup(env).dockerArgs,
     },
     env: {
       GITHUB_API_URL: gh.url,
       RUNNER_TEMP: runnerTemp,
-      GOPROXY: 'file:///goproxy',
-      GOSUMDB: 'off',
-      GOFLAGS: '-mod=mod',
+      ...actionModuleSetup(env).env,
     },
     timeoutMs: 1_800_000,
   });

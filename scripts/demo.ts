@@ -17,6 +17,7 @@ import {
   removeTree,
   serverFiles,
   writePlugin,
+  actionModuleSetup,
 } from '../__tests__/support/fixtures';
 import { startResultsService } from '../__tests__/support/results-service';
 import { runAction } from '../__tests__/support/runner';
@@ -47,7 +48,7 @@ try {
     inputs: {
       'server-repository': 'flow/server',
       'github-token': TOKEN,
-      'docker-args': `--network none -v ${env.proxyDir}:/goproxy:ro`,
+      'docker-args': actionModuleSetup(env).dockerArgs,
     },
     env: {
       ...results.env(),
@@ -55,8 +56,7 @@ try {
       GITHUB_REPOSITORY: 'me/hello',
       GITHUB_REF: 'refs/tags/v1.0.0',
       GITHUB_EVENT_NAME: 'push',
-      GOPROXY: 'file:///goproxy',
-      GOSUMDB: 'off',
+      ...actionModuleSetup(env).env,
     },
   });
   console.log(r.stdout);

@@ -96,6 +96,18 @@ export function goEnvArgs(env: GoEnv, goflags?: string): string[] {
   ];
 }
 
+/**
+ * What a run of the action needs to get its modules the way the fixtures' containers do: the
+ * `docker-args` input (no network, the file proxy mounted at /goproxy) and the step's Go
+ * environment, which the action forwards into every container.
+ */
+export function actionModuleSetup(env: GoEnv): { dockerArgs: string; env: Record<string, string> } {
+  return {
+    dockerArgs: `--network none -v ${resolve(env.proxyDir)}:/goproxy:ro`,
+    env: { GOPROXY: 'file:///goproxy', GOSUMDB: 'off', GOFLAGS: '-mod=mod' },
+  };
+}
+
 // ---- the fixture server
 
 export const SERVER_MAIN_GO = `// Fixture Flow server: loads every file of the folder given as argument as a Go plugin,

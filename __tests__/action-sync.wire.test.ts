@@ -267,6 +267,19 @@ describe('go-mod-sync', () => {
     expect(r.goMod).toBe(broken);
   });
 
+  it("a go line newer than the server's Go fails before any image is touched, on that line", async () => {
+    const newer = PLUGIN_GO_MOD.replace('go 1.22', 'go 1.24');
+    const r = await run({ build: 'true', 'server-version': 'v2.0.0' }, pluginDir(newer), {
+      env: { FLOW_DOCKER_BINARY: '/nonexistent/docker' }, // any docker call would fail differently
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain(
+      "::error title=go line newer than the server,file=go.mod,line=3::go.mod says go 1.24, newer than the server's Go 1.22.4",
+    );
+    expect(r.stdout).toContain('go mod edit -go=1.22');
+    expect(r.stdout).not.toContain('::group::Builder images');
+  });
+
   it('a missing go.mod points at working-directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flow-empty-'));
     const r = await runAction({

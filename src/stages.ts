@@ -9,6 +9,7 @@ import type { TargetResult } from './build/build';
 import { createDocker } from './build/docker';
 import { pluginNameFromModule } from './build/naming';
 import { buildTargets, makePlan, prepareBuild } from './build/run';
+import { compareGoVersions, isValidGoVersion } from './github/go-version';
 import { parseGoMod, type CapChange } from './gomod';
 import type { ActionConfig } from './inputs';
 import { resolveServer, type ServerFacts } from './server';
@@ -80,8 +81,9 @@ export interface BuildStageResult {
 /** Images, module cache, `go mod tidy`, every target; never throws for a failed target. */
 export async function buildStage(ctx: RunContext, server: ServerFacts): Promise<BuildStageResult> {
   const { config } = ctx;
-  const pluginModule = parseGoMod((await readPluginGoMod(config.workingDirectory)).text, goModName(ctx))
-    .module?.path;
+  const pluginGoMod = parseGoMod((await readPluginGoMod(config.workingDirectory)).text, goModName(ctx));
+  requireGoLineNotNewer(ctx, pluginGoMod.go, server.goVersion);
+  const pluginModule = pluginGoMod.module?.path;
   const pluginName = config.pluginName ?? (pluginModule ? pluginNameFromModule(pluginModule) : 'plugin');
   const docker = createDocker();
   const stage = {
@@ -106,6 +108,22 @@ export async function buildStage(ctx: RunContext, server: ServerFacts): Promise<
     );
   }
   return { pluginName, results };
+}
+
+/**
+ * The images run with GOTOOLCHAIN=local: a plugin whose `go` line is newer than the server's Go
+ * cannot build there. Said before any image is pulled, on the go.mod line, with what to write.
+ */
+function requireGoLineNotNewer(
+  ctx: RunContext,
+  go: { version: string; line: number } | undefined,
+  serverGo: string,
+) {
+  if (!go || !isValidGoVersion(go.version) || compareGoVersions(go.version, serverGo) <= 0) return;
+  const name = goModName(ctx);
+  const message = `${name} says go ${go.version}, newer than the server's Go ${serverGo}: the plugin must build with Go ${serverGo} to load into the server. Lower the go line to ${serverGo} or older (go mod edit -go=${serverGo.replace(/^(\d+\.\d+).*$/, '$1')}), or build for a newer server.`;
+  core.error(message, { title: 'go line newer than the server', file: name, startLine: go.line });
+  throw new Error(message);
 }
 
 const cacheLog = { info: (m: string) => core.info(m), warning: (m: string) => core.warning(m) };

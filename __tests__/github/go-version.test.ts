@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  compareGoVersions,
   goVersionFromToolchain,
   isValidGoVersion,
   parseGoVersionFile,
@@ -84,5 +85,27 @@ describe('resolveServerGoVersion', () => {
     [{ goMod: mod('gofoo') }, /"toolchain gofoo" is not a Go toolchain/],
   ] as const)('%j fails: %s', (input, message) => {
     expect(() => resolveServerGoVersion({ tag: 'v1.0.0', ...input })).toThrow(message);
+  });
+});
+
+describe('compareGoVersions', () => {
+  it.each([
+    ['1.22', '1.22rc1', -1],
+    ['1.22rc1', '1.22.0', -1],
+    ['1.22beta2', '1.22rc1', -1],
+    ['1.22alpha1', '1.22beta1', -1],
+    ['1.22.0', '1.22.1', -1],
+    ['1.22.10', '1.22.9', 1],
+    ['1.9.0', '1.10', -1],
+    ['1.23', '1.23', 0],
+    ['1.23.5', '1.24', -1],
+    ['2.0', '1.99.99', 1],
+  ])('%s vs %s', (a, b, sign) => {
+    expect(Math.sign(compareGoVersions(a, b))).toBe(sign);
+    expect(Math.sign(compareGoVersions(b, a)) + 0).toBe(-sign + 0); // + 0: no -0
+  });
+
+  it('refuses what is not a Go version', () => {
+    expect(() => compareGoVersions('go1.22', '1.22')).toThrow(/not a Go version/);
   });
 });

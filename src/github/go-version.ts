@@ -90,3 +90,24 @@ export function resolveServerGoVersion(input: {
       'Choose a server-version that has one.',
   );
 }
+
+/**
+ * Orders Go versions the way Go's toolchain does (`1.22` < `1.22rc1` < `1.22.0` < `1.22.1`):
+ * negative, zero or positive. Both must be valid (isValidGoVersion).
+ */
+export function compareGoVersions(a: string, b: string): number {
+  const parse = (v: string): number[] => {
+    const m = /^(\d+)\.(\d+)(?:\.(\d+)|(alpha|beta|rc)(\d+))?$/.exec(v);
+    if (!m) throw new GoVersionError(`"${v}" is not a Go version`);
+    const [, major, minor, patch, kind, n] = m;
+    // Language version (no patch) < alpha < beta < rc < release x.y.0 < x.y.1 ...
+    if (patch !== undefined) return [Number(major), Number(minor), 4, Number(patch)];
+    if (kind !== undefined)
+      return [Number(major), Number(minor), { alpha: 1, beta: 2, rc: 3 }[kind]!, Number(n)];
+    return [Number(major), Number(minor), 0, 0];
+  };
+  const x = parse(a);
+  const y = parse(b);
+  for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return 0;
+}

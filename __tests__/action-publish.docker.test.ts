@@ -12,7 +12,7 @@ import {
   builderGoVersions,
   makeGoEnv,
   removeTree,
-  serverFiles,
+  serverRepo,
   writePlugin,
   type GoEnv,
   actionModuleSetup,
@@ -36,12 +36,7 @@ beforeAll(async () => {
   env = makeGoEnv(join(root, 'go'));
   gh = await startGitHubStandIn({
     repos: {
-      'flow/server': {
-        token: TOKEN,
-        commits: { a: serverFiles(GO!) },
-        tags: { 'v2.0.0': 'a' },
-        releases: [{ tag: 'v2.0.0' }],
-      },
+      'flow/server': serverRepo(GO!, TOKEN),
       [PLUGIN_REPO]: {
         token: TOKEN,
         releases: [
@@ -213,7 +208,7 @@ describe('re-runs and faults', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/::error::.*immutable/i);
     expect(r.stdout).toMatch(/draft/);
-    expect(r.stdout).toMatch(/not uploaded/);
+    expect(r.stdout).toMatch(/were not uploaded to release v0\.3\.0\.%0AUploaded: none\./);
     expect(gh.uploadedAssets(PLUGIN_REPO, 'v0.3.0')).toEqual([]);
   });
 
@@ -222,9 +217,11 @@ describe('re-runs and faults', () => {
     const r = await action({ release: 'false', targets: 'linux-amd64,linux-arm64' }, 'refs/heads/main');
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(
-      /::error::.*workflow artifacts: 1 of 3 not uploaded \(hello_linux-amd64_v2\.0\.0\.so: .*403/,
+      /::error::1 of 3 workflow artifacts were not uploaded to this run\.%0A.*Not uploaded:%0A {2}- hello_linux-amd64_v2\.0\.0\.so: .*403/,
     );
-    expect(r.stdout).toMatch(/uploaded: hello_linux-arm64_v2\.0\.0\.so, hello_v2\.0\.0_.*checksums\.txt/);
+    expect(r.stdout).toMatch(
+      /%0AUploaded: hello_linux-arm64_v2\.0\.0\.so, hello_v2\.0\.0_.*checksums\.txt\.%0A/,
+    );
     expect(results.pendingFaults()).toEqual([]); // a 403 is final: not retried
   });
 

@@ -17,7 +17,7 @@ import {
   builderGoVersions,
   makeGoEnv,
   removeTree,
-  serverFiles,
+  serverRepo,
   writePlugin,
   capPluginLib,
   actionModuleSetup,
@@ -31,12 +31,7 @@ const env = makeGoEnv(join(root, 'go'));
 const TOKEN = 'ghs_bench';
 const gh = await startGitHubStandIn({
   repos: {
-    'flow/server': {
-      token: TOKEN,
-      commits: { a: serverFiles(go) },
-      tags: { 'v2.0.0': 'a' },
-      releases: [{ tag: 'v2.0.0' }],
-    },
+    'flow/server': serverRepo(go, TOKEN),
   },
 });
 

@@ -15,7 +15,7 @@ import {
   loadPlugins,
   makeGoEnv,
   removeTree,
-  serverFiles,
+  serverRepo,
   writePlugin,
   actionModuleSetup,
 } from '../__tests__/support/fixtures';
@@ -29,12 +29,7 @@ const env = makeGoEnv(join(root, 'go'));
 const TOKEN = 'ghs_demoToken';
 const gh = await startGitHubStandIn({
   repos: {
-    'flow/server': {
-      token: TOKEN,
-      commits: { a: serverFiles(go) },
-      tags: { 'v2.0.0': 'a' },
-      releases: [{ tag: 'v2.0.0' }],
-    },
+    'flow/server': serverRepo(go, TOKEN),
     'me/hello': { token: TOKEN, releases: [{ tag: 'v1.0.0', draft: true }] },
   },
 });

@@ -28,7 +28,7 @@ export async function run(): Promise<void> {
       return;
     }
 
-    const { pluginName, results } = await buildStage(ctx, server);
+    const { pluginName, results } = await buildStage(ctx, server, sync);
     const published = await publishPlugins(ctx.config, octokit, { server, pluginName, results });
     await reportRun(ctx.config, { pluginName, server, sync, results, published });
 

@@ -13,7 +13,7 @@ import { compareGoVersions, isValidGoVersion } from './github/go-version';
 import { parseGoMod, type CapChange } from './gomod';
 import type { ActionConfig } from './inputs';
 import { resolveServer, type ServerFacts } from './server';
-import { readPluginGoMod, SyncError, syncGoMod, type SyncResult } from './sync';
+import { SyncError, syncGoMod, type SyncResult } from './sync';
 
 export interface RunContext {
   config: ActionConfig;
@@ -79,9 +79,13 @@ export interface BuildStageResult {
 }
 
 /** Images, module cache, `go mod tidy`, every target; never throws for a failed target. */
-export async function buildStage(ctx: RunContext, server: ServerFacts): Promise<BuildStageResult> {
+export async function buildStage(
+  ctx: RunContext,
+  server: ServerFacts,
+  sync: SyncResult,
+): Promise<BuildStageResult> {
   const { config } = ctx;
-  const pluginGoMod = parseGoMod((await readPluginGoMod(config.workingDirectory)).text, goModName(ctx));
+  const pluginGoMod = parseGoMod(sync.goModText, goModName(ctx));
   requireGoLineNotNewer(ctx, pluginGoMod.go, server.goVersion);
   const pluginModule = pluginGoMod.module?.path;
   const pluginName = config.pluginName ?? (pluginModule ? pluginNameFromModule(pluginModule) : 'plugin');
@@ -99,7 +103,9 @@ export async function buildStage(ctx: RunContext, server: ServerFacts): Promise<
   };
   const plan = makePlan(stage);
   // Restore before any container mounts the folder (else Docker creates it, owned by root).
-  const cached = config.cache ? await restoreModules(config, server.goVersion, plan.modCacheDir) : undefined;
+  const cached = config.cache
+    ? await restoreModules(config, server.goVersion, sync.goModText, plan.modCacheDir)
+    : undefined;
   await prepareBuild(docker, stage, plan);
   const results = await buildTargets(docker, stage, plan);
   if (cached && results.every((r) => r.ok)) {
@@ -132,13 +138,9 @@ const cacheLog = { info: (m: string) => core.info(m), warning: (m: string) => co
  * Restores the module cache, keyed by the Go version and a hash of the synced go.mod and go.sum:
  * go.mod is in the key because the sync rewrites requirements per server release.
  */
-async function restoreModules(config: ActionConfig, goVersion: string, dir: string) {
-  const read = (name: string) => readFile(join(config.workingDirectory, name), 'utf8').catch(() => '');
-  const keys = moduleCacheKeys({
-    goVersion,
-    goSum: `${await read('go.mod')}\n${await read('go.sum')}`,
-    os: 'linux',
-  });
+async function restoreModules(config: ActionConfig, goVersion: string, goModText: string, dir: string) {
+  const goSum = await readFile(join(config.workingDirectory, 'go.sum'), 'utf8').catch(() => '');
+  const keys = moduleCacheKeys({ goVersion, goSum: `${goModText}\n${goSum}`, os: 'linux' });
   const restored = await core.group('Restore Go module cache', () => restoreModuleCache(dir, keys, cacheLog));
   return { keys, restored };
 }

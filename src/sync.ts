@@ -10,9 +10,11 @@ export interface SyncResult {
   mode: GoModSync;
   /** Absolute path of the plugin's go.mod. */
   goModPath: string;
-  /** The plugin's module path. */
+  /** Every shared module whose version differed (cap: changed; check: none, it throws). */
   changes: CapChange[];
   written: boolean;
+  /** The plugin's go.mod as it is after the sync (what was read, or what was written). */
+  goModText: string;
 }
 
 export class SyncError extends Error {
@@ -51,7 +53,8 @@ export async function syncGoMod(opts: {
   serverGoModName: string;
 }): Promise<SyncResult> {
   const { path, text } = await readPluginGoMod(opts.pluginDir);
-  if (opts.mode === 'off') return { mode: 'off', goModPath: path, changes: [], written: false };
+  if (opts.mode === 'off')
+    return { mode: 'off', goModPath: path, changes: [], written: false, goModText: text };
   const result = capGoMod(opts.serverGoMod, text, {
     serverFile: opts.serverGoModName,
     pluginFile: opts.pluginGoModName,
@@ -67,8 +70,14 @@ export async function syncGoMod(opts: {
         result.changes,
       );
     }
-    return { mode: 'check', goModPath: path, changes: [], written: false };
+    return { mode: 'check', goModPath: path, changes: [], written: false, goModText: text };
   }
   if (result.changed) await writeFileAtomic(path, result.text);
-  return { mode: 'cap', goModPath: path, changes: result.changes, written: result.changed };
+  return {
+    mode: 'cap',
+    goModPath: path,
+    changes: result.changes,
+    written: result.changed,
+    goModText: result.text,
+  };
 }

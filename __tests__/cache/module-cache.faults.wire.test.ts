@@ -5,18 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { moduleCacheKeys, restoreModuleCache, saveModuleCache } from '../../src/cache/module-cache';
-import { CACHE_TWIRP_PREFIX, startCacheService, type CacheService } from '../support/cache-service';
-import {
-  recorder,
-  removeTree,
-  sandbox,
-  setEnv,
-  snapshot,
-  writeModuleTree,
-  type Sandbox,
-} from './wire-helpers';
+import { CACHE_TWIRP_PREFIX } from '../support/cache-service';
+import { recorder, removeTree, snapshot, writeModuleTree, useCacheTestBed } from './wire-helpers';
 
 type StorageBlob = typeof import('@azure/storage-blob');
 const { BlockBlobClient } = createRequire(resolve('node_modules/@actions/cache/lib/cache.js'))(
@@ -25,27 +17,13 @@ const { BlockBlobClient } = createRequire(resolve('node_modules/@actions/cache/l
 
 const keysFor = (goSum: string) => moduleCacheKeys({ goVersion: '1.24.4', goSum, os: 'linux' });
 
-let service: CacheService;
-let box: Sandbox;
-let undoEnv: () => void;
-
-beforeEach(async () => {
-  service = await startCacheService();
-  box = await sandbox();
-  undoEnv = setEnv({ ...service.env(), ...box.env() });
-});
-
-afterEach(async () => {
-  undoEnv();
-  await service.close();
-  await box.cleanup();
-});
+const bed = useCacheTestBed();
 
 async function twirp(method: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(new URL(`${CACHE_TWIRP_PREFIX.slice(1)}${method}`, service.url), {
+  const res = await fetch(new URL(`${CACHE_TWIRP_PREFIX.slice(1)}${method}`, bed.service.url), {
     method: 'POST',
     headers: {
-      authorization: `Bearer ${service.env()['ACTIONS_RUNTIME_TOKEN']}`,
+      authorization: `Bearer ${bed.service.env()['ACTIONS_RUNTIME_TOKEN']}`,
       'content-type': 'application/json',
     },
     body: JSON.stringify(body),
@@ -61,9 +39,9 @@ describe('cache service stand-in: storage as the Azure SDK uses it', () => {
     expect(created['ok']).toBe(true);
     const uploader = new BlockBlobClient(String(created['signed_upload_url']));
     await uploader.uploadData(data, { blockSize: 1024, maxSingleShotSize: 1024, concurrency: 3 });
-    const puts = service.requests().filter((r) => r.op === 'PutBlock');
+    const puts = bed.service.requests().filter((r) => r.op === 'PutBlock');
     expect(puts).toHaveLength(10);
-    expect(service.requests().filter((r) => r.op === 'PutBlockList')).toEqual([
+    expect(bed.service.requests().filter((r) => r.op === 'PutBlockList')).toEqual([
       expect.objectContaining({ status: 201 }),
     ]);
     // Not visible before it is finalized.
@@ -91,7 +69,7 @@ describe('cache service stand-in: storage as the Azure SDK uses it', () => {
     expect(whole.equals(data)).toBe(true);
     const middle = await reader.downloadToBuffer(5000, 100);
     expect(middle.equals(data.subarray(5000, 5100))).toBe(true);
-    const ranges = service
+    const ranges = bed.service
       .requests()
       .filter((r) => r.op === 'GetBlob')
       .map((r) => `${r.range} ${r.status}`);
@@ -107,74 +85,76 @@ describe('cache service stand-in: storage as the Azure SDK uses it', () => {
     // The download URL cannot write, the upload URL of a finalized entry neither.
     await expect(reader.upload(Buffer.from('x'), 1)).rejects.toMatchObject({ statusCode: 403 });
     await expect(uploader.upload(Buffer.from('x'), 1)).rejects.toMatchObject({ statusCode: 409 });
-    expect(service.entries()[0]!.bytes.equals(data)).toBe(true);
+    expect(bed.service.entries()[0]!.bytes.equals(data)).toBe(true);
   });
 });
 
 describe('module cache over the wire: faults the clients retry', () => {
   it('a 503 on the archive download is retried and the restore still hits; a 500 is a miss, not an error', async () => {
     const keys = keysFor('retry-download');
-    await writeModuleTree(box.modCache, 'g');
-    const tree = await snapshot(box.modCache);
-    expect(await saveModuleCache(box.modCache, keys, { hit: 'miss' }, recorder())).toEqual({ saved: true });
-    await removeTree(box.modCache);
-    service.inject({ op: 'GetBlob', status: 503 });
-    expect(await restoreModuleCache(box.modCache, keys, recorder())).toEqual({
+    await writeModuleTree(bed.box.modCache, 'g');
+    const tree = await snapshot(bed.box.modCache);
+    expect(await saveModuleCache(bed.box.modCache, keys, { hit: 'miss' }, recorder())).toEqual({
+      saved: true,
+    });
+    await removeTree(bed.box.modCache);
+    bed.service.inject({ op: 'GetBlob', status: 503 });
+    expect(await restoreModuleCache(bed.box.modCache, keys, recorder())).toEqual({
       hit: 'exact',
       matchedKey: keys.primary,
     });
-    expect(await snapshot(box.modCache)).toEqual(tree);
+    expect(await snapshot(bed.box.modCache)).toEqual(tree);
     expect(
-      service
+      bed.service
         .requests()
         .filter((r) => r.op === 'GetBlob')
         .map((r) => r.status),
     ).toEqual([503, 200]);
 
     // @actions/cache does not retry a 500 on the download: the run goes on without the cache.
-    await removeTree(box.modCache);
-    service.inject({ op: 'GetBlob', status: 500 });
-    await expect(restoreModuleCache(box.modCache, keys, recorder())).resolves.toEqual({ hit: 'miss' });
+    await removeTree(bed.box.modCache);
+    bed.service.inject({ op: 'GetBlob', status: 500 });
+    await expect(restoreModuleCache(bed.box.modCache, keys, recorder())).resolves.toEqual({ hit: 'miss' });
   });
 
   it('a dropped upload connection is retried and the save succeeds', async () => {
     const keys = keysFor('retry-upload');
-    await writeModuleTree(box.modCache, 'h');
-    service.inject({ op: 'PutBlob', drop: true });
+    await writeModuleTree(bed.box.modCache, 'h');
+    bed.service.inject({ op: 'PutBlob', drop: true });
     const log = recorder();
-    expect(await saveModuleCache(box.modCache, keys, { hit: 'miss' }, log)).toEqual({ saved: true });
+    expect(await saveModuleCache(bed.box.modCache, keys, { hit: 'miss' }, log)).toEqual({ saved: true });
     expect(
-      service
+      bed.service
         .requests()
         .filter((r) => r.op === 'PutBlob')
         .map((r) => r.status),
     ).toEqual(['dropped', 201]);
-    expect(service.entries().map((e) => [e.key, e.finalized])).toEqual([[keys.primary, true]]);
+    expect(bed.service.entries().map((e) => [e.key, e.finalized])).toEqual([[keys.primary, true]]);
   });
 
   it('a 500 from the cache service on save (after all retries) is a warning and resolves', async () => {
     const keys = keysFor('server-error');
-    await writeModuleTree(box.modCache, 'i');
-    service.inject({ op: 'CreateCacheEntry', status: 500, times: 100 });
+    await writeModuleTree(bed.box.modCache, 'i');
+    bed.service.inject({ op: 'CreateCacheEntry', status: 500, times: 100 });
     const log = recorder();
-    expect(await saveModuleCache(box.modCache, keys, { hit: 'miss' }, log)).toEqual({ saved: false });
+    expect(await saveModuleCache(bed.box.modCache, keys, { hit: 'miss' }, log)).toEqual({ saved: false });
     expect(log.warnings).toEqual([expect.stringContaining(`not saved under ${keys.primary}`)]);
-    expect(service.requests().map((r) => `${r.op} ${r.status}`)).toEqual(
+    expect(bed.service.requests().map((r) => `${r.op} ${r.status}`)).toEqual(
       Array(5).fill('CreateCacheEntry 500'),
     );
-    expect(service.entries()).toEqual([]);
+    expect(bed.service.entries()).toEqual([]);
   });
 
   it('a 500 on the upload itself (after all retries) is a warning and resolves', async () => {
     const keys = keysFor('storage-error');
-    await writeModuleTree(box.modCache, 'j');
-    service.inject({ op: 'PutBlob', status: 500, times: 100 });
+    await writeModuleTree(bed.box.modCache, 'j');
+    bed.service.inject({ op: 'PutBlob', status: 500, times: 100 });
     const log = recorder();
-    expect(await saveModuleCache(box.modCache, keys, { hit: 'miss' }, log)).toEqual({ saved: false });
+    expect(await saveModuleCache(bed.box.modCache, keys, { hit: 'miss' }, log)).toEqual({ saved: false });
     expect(log.warnings).toHaveLength(1);
-    expect(service.entries().map((e) => e.finalized)).toEqual([false]);
+    expect(bed.service.entries().map((e) => e.finalized)).toEqual([false]);
     // Nothing half-written can be restored.
-    await removeTree(box.modCache);
-    expect(await restoreModuleCache(box.modCache, keys, recorder())).toEqual({ hit: 'miss' });
+    await removeTree(bed.box.modCache);
+    expect(await restoreModuleCache(bed.box.modCache, keys, recorder())).toEqual({ hit: 'miss' });
   });
 });

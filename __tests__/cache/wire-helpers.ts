@@ -5,7 +5,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type { CacheLog } from '../../src/cache/module-cache';
+import { startCacheService, type CacheService } from '../support/cache-service';
 
 export interface Recorded extends CacheLog {
   infos: string[];
@@ -133,4 +135,39 @@ async function makeWritable(dir: string): Promise<void> {
   if (!st.isDirectory()) return;
   await chmod(dir, 0o755);
   for (const name of await readdir(dir)) await makeWritable(join(dir, name));
+}
+
+export interface CacheTestBed {
+  /** The cache service stand-in of the running test. */
+  service: CacheService;
+  /** The running test's workspace, RUNNER_TEMP and module cache folder. */
+  box: Sandbox;
+  /** Replaces the step's environment for the rest of the running test. */
+  useEnv(vars: Record<string, string>): void;
+}
+
+/**
+ * Registers per-test hooks: a fresh cache service stand-in and sandbox, with the step's
+ * environment pointing at them; undone after each test. Read the fields inside tests.
+ */
+export function useCacheTestBed(): CacheTestBed {
+  let undoEnv: () => void = () => undefined;
+  const bed = {
+    useEnv(vars: Record<string, string>) {
+      undoEnv();
+      undoEnv = setEnv(vars);
+    },
+  } as CacheTestBed;
+  beforeEach(async () => {
+    bed.service = await startCacheService();
+    bed.box = await sandbox();
+    undoEnv = setEnv({ ...bed.service.env(), ...bed.box.env() });
+  });
+  afterEach(async () => {
+    undoEnv();
+    undoEnv = () => undefined;
+    await bed.service.close().catch(() => undefined); // a test may have closed it already
+    await bed.box.cleanup();
+  });
+  return bed;
 }

@@ -6,11 +6,11 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../../src/github/client';
 import {
   findReleaseByTag,
-  formatUploadFailure,
   ReleaseNotFoundError,
   uploadReleaseAssets,
   type UploadFile,
 } from '../../src/github/release-assets';
+import { formatUploadFailure } from '../../src/publish/upload-report';
 import { startGitHubStandIn, type FixtureRepo, type GitHubStandIn } from '../support/github';
 
 const TOKEN = 'ghs_uploadToken456';

@@ -15,6 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { docker, dockerOk, userArgs, type DockerResult } from './docker';
+import type { FixtureRepo } from './github';
 import { LIB_MODULE, libGoSum, makeGoProxy } from './goproxy';
 
 export const BUILDER_IMAGE = 'flow/build';
@@ -189,6 +190,11 @@ function writeFiles(dir: string, files: Record<string, string>): string {
 /** Writes the fixture server into `dir`; returns `dir`. */
 export function writeServer(dir: string, goVersion: string, libVersion = SERVER_LIB_VERSION): string {
   return writeFiles(dir, serverFiles(goVersion, libVersion));
+}
+
+/** The fixture server as a repository of the GitHub stand-in: release `tag` with its files. */
+export function serverRepo(goVersion: string, token: string, tag = 'v2.0.0'): FixtureRepo {
+  return { token, commits: { a: serverFiles(goVersion) }, tags: { [tag]: 'a' }, releases: [{ tag }] };
 }
 
 // ---- the fixture plugin

@@ -28,11 +28,6 @@ export interface BuildStageInput {
   workspace: string;
 }
 
-export interface BuildStageResult {
-  plan: BuildPlan;
-  results: TargetResult[];
-}
-
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }

@@ -3,7 +3,7 @@
 // upload) refreshes the list, deletes and retries once; an asset left in a state other than
 // `uploaded` by an earlier failed upload is always cleaned up; an immutable published release
 // is explained. Every file gets a result: the caller fails the step on any failure
-// (formatUploadFailure says which files were and were not uploaded). 5xx and network errors
+// (publish/upload-report.ts says which files were and were not uploaded). 5xx and network errors
 // are retried by the client (client.ts).
 import { readFile } from 'node:fs/promises';
 import type { Octokit } from '@octokit/rest';
@@ -216,21 +216,4 @@ function isAlreadyExists(e: unknown): boolean {
 
 function alreadyThere(name: string, tag: string): string {
   return `${name} already exists on release ${tag} and overwrite is false: set overwrite: true to replace it, or delete the asset.`;
-}
-
-/**
- * The step's failure message when any upload failed (undefined when all succeeded): which files
- * were uploaded and which were not, with each reason.
- */
-export function formatUploadFailure(results: UploadResult[], tag: string): string | undefined {
-  const failed = results.filter((r) => !r.ok);
-  if (failed.length === 0) return undefined;
-  const ok = results.filter((r) => r.ok).map((r) => r.name);
-  const lines = [
-    `${failed.length} of ${results.length} release assets were not uploaded to ${tag}.`,
-    `Uploaded: ${ok.length > 0 ? ok.join(', ') : 'none'}.`,
-    'Not uploaded:',
-    ...failed.map((r) => `  - ${r.name}: ${r.error ?? 'unknown error'}`),
-  ];
-  return lines.join('\n');
 }

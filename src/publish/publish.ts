@@ -10,6 +10,7 @@ import type { ServerFacts } from '../server';
 import { uploadPluginArtifacts, type ArtifactUpload } from './artifacts';
 import { CHECKSUMS_FILE_NAME, writeChecksums } from './checksums';
 import { decideRelease } from './release-decision';
+import { formatUploadFailure } from './upload-report';
 
 export interface ReleaseAssetResult {
   name: string;
@@ -24,16 +25,6 @@ export interface PublishResult {
   release?: { tag: string; url?: string; assets: ReleaseAssetResult[] };
   /** Messages for the step's failure; empty when everything asked for was done. */
   problems: string[];
-}
-
-function uploadedList(
-  label: string,
-  items: { name: string; ok: boolean; error?: string }[],
-): string | undefined {
-  const bad = items.filter((i) => !i.ok);
-  if (bad.length === 0) return undefined;
-  const good = items.filter((i) => i.ok).map((i) => i.name);
-  return `${label}: ${bad.length} of ${items.length} not uploaded (${bad.map((b) => `${b.name}: ${b.error}`).join('; ')}); uploaded: ${good.length ? good.join(', ') : 'none'}`;
 }
 
 export async function publishPlugins(
@@ -75,13 +66,14 @@ export async function publishPlugins(
       }
       return uploads;
     });
-    const problem = uploadedList(
-      'workflow artifacts',
+    const problem = formatUploadFailure(
       out.artifacts.map((a) => ({
         name: a.artifactName,
         ok: a.ok,
         ...(a.error !== undefined && { error: a.error }),
       })),
+      'this run',
+      'workflow artifacts',
     );
     if (problem) out.problems.push(problem);
   }
@@ -121,7 +113,7 @@ export async function publishPlugins(
       core.info(a.ok ? `uploaded ${a.name} ${a.url ?? ''}` : `FAILED ${a.name}: ${a.error}`);
     return { tag: decision.tag, url: release.html_url, assets };
   });
-  const problem = uploadedList('release assets', out.release.assets);
+  const problem = formatUploadFailure(out.release.assets, `release ${decision.tag}`);
   if (problem) out.problems.push(problem);
   return out;
 }

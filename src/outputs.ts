@@ -6,8 +6,8 @@ import type { ActionConfig } from './inputs';
 import type { PublishResult } from './publish/publish';
 import { CHECKSUMS_FILE_NAME } from './publish/checksums';
 import { renderSummary, writeSummary, type SummaryData, type SummaryTarget } from './report/summary';
-import type { ServerFacts } from './server';
-import type { SyncResult } from './sync';
+import type { ServerFacts } from './resolve/server';
+import type { SyncResult } from './sync/sync';
 
 export interface ArtifactEntry {
   target: string;

@@ -12,8 +12,8 @@ import { buildTargets, makePlan, prepareBuild } from './build/run';
 import { compareGoVersions, isValidGoVersion } from './github/go-version';
 import { parseGoMod, type CapChange } from './gomod';
 import type { ActionConfig } from './inputs';
-import { resolveServer, type ServerFacts } from './server';
-import { SyncError, syncGoMod, type SyncResult } from './sync';
+import { resolveServer, type ServerFacts } from './resolve/server';
+import { SyncError, syncGoMod, type SyncResult } from './sync/sync';
 
 export interface RunContext {
   config: ActionConfig;

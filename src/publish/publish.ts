@@ -6,7 +6,7 @@ import type { Octokit } from '@octokit/rest';
 import type { TargetResult } from '../build/build';
 import { findReleaseByTag, uploadReleaseAssets } from '../github/release-assets';
 import type { ActionConfig } from '../inputs';
-import type { ServerFacts } from '../server';
+import type { ServerFacts } from '../resolve/server';
 import { uploadPluginArtifacts, type ArtifactUpload } from './artifacts';
 import { CHECKSUMS_FILE_NAME, writeChecksums } from './checksums';
 import { decideRelease } from './release-decision';

@@ -1,10 +1,10 @@
 // What the plugin must match, read from the server's repository at the resolved release tag:
 // the tag, the Go version and the go.mod (module path and module versions).
 import type { Octokit } from '@octokit/rest';
-import { resolveServerGoVersion } from './github/go-version';
-import { readServerFiles, resolveServerRelease } from './github/server-release';
-import { parseGoMod } from './gomod';
-import type { ActionConfig } from './inputs';
+import { resolveServerGoVersion } from '../github/go-version';
+import { readServerFiles, resolveServerRelease } from '../github/server-release';
+import { parseGoMod } from '../gomod';
+import type { ActionConfig } from '../inputs';
 
 export interface ServerFacts {
   repository: string;

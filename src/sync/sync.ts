@@ -2,9 +2,9 @@
 // mismatch (`check`), or nothing (`off`). The file is written atomically and only when it changes.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { capGoMod, type CapChange } from './gomod';
-import { writeFileAtomic } from './fs/atomic-write';
-import type { GoModSync } from './inputs';
+import { capGoMod, type CapChange } from '../gomod';
+import { writeFileAtomic } from '../fs/atomic-write';
+import type { GoModSync } from '../inputs';
 
 export interface SyncResult {
   mode: GoModSync;

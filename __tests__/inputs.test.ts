@@ -45,6 +45,8 @@ describe('parseInputs', () => {
       overwrite: true,
       checksums: true,
       summary: true,
+      verify: 'auto',
+      serverAsset: '{owner}-{target}.zip',
     });
   });
 

@@ -6,10 +6,12 @@ import { parseTargets, TargetError, type Target } from './build/targets';
 import { FileNameError, FILE_NAME_PLACEHOLDERS } from './build/naming';
 import { FlagError, parseBuildFlags, parseDockerArgs, parseLdflags } from './build/flags';
 import { parseVersionSpec, VersionResolutionError } from './github/versions';
+import { SERVER_ASSET_PLACEHOLDERS, unknownPlaceholders } from './verify/asset';
 
 export type GoModSync = 'cap' | 'check' | 'off';
 export type PullPolicy = 'missing' | 'always' | 'never';
 export type ReleaseMode = 'auto' | 'true' | 'false';
+export type VerifyMode = 'auto' | 'true' | 'false';
 
 export interface ActionConfig {
   server: { owner: string; repo: string };
@@ -43,6 +45,12 @@ export interface ActionConfig {
   overwrite: boolean;
   checksums: boolean;
   summary: boolean;
+  /** Load every plugin into the server release before the upload. */
+  verify: VerifyMode;
+  /** Release asset name template of the server binary, e.g. `{owner}-{target}.zip`. */
+  serverAsset: string;
+  /** Path template of a server binary the user built (instead of the release asset). */
+  serverBinary?: string;
 }
 
 export class InputError extends Error {
@@ -159,6 +167,11 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
 
   const releaseTag = get('release-tag').trim() || undefined;
 
+  const serverAsset = serverTemplate(get, 'server-asset', '{owner}-{target}.zip');
+  const serverBinary = get('server-binary').trim()
+    ? serverTemplate(get, 'server-binary', './gotify-{target}')
+    : undefined;
+
   return {
     server: { owner: repo[1]!, repo: repo[2]! },
     serverVersion,
@@ -186,7 +199,27 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     overwrite: bool(get, 'overwrite'),
     checksums: bool(get, 'checksums'),
     summary: bool(get, 'summary'),
+    verify: oneOf(get, 'verify', ['auto', 'true', 'false'] as const),
+    serverAsset,
+    ...(serverBinary !== undefined && { serverBinary }),
   };
+}
+
+/** A `server-asset` / `server-binary` template: not empty, known placeholders only. */
+function serverTemplate(get: GetInput, name: string, example: string): string {
+  const raw = get(name).trim();
+  if (!raw) throw new InputError(name, `write a template, e.g. ${example}`);
+  const unknown = unknownPlaceholders(raw);
+  if (unknown.length > 0) {
+    throw new InputError(
+      name,
+      `unknown placeholder {${unknown[0]}}; use ${SERVER_ASSET_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
+    );
+  }
+  if (name === 'server-asset' && /[/\\]/.test(raw)) {
+    throw new InputError(name, `"${raw}" is a path; write the release asset's file name, e.g. ${example}`);
+  }
+  return raw;
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

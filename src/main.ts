@@ -1,11 +1,12 @@
-// The story of a run: read inputs -> resolve the server -> sync go.mod -> build -> publish -> report.
+// The story of a run: read inputs -> resolve the server -> sync go.mod -> build -> verify -> publish -> report.
 import * as core from '@actions/core';
 import { createGitHubClient, type GitHubClientOptions } from './github/client';
 import { GoModError } from './gomod';
 import { parseInputs } from './inputs';
-import { reportRun, setServerOutputs, setSyncOutputs } from './outputs';
+import { reportRun, setServerOutputs, setSyncOutputs, setVerifyOutputs } from './outputs';
 import { publishPlugins } from './publish/publish';
 import { buildStage, resolveStage, syncStage, type RunContext } from './stages';
+import { verifyStage } from './verify/stage';
 
 export async function run(): Promise<void> {
   try {
@@ -29,8 +30,22 @@ export async function run(): Promise<void> {
     }
 
     const { pluginName, results } = await buildStage(ctx, server, sync);
+    const verified = await verifyStage(octokit, { ...ctx, server, sync, results });
+    setVerifyOutputs(verified);
+    if (verified.problems.length > 0) {
+      // A plugin the server refuses is never published: nothing is uploaded.
+      await reportRun(ctx.config, { pluginName, server, sync, results, verified });
+      const failedBuilds = results.filter((r) => !r.ok).map((r) => r.target.name);
+      core.setFailed(
+        [
+          ...(failedBuilds.length > 0 ? [`the build failed for ${failedBuilds.join(', ')}`] : []),
+          ...verified.problems,
+        ].join('; '),
+      );
+      return;
+    }
     const published = await publishPlugins(ctx.config, octokit, { server, pluginName, results });
-    await reportRun(ctx.config, { pluginName, server, sync, results, published });
+    await reportRun(ctx.config, { pluginName, server, sync, results, verified, published });
 
     const failed = results.filter((r) => !r.ok).map((r) => r.target.name);
     const problems = [

@@ -8,6 +8,8 @@ import { CHECKSUMS_FILE_NAME } from './publish/checksums';
 import { renderSummary, writeSummary, type SummaryData, type SummaryTarget } from './report/summary';
 import type { ServerFacts } from './resolve/server';
 import type { SyncResult } from './sync/sync';
+import { verifiedOutput } from './verify/plan';
+import type { VerifyResult } from './verify/stage';
 
 export interface ArtifactEntry {
   target: string;
@@ -65,7 +67,12 @@ export interface RunRecord {
   server: ServerFacts;
   sync: SyncResult;
   results?: TargetResult[];
+  verified?: VerifyResult;
   published?: PublishResult;
+}
+
+export function setVerifyOutputs(verified: VerifyResult): void {
+  core.setOutput('verified', verifiedOutput(verified.entries));
 }
 
 type UploadState = { ok: boolean; url?: string; error?: string };
@@ -86,6 +93,7 @@ export function summaryData(run: RunRecord): SummaryData {
       published?.artifacts.find((a) => a.kind === 'plugin' && a.target === r.target.name),
     );
     const asset = state(published?.release?.assets.find((a) => a.name === r.fileName));
+    const loads = run.verified?.entries.find((e) => e.target === r.target.name);
     return {
       target: r.target.name,
       ok: r.ok,
@@ -97,6 +105,9 @@ export function summaryData(run: RunRecord): SummaryData {
       durationMs: r.durationMs,
       ...(artifact && { artifact }),
       ...(asset && { releaseAsset: asset }),
+      ...(loads && {
+        loads: { status: loads.status, ...(loads.reason !== undefined && { reason: loads.reason }) },
+      }),
     };
   });
   const checksumsArtifact = state(published?.artifacts.find((a) => a.kind === 'checksums'));
@@ -112,6 +123,7 @@ export function summaryData(run: RunRecord): SummaryData {
     },
     goMod: { mode: sync.mode, changes: sync.changes },
     targets,
+    ...(run.verified && run.verified.entries.length > 0 && { loadsInto: run.verified.server }),
     ...(published?.checksumsPath !== undefined && {
       checksums: {
         fileName: CHECKSUMS_FILE_NAME,

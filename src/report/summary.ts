@@ -30,6 +30,8 @@ export interface SummaryTarget {
   artifact?: { ok: boolean; url?: string; error?: string };
   /** The release asset, when an upload was attempted. */
   releaseAsset?: { ok: boolean; url?: string; error?: string };
+  /** Whether the plugin loaded into the server release (absent when verification did not run). */
+  loads?: { status: 'loaded' | 'failed' | 'not-verified'; reason?: string };
 }
 
 export interface SummaryData {
@@ -51,6 +53,8 @@ export interface SummaryData {
     changes: readonly GoModChange[];
   };
   targets: readonly SummaryTarget[];
+  /** `owner/name tag` the plugins were loaded into; the "Loads into" column shows when set. */
+  loadsInto?: string;
   checksums?: {
     fileName: string;
     artifact?: { ok: boolean; url?: string; error?: string };
@@ -130,10 +134,20 @@ function downloads(t: {
   return parts.length > 0 ? parts.join(' · ') : '-';
 }
 
+/** The "Loads into" cell: yes / no with the reason / not verified with the reason. */
+function loadsCell(l: SummaryTarget['loads']): string {
+  if (!l) return '-';
+  if (l.status === 'loaded') return '✅ yes';
+  const reason = l.reason ? `: ${cell(firstLine(l.reason))}` : '';
+  return l.status === 'failed' ? `❌ no${reason}` : `not verified${reason}`;
+}
+
 /** Problems with one target, for the "Failed" list: the build, then each upload. */
 function problems(t: SummaryTarget): string[] {
   const out: string[] = [];
   if (!t.ok) out.push(`build failed: ${firstLine(t.error ?? 'no reason given')}`);
+  if (t.loads?.status === 'failed')
+    out.push(`does not load: ${firstLine(t.loads.reason ?? 'no reason given')}`);
   if (t.artifact && !t.artifact.ok)
     out.push(`artifact upload failed: ${firstLine(t.artifact.error ?? 'no reason given')}`);
   if (t.releaseAsset && !t.releaseAsset.ok) {
@@ -196,11 +210,13 @@ export function renderSummary(data: SummaryData): string {
   if (data.targets.length === 0) {
     out.push('No targets were built.');
   } else {
+    const loadsHead = data.loadsInto !== undefined ? [`Loads into ${cell(data.loadsInto)}`] : [];
     out.push(
       table(
-        ['', 'Target', 'File', 'Size', 'SHA-256', 'Image', 'Duration', 'Download'],
+        ['', 'Target', 'File', 'Size', 'SHA-256', 'Image', 'Duration', ...loadsHead, 'Download'],
         data.targets.map((t) => {
           const bad = problems(t).length > 0;
+          const loads = data.loadsInto !== undefined ? [loadsCell(t.loads)] : [];
           return [
             !t.ok ? '❌ failed' : bad ? '⚠️ not uploaded' : '✅',
             code(t.target),
@@ -209,6 +225,7 @@ export function renderSummary(data: SummaryData): string {
             t.ok && t.sha256 ? `<code title="${cell(t.sha256)}">${cell(t.sha256.slice(0, 12))}</code>` : '-',
             t.image ? code(t.image) : '-',
             t.durationMs !== undefined ? formatDuration(t.durationMs) : '-',
+            ...loads,
             t.ok ? downloads(t) : '-',
           ];
         }),

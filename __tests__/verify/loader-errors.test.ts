@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { parseGoMod } from '../../src/gomod';
+import { adviceFor, isStdPackage, parseLoadFailure, requireForPackage } from '../../src/verify/loader-errors';
+
+const start =
+  'Starting Gotify version 2.6.1@2024-10-27\nLoading plugin /flow-verify/run/plugins/hello-linux-amd64.so\n';
+const goroutine = '\ngoroutine 1 [running]:\nmain.main()\n\t/proj/app.go:53 +0x5d9\n';
+const panicOf = (err: string) =>
+  `${start}panic: error while loading plugin hello-linux-amd64.so: plugin.Open("/flow-verify/run/plugins/hello-linux-amd64"): ${err}\n${goroutine}`;
+
+describe('parseLoadFailure', () => {
+  it('a module version mismatch: the package', () => {
+    const f = parseLoadFailure(
+      panicOf('plugin was built with a different version of package github.com/gin-gonic/gin/render'),
+    );
+    expect(f).toEqual({
+      kind: 'package-version',
+      reason:
+        'error while loading plugin hello-linux-amd64.so: plugin.Open("/flow-verify/run/plugins/hello-linux-amd64"): plugin was built with a different version of package github.com/gin-gonic/gin/render',
+      package: 'github.com/gin-gonic/gin/render',
+    });
+  });
+
+  it('another Go: a std package, or the runtime stopping', () => {
+    expect(
+      parseLoadFailure(panicOf('plugin was built with a different version of package internal/goarch')),
+    ).toMatchObject({
+      kind: 'go-version',
+      package: 'internal/goarch',
+    });
+    expect(parseLoadFailure(`${start}fatal error: runtime: no plugin module data\n${goroutine}`)).toEqual({
+      kind: 'go-version',
+      reason: 'runtime: no plugin module data',
+    });
+  });
+
+  it('a missing symbol', () => {
+    expect(parseLoadFailure(panicOf('missing GetGotifyPluginInfo symbol'))).toMatchObject({
+      kind: 'missing-symbol',
+      symbol: 'GetGotifyPluginInfo',
+    });
+  });
+
+  it('a plugin whose own code panics at start-up', () => {
+    expect(parseLoadFailure(`${start}panic: boom in init\n${goroutine}`)).toEqual({
+      kind: 'other',
+      reason: 'panic: boom in init',
+    });
+  });
+
+  it('nothing about a plugin: undefined (the server did not get that far)', () => {
+    expect(parseLoadFailure('exec /flow-verify/bin/server: exec format error\n')).toBeUndefined();
+    expect(
+      parseLoadFailure('/flow-verify/bin/server: error while loading shared libraries: libc.so.6\n'),
+    ).toBeUndefined();
+    expect(parseLoadFailure('')).toBeUndefined();
+  });
+
+  it('std packages have no dot in their first element', () => {
+    expect(isStdPackage('internal/goarch')).toBe(true);
+    expect(isStdPackage('runtime')).toBe(true);
+    expect(isStdPackage('github.com/x/y')).toBe(false);
+    expect(isStdPackage('gopkg.in/yaml.v3')).toBe(false);
+  });
+});
+
+const pluginGoMod = parseGoMod(
+  `module github.com/me/hello
+
+go 1.22
+
+require (
+\tgithub.com/gin-gonic/gin v1.10.0
+\tgithub.com/gotify/plugin-api v1.0.0
+)
+
+require (
+\tgithub.com/gin-gonic/gin/extra v0.1.0 // indirect
+\tgolang.org/x/net v0.30.0 // indirect
+)
+`,
+  'go.mod',
+);
+const serverGoMod = parseGoMod(
+  `module github.com/gotify/server/v2
+
+go 1.22
+
+require (
+\tgithub.com/gin-gonic/gin v1.9.1
+\tgolang.org/x/net v0.30.0
+\tgithub.com/gorilla/websocket v1.5.0
+)
+`,
+  'gotify/server@v2.6.1:go.mod',
+);
+const ctx = { pluginGoMod, serverGoMod, server: 'gotify/server v2.6.1', serverGoVersion: '1.23.3' };
+
+describe('requireForPackage', () => {
+  it('the longest module path that is a prefix of the package', () => {
+    expect(requireForPackage('github.com/gin-gonic/gin/extra/x', pluginGoMod)).toEqual({
+      path: 'github.com/gin-gonic/gin/extra',
+      version: 'v0.1.0',
+      line: 11,
+    });
+    expect(requireForPackage('github.com/gin-gonic/gin/render', pluginGoMod)).toMatchObject({ line: 6 });
+    expect(requireForPackage('github.com/gin-gonic/gin', pluginGoMod)).toMatchObject({ line: 6 });
+    expect(requireForPackage('github.com/gin-gonic/ginx', pluginGoMod)).toBeUndefined();
+  });
+});
+
+describe('adviceFor', () => {
+  const failure = (pkg: string) =>
+    ({ kind: isStdPackage(pkg) ? 'go-version' : 'package-version', reason: 'r', package: pkg }) as const;
+
+  it('versions differ: both versions, how to align, which server fits, the go.mod line', () => {
+    expect(adviceFor(failure('github.com/gin-gonic/gin/render'), ctx)).toEqual({
+      fix:
+        'the plugin requires github.com/gin-gonic/gin v1.10.0, gotify/server v2.6.1 requires v1.9.1. ' +
+        'Align the module (go-mod-sync: cap does it; or go get github.com/gin-gonic/gin@v1.9.1), ' +
+        'or build for a server release whose go.mod requires github.com/gin-gonic/gin v1.10.0.',
+      line: 6,
+      module: 'github.com/gin-gonic/gin',
+    });
+  });
+
+  it('the server requires a module the plugin does not list: go-mod-sync cannot align it', () => {
+    const a = adviceFor(failure('github.com/gorilla/websocket'), ctx);
+    expect(a.fix).toContain('its go.mod does not list github.com/gorilla/websocket');
+    expect(a.fix).toContain('go get github.com/gorilla/websocket@v1.5.0');
+    expect(a.line).toBeUndefined();
+  });
+
+  it('same version on both sides: a dependency or the build differs', () => {
+    const a = adviceFor(failure('golang.org/x/net/http2'), ctx);
+    expect(a.fix).toContain('both require golang.org/x/net v0.30.0');
+    expect(a.line).toBe(12);
+  });
+
+  it('a module only the plugin lists (old server go.mod lists direct dependencies only)', () => {
+    const a = adviceFor(failure('github.com/gin-gonic/gin/extra'), ctx);
+    expect(a.fix).toContain("gotify/server v2.6.1's go.mod does not list github.com/gin-gonic/gin/extra");
+    expect(a.line).toBe(11);
+  });
+
+  it('a replace defeats the cap: said so', () => {
+    const replaced = parseGoMod(
+      'module m\n\ngo 1.22\n\nrequire github.com/gin-gonic/gin v1.9.1\n\nreplace github.com/gin-gonic/gin => ../gin\n',
+      'go.mod',
+    );
+    const a = adviceFor(failure('github.com/gin-gonic/gin'), { ...ctx, pluginGoMod: replaced });
+    expect(a.fix).toMatch(/^go\.mod replaces github\.com\/gin-gonic\/gin with \.\.\/gin \(line 7\)/);
+    expect(a.line).toBe(5);
+  });
+
+  it("another Go: the server's Go version, on the go line", () => {
+    const a = adviceFor(failure('internal/goarch'), ctx);
+    expect(a.fix).toContain('gotify/server v2.6.1 is built with Go 1.23.3');
+    expect(a).toMatchObject({ line: 3, module: 'go' });
+  });
+
+  it('a missing symbol: what to export, on the module line', () => {
+    const a = adviceFor({ kind: 'missing-symbol', reason: 'r', symbol: 'GetGotifyPluginInfo' }, ctx);
+    expect(a.fix).toContain('does not export GetGotifyPluginInfo');
+    expect(a).toMatchObject({ line: 1, module: 'github.com/me/hello' });
+  });
+});

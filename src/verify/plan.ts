@@ -1,0 +1,80 @@
+// Planning the verification: which built plugins are loaded into the server (and how), which are
+// not and why, and what the outcome means for the step. Pure: tested as data.
+import type { Target } from '../build/targets';
+import type { VerifyMode } from '../inputs';
+import { enableEmulationHint, howToRun, type BinfmtState } from './emulation';
+
+export type VerifyStatus = 'loaded' | 'failed' | 'not-verified';
+
+/** One entry of the `verified` output. */
+export interface VerifyEntry {
+  target: string;
+  status: VerifyStatus;
+  /** Why it failed or was not verified. */
+  reason?: string;
+  durationMs: number;
+  /** The module path the server listed for the loaded plugin. */
+  modulePath?: string;
+}
+
+export type TargetDecision =
+  | { target: Target; verify: true; via: 'native' | 'emulator' }
+  | { target: Target; verify: false; reason: string; noEmulator?: boolean };
+
+/** Per built target: load it (natively or through the emulator) or say why not. */
+export function decideTargets(
+  mode: VerifyMode,
+  built: { target: Target; ok: boolean }[],
+  hostArch: string,
+  binfmt: BinfmtState,
+): TargetDecision[] {
+  return built.map((b): TargetDecision => {
+    if (mode === 'false') return { target: b.target, verify: false, reason: 'verify is false' };
+    if (!b.ok) return { target: b.target, verify: false, reason: 'the build failed' };
+    const how = howToRun(b.target, hostArch, binfmt);
+    if (how.runs) return { target: b.target, verify: true, via: how.via };
+    return { target: b.target, verify: false, reason: how.reason, noEmulator: true };
+  });
+}
+
+/** The one notice for targets left unverified for want of an emulator (auto), or undefined. */
+export function emulationNotice(decisions: TargetDecision[]): string | undefined {
+  const names = decisions.filter((d) => !d.verify && d.noEmulator).map((d) => d.target.name);
+  return names.length > 0 ? enableEmulationHint(names) : undefined;
+}
+
+/**
+ * Why the step fails, if it does: any plugin the server refused; with `verify: true` also any
+ * built target that could not be verified (a target whose build failed is already a failure).
+ */
+export function verifyProblems(mode: VerifyMode, entries: VerifyEntry[]): string[] {
+  const problems: string[] = [];
+  const failed = entries.filter((e) => e.status === 'failed');
+  if (failed.length > 0) {
+    problems.push(
+      `the server refused the plugin for ${failed.map((e) => e.target).join(', ')}: nothing was uploaded`,
+    );
+  }
+  if (mode === 'true') {
+    const missed = entries.filter((e) => e.status === 'not-verified' && e.reason !== 'the build failed');
+    if (missed.length > 0) {
+      problems.push(
+        `verify is true but ${missed.map((e) => `${e.target} (${e.reason})`).join('; ')} could not be verified: nothing was uploaded`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** The `verified` output: JSON, one object per target. */
+export function verifiedOutput(entries: VerifyEntry[]): string {
+  return JSON.stringify(
+    entries.map((e) => ({
+      target: e.target,
+      status: e.status,
+      ...(e.reason !== undefined && { reason: e.reason }),
+      durationMs: e.durationMs,
+      ...(e.modulePath !== undefined && { modulePath: e.modulePath }),
+    })),
+  );
+}

@@ -1,0 +1,218 @@
+// The verify stage of a run, as the log shows it: every built plugin is loaded alone into the
+// resolved server release for its target, before anything is uploaded. A plugin the server
+// refuses is an error quoting the loader, annotated on the go.mod line of the module at fault,
+// with what fixes it.
+import * as core from '@actions/core';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { Octokit } from '@octokit/rest';
+import type { TargetResult } from '../build/build';
+import { createDocker, type Docker } from '../build/docker';
+import { parseGoMod } from '../gomod';
+import type { ActionConfig } from '../inputs';
+import type { ServerFacts } from '../resolve/server';
+import type { SyncResult } from '../sync/sync';
+import { parseBinfmtEntry, type BinfmtState } from './emulation';
+import { loadPlugin, type LoadOutcome } from './load';
+import { adviceFor, parseLoadFailure } from './loader-errors';
+import { decideTargets, emulationNotice, verifyProblems, type VerifyEntry } from './plan';
+import { assetLister, serverBinaryFor } from './server-binary';
+
+export interface VerifyResult {
+  /** One per built target; empty when verify is false. */
+  entries: VerifyEntry[];
+  /** Messages for the step's failure (the caller then uploads nothing). */
+  problems: string[];
+  /** `owner/name tag` of the server the plugins were loaded into. */
+  server: string;
+}
+
+export interface VerifyStageInput {
+  config: ActionConfig;
+  workspace: string;
+  server: ServerFacts;
+  sync: SyncResult;
+  results: TargetResult[];
+}
+
+/** Reads the binfmt_misc folder (FLOW_BINFMT_DIR lets a test play a runner without emulators). */
+export async function readBinfmt(dir: string): Promise<BinfmtState> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return { enabled: false, entries: [] };
+  }
+  const status = await readFile(join(dir, 'status'), 'utf8').catch(() => '');
+  const entries = [];
+  for (const name of names) {
+    if (name === 'register' || name === 'status') continue;
+    const text = await readFile(join(dir, name), 'utf8').catch(() => undefined);
+    if (text !== undefined) entries.push(parseBinfmtEntry(name, text));
+  }
+  return { enabled: status.trim() === 'enabled', entries };
+}
+
+function userOfRunner(): { uid: number; gid: number } | undefined {
+  return typeof process.getuid === 'function' && typeof process.getgid === 'function'
+    ? { uid: process.getuid(), gid: process.getgid() }
+    : undefined;
+}
+
+/**
+ * Development knobs (not inputs): FLOW_BINFMT_DIR (the binfmt_misc folder to read) and
+ * FLOW_VERIFY_TIMEOUT_MS (the bound for one server start, default 120 s).
+ */
+function knobs(env: NodeJS.ProcessEnv) {
+  const t = env.FLOW_VERIFY_TIMEOUT_MS;
+  return {
+    binfmtDir: env.FLOW_BINFMT_DIR || '/proc/sys/fs/binfmt_misc',
+    timeoutMs: t && /^\d+$/.test(t) ? Number(t) : 120_000,
+  };
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function tail(output: string, lines = 3): string {
+  return output.trim().split(/\r?\n/).slice(-lines).join(' | ');
+}
+
+export async function verifyStage(
+  octokit: Octokit,
+  input: VerifyStageInput,
+  docker: Docker = createDocker(),
+): Promise<VerifyResult> {
+  const { config, server } = input;
+  const label = `${server.repository} ${server.tag}`;
+  if (config.verify === 'false') {
+    core.info('verify is false: the plugins are not loaded into the server before the upload.');
+    return { entries: [], problems: [], server: label };
+  }
+  return core.group(`Verify plugins load into ${label}`, async () => {
+    const { binfmtDir, timeoutMs } = knobs(process.env);
+    const binfmt = await readBinfmt(binfmtDir);
+    const decisions = decideTargets(config.verify, input.results, process.arch, binfmt);
+    const tempDir = join(
+      process.env.RUNNER_TEMP || join(config.workingDirectory, '.flow-build-cache'),
+      'flow-verify',
+    );
+    const listAssets = assetLister(octokit, { ...config.server, tag: server.tag });
+    const goModFile = relative(input.workspace, join(config.workingDirectory, 'go.mod')) || 'go.mod';
+    const pluginGoMod = parseGoMod(input.sync.goModText, goModFile);
+    const serverGoMod = parseGoMod(server.goModText, server.goModName);
+    const user = userOfRunner();
+
+    const entries: VerifyEntry[] = [];
+    for (const d of decisions) {
+      const r = input.results.find((x) => x.target.name === d.target.name)!;
+      if (!d.verify) {
+        entries.push({ target: d.target.name, status: 'not-verified', reason: d.reason, durationMs: 0 });
+        core.info(`not verified ${d.target.name}: ${d.reason}`);
+        continue;
+      }
+      const started = Date.now();
+      const notVerified = (reason: string): void => {
+        entries.push({
+          target: d.target.name,
+          status: 'not-verified',
+          reason,
+          durationMs: Date.now() - started,
+        });
+        core.info(`not verified ${d.target.name}: ${reason}`);
+      };
+      let binary;
+      try {
+        binary = await serverBinaryFor({
+          octokit,
+          config: {
+            server: config.server,
+            serverAsset: config.serverAsset,
+            ...(config.serverBinary !== undefined && { serverBinary: config.serverBinary }),
+            workspace: input.workspace,
+          },
+          tag: server.tag,
+          target: d.target,
+          listAssets,
+          tempDir,
+          log: (m) => core.info(m),
+        });
+      } catch (e) {
+        notVerified(`no server binary: ${(e as Error).message}`);
+        continue;
+      }
+      if (!binary.ok) {
+        notVerified(binary.reason);
+        continue;
+      }
+      if (binary.cached) core.info(`${binary.source}: from the tool cache`);
+      let outcome: LoadOutcome;
+      try {
+        outcome = await loadPlugin(docker, {
+          image: r.image,
+          target: d.target,
+          via: d.via,
+          serverBinary: binary.path,
+          pluginFile: r.path,
+          pluginFileName: r.fileName,
+          tempDir,
+          timeoutMs,
+          ...(user && { user }),
+        });
+      } catch (e) {
+        notVerified(`the server could not be started: ${(e as Error).message}`);
+        continue;
+      }
+      const how = d.via === 'emulator' ? ' (emulated)' : '';
+      const durationMs = Date.now() - started;
+      if (outcome.status === 'loaded') {
+        core.info(
+          `loaded ${r.fileName} into ${label} ${d.target.name}${how} in ${seconds(durationMs)}: the server lists ${outcome.modulePath || 'it'}`,
+        );
+        entries.push({
+          target: d.target.name,
+          status: 'loaded',
+          durationMs,
+          ...(outcome.modulePath && { modulePath: outcome.modulePath }),
+        });
+        continue;
+      }
+      if (outcome.status === 'timeout') {
+        notVerified(
+          `the server did not answer within ${seconds(timeoutMs)}${outcome.output.trim() ? ` (last output: ${tail(outcome.output)})` : ''}`,
+        );
+        continue;
+      }
+      const failure = parseLoadFailure(outcome.output);
+      if (!failure) {
+        // The server never got to the plugin (a missing C library, no emulator...): not its fault.
+        notVerified(
+          outcome.status === 'exited'
+            ? `the server did not start (exit code ${outcome.exitCode}): ${tail(outcome.output) || 'no output'}`
+            : 'the server started but does not list the plugin',
+        );
+        if (outcome.output.trim()) core.info(outcome.output.trimEnd());
+        continue;
+      }
+      const advice = adviceFor(failure, {
+        pluginGoMod,
+        serverGoMod,
+        server: label,
+        serverGoVersion: server.goVersion,
+      });
+      entries.push({ target: d.target.name, status: 'failed', reason: failure.reason, durationMs });
+      core.info(`FAILED ${r.fileName}${how} in ${seconds(durationMs)}; the server said:`);
+      core.info(outcome.output.trimEnd());
+      const message = `${d.target.name}: ${label} refuses ${r.fileName}: ${failure.reason}. Fix: ${advice.fix}`;
+      core.error(message, {
+        title: `plugin does not load into ${label}`,
+        ...(advice.line !== undefined && advice.line > 0 && { file: goModFile, startLine: advice.line }),
+      });
+    }
+    const notice = emulationNotice(decisions);
+    if (notice) (config.verify === 'true' ? core.error : core.notice)(notice);
+    const problems = verifyProblems(config.verify, entries);
+    return { entries, problems, server: label };
+  });
+}

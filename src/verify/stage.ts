@@ -3,7 +3,7 @@
 // refuses is an error quoting the loader, annotated on the go.mod line of the module at fault,
 // with what fixes it.
 import * as core from '@actions/core';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Octokit } from '@octokit/rest';
 import type { TargetResult } from '../build/build';
@@ -210,6 +210,8 @@ export async function verifyStage(
         ...(advice.line !== undefined && advice.line > 0 && { file: goModFile, startLine: advice.line }),
       });
     }
+    // Downloads and run folders (a server kept in the tool cache lives on there).
+    await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
     const notice = emulationNotice(decisions);
     if (notice) (config.verify === 'true' ? core.error : core.notice)(notice);
     const problems = verifyProblems(config.verify, entries);

@@ -41,11 +41,17 @@ describe('parseLoadFailure', () => {
     });
   });
 
-  it('a plugin whose own code panics at start-up', () => {
-    expect(parseLoadFailure(`${start}panic: boom in init\n${goroutine}`)).toEqual({
-      kind: 'other',
-      reason: 'panic: boom in init',
-    });
+  it('a plugin whose own code panics at start-up (the stack goes through the loader)', () => {
+    const initPanic = `${start}panic: boom in init\n\ngoroutine 1 [running]:\nexample.com/p.init.0()\n\t/proj/main.go:9 +0x25\nplugin.open({0xc0000a4000, 0x2f})\n\t/usr/local/go/src/plugin/plugin_dlopen.go:95 +0x8e5\n`;
+    expect(parseLoadFailure(initPanic)).toEqual({ kind: 'other', reason: 'panic: boom in init' });
+    const ctorPanic = `${start}panic: boom in constructor\n\ngoroutine 1 [running]:\ngithub.com/gotify/server/v2/plugin.(*Manager).initializeSingleUserPlugin(...)\n\t/proj/plugin/manager.go:312 +0x25\n`;
+    expect(parseLoadFailure(ctorPanic)).toEqual({ kind: 'other', reason: 'panic: boom in constructor' });
+  });
+
+  it("the server's own start-up failing after the plugin loaded is not the plugin's", () => {
+    // Servers up to v2.2 read the web UI at run time (packr): missing, they panic after the plugins.
+    const ui = `${start}panic: stat /flow-verify/run/ui/build/index.html: no such file or directory\n\ngoroutine 1 [running]:\ngithub.com/gotify/server/v2/ui.serveFile({0x107d064?, 0x10755e1?}, {0x107c519, 0x9}, 0xc0004bf978)\n\t/proj/ui/serve.go:44 +0x10d\nmain.main()\n\t/proj/app.go:51 +0x307\n`;
+    expect(parseLoadFailure(ui)).toBeUndefined();
   });
 
   it('nothing about a plugin: undefined (the server did not get that far)', () => {

@@ -48,12 +48,16 @@ export function parseLoadFailure(output: string): LoadFailure | undefined {
       ? { kind: isStdPackage(pkg) ? 'go-version' : 'package-version', reason: open, package: pkg }
       : { kind: 'other', reason: open };
   }
-  // The server announced the plugin (`Loading plugin <path>`) and died before it answered: the
-  // plugin's own code (an init function, the constructor) took it down.
+  // The plugin's own code (an init function run by plugin.Open, or the constructor the manager
+  // calls) took the server down: a panic whose stack goes through the loader. A panic elsewhere
+  // after `Loading plugin` (the server's own start-up failing later) is not the plugin's.
   const loading = lines.findIndex((l) => /^Loading plugin /.test(l));
   if (loading >= 0) {
-    const died = lines.slice(loading + 1).find((l) => /^(panic|fatal error): /.test(l));
-    if (died) return { kind: 'other', reason: died.replace(/\s*\[recovered\]$/, '') };
+    const at = lines.findIndex((l, i) => i > loading && /^(panic|fatal error): /.test(l));
+    const stack = at >= 0 ? lines.slice(at + 1) : [];
+    if (stack.some((l) => /^plugin\.open\(|\/plugin\/(manager|compat\/)/.test(l))) {
+      return { kind: 'other', reason: lines[at]!.replace(/\s*\[recovered\]$/, '') };
+    }
   }
   return undefined;
 }

@@ -176,6 +176,12 @@ export async function verifyStage(
           durationMs,
           ...(outcome.modulePath && { modulePath: outcome.modulePath }),
         });
+        const own = pluginGoMod.module?.path;
+        if (outcome.modulePath && own && outcome.modulePath !== own) {
+          core.info(
+            `  note: the plugin reports the module path ${outcome.modulePath} (GetGotifyPluginInfo), its go.mod says ${own}; the server keys its settings by the reported one.`,
+          );
+        }
         continue;
       }
       if (outcome.status === 'timeout') {

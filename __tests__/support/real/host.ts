@@ -11,7 +11,8 @@ import { findHostGo } from '../host-go';
  *   gomod/                        module cache (GOMODCACHE) filled through the module proxy;
  *                                 gomod/cache/download doubles as a file GOPROXY for containers
  *   src/<tag>/                    server source of a release (module zip + UI placeholder)
- *   servers/<tag>/<target>-<fp>/  binary, release zip and build.json; fp = builder toolchain
+ *   servers/<tag>/<target>-<fp>-<src>/  binary, release zip and build.json; fp = builder
+ *                                 toolchain, src = what the bed adds to the source
  *   fingerprints/<image id>       toolchain fingerprint of a builder image
  *   plugins/<id>/                 a plugin's source, ready to copy
  */

@@ -32,7 +32,7 @@ import {
 } from './catalog';
 import { bedRoot, goproxyDir, writeAtomic } from './host';
 import { pluginSource, prefetchForServer } from './plugins';
-import { buildServer, serverAssetName, serverBinaryName, serverSource } from './servers';
+import { buildServer, serverAssetName, serverBinaryName, serverSource, type ServerSource } from './servers';
 
 export * from './catalog';
 export { bedRoot, goproxyDir, modCacheDir } from './host';
@@ -114,8 +114,12 @@ export async function ensureRealBed(opts: EnsureOptions = {}): Promise<RealBed> 
   const log = opts.log ?? (() => undefined);
   mkdirSync(root, { recursive: true });
   const goVersions = await builderGoVersions();
+  // Sources first (seconds), then the plugins and their modules (needs only the servers'
+  // go.mod), then the slow part: server binaries, linux-amd64 of every release first.
+  const specs = REAL_SERVERS.filter((s) => !opts.tags || opts.tags.includes(s.tag));
   const servers: RealServer[] = [];
-  for (const spec of REAL_SERVERS.filter((s) => !opts.tags || opts.tags.includes(s.tag))) {
+  const sources = new Map<string, ServerSource>();
+  for (const spec of specs) {
     const goVersion = goVersions.find((v) => v === spec.goSeries || v.startsWith(`${spec.goSeries}.`));
     if (!goVersion) {
       throw new Error(
@@ -123,7 +127,8 @@ export async function ensureRealBed(opts: EnsureOptions = {}): Promise<RealBed> 
       );
     }
     const src = await serverSource(spec, root);
-    const server: RealServer = {
+    sources.set(spec.tag, src);
+    servers.push({
       tag: spec.tag,
       module: SERVER_MODULE,
       goVersion,
@@ -135,15 +140,7 @@ export async function ensureRealBed(opts: EnsureOptions = {}): Promise<RealBed> 
       assets: {},
       buildMs: {},
       cached: [],
-    };
-    for (const target of serverTargets(spec.tag, matrix)) {
-      const b = await buildServer(src, goVersion, target, { root, log });
-      server.binaries[target] = b.binary;
-      server.assets[target] = b.asset;
-      server.buildMs[target] = b.buildMs;
-      if (b.cached) server.cached.push(target);
-    }
-    servers.push(server);
+    });
   }
   const plugins: RealPlugin[] = [];
   for (const spec of REAL_PLUGINS) {
@@ -165,6 +162,16 @@ export async function ensureRealBed(opts: EnsureOptions = {}): Promise<RealBed> 
       targets: [...REAL_TARGETS],
       why: spec.why,
     });
+  }
+  for (const target of REAL_TARGETS) {
+    for (const server of servers) {
+      if (!serverTargets(server.tag, matrix).includes(target)) continue;
+      const b = await buildServer(sources.get(server.tag)!, server.goVersion, target, { root, log });
+      server.binaries[target] = b.binary;
+      server.assets[target] = b.asset;
+      server.buildMs[target] = b.buildMs;
+      if (b.cached) server.cached.push(target);
+    }
   }
   const bed: RealBed = {
     root,

@@ -4,12 +4,13 @@
 // has the cross C libraries: amd64 natively, arm64 and arm-7 under qemu-user, 386 through the
 // i386 loader of the cross libc.
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { docker } from '../docker';
 import { builderGoVersions, imageTag } from '../fixtures';
+import { UI_PLACEHOLDER } from './servers';
 
 /** One entry of the server's `GET /plugin` answer (the fields we read). */
 export interface ServerPlugin {
@@ -105,6 +106,12 @@ export async function loadIntoRealServer(opts: {
   try {
     mkdirSync(join(data, 'plugins'));
     mkdirSync(join(data, 'images'));
+    // Servers up to v2.2 (packr, no go:embed) read the web UI at run time from ../ui/build
+    // relative to their working directory (/data): the same placeholder as the built ones.
+    for (const [file, content] of Object.entries(UI_PLACEHOLDER)) {
+      mkdirSync(dirname(join(data, 'ui', file)), { recursive: true });
+      writeFileSync(join(data, 'ui', file), content);
+    }
     if (opts.pluginFile) copyFileSync(opts.pluginFile, join(data, 'plugins', basename(opts.pluginFile)));
     const port = await freePort();
     const image = opts.image ?? (await runImage(opts.target));
@@ -126,6 +133,8 @@ export async function loadIntoRealServer(opts: {
       ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
       '-v',
       `${data}:/data`,
+      '-v',
+      `${join(data, 'ui')}:/ui/build:ro`,
       '-v',
       `${resolve(opts.serverBinary)}:/srv/gotify:ro`,
       '-w',

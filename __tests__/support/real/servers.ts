@@ -25,6 +25,8 @@ import {
 export interface ServerSource {
   tag: string;
   dir: string;
+  /** Hash of what the bed adds to the module source (the UI placeholder): part of the cache key. */
+  key: string;
   goModText: string;
   commit?: string;
   /** Commit time of the tag (the module's .info Time), used as BuildDate. */
@@ -34,24 +36,30 @@ export interface ServerSource {
 /**
  * The web UI placeholder. The module zip has no ui/build folder: upstream generates it with
  * yarn before `go build`, and from v2.3.0 `//go:embed build/*` in ui/serve.go fails to compile
- * without it (older tags read it at run time with packr). The server reads index.html and
+ * without it (older tags read it at run time with packr from `../ui/build`, relative to the
+ * working directory: loadIntoRealServer provides it there). The server reads index.html and
  * manifest.json from it at start; these placeholders stand in for the generated UI, which the
  * tests never load.
  */
-const UI_PLACEHOLDER: Record<string, string> = {
+export const UI_PLACEHOLDER: Record<string, string> = {
   'index.html':
     '<!doctype html><title>gotify</title><!-- placeholder: the test bed does not build the UI -->\n',
   'manifest.json': '{"name":"gotify (test bed placeholder)"}\n',
+  'asset-manifest.json': '{"files":{}}\n',
   'static/placeholder.txt': 'The test bed does not build the web UI.\n',
 };
+
+const SOURCE_KEY = createHash('sha256').update(JSON.stringify(UI_PLACEHOLDER)).digest('hex').slice(0, 8);
 
 /** Fetches the release's module source and prepares `<bed>/src/<tag>` (cached). */
 export async function serverSource(spec: RealServerSpec, root = bedRoot()): Promise<ServerSource> {
   const dir = join(root, 'src', spec.tag);
   const stamp = join(dir, '.bed-source.json');
+  const key = SOURCE_KEY;
   if (existsSync(stamp)) {
-    const meta = JSON.parse(readFileSync(stamp, 'utf8')) as { commit?: string; time?: string };
-    return { tag: spec.tag, dir, goModText: readFileSync(join(dir, 'go.mod'), 'utf8'), ...meta };
+    const meta = JSON.parse(readFileSync(stamp, 'utf8')) as { commit?: string; time?: string; key?: string };
+    if (meta.key === key)
+      return { tag: spec.tag, dir, key, goModText: readFileSync(join(dir, 'go.mod'), 'utf8'), ...meta };
   }
   const mod: ModuleDownload = await downloadModule(SERVER_MODULE, spec.tag, { root });
   const info = JSON.parse(readFileSync(mod.Info, 'utf8')) as { Time?: string };
@@ -64,7 +72,7 @@ export async function serverSource(spec: RealServerSpec, root = bedRoot()): Prom
   }
   // Every module of the build list into the bed's module cache (the container has no network).
   await hostGo(['mod', 'download'], { cwd: tmp, root });
-  const meta = { commit: mod.Origin?.Hash, time: info.Time };
+  const meta = { commit: mod.Origin?.Hash, time: info.Time, key };
   writeFileSync(join(tmp, '.bed-source.json'), JSON.stringify(meta));
   replaceDir(tmp, dir);
   return { tag: spec.tag, dir, goModText: readFileSync(join(dir, 'go.mod'), 'utf8'), ...meta };
@@ -182,7 +190,7 @@ export async function buildServer(
   const root = opts.root ?? bedRoot();
   const image = imageTag(goVersion, target);
   const fp = await toolchainFingerprint(image, root);
-  const dir = join(root, 'servers', src.tag, `${target}-${fp}`);
+  const dir = join(root, 'servers', src.tag, `${target}-${fp}-${src.key}`);
   const binary = join(dir, serverBinaryName(target));
   const asset = join(dir, serverAssetName(target));
   const meta = join(dir, 'build.json');

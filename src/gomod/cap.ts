@@ -55,8 +55,8 @@ function accepted(c: CapChange): boolean {
 }
 
 /** One `go mod edit -require=path@version`: parse, set the require, sort blocks, clean up, print. */
-function editStep(pluginFile: string, text: string, c: CapChange): string {
-  const f = GoModFile.parseBytes(pluginFile, text);
+function editStep(pluginFile: string, text: string | GoModFile, c: CapChange): string {
+  const f = typeof text === 'string' ? GoModFile.parseBytes(pluginFile, text) : text;
   f.addRequire(c.module, c.to);
   f.sortBlocks();
   f.cleanup();
@@ -205,9 +205,19 @@ interface BlockState {
  * result is byte-identical to applyCapBytesStepwise.
  */
 export function applyCapBytes(pluginFile: string, plugin: string, changes: CapChange[]): string {
+  return applyCap(pluginFile, plugin, undefined, changes);
+}
+
+/** applyCapBytes; parsed, when given, is plugin parsed and not edited (it is edited here). */
+function applyCap(
+  pluginFile: string,
+  plugin: string,
+  parsed: GoModFile | undefined,
+  changes: CapChange[],
+): string {
   const todo = changes.filter(accepted);
   if (todo.length === 0) return plugin;
-  const once = editStep(pluginFile, plugin, todo[0]!);
+  const once = editStep(pluginFile, parsed ?? plugin, todo[0]!);
   if (todo.length === 1) return once;
   const f = GoModFile.parseBytes(pluginFile, once);
   const later = new LaterEdits(f);
@@ -228,7 +238,7 @@ function capBytes(
   const p = GoModFile.parseBytes(pluginFile, plugin);
   const changes = capChanges(s, p);
   if (changes.length === 0) return { changed: false, out: plugin, changes };
-  const out = applyCapBytes(pluginFile, plugin, changes);
+  const out = applyCap(pluginFile, plugin, p, changes);
   return { changed: out !== plugin, out, changes };
 }
 

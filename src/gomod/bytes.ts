@@ -5,7 +5,8 @@
 /** The rune Go's utf8 package returns for invalid input. */
 export const RUNE_ERROR = 0xfffd;
 
-const ASCII = /^[\x00-\x7f]*$/;
+/** Only ASCII (U+0000 to U+007F): the same as a byte string and as a JavaScript string. */
+const ASCII = /^[^\u0080-\uffff]*$/;
 
 /** UTF-8 encodes a JavaScript string into a byte string. */
 export function toBytes(text: string): string {

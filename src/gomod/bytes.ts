@@ -5,8 +5,12 @@
 /** The rune Go's utf8 package returns for invalid input. */
 export const RUNE_ERROR = 0xfffd;
 
+/** Only ASCII (U+0000 to U+007F): the same as a byte string and as a JavaScript string. */
+const ASCII = /^[^\u0080-\uffff]*$/;
+
 /** UTF-8 encodes a JavaScript string into a byte string. */
 export function toBytes(text: string): string {
+  if (ASCII.test(text)) return text;
   return Buffer.from(text, 'utf8').toString('latin1');
 }
 
@@ -22,6 +26,7 @@ export function bytesToArray(bytes: string): Uint8Array {
 
 /** Decodes a byte string as UTF-8 into a JavaScript string (invalid bytes become U+FFFD). */
 export function fromBytes(bytes: string): string {
+  if (ASCII.test(bytes)) return bytes;
   return Buffer.from(bytes, 'latin1').toString('utf8');
 }
 
@@ -94,6 +99,7 @@ export function encodeRune(r: number): string {
 
 /** Whether s is valid UTF-8 (utf8.ValidString). */
 export function validUTF8(s: string): boolean {
+  if (ASCII.test(s)) return true;
   for (let i = 0; i < s.length;) {
     const [r, size] = decodeRune(s, i);
     if (r === RUNE_ERROR && size === 1) return false;
@@ -104,6 +110,7 @@ export function validUTF8(s: string): boolean {
 
 /** Number of runes in s (utf8.RuneCountInString). */
 export function runeCount(s: string): number {
+  if (ASCII.test(s)) return s.length;
   let n = 0;
   for (let i = 0; i < s.length; n++) i += decodeRune(s, i)[1];
   return n;

@@ -2,7 +2,8 @@
 // versions with the server's, exactly as the original does with `go mod edit -require`.
 import { bytesFromArray, bytesToArray, fromBytes, toBytes } from './bytes';
 import { checkImportPath } from './module';
-import { GoModFile, mustQuote } from './modfile';
+import { GoModFile, autoQuote, mustQuote, type Require } from './modfile';
+import type { CommentBlock, Line, LineBlock, Stmt } from './syntax';
 
 export interface CapChange {
   module: string;
@@ -46,26 +47,185 @@ export function capChanges(server: GoModFile, plugin: GoModFile): CapChange[] {
   return changes;
 }
 
+/** Whether `go mod edit -require=path@version` accepts the change (the original ignores a refusal). */
+function accepted(c: CapChange): boolean {
+  const version = toBytes(c.to);
+  if (checkImportPath(toBytes(c.module)) !== undefined || mustQuote(version)) return false;
+  return !version.startsWith('-') && !version.startsWith('/');
+}
+
+/** One `go mod edit -require=path@version`: parse, set the require, sort blocks, clean up, print. */
+function editStep(pluginFile: string, text: string | GoModFile, c: CapChange): string {
+  const f = typeof text === 'string' ? GoModFile.parseBytes(pluginFile, text) : text;
+  f.addRequire(c.module, c.to);
+  f.sortBlocks();
+  f.cleanup();
+  return f.formatBytes();
+}
+
+/**
+ * The reference: applies changes as gomod-cap does, one `go mod edit -require` per change, each
+ * reading what the previous one wrote. Costs a parse and a print of the whole file per change
+ * (quadratic for large files with many changes); applyCapBytes gives the same bytes in linear time.
+ */
+export function applyCapBytesStepwise(pluginFile: string, plugin: string, changes: CapChange[]): string {
+  let cur = plugin;
+  for (const c of changes) if (accepted(c)) cur = editStep(pluginFile, cur, c);
+  return cur;
+}
+
+/**
+ * The edits after the first, on the tree parsed from the first one's output. That text is sorted
+ * and clean, so each further `go mod edit -require` only sets the version of the path's first
+ * line and removes its other lines: sorting then moves no remaining line (the kept line keeps its
+ * path, its neighbours' order is unchanged), and cleanup only drops the removed lines and blocks
+ * left empty, and turns a block left with one line into a single line. Those are done once at the
+ * end, on the same tree. What re-reading each printed text would change is done here instead:
+ * - a blank line that removing a block's first lines leaves at its top is dropped by the parser,
+ *   so it goes before the next edit (and stays after the last one, as the last print keeps it);
+ * - a block left with one line prints as a single line whose comments before a blank line read
+ *   back as comment blocks of their own: when that line goes later, those comments stay.
+ */
+class LaterEdits {
+  /** Live require entries per path, in file order. */
+  private readonly byPath = new Map<string, Require[]>();
+  private readonly blockOf = new Map<Line, BlockState>();
+  /** Blocks whose lines the previous edit removed. */
+  private touched: BlockState[] = [];
+  /** Blocks that a cleanup turned into a single line. */
+  private readonly merged: BlockState[] = [];
+
+  constructor(private readonly f: GoModFile) {
+    for (const stmt of f.syntax.stmt) {
+      if (stmt.kind !== 'block') continue;
+      const state: BlockState = { block: stmt, live: stmt.line.length, first: 0 };
+      for (const l of stmt.line) this.blockOf.set(l, state);
+    }
+    for (const r of f.require) {
+      const list = this.byPath.get(r.path);
+      if (list) list.push(r);
+      else this.byPath.set(r.path, [r]);
+    }
+  }
+
+  /** Whether every change is for a path the file requires (always so for capChanges). */
+  covers(changes: CapChange[]): boolean {
+    return changes.every((c) => (this.byPath.get(c.module)?.length ?? 0) > 0);
+  }
+
+  /** `go mod edit -require=path@version` on a file read back from canonical text. */
+  apply(path: string, version: string): void {
+    for (const b of this.touched) this.dropBlankTop(b);
+    this.touched = [];
+    const list = this.byPath.get(path)!;
+    const [keep, ...drop] = list;
+    keep!.version = version;
+    const tokens = ['require', autoQuote(toBytes(path)), toBytes(version)];
+    keep!.syntax.token = keep!.syntax.inBlock ? tokens.slice(1) : tokens;
+    for (const r of drop) {
+      r.syntax.token = [];
+      r.syntax.com.suffix = [];
+      r.path = '';
+      r.version = '';
+      r.indirect = false;
+      const b = this.blockOf.get(r.syntax);
+      if (b) {
+        b.live--;
+        this.touched.push(b);
+      }
+    }
+    if (drop.length > 0) this.byPath.set(path, [keep!]);
+    for (const b of this.touched) {
+      if (b.merged || b.live !== 1 || b.block.rparen.com.before.length > 0) continue;
+      b.merged = this.firstLive(b);
+      this.merged.push(b);
+    }
+  }
+
+  /** Sorts and cleans up as the last edit does; the file is then ready to print. */
+  finish(): void {
+    const replace = new Map<LineBlock, CommentBlock | undefined>();
+    for (const b of this.merged) {
+      if (b.live > 0) continue;
+      // The single line went: what stays is its comments up to the last blank line before it.
+      const com = [...b.block.com.before, ...b.merged!.com.before];
+      let last = com.length - 1;
+      while (last >= 0 && com[last]!.token !== '') last--;
+      const kept = com.slice(0, Math.max(last, 0));
+      replace.set(
+        b.block,
+        kept.length === 0
+          ? undefined
+          : { kind: 'comments', com: { before: kept, suffix: [], after: [] }, start: b.block.start },
+      );
+    }
+    if (replace.size > 0) {
+      const stmts: Stmt[] = [];
+      for (const stmt of this.f.syntax.stmt) {
+        if (stmt.kind !== 'block' || !replace.has(stmt)) stmts.push(stmt);
+        else if (replace.get(stmt)) stmts.push(replace.get(stmt)!);
+      }
+      this.f.syntax.stmt = stmts;
+    }
+    this.f.sortBlocks();
+    this.f.cleanup();
+  }
+
+  private firstLive(b: BlockState): Line {
+    const lines = b.block.line;
+    while (b.first < lines.length && lines[b.first]!.token.length === 0) b.first++;
+    return lines[b.first]!;
+  }
+
+  /** What re-reading the printed block does to a blank line at its top. */
+  private dropBlankTop(b: BlockState): void {
+    // A block left with one line (and no comments before its `)`) prints as a single line.
+    if (b.live === 0 || b.merged) return;
+    const before = this.firstLive(b).com.before;
+    if (before.length > 0 && before[0]!.token === '') before.shift();
+  }
+}
+
+interface BlockState {
+  block: LineBlock;
+  /** Lines not removed. */
+  live: number;
+  /** No line before this index is live. */
+  first: number;
+  /** The line this block became when one line was left in it. */
+  merged?: Line;
+}
+
 /**
  * Applies changes as gomod-cap does: one `go mod edit -require=path@version` per change, each
  * reading what the previous one wrote (parse, set the require, sort blocks, clean up, print).
  * A change `go mod edit` would refuse (a path that is not a valid import path) is skipped, as
- * the original ignores that command's failure. Works on byte strings.
+ * the original ignores that command's failure. Works on byte strings, in linear time: the first
+ * edit runs as such, the others on one tree read back from its output (see LaterEdits); the
+ * result is byte-identical to applyCapBytesStepwise.
  */
 export function applyCapBytes(pluginFile: string, plugin: string, changes: CapChange[]): string {
-  let cur = plugin;
-  for (const c of changes) {
-    const path = toBytes(c.module);
-    const version = toBytes(c.to);
-    if (checkImportPath(path) !== undefined || mustQuote(version)) continue;
-    if (version.startsWith('-') || version.startsWith('/')) continue;
-    const f = GoModFile.parseBytes(pluginFile, cur);
-    f.addRequire(c.module, c.to);
-    f.sortBlocks();
-    f.cleanup();
-    cur = f.formatBytes();
-  }
-  return cur;
+  return applyCap(pluginFile, plugin, undefined, changes);
+}
+
+/** applyCapBytes; parsed, when given, is plugin parsed and not edited (it is edited here). */
+function applyCap(
+  pluginFile: string,
+  plugin: string,
+  parsed: GoModFile | undefined,
+  changes: CapChange[],
+): string {
+  const todo = changes.filter(accepted);
+  if (todo.length === 0) return plugin;
+  const once = editStep(pluginFile, parsed ?? plugin, todo[0]!);
+  if (todo.length === 1) return once;
+  const f = GoModFile.parseBytes(pluginFile, once);
+  const later = new LaterEdits(f);
+  const rest = todo.slice(1);
+  if (!later.covers(rest)) return applyCapBytesStepwise(pluginFile, once, rest);
+  for (const c of rest) later.apply(c.module, c.to);
+  later.finish();
+  return f.formatBytes();
 }
 
 function capBytes(
@@ -78,7 +238,7 @@ function capBytes(
   const p = GoModFile.parseBytes(pluginFile, plugin);
   const changes = capChanges(s, p);
   if (changes.length === 0) return { changed: false, out: plugin, changes };
-  const out = applyCapBytes(pluginFile, plugin, changes);
+  const out = applyCap(pluginFile, plugin, p, changes);
   return { changed: out !== plugin, out, changes };
 }
 

@@ -87,9 +87,19 @@ export interface Ignore {
 export const GO_VERSION_RE = /^([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?$/;
 export const TOOLCHAIN_RE = /^default$|^go1($|\.)/;
 
+/** Printable ASCII characters mustQuote lets through without looking further. */
+const ASCII_PLAIN = new Uint8Array(128);
+for (let c = 0x21; c < 0x7f; c++) ASCII_PLAIN[c] = '"\'`()[]{},'.includes(String.fromCharCode(c)) ? 0 : 1;
+
 /** Whether s must be quoted to be a single go.mod token (s is a byte string). */
 export function mustQuote(s: string): boolean {
   for (let i = 0; i < s.length;) {
+    const c = s.charCodeAt(i);
+    // Printable ASCII other than quotes, spaces and punctuation: the usual case, no decoding.
+    if (c > 0x20 && c < 0x7f && ASCII_PLAIN[c] === 1) {
+      i++;
+      continue;
+    }
     const [r, size] = decodeRune(s, i);
     i += size;
     switch (r) {
@@ -265,6 +275,11 @@ function compareLineRetract(li: Line, lj: Line): number {
   const c = semverCompare(li0, lj0);
   if (c !== 0) return -c;
   return -semverCompare(li1, lj1);
+}
+
+function isSorted(lines: Line[], less: (a: Line, b: Line) => number): boolean {
+  for (let i = 1; i < lines.length; i++) if (less(lines[i - 1]!, lines[i]!) > 0) return false;
+  return true;
 }
 
 /** A parsed go.mod: the syntax tree plus the semantic views into it. */
@@ -647,7 +662,8 @@ export class GoModFile {
       let less = compareLine;
       if (stmt.token[0] === 'exclude' && semanticExclude) less = compareLineExclude;
       else if (stmt.token[0] === 'retract') less = compareLineRetract;
-      stmt.line.sort(less);
+      // A stable sort leaves sorted lines as they are: check that first, in linear time.
+      if (!isSorted(stmt.line, less)) stmt.line.sort(less);
     }
   }
 

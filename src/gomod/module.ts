@@ -56,8 +56,17 @@ export function checkPathMajor(v: string, pathMajor: string): string | undefined
 const badWindowsNames = ['CON', 'PRN', 'AUX', 'NUL'];
 for (let i = 1; i <= 9; i++) badWindowsNames.push(`COM${i}`, `LPT${i}`);
 
-function importPathOK(c: string): boolean {
-  return /^[-._~+0-9A-Za-z]$/.test(c);
+function importPathOK(r: number): boolean {
+  return (
+    (r >= 0x30 && r <= 0x39) ||
+    (r >= 0x41 && r <= 0x5a) ||
+    (r >= 0x61 && r <= 0x7a) ||
+    r === 0x2d ||
+    r === 0x2e ||
+    r === 0x5f ||
+    r === 0x7e ||
+    r === 0x2b
+  );
 }
 
 function checkElem(elem: string): string | undefined {
@@ -65,18 +74,16 @@ function checkElem(elem: string): string | undefined {
   if (/^\.*$/.test(elem)) return `invalid path element "${elem}"`;
   if (elem.endsWith('.')) return 'trailing dot in path element';
   for (let i = 0; i < elem.length;) {
-    const [r, size] = decodeRune(elem, i);
-    if (!importPathOK(elem.slice(i, i + size)))
-      return `invalid char ${JSON.stringify(String.fromCodePoint(r))}`;
+    const c = elem.charCodeAt(i);
+    const [r, size] = c < 0x80 ? [c, 1] : decodeRune(elem, i);
+    if (!importPathOK(r)) return `invalid char ${JSON.stringify(String.fromCodePoint(r))}`;
     i += size;
   }
   let short = elem;
   const dot = short.indexOf('.');
   if (dot >= 0) short = short.slice(0, dot);
-  for (const bad of badWindowsNames) {
-    if (bad.toLowerCase() === short.toLowerCase()) {
-      return `"${short}" disallowed as path element component on Windows`;
-    }
+  if (short.length <= 4 && badWindowsNames.includes(short.toUpperCase())) {
+    return `"${short}" disallowed as path element component on Windows`;
   }
   const tilde = short.lastIndexOf('~');
   if (tilde >= 0 && tilde < short.length - 1 && /^[0-9]+$/.test(short.slice(tilde + 1))) {

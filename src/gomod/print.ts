@@ -1,61 +1,74 @@
 // Go's canonical go.mod printer (golang.org/x/mod/modfile print.go), on byte strings.
+// Go writes into a bytes.Buffer and trims it with Truncate. A JavaScript string sliced at every
+// line end is copied whole each time (quadratic), so finished lines go to an array and only the
+// current line is a string: every operation touches the current line alone.
 import { trimSpace } from './bytes';
 import type { Comment, Expr, FileSyntax } from './syntax';
 
 class Printer {
-  out = '';
+  /** Finished lines, without their newlines. */
+  private readonly done: string[] = [];
+  /** The current line. */
+  private cur = '';
   private pending: Comment[] = [];
   private margin = 0;
 
-  /** Position on the current line, in bytes. */
-  private indent(): number {
-    const nl = this.out.lastIndexOf('\n');
-    return this.out.length - (nl + 1);
+  /** The output so far. */
+  text(): string {
+    return this.done.length === 0 ? this.cur : this.done.join('\n') + '\n' + this.cur;
+  }
+
+  /** Ends the current line (writes a newline). */
+  private nl(): void {
+    this.done.push(this.cur);
+    this.cur = '';
   }
 
   private tabs(): void {
-    this.out += '\t'.repeat(this.margin);
+    if (this.margin > 0) this.cur += '\t'.repeat(this.margin);
   }
 
   /** Ends the current line, flushing end-of-line comments. */
   newline(): void {
     if (this.pending.length > 0) {
-      this.out += ' ';
+      this.cur += ' ';
       this.pending.forEach((com, i) => {
         if (i > 0) {
           this.trim();
-          this.out += '\n';
+          this.nl();
           this.tabs();
         }
-        this.out += trimSpace(com.token);
+        this.cur += trimSpace(com.token);
       });
       this.pending = [];
     }
     this.trim();
-    const b = this.out;
-    if (!(b.length === 0 || (b.length >= 2 && b.endsWith('\n\n')))) {
-      this.out += '\n';
-    }
+    // Skip the blank line at the top of the file or after a blank line.
+    const d = this.done;
+    const empty = d.length === 0 && this.cur === '';
+    const afterBlank = this.cur === '' && d.length >= 2 && d[d.length - 1] === '';
+    if (!(empty || afterBlank)) this.nl();
     this.tabs();
   }
 
   /** Removes trailing spaces and tabs from the current line. */
   private trim(): void {
-    let n = this.out.length;
-    while (n > 0 && (this.out[n - 1] === '\t' || this.out[n - 1] === ' ')) n--;
-    this.out = this.out.slice(0, n);
+    const s = this.cur;
+    let n = s.length;
+    while (n > 0 && (s.charCodeAt(n - 1) === 0x09 || s.charCodeAt(n - 1) === 0x20)) n--;
+    if (n < s.length) this.cur = s.slice(0, n);
   }
 
   file(f: FileSyntax): void {
     for (const com of f.com.before) {
-      this.out += trimSpace(com.token);
+      this.cur += trimSpace(com.token);
       this.newline();
     }
     f.stmt.forEach((stmt, i) => {
       this.expr(stmt);
       if (stmt.kind !== 'comments') this.newline();
       for (const com of stmt.com.after) {
-        this.out += trimSpace(com.token);
+        this.cur += trimSpace(com.token);
         this.newline();
       }
       if (i + 1 < f.stmt.length) this.newline();
@@ -66,10 +79,10 @@ class Printer {
     const before = x.com.before;
     if (before.length > 0) {
       this.trim();
-      if (this.indent() > 0) this.out += '\n';
+      if (this.cur.length > 0) this.nl(); // the position on the current line is past its start
       this.tabs();
       for (const com of before) {
-        this.out += trimSpace(com.token);
+        this.cur += trimSpace(com.token);
         this.newline();
       }
     }
@@ -77,17 +90,17 @@ class Printer {
       case 'comments':
         break;
       case 'lparen':
-        this.out += '(';
+        this.cur += '(';
         break;
       case 'rparen':
-        this.out += ')';
+        this.cur += ')';
         break;
       case 'line':
         this.tokens(x.token);
         break;
       case 'block':
         this.tokens(x.token);
-        this.out += ' ';
+        this.cur += ' ';
         this.expr(x.lparen);
         this.margin++;
         for (const l of x.line) {
@@ -101,14 +114,14 @@ class Printer {
       case 'file':
         throw new Error('printer: unexpected file expression');
     }
-    this.pending.push(...x.com.suffix);
+    for (const com of x.com.suffix) this.pending.push(com);
   }
 
   private tokens(tokens: string[]): void {
     let sep = '';
     for (const t of tokens) {
       if (t === ',' || t === ')' || t === ']' || t === '}') sep = '';
-      this.out += sep + t;
+      this.cur += sep + t;
       sep = ' ';
       if (t === '(' || t === '[' || t === '{') sep = '';
     }
@@ -119,9 +132,9 @@ class Printer {
 export function formatSyntax(f: FileSyntax): string {
   const p = new Printer();
   p.file(f);
-  let b = p.out;
+  const b = p.text();
+  // Trim trailing newlines; keep one.
   let n = b.length;
-  while (n > 0 && b[n - 1] === '\n' && (n === 1 || b[n - 2] === '\n')) n--;
-  b = b.slice(0, n);
-  return b;
+  while (n > 0 && b.charCodeAt(n - 1) === 0x0a && (n === 1 || b.charCodeAt(n - 2) === 0x0a)) n--;
+  return n === b.length ? b : b.slice(0, n);
 }

@@ -1,6 +1,6 @@
 // The go.mod lexer and parser (golang.org/x/mod/modfile read.go): builds the lossless syntax tree
 // and attaches every comment to the syntax it belongs to. Input and tokens are byte strings.
-import { decodeRune, isPrint, isSpace, trimSpace } from './bytes';
+import { decodeRune, isPrint, isSpace, runeCount, trimSpace } from './bytes';
 import { GoModError } from './errors';
 import {
   type Comment,
@@ -13,6 +13,7 @@ import {
   newBlock,
   newComments,
   span,
+  spanStart,
 } from './syntax';
 
 const EOF = -1;
@@ -30,11 +31,28 @@ const RPAREN = 0x29;
 const isComment = (k: TokenKind): boolean => k === COMMENT || k === EOLCOMMENT;
 const isEOL = (k: TokenKind): boolean => k === EOF || k === EOLCOMMENT || k === NL;
 
-interface Token {
-  kind: TokenKind;
-  pos: Position;
-  endPos: Position;
-  text: string;
+/** A token; its positions are made on demand (most are never asked for). */
+class Token {
+  endLine: number;
+  endLineRune: number;
+  endByte: number;
+  constructor(
+    public kind: TokenKind,
+    public text: string,
+    readonly line: number,
+    readonly lineRune: number,
+    readonly byte: number,
+  ) {
+    this.endLine = line;
+    this.endLineRune = lineRune;
+    this.endByte = byte;
+  }
+  get pos(): Position {
+    return { line: this.line, lineRune: this.lineRune, byte: this.byte };
+  }
+  get endPos(): Position {
+    return { line: this.endLine, lineRune: this.endLineRune, byte: this.endByte };
+  }
 }
 
 /** Thrown inside the parser to unwind on the first syntax error. */
@@ -66,11 +84,20 @@ function describeRune(c: number): string {
   return `'\\U${c.toString(16).padStart(8, '0')}'`;
 }
 
+/** ASCII characters that may be part of an identifier (isIdent below 0x80). */
+const ASCII_IDENT = new Uint8Array(128);
+for (let c = 0x21; c < 0x7f; c++) ASCII_IDENT[c] = isIdent(c) ? 1 : 0;
+
+const SLASH = 0x2f;
+const STAR = 0x2a;
+
 class Input {
-  private remaining = 0; // offset of the remaining input
+  // The position of the remaining input: byte offset, line (from 1) and rune in the line (from 1).
+  private off = 0;
+  private line = 1;
+  private lineRune = 1;
   private tokenStart = 0;
   private token: Token;
-  private pos: Position = { line: 1, lineRune: 1, byte: 0 };
   private comments: Comment[] = [];
   private file!: FileSyntax;
   private pre: Expr[] = [];
@@ -80,7 +107,7 @@ class Input {
     private readonly filename: string,
     private readonly complete: string,
   ) {
-    this.token = { kind: EOF, pos: { ...this.pos }, endPos: { ...this.pos }, text: '' };
+    this.token = new Token(EOF, '', this.line, this.lineRune, this.off);
   }
 
   parse(): FileSyntax {
@@ -92,52 +119,58 @@ class Input {
   }
 
   error(msg: string): never {
-    throw new Abort(
-      new GoModError(this.filename, [{ line: this.pos.line, column: this.pos.lineRune, reason: msg }]),
-    );
+    throw new Abort(new GoModError(this.filename, [{ line: this.line, column: this.lineRune, reason: msg }]));
+  }
+
+  private here(): Position {
+    return { line: this.line, lineRune: this.lineRune, byte: this.off };
   }
 
   private eof(): boolean {
-    return this.remaining >= this.complete.length;
+    return this.off >= this.complete.length;
   }
 
   private peekRune(): number {
     if (this.eof()) return 0;
-    return decodeRune(this.complete, this.remaining)[0];
+    const c = this.complete.charCodeAt(this.off);
+    return c < 0x80 ? c : decodeRune(this.complete, this.off)[0];
   }
 
-  private peekPrefix(prefix: string): boolean {
-    return this.complete.startsWith(prefix, this.remaining);
+  /** Whether the input continues with a slash and then c (`//` or `/*`). */
+  private peekSlash(c: number): boolean {
+    return this.complete.charCodeAt(this.off) === SLASH && this.complete.charCodeAt(this.off + 1) === c;
   }
 
   private readRune(): number {
     if (this.eof()) this.error('internal lexer error: readRune at EOF');
-    const [r, size] = decodeRune(this.complete, this.remaining);
-    this.remaining += size;
+    const c = this.complete.charCodeAt(this.off);
+    const [r, size] = c < 0x80 ? [c, 1] : decodeRune(this.complete, this.off);
+    this.off += size;
     if (r === NL) {
-      this.pos.line++;
-      this.pos.lineRune = 1;
+      this.line++;
+      this.lineRune = 1;
     } else {
-      this.pos.lineRune++;
+      this.lineRune++;
     }
-    this.pos.byte += size;
     return r;
   }
 
   private startToken(): void {
-    this.tokenStart = this.remaining;
-    this.token = { kind: EOF, pos: { ...this.pos }, endPos: { ...this.pos }, text: '' };
+    this.tokenStart = this.off;
+    this.token = new Token(EOF, '', this.line, this.lineRune, this.off);
   }
 
   private endToken(kind: TokenKind): void {
     this.token.kind = kind;
-    let text = this.complete.slice(this.tokenStart, this.remaining);
+    let text = this.complete.slice(this.tokenStart, this.off);
     if (isComment(kind)) {
       if (text.endsWith('\r\n')) text = text.slice(0, -2);
       else if (text.endsWith('\n')) text = text.slice(0, -1);
     }
     this.token.text = text;
-    this.token.endPos = { ...this.pos };
+    this.token.endLine = this.line;
+    this.token.endLineRune = this.lineRune;
+    this.token.endByte = this.off;
   }
 
   private peek(): TokenKind {
@@ -150,23 +183,43 @@ class Input {
     return tok;
   }
 
+  /** Whether only spaces come between the start of the current line and the offset. */
+  private onlySpaceBefore(): boolean {
+    const s = this.complete;
+    let i = this.off - 1;
+    for (; i >= 0; i--) {
+      const c = s.charCodeAt(i);
+      if (c === NL) return true;
+      if (c >= 0x80) break; // a multi-byte space is possible: decode the line
+      if (!(c === 0x20 || (c >= 0x09 && c <= 0x0d))) return false;
+    }
+    if (i < 0) return true;
+    const nl = s.lastIndexOf('\n', i);
+    return trimSpace(s.slice(nl + 1, this.off)).length === 0;
+  }
+
   private readToken(): void {
+    const s = this.complete;
     while (!this.eof()) {
-      const c = this.peekRune();
+      const c = s.charCodeAt(this.off);
       if (c === 0x20 || c === 0x09 || c === 0x0d) {
-        this.readRune();
+        this.off++;
+        this.lineRune++;
         continue;
       }
-      if (this.peekPrefix('//')) {
+      if (c === SLASH && this.peekSlash(SLASH)) {
         this.startToken();
         // Is this comment the only thing on its line?
-        const i = this.complete.lastIndexOf('\n', this.pos.byte - 1);
-        const before = this.complete.slice(i + 1, this.pos.byte);
-        const suffix = this.pos.byte > 0 && trimSpace(before).length > 0;
-        this.readRune();
-        this.readRune();
-        while (!this.eof() && this.readRune() !== NL) {
-          // consume the comment
+        const suffix = this.off > 0 && !this.onlySpaceBefore();
+        // The comment runs to the end of the line, newline included.
+        const nl = s.indexOf('\n', this.off);
+        if (nl < 0) {
+          this.lineRune += runeCount(s.slice(this.off));
+          this.off = s.length;
+        } else {
+          this.off = nl + 1;
+          this.line++;
+          this.lineRune = 1;
         }
         if (!suffix) {
           this.endToken(COMMENT);
@@ -176,7 +229,8 @@ class Input {
         this.comments.push({ start: this.token.pos, token: this.token.text, suffix });
         return;
       }
-      if (this.peekPrefix('/*')) this.error('mod files must use // comments (not /* */ comments)');
+      if (c === SLASH && this.peekSlash(STAR))
+        this.error('mod files must use // comments (not /* */ comments)');
       break;
     }
 
@@ -205,7 +259,7 @@ class Input {
         this.readRune();
         for (;;) {
           if (this.eof()) {
-            this.pos = { ...this.token.pos };
+            this.restore(this.token.pos);
             this.error('unexpected EOF in string');
           }
           if (this.peekRune() === NL) this.error('unexpected newline in string');
@@ -213,7 +267,7 @@ class Input {
           if (r === quote) break;
           if (r === 0x5c && quote !== 0x60) {
             if (this.eof()) {
-              this.pos = { ...this.token.pos };
+              this.restore(this.token.pos);
               this.error('unexpected EOF in string');
             }
             this.readRune();
@@ -225,12 +279,29 @@ class Input {
     }
 
     if (!isIdent(c)) this.error(`unexpected input character ${describeRune(c)}`);
-    while (isIdent(this.peekRune())) {
-      if (this.peekPrefix('//')) break;
-      if (this.peekPrefix('/*')) this.error('mod files must use // comments (not /* */ comments)');
+    for (;;) {
+      // ASCII runs first, one rune at a time for the rest.
+      const a = s.charCodeAt(this.off);
+      if (a < 0x80) {
+        if (ASCII_IDENT[a] !== 1) break;
+        if (a === SLASH) {
+          if (this.peekSlash(SLASH)) break;
+          if (this.peekSlash(STAR)) this.error('mod files must use // comments (not /* */ comments)');
+        }
+        this.off++;
+        this.lineRune++;
+        continue;
+      }
+      if (Number.isNaN(a) || !isIdent(this.peekRune())) break;
       this.readRune();
     }
     this.endToken(IDENT);
+  }
+
+  private restore(p: Position): void {
+    this.off = p.byte;
+    this.line = p.line;
+    this.lineRune = p.lineRune;
   }
 
   // Comment assignment: whole-line comments go to the syntax right after them (preorder),
@@ -261,25 +332,27 @@ class Input {
 
     let li = 0;
     for (const x of this.pre) {
-      const [start] = span(x);
+      if (li >= line.length) break;
+      const start = spanStart(x);
       while (li < line.length && start.byte >= line[li]!.start.byte) {
         x.com.before.push(line[li]!);
         li++;
       }
     }
-    this.file.com.after.push(...line.slice(li));
+    for (; li < line.length; li++) this.file.com.after.push(line[li]!);
 
     for (let i = this.post.length - 1; i >= 0; i--) {
       const x = this.post[i]!;
       if (x.kind === 'file') continue;
+      if (suffix.length === 0) break;
       const [start, end] = span(x);
       if (start.line !== end.line) continue;
       while (suffix.length > 0 && end.byte <= suffix[suffix.length - 1]!.start.byte) {
         x.com.suffix.push(suffix.pop()!);
       }
     }
-    for (const x of this.post) x.com.suffix.reverse();
-    this.file.com.before.push(...suffix);
+    for (const x of this.post) if (x.com.suffix.length > 1) x.com.suffix.reverse();
+    for (const com of suffix) this.file.com.before.push(com);
   }
 
   private parseFile(): void {
@@ -316,11 +389,12 @@ class Input {
   private parseStmt(): void {
     const first = this.lex();
     const start = first.pos;
-    let end = first.endPos;
+    let last = first;
     const tokens = [first.text];
     for (;;) {
       const tok = this.lex();
       if (isEOL(tok.kind)) {
+        const end = last.endPos;
         this.file.stmt.push({ kind: 'line', com: newComments(), start, token: tokens, inBlock: false, end });
         return;
       }
@@ -347,7 +421,7 @@ class Input {
         continue;
       }
       tokens.push(tok.text);
-      end = tok.endPos;
+      last = tok;
     }
   }
 
@@ -393,8 +467,10 @@ class Input {
         default: {
           const l = this.parseLine();
           x.line.push(l);
-          l.com.before = comments;
-          comments = [];
+          if (comments.length > 0) {
+            l.com.before = comments;
+            comments = [];
+          }
         }
       }
     }
@@ -404,21 +480,21 @@ class Input {
     const first = this.lex();
     if (isEOL(first.kind)) this.error('internal parse error: parseLine at end of line');
     const start = first.pos;
-    let end = first.endPos;
+    let last = first;
     const tokens = [first.text];
     for (;;) {
       const tok = this.lex();
       if (isEOL(tok.kind)) {
-        return { kind: 'line', com: newComments(), start, token: tokens, inBlock: true, end };
+        return { kind: 'line', com: newComments(), start, token: tokens, inBlock: true, end: last.endPos };
       }
       tokens.push(tok.text);
-      end = tok.endPos;
+      last = tok;
     }
   }
 
   /** The position for internal errors. */
   where(): Position {
-    return this.pos;
+    return this.here();
   }
 }
 

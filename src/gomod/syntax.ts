@@ -107,6 +107,19 @@ export function newBlock(token: string[]): LineBlock {
   };
 }
 
+/** Start of an expression, without its comments: span(x)[0]. */
+export function spanStart(x: Expr): Position {
+  switch (x.kind) {
+    case 'file':
+      return x.stmt.length === 0 ? zeroPos() : spanStart(x.stmt[0]!);
+    case 'lparen':
+    case 'rparen':
+      return x.pos;
+    default:
+      return x.start;
+  }
+}
+
 /** Start and end of an expression, without its comments. */
 export function span(x: Expr): [Position, Position] {
   switch (x.kind) {

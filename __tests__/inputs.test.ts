@@ -65,7 +65,7 @@ describe('parseInputs', () => {
         targets: 'linux-arm64',
         'build-image': 'gotify/build',
         'plugin-name': 'hi',
-        'output-dir': '/abs/out',
+        'output-dir': '/ws/abs/out',
         'file-name': '{name}-{os}-{arch}-for-gotify-{server}.so',
         ldflags: '-w -s -X main.v=1',
         'build-flags': '-a',
@@ -94,7 +94,7 @@ describe('parseInputs', () => {
       build: false,
       buildImage: 'gotify/build',
       pluginName: 'hi',
-      outputDir: '/abs/out',
+      outputDir: '/ws/abs/out',
       ldflags: '-w -s -X main.v=1',
       buildFlags: ['-a'],
       pull: 'never',
@@ -162,6 +162,95 @@ describe('parseInputs', () => {
     ['release', 'yes', 'Input release: "yes" is not allowed; write one of "auto", "true", "false"'],
   ])('%s: %j is refused with what to write instead', (name, value, message) => {
     expect(() => parseInputs(getter({ [name]: value }), ctx)).toThrow(message);
+  });
+
+  describe('issue 12: every input and every combination known up front is checked here', () => {
+    it.each([
+      // file-name per target, with the run's own names reserved
+      ['file-name', 'plugin.so', /gives "plugin\.so" for both linux-amd64 and linux-arm-7: add \{target\}/],
+      ['file-name', 'sub/{name}-{target}.so', /not a safe file name/],
+      ['file-name', '../{name}-{target}.so', /not a safe file name/],
+      ['file-name', '{name}-{target} .so', /not a safe file name/],
+      [
+        'file-name',
+        'go.mod',
+        /gives "go\.mod" for linux-amd64, a name the plugin's sources or the action's own files use/,
+      ],
+      ['file-name', '{name}-{target}.go', /a name the plugin's sources/],
+      // targets separated by spaces
+      [
+        'targets',
+        'linux-amd64 linux-arm64',
+        /separate targets with commas or newlines, not spaces: write linux-amd64,linux-arm64/,
+      ],
+      ['targets', 'linux-amd64, linux-386 linux-arm64', /write linux-386,linux-arm64/],
+      // outside the workspace
+      ['working-directory', '/etc', /Input working-directory: "\/etc" is outside the workspace \(\/ws\)/],
+      ['working-directory', '../other', /"\.\.\/other" is outside the workspace/],
+      ['working-directory', 'a/../../x', /is outside the workspace/],
+      ['output-dir', '/tmp/out', /Input output-dir: "\/tmp\/out" is outside the workspace \(\/ws\)/],
+      ['output-dir', '../../out', /Input output-dir: "\.\.\/\.\.\/out" is outside the workspace/],
+      // repository names
+      ['server-repository', 'owner/..', /is not owner\/name/],
+      ['server-repository', 'owner/.', /is not owner\/name/],
+      ['server-repository', 'https://github.com/owner/..', /is not owner\/name/],
+      // shell-like splitting refuses what a shell refuses
+      ['docker-args', '--network "host', /docker-args: the double quote at character 11 is never closed/],
+      ['build-flags', "-tags 'netgo", /build-flags: the single quote at character 7 is never closed/],
+      [
+        'build-flags',
+        './cmd/plugin',
+        /"\.\/cmd\/plugin" is not a flag; build-flags holds only go build flags/,
+      ],
+      ['build-flags', '-v ./...', /"\.\/\.\.\." is not a flag/],
+    ])('%s: %j is refused', (name, value, message) => {
+      expect(() => parseInputs(getter({ [name]: value }), ctx)).toThrow(message);
+    });
+
+    it('checksums.txt is a reserved file name only when checksums are written', () => {
+      const one = { targets: 'linux-amd64', 'file-name': 'checksums.txt' };
+      expect(() => parseInputs(getter(one), ctx)).toThrow(/"checksums\.txt"/);
+      expect(parseInputs(getter({ ...one, checksums: 'false' }), ctx).fileName).toBe('checksums.txt');
+    });
+
+    it('paths inside the workspace are fine, also when written absolute or with ..', () => {
+      const c = parseInputs(
+        getter({ 'working-directory': '/ws/a/../p', 'output-dir': '../shared/out' }),
+        ctx,
+      );
+      expect(c.workingDirectory).toBe('/ws/p');
+      expect(c.outputDir).toBe('/ws/shared/out');
+    });
+
+    it('a token with a newline or another control character is refused without echoing it', () => {
+      for (const token of ['ghs_abc\ndef', 'ghs_abc\rdef', 'ghs_a\u0000b', 'ghs_a\u001bb', 'ghs_a\u0085b']) {
+        let message = '';
+        try {
+          parseInputs(getter({ 'github-token': token }), ctx);
+        } catch (e) {
+          message = (e as Error).message;
+        }
+        expect(message).toMatch(
+          /^Input github-token: the token contains a line break or another control character/,
+        );
+        expect(message).not.toContain('ghs_a');
+      }
+    });
+
+    it.each([
+      ['-trimpath', /GOFLAGS in the step's environment has -trimpath, which is refused/],
+      ['-mod=mod -race', /GOFLAGS .* has -race/],
+      ['--trimpath=true', /has --trimpath=true/],
+      ['-modfile=/tmp/x.mod', /has -modfile=\/tmp\/x\.mod/],
+    ])('GOFLAGS=%j in the step environment is refused like build-flags', (goflags, message) => {
+      expect(() => parseInputs(getter(), { ...ctx, env: { GOFLAGS: goflags } })).toThrow(message);
+    });
+
+    it('GOFLAGS without refused flags is fine', () => {
+      expect(() =>
+        parseInputs(getter(), { ...ctx, env: { GOFLAGS: '-mod=mod -buildvcs=false' } }),
+      ).not.toThrow();
+    });
   });
 
   it('reads every input action.yml declares, and no other', () => {

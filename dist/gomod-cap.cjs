@@ -32,7 +32,24 @@ var import_node_path2 = require("node:path");
 var import_node_crypto = require("node:crypto");
 var import_node_fs = require("node:fs");
 var import_node_path = require("node:path");
-async function writeFileAtomic(path, data) {
+
+// src/fs/cleanup.ts
+var steps = /* @__PURE__ */ new Map();
+var nextId = 0;
+function onCancel(what, undo, opts = {}) {
+  const id = nextId++;
+  steps.set(id, { what, undo, first: opts.first ?? false });
+  return () => {
+    steps.delete(id);
+  };
+}
+
+// src/fs/atomic-write.ts
+async function writeFileAtomic(linkOrPath, data) {
+  const path = await import_node_fs.promises.realpath(linkOrPath).catch((e) => {
+    if (e.code === "ENOENT") return linkOrPath;
+    throw e;
+  });
   const dir = (0, import_node_path.dirname)(path);
   const tmp = (0, import_node_path.join)(dir, `.${(0, import_node_path.basename)(path)}.${process.pid}.${(0, import_node_crypto.randomBytes)(6).toString("hex")}.tmp`);
   let mode;
@@ -42,6 +59,7 @@ async function writeFileAtomic(path, data) {
     if (e.code !== "ENOENT") throw e;
   }
   let handle;
+  const done = onCancel(`temporary file ${tmp}`, () => import_node_fs.promises.rm(tmp, { force: true }));
   try {
     handle = await import_node_fs.promises.open(tmp, "wx", mode ?? 438);
     await handle.writeFile(data);
@@ -54,6 +72,8 @@ async function writeFileAtomic(path, data) {
     if (handle) await handle.close().catch(() => void 0);
     await import_node_fs.promises.rm(tmp, { force: true }).catch(() => void 0);
     throw e;
+  } finally {
+    done();
   }
   try {
     const d = await import_node_fs.promises.open(dir, "r");

@@ -1,3 +1,4 @@
+import './preload';
 import { run } from './main';
 
 void run();

@@ -1,11 +1,12 @@
 // The action's inputs, validated once into one typed object. Every error names the input, what
 // was given and what to write instead. Pure: `parseInputs` takes a getter, so it is tested as data.
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { cpus } from 'node:os';
 import { parseTargets, TargetError, type Target } from './build/targets';
-import { FileNameError, FILE_NAME_PLACEHOLDERS } from './build/naming';
-import { FlagError, parseBuildFlags, parseDockerArgs, parseLdflags } from './build/flags';
+import { FileNameError, FILE_NAME_PLACEHOLDERS, renderFileNames } from './build/naming';
+import { checkGoFlags, FlagError, parseBuildFlags, parseDockerArgs, parseLdflags } from './build/flags';
 import { parseVersionSpec, VersionResolutionError } from './github/versions';
+import { CHECKSUMS_FILE_NAME } from './publish/checksums';
 import { SERVER_ASSET_PLACEHOLDERS, unknownPlaceholders } from './verify/asset';
 
 export type GoModSync = 'cap' | 'check' | 'off';
@@ -106,6 +107,18 @@ function wrap<T>(name: string, fn: () => T): T {
   }
 }
 
+/** Is `path` (absolute) the workspace or inside it? Pure: compares the paths as written. */
+export function isInside(workspace: string, path: string): boolean {
+  const rel = relative(workspace, path);
+  return (
+    rel === '' || (rel !== '..' && !rel.startsWith('../') && !rel.startsWith('..\\') && !isAbsolute(rel))
+  );
+}
+
+/** Control characters (C0, DEL, C1): never valid in a token, and never echoed. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
 const REPO = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/;
 const IMAGE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
@@ -113,12 +126,14 @@ export interface ParseContext {
   /** GITHUB_WORKSPACE (or the process's cwd): relative paths are resolved against it. */
   workspace: string;
   cpuCount?: number;
+  /** The step's environment (GOFLAGS is checked: Go adds it to every build). */
+  env?: Record<string, string | undefined>;
 }
 
 export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
   const repoRaw = get('server-repository').trim();
   const repo = REPO.exec(repoRaw.replace(/^https:\/\/github\.com\//, '').replace(/\.git$/, ''));
-  if (!repo) {
+  if (!repo || repo[2] === '.' || repo[2] === '..') {
     throw new InputError('server-repository', `"${repoRaw}" is not owner/name; write e.g. Flow/server`);
   }
 
@@ -131,9 +146,23 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
   }
 
   const token = get('github-token').trim() || undefined;
+  if (token !== undefined && CONTROL.test(token)) {
+    // The value is never echoed: it is a secret, and a broken one.
+    throw new InputError(
+      'github-token',
+      'the token contains a line break or another control character, so it cannot be sent; check the secret it comes from (a token is one line of letters, digits and _)',
+    );
+  }
 
+  const workspace = resolve(ctx.workspace);
   const wdRaw = get('working-directory').trim() || '.';
-  const workingDirectory = isAbsolute(wdRaw) ? wdRaw : resolve(ctx.workspace, wdRaw);
+  const workingDirectory = resolve(workspace, wdRaw);
+  if (!isInside(workspace, workingDirectory)) {
+    throw new InputError(
+      'working-directory',
+      `"${wdRaw}" is outside the workspace (${workspace}); write a folder inside it, relative to it, e.g. plugins/hello`,
+    );
+  }
 
   const image = get('build-image').trim();
   if (!IMAGE.test(image)) {
@@ -157,6 +186,13 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
   }
 
   const outRaw = get('output-dir').trim() || 'build';
+  const outputDir = resolve(workingDirectory, outRaw);
+  if (!isInside(workspace, outputDir)) {
+    throw new InputError(
+      'output-dir',
+      `"${outRaw}" is outside the workspace (${workspace}); write a folder inside it, relative to working-directory, e.g. build`,
+    );
+  }
   const pluginName = get('plugin-name').trim() || undefined;
   if (pluginName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(pluginName)) {
     throw new InputError(
@@ -166,6 +202,20 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
   }
 
   const releaseTag = get('release-tag').trim() || undefined;
+  const targets = wrap('targets', () => parseTargets(get('targets')));
+  const checksums = bool(get, 'checksums');
+  // Every file name the template gives, per target, before anything runs: the server tag and Go
+  // version are not known yet (an exact tag is), so stand-ins of the same shape are used.
+  const spec = parseVersionSpec(serverVersion);
+  wrap('file-name', () =>
+    renderFileNames(
+      fileName,
+      { name: pluginName ?? 'plugin', server: spec.kind === 'exact' ? spec.tag : 'v1.0.0', go: '1.0.0' },
+      targets,
+      checksums ? [CHECKSUMS_FILE_NAME] : [],
+    ),
+  );
+  checkGoFlags(ctx.env?.GOFLAGS); // a FlagError naming GOFLAGS and the step's env
 
   const serverAsset = serverTemplate(get, 'server-asset', '{owner}-{target}.zip');
   const serverBinary = get('server-binary').trim()
@@ -182,10 +232,10 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     goModTidy: bool(get, 'go-mod-tidy'),
     cache: bool(get, 'cache'),
     build: bool(get, 'build'),
-    targets: wrap('targets', () => parseTargets(get('targets'))),
+    targets,
     buildImage: image,
     ...(pluginName !== undefined && { pluginName }),
-    outputDir: isAbsolute(outRaw) ? outRaw : resolve(workingDirectory, outRaw),
+    outputDir,
     fileName,
     ldflags: wrap('ldflags', () => parseLdflags(get('ldflags'))),
     buildFlags: wrap('build-flags', () => parseBuildFlags(get('build-flags'))),
@@ -197,7 +247,7 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     release: oneOf(get, 'release', ['auto', 'true', 'false'] as const),
     ...(releaseTag !== undefined && { releaseTag }),
     overwrite: bool(get, 'overwrite'),
-    checksums: bool(get, 'checksums'),
+    checksums,
     summary: bool(get, 'summary'),
     verify: oneOf(get, 'verify', ['auto', 'true', 'false'] as const),
     serverAsset,

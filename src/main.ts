@@ -1,26 +1,55 @@
-// The story of a run: read inputs -> resolve the server -> sync go.mod -> build -> verify -> publish -> report.
+// The story of a run: read inputs -> check the workspace -> resolve the server -> sync go.mod ->
+// build -> verify -> publish -> report (also when a stage fails).
 import * as core from '@actions/core';
 import { createGitHubClient, type GitHubClientOptions } from './github/client';
+import { redact } from './github/errors';
 import { GoModError } from './gomod';
+import { installCancelHandlers } from './fs/cleanup';
 import { parseInputs } from './inputs';
-import { reportRun, setServerOutputs, setSyncOutputs, setVerifyOutputs } from './outputs';
+import {
+  reportFailure,
+  reportRun,
+  setServerOutputs,
+  setSyncOutputs,
+  setVerifyOutputs,
+  type RunProgress,
+} from './outputs';
+import { preflight } from './preflight/preflight';
 import { publishPlugins } from './publish/publish';
 import { buildStage, resolveStage, syncStage, type RunContext } from './stages';
 import { verifyStage } from './verify/stage';
 
 export async function run(): Promise<void> {
+  installCancelHandlers((m) => core.info(m));
+  // How far the run got: a failed run still writes its summary (what ran, what failed, what to do).
+  const progress: RunProgress = { stage: 'Inputs', build: true };
+  let token: string | undefined;
+  let summary = core.getInput('summary').trim().toLowerCase() !== 'false';
   try {
     const ctx = readContext();
+    token = ctx.config.token;
+    summary = ctx.config.summary;
+    progress.build = ctx.config.build;
+    if (ctx.config.pluginName !== undefined) progress.pluginName = ctx.config.pluginName;
+
+    // Everything the file system can tell, before any request or write.
+    progress.stage = 'Workspace check';
+    await preflight(ctx.config, ctx.workspace);
+
     const octokit = createGitHubClient({
       ...(ctx.config.token !== undefined && { token: ctx.config.token }),
       ...clientTuning(process.env),
       log: (m) => core.info(m),
     });
 
+    progress.stage = 'Resolve server';
     const server = await resolveStage(ctx, octokit);
+    progress.server = server;
     setServerOutputs(server);
 
+    progress.stage = 'Sync go.mod';
     const sync = await syncStage(ctx, server);
+    progress.sync = sync;
     setSyncOutputs(sync.changes);
 
     if (!ctx.config.build) {
@@ -29,7 +58,11 @@ export async function run(): Promise<void> {
       return;
     }
 
+    progress.stage = 'Build';
     const { pluginName, results } = await buildStage(ctx, server, sync);
+    progress.pluginName = pluginName;
+    progress.results = results;
+    progress.stage = 'Verify';
     const verified = await verifyStage(octokit, { ...ctx, server, sync, results });
     setVerifyOutputs(verified);
     if (verified.problems.length > 0) {
@@ -44,6 +77,7 @@ export async function run(): Promise<void> {
       );
       return;
     }
+    progress.stage = 'Publish';
     const published = await publishPlugins(ctx.config, octokit, { server, pluginName, results });
     await reportRun(ctx.config, { pluginName, server, sync, results, verified, published });
 
@@ -54,23 +88,43 @@ export async function run(): Promise<void> {
     ];
     if (problems.length > 0) core.setFailed(problems.join('; '));
   } catch (e) {
-    fail(e);
+    const message = fail(e, token);
+    await reportFailure(summary, progress, message);
   }
 }
 
 function readContext(): RunContext {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-  const config = parseInputs((name) => core.getInput(name), { workspace });
+  const config = parseInputs((name) => core.getInput(name), { workspace, env: process.env });
   if (config.token) core.setSecret(config.token);
   return { config, workspace };
 }
 
-function fail(e: unknown): void {
+/** Bounds text that may come from a file that is not a go.mod at all (one line, a few dozen characters). */
+function bounded(text: string, max = 160): string {
+  return text
+    .split('\n')
+    .slice(0, 10)
+    .map((l) => (l.length > max ? `${l.slice(0, max - 3)}...` : l))
+    .join('\n');
+}
+
+/** Reports the error (the token removed, go.mod excerpts bounded); returns the message reported. */
+function fail(e: unknown, token: string | undefined): string {
+  const clean = (text: string) => redact(text, [token]);
   // An invalid go.mod of the plugin is also an annotation on the line Go would point at.
   if (e instanceof GoModError && !e.file.includes('@')) {
-    core.error(e.reason, { title: 'invalid go.mod', file: e.file, startLine: e.line, startColumn: e.column });
+    core.error(clean(bounded(e.reason)), {
+      title: 'invalid go.mod',
+      file: e.file,
+      startLine: e.line,
+      startColumn: e.column,
+    });
   }
-  core.setFailed(e instanceof Error ? e.message : String(e));
+  const raw = e instanceof Error ? e.message : String(e);
+  const message = clean(e instanceof GoModError ? bounded(raw) : raw);
+  core.setFailed(message);
+  return message;
 }
 
 /**

@@ -5,7 +5,14 @@ import type { CapChange } from './gomod';
 import type { ActionConfig } from './inputs';
 import type { PublishResult } from './publish/publish';
 import { CHECKSUMS_FILE_NAME } from './publish/checksums';
-import { renderSummary, writeSummary, type SummaryData, type SummaryTarget } from './report/summary';
+import {
+  renderFailureSummary,
+  renderSummary,
+  writeSummary,
+  type StageState,
+  type SummaryData,
+  type SummaryTarget,
+} from './report/summary';
 import type { ServerFacts } from './resolve/server';
 import type { SyncResult } from './sync/sync';
 import { verifiedOutput } from './verify/plan';
@@ -134,7 +141,67 @@ export function summaryData(run: RunRecord): SummaryData {
     ...(published?.release?.url !== undefined && {
       release: { tag: published.release.tag, url: published.release.url },
     }),
+    ...(run.results === undefined && { buildSkipped: true }),
   };
+}
+
+/** The stages of a run, in order, as the failure summary names them. */
+export const RUN_STAGES = [
+  'Inputs',
+  'Workspace check',
+  'Resolve server',
+  'Sync go.mod',
+  'Build',
+  'Verify',
+  'Publish',
+] as const;
+export type RunStage = (typeof RUN_STAGES)[number];
+
+/** How far a run got before it failed. */
+export interface RunProgress {
+  /** The stage that was running when the error came. */
+  stage: RunStage;
+  build: boolean;
+  pluginName?: string;
+  server?: ServerFacts;
+  sync?: SyncResult;
+  results?: TargetResult[];
+}
+
+/** Pure: what the summary of a failed run shows: every stage, done, failed or not run. */
+export function failureStages(p: RunProgress): StageState[] {
+  const at = RUN_STAGES.indexOf(p.stage);
+  const detail: Partial<Record<RunStage, string>> = {
+    ...(p.server && {
+      'Resolve server': `${p.server.repository} ${p.server.tag}, Go ${p.server.goVersion}`,
+    }),
+    ...(p.sync && {
+      'Sync go.mod':
+        p.sync.mode === 'off'
+          ? 'go-mod-sync: off'
+          : `${p.sync.changes.length} module version${p.sync.changes.length === 1 ? '' : 's'} ${p.sync.written ? 'changed' : 'to change'}`,
+    }),
+    ...(p.results && {
+      Build: `${p.results.filter((r) => r.ok).length} of ${p.results.length} targets built`,
+    }),
+  };
+  return RUN_STAGES.map((name, i): StageState => {
+    const skipped = !p.build && (name === 'Build' || name === 'Verify' || name === 'Publish');
+    const state = i < at ? 'done' : i === at ? 'failed' : skipped ? 'skipped' : 'not run';
+    return { name, state, ...(detail[name] !== undefined && { detail: detail[name] }) };
+  });
+}
+
+/** The job summary of a failed run (unless summary is false). Never throws. */
+export async function reportFailure(summary: boolean, progress: RunProgress, message: string): Promise<void> {
+  if (!summary) return;
+  await writeSummary(
+    renderFailureSummary({
+      ...(progress.pluginName !== undefined && { pluginName: progress.pluginName }),
+      stages: failureStages(progress),
+      message,
+    }),
+  );
 }
 
 export async function reportRun(config: ActionConfig, run: RunRecord): Promise<void> {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseBuildFlags, parseDockerArgs, parseLdflags, splitWords } from '../../src/build/flags';
+import {
+  checkGoFlags,
+  parseBuildFlags,
+  parseDockerArgs,
+  parseLdflags,
+  splitWords,
+} from '../../src/build/flags';
 
 describe('splitWords', () => {
   it('splits like a shell without expanding', () => {
@@ -75,5 +81,108 @@ describe('parseDockerArgs', () => {
     ['ubuntu', /"ubuntu" is not an option/],
   ])('refuses %j', (input, message) => {
     expect(() => parseDockerArgs(input)).toThrow(message);
+  });
+});
+
+describe('issue 12: split like a shell, refuse like a shell', () => {
+  it.each([
+    [`-tags "a b`, /the double quote at character 7 is never closed/],
+    [`-tags 'a b`, /the single quote at character 7 is never closed/],
+    [`-tags "it's"'`, /the single quote at character 13 is never closed/],
+    [`-v \\`, /ends with a backslash/],
+  ])('refuses an unbalanced %j instead of dropping it', (input, message) => {
+    expect(() => splitWords(input, 'build-flags')).toThrow(message);
+  });
+
+  it('keeps balanced and escaped quotes', () => {
+    expect(splitWords(`-tags "it's" 'say "hi"' \\" a\\'b`, 'x')).toEqual([
+      '-tags',
+      "it's",
+      'say "hi"',
+      '"',
+      "a'b",
+    ]);
+  });
+
+  it.each([
+    ['-v /x://proj'],
+    ['-v /x:/proj/.'],
+    ['-v /x:/./proj'],
+    ['-v /x:/proj/:ro'],
+    ['-v /x:/out/../proj'],
+    ['-v /c:/go/pkg/../pkg/mod'],
+    ['-v /c:/go/pkg/mod/cache/../../mod'],
+    ['--volume /x:/proj'],
+    ['--volume=/x:/gocache'],
+    ['-v=/x:/proj'],
+    ['-itv /x:/proj'],
+    ['-itv/x:/proj'],
+    ['--mount type=bind,src=/x,target=//proj'],
+    ['--mount type=bind,src=/x,destination=/proj/'],
+    ['--mount type=bind,src=/x,Dst=/out'],
+    ['--mount "type=bind,src=/x,dst=/proj"'],
+    ['--mount=type=volume,source=v,dst=/go'],
+    ['--mount type=tmpfs,tmpfs-size=1m,dst=/proj/sub'],
+    ['--tmpfs /proj'],
+    ['--tmpfs=/out:rw,size=64m'],
+    ['--tmpfs //gocache/'],
+    ['-v /'],
+  ])('refuses a mount over the action own paths written as %j', (input) => {
+    expect(() => parseDockerArgs(input)).toThrow(/would replace the action's own mount of \//);
+  });
+
+  it.each([
+    ['-v /x:/project'],
+    ['-v /x:/go/src'],
+    ['--tmpfs /tmp'],
+    ['--mount type=bind,src=/proj,dst=/data'],
+    ['-it -e A=1'],
+  ])('accepts %j', (input) => {
+    expect(() => parseDockerArgs(input)).not.toThrow();
+  });
+
+  it.each([
+    ['--name x', /--name is refused: the action names its containers/],
+    ['--name=x', /--name is refused/],
+    ['-d', /-d is refused/],
+    ['-dit', /-dit is refused/],
+    ['--volumes-from other', /--volumes-from is refused/],
+    ['--workdir=/src', /--workdir is refused/],
+    ['-itw /src', /-itw is refused/],
+  ])('refuses %j', (input, message) => {
+    expect(() => parseDockerArgs(input)).toThrow(message);
+  });
+
+  it.each([
+    ['./cmd/plugin', /"\.\/cmd\/plugin" is not a flag/],
+    ['-v .', /"\." is not a flag/],
+    ['-a example.com/x', /"example\.com\/x" is not a flag/],
+    ['-C sub', /-C is refused/],
+    ['-modfile=other.mod', /-modfile=other\.mod is refused/],
+  ])('build-flags %j: flags only', (input, message) => {
+    expect(() => parseBuildFlags(input)).toThrow(message);
+  });
+
+  it('build-flags: a flag value is not taken for a package', () => {
+    expect(parseBuildFlags('-tags netgo -gcflags "-N -l" -p 2 -mod readonly -v')).toEqual([
+      '-tags',
+      'netgo',
+      '-gcflags',
+      '-N -l',
+      '-p',
+      '2',
+      '-mod',
+      'readonly',
+      '-v',
+    ]);
+  });
+});
+
+describe('issue 12: GOFLAGS of the step', () => {
+  it.each(['-trimpath', '-race', '-mod=mod -msan', '-asan', '-modfile=x.mod'])('refuses %j', (g) => {
+    expect(() => checkGoFlags(g)).toThrow(/GOFLAGS in the step's environment has .* which is refused/);
+  });
+  it.each([undefined, '', '-mod=mod', '-buildvcs=false -p=2'])('accepts %j', (g) => {
+    expect(() => checkGoFlags(g)).not.toThrow();
   });
 });

@@ -26,7 +26,7 @@ describe('planBuild', () => {
 
   it('builds the upstream command for every target', () => {
     expect(plan.targets[0]!.argv).toEqual([
-      'run', '--rm',
+      'run', '--rm', '--name', 'flow-build-r1-linux-arm-7',
       '-v', '/w/plugin:/proj',
       '-v', '/tmp/rt/flow/gomodcache:/go/pkg/mod',
       '-v', '/tmp/rt/flow/gocache:/gocache',

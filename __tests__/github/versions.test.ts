@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import semver from 'semver';
 import {
   parseVersionSpec,
   selectServerTag,
@@ -147,5 +148,41 @@ describe('parseVersionSpec', () => {
 
   it.each(['', '   ', 'not a tag', '-x'])('%j is rejected with what to write', (spec) => {
     expect(() => parseVersionSpec(spec)).toThrow(/write "latest", a tag such as "v2\.0\.0"/);
+  });
+});
+
+describe('issue 12: every valid semver range resolves as semver reads it', () => {
+  // Plain releases (no prerelease marks), so semver's own maxSatisfying is the oracle.
+  const plain = ['v1.2.1', 'v2.0.0', 'v2.4.2', 'v2.6.0', 'v2.6.3', 'v3.0.0'];
+  const candidates = plain.map((t) => rel(t));
+  it.each([
+    '=2.0.0',
+    '= 2.0.0',
+    'v=2.0.0',
+    '=v2.4.2',
+    '>=2.6.0',
+    '2.0.0 - 2.5.0',
+    '~2.6',
+    '~2.6.0',
+    '^2',
+    '>=2.0.0 <2.6.0',
+    '>2.0.0 <=2.6.0',
+    '<3',
+    '2.x',
+    '2.6.*',
+    '*',
+    '1.x || >=2.6.1 <3',
+    '2',
+    '2.4',
+  ])('%s', (range) => {
+    expect(semver.validRange(range, { loose: true })).not.toBeNull();
+    const want = semver.maxSatisfying(plain, range, { loose: true });
+    expect(want).not.toBeNull();
+    expect(selectServerTag(candidates, range).tag).toBe(want);
+  });
+
+  it('a version with a leading = is a range (exactly that version), not a tag name', () => {
+    expect(parseVersionSpec('=2.0.0')).toEqual({ kind: 'range', range: '=2.0.0' });
+    expect(parseVersionSpec('v2.0.0')).toEqual({ kind: 'exact', tag: 'v2.0.0' });
   });
 });

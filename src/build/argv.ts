@@ -14,6 +14,8 @@ export const FORWARDED_GO_ENV = [
 
 export interface ContainerSpec {
   image: string;
+  /** The container's name, so a cancelled run can stop it (`--rm` alone does not when the client dies). */
+  name?: string;
   /** Host folder of the plugin (holding go.mod), mounted at /proj. */
   pluginDir: string;
   /** Host module cache, mounted at /go/pkg/mod and shared by every target. */
@@ -32,7 +34,9 @@ export interface ContainerSpec {
 
 /** `docker run` options shared by every container the action starts. */
 export function containerOptions(spec: ContainerSpec): string[] {
-  const args = ['run', '--rm', '-v', `${spec.pluginDir}:/proj`, '-v', `${spec.modCacheDir}:/go/pkg/mod`];
+  const args = ['run', '--rm'];
+  if (spec.name !== undefined) args.push('--name', spec.name);
+  args.push('-v', `${spec.pluginDir}:/proj`, '-v', `${spec.modCacheDir}:/go/pkg/mod`);
   args.push('-v', `${spec.goCacheDir}:/gocache`);
   if (spec.outDir !== undefined) args.push('-v', `${spec.outDir}:/out`);
   args.push('-w', '/proj');
@@ -80,6 +84,16 @@ export function buildArgv(spec: ContainerSpec, cmd: BuildCommand): string[] {
 /** `go mod tidy` then `go mod download`, in one container: prepares go.sum and the shared module cache. */
 export function prepareModulesArgv(spec: ContainerSpec): string[] {
   return [...containerOptions(spec), 'sh', '-c', 'go mod tidy && go mod download'];
+}
+
+/** The name of a container the run starts: `flow-build-<runId>-<what>` (a target or `prepare`). */
+export function containerName(runId: string, what: string): string {
+  return `flow-build-${runId}-${what}`;
+}
+
+/** Stops and removes containers by name (a cancelled run). */
+export function removeContainersArgv(names: string[]): string[] {
+  return ['rm', '--force', ...names];
 }
 
 /** `docker image inspect` and `docker pull` for an image tag. */

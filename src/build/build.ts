@@ -6,6 +6,8 @@ import type { Docker } from './docker';
 import type { BuildPlan, PlannedTarget } from './plan';
 import { expectedElf, readElfHeader, type Target } from './targets';
 import type { PullPolicy } from '../inputs';
+import { onCancel } from '../fs/cleanup';
+import { describeFsError } from '../fs/problems';
 import { sha256File } from '../publish/checksums';
 
 export class BuildError extends Error {
@@ -132,6 +134,22 @@ export async function buildTarget(docker: Docker, t: PlannedTarget): Promise<Tar
     await rm(t.tempPath, { force: true });
     return { ...base, ok: false, durationMs: Date.now() - started, output, error };
   };
+  // A cancelled run removes the partial file (the container writes it; it is renamed when good).
+  const done = onCancel(`partial file ${t.tempPath}`, () => rm(t.tempPath, { force: true }));
+  try {
+    return await buildAndCheck(docker, t, started, base, fail);
+  } finally {
+    done();
+  }
+}
+
+async function buildAndCheck(
+  docker: Docker,
+  t: PlannedTarget,
+  started: number,
+  base: Pick<TargetResult, 'target' | 'image' | 'fileName' | 'path' | 'argv'>,
+  fail: (error: string, output: string) => Promise<TargetResult>,
+): Promise<TargetResult> {
   const r = await docker.run(t.argv);
   if (r.exitCode !== 0) return fail(`go build exited with code ${r.exitCode}`, r.output);
   try {
@@ -176,9 +194,18 @@ export async function buildAll(
 
 /** Creates the folders the containers mount (so they are owned by the runner, not by root). */
 export async function prepareFolders(plan: BuildPlan, outputDir: string): Promise<void> {
-  await mkdir(outputDir, { recursive: true });
-  await mkdir(plan.modCacheDir, { recursive: true });
-  await mkdir(plan.goCacheDir, { recursive: true });
+  const folders: [string, string][] = [
+    [outputDir, 'output-dir'],
+    [plan.modCacheDir, 'the Go module cache folder (under RUNNER_TEMP)'],
+    [plan.goCacheDir, 'the Go build cache folder (under RUNNER_TEMP)'],
+  ];
+  for (const [dir, what] of folders) {
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (e) {
+      throw new BuildError(`Cannot create ${what}: ${describeFsError(e, dir, 'a writable folder')}`);
+    }
+  }
 }
 
 export function failedTargetsMessage(results: TargetResult[]): string {

@@ -1,5 +1,10 @@
 // The Docker adapter: runs `docker` with an argument array (never a shell) and collects its output.
+// A named container (`--name`) is removed with `docker rm --force` if the run is cancelled while
+// it runs; once the run is cancelled no new container starts.
+import { spawn } from 'node:child_process';
 import { exec } from '@actions/exec';
+import { removeContainersArgv } from './argv';
+import { cancelledBy, onCancel } from '../fs/cleanup';
 
 export interface DockerResult {
   exitCode: number;
@@ -14,23 +19,55 @@ export interface Docker {
 export function createDocker(binary = process.env.FLOW_DOCKER_BINARY || 'docker'): Docker {
   return {
     async run(args, opts = {}) {
-      let output = '';
-      const append = (d: Buffer): void => {
-        output += d.toString();
-      };
-      let exitCode: number;
+      if (cancelledBy())
+        return { exitCode: 130, output: `not started: the run was cancelled (${cancelledBy()})` };
+      const at = args.indexOf('--name');
+      const name = args[0] === 'run' && at > 0 ? args[at + 1] : undefined;
+      const done = name
+        ? onCancel(`container ${name}`, () => removeContainer(binary, name), { first: true })
+        : () => undefined;
       try {
-        exitCode = await exec(binary, args, {
-          silent: true,
-          ignoreReturnCode: true,
-          env: { ...(process.env as Record<string, string>), ...opts.env },
-          listeners: { stdout: append, stderr: append },
-        });
-      } catch (e) {
-        // The binary is missing or cannot start.
-        return { exitCode: 127, output: `${binary}: ${(e as Error).message}` };
+        return await runDocker(binary, args, opts);
+      } finally {
+        done();
       }
-      return { exitCode, output };
     },
   };
+}
+
+async function runDocker(
+  binary: string,
+  args: string[],
+  opts: { env?: Record<string, string> },
+): Promise<DockerResult> {
+  let output = '';
+  const append = (d: Buffer): void => {
+    output += d.toString();
+  };
+  let exitCode: number;
+  try {
+    exitCode = await exec(binary, args, {
+      silent: true,
+      ignoreReturnCode: true,
+      env: { ...(process.env as Record<string, string>), ...opts.env },
+      listeners: { stdout: append, stderr: append },
+    });
+  } catch (e) {
+    // The binary is missing or cannot start.
+    return { exitCode: 127, output: `${binary}: ${(e as Error).message}` };
+  }
+  return { exitCode, output };
+}
+
+/** `docker rm --force <name>`, bounded in time; a container that is already gone is fine. */
+function removeContainer(binary: string, name: string): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(binary, removeContainersArgv([name]), { stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.on('error', () => resolve());
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

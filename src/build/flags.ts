@@ -1,6 +1,7 @@
 // The user's `build-flags`, `ldflags` and `docker-args`: split like a shell would (never run by
 // one) and checked for flags that would make a plugin the server cannot load, or that would
 // replace what the action owns. Pure.
+import { posix } from 'node:path';
 import { parse } from 'shell-quote';
 
 export class FlagError extends Error {
@@ -9,6 +10,7 @@ export class FlagError extends Error {
 
 /** Splits a string into words like a POSIX shell, without expanding variables, globs or operators. */
 export function splitWords(input: string, inputName: string): string[] {
+  checkQuotes(input, inputName);
   // Keep `$VAR` literal: shell-quote would expand it from the given env otherwise.
   const parsed = parse(input, (key) => `$${key}`);
   return parsed.map((w) => {
@@ -23,6 +25,37 @@ export function splitWords(input: string, inputName: string): string[] {
   });
 }
 
+/**
+ * A shell refuses a quote that is never closed (and waits for more after a final backslash);
+ * shell-quote silently drops both. Throws FlagError saying where.
+ */
+function checkQuotes(input: string, inputName: string): void {
+  let open: { quote: string; at: number } | undefined;
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i]!;
+    if (open?.quote === "'") {
+      if (c === "'") open = undefined;
+    } else if (c === '\\') {
+      if (i + 1 >= input.length) {
+        throw new FlagError(
+          `${inputName}: it ends with a backslash, which escapes nothing; remove it or write \\\\ for a backslash`,
+        );
+      }
+      i++;
+    } else if (open?.quote === '"') {
+      if (c === '"') open = undefined;
+    } else if (c === '"' || c === "'") {
+      open = { quote: c, at: i };
+    }
+  }
+  if (open) {
+    const kind = open.quote === '"' ? 'double' : 'single';
+    throw new FlagError(
+      `${inputName}: the ${kind} quote at character ${open.at + 1} is never closed; close it, or escape it (\\${open.quote}) if it is part of an argument`,
+    );
+  }
+}
+
 const REFUSED_BUILD_FLAGS: Record<string, string> = {
   trimpath:
     '-trimpath changes every package fingerprint; the released server is built without it, so the plugin would fail with "plugin was built with a different version of package ..."',
@@ -32,17 +65,77 @@ const REFUSED_BUILD_FLAGS: Record<string, string> = {
   buildmode: 'the action always builds with -buildmode=plugin; remove it',
   o: 'the action chooses the output file; use the file-name and output-dir inputs',
   ldflags: 'use the ldflags input for linker flags',
+  C: 'the action builds in working-directory; set that input instead',
+  modfile:
+    'the action syncs and builds with go.mod in working-directory; -modfile would build with another file',
 };
 
-/** Parses `build-flags`; refuses flags that break plugin loading or that the action sets itself. */
+/** `go build` flags that take a value as the next word (`-tags netgo`); the others are booleans. */
+const VALUE_BUILD_FLAGS = new Set([
+  'C',
+  'p',
+  'asmflags',
+  'buildmode',
+  'buildvcs',
+  'compiler',
+  'covermode',
+  'coverpkg',
+  'gccgoflags',
+  'gcflags',
+  'installsuffix',
+  'ldflags',
+  'mod',
+  'modfile',
+  'o',
+  'overlay',
+  'pgo',
+  'pkgdir',
+  'tags',
+  'toolexec',
+]);
+
+/** Flags refused in GOFLAGS (the step's environment), which Go adds to every go command. */
+const REFUSED_GOFLAGS = ['trimpath', 'race', 'msan', 'asan', 'modfile'];
+
+function flagName(word: string): string | undefined {
+  return /^--?([A-Za-z][A-Za-z0-9_-]*)(=.*)?$/.exec(word)?.[1];
+}
+
+/**
+ * Parses `build-flags`: flags only (the action builds the plugin's folder, so no package paths);
+ * refuses flags that break plugin loading or that the action sets itself.
+ */
 export function parseBuildFlags(input: string): string[] {
   const words = splitWords(input, 'build-flags');
-  for (const w of words) {
-    const m = /^--?([a-z]+)(=.*)?$/.exec(w);
-    const reason = m ? REFUSED_BUILD_FLAGS[m[1]!] : undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const name = flagName(w);
+    if (name === undefined) {
+      throw new FlagError(
+        `build-flags: "${w}" is not a flag; build-flags holds only go build flags like -tags netgo or -v (the action builds the plugin's folder, working-directory, itself)`,
+      );
+    }
+    const reason = REFUSED_BUILD_FLAGS[name];
     if (reason) throw new FlagError(`build-flags: ${w} is refused: ${reason}`);
+    if (VALUE_BUILD_FLAGS.has(name) && !w.includes('=') && i + 1 < words.length) i++;
   }
   return words;
+}
+
+/**
+ * Checks the step's GOFLAGS (forwarded into every container): a flag that changes package
+ * fingerprints or the go.mod used is refused as it would be in build-flags. GOFLAGS is a
+ * space-separated list of -flag or -flag=value words (no quoting).
+ */
+export function checkGoFlags(goflags: string | undefined): void {
+  for (const w of (goflags ?? '').split(/\s+/).filter((x) => x !== '')) {
+    const name = flagName(w);
+    if (name !== undefined && REFUSED_GOFLAGS.includes(name)) {
+      throw new FlagError(
+        `GOFLAGS in the step's environment has ${w}, which is refused: ${REFUSED_BUILD_FLAGS[name]}. Remove it from GOFLAGS (env:) for this step`,
+      );
+    }
+  }
 }
 
 /** `ldflags` is passed as one argument to -ldflags; it only has to be non-hostile to quoting. */
@@ -55,58 +148,145 @@ export function parseLdflags(input: string): string {
 /** Paths inside the container that the action mounts itself. */
 export const OWNED_CONTAINER_PATHS = ['/proj', '/go/pkg/mod', '/out', '/gocache'];
 
-function ownsPath(containerPath: string): string | undefined {
-  const p = containerPath.replace(/\/+$/, '') || '/';
-  // The same path, a parent of it (would hide it) or a folder inside it (would shadow part of it).
+/**
+ * The action's path that a mount at `containerPath` would replace: the same path, a parent of
+ * it (would hide it) or a folder inside it (would shadow part of it). Compared after normalising
+ * the container path the way the kernel reads it (`//proj`, `/proj/.`, `/./proj`, `/a/../proj`).
+ */
+export function ownedPathUnder(containerPath: string): string | undefined {
+  const n = posix.normalize(containerPath.trim());
+  if (!n.startsWith('/')) return undefined; // docker refuses relative container paths itself
+  const p = n.length > 1 ? n.replace(/\/+$/, '') : n;
   return OWNED_CONTAINER_PATHS.find(
     (o) => p === o || o.startsWith(p === '/' ? '/' : `${p}/`) || p.startsWith(`${o}/`),
   );
 }
 
-function mountTarget(kind: 'volume' | 'mount', value: string): string | undefined {
-  if (kind === 'volume') {
-    // host:container[:opts] or just container
-    const parts = value.split(':');
-    return parts.length === 1 ? parts[0] : parts[1];
-  }
-  for (const kv of value.split(',')) {
-    const [k, v] = kv.split('=');
-    if (k && ['target', 'destination', 'dst'].includes(k.trim())) return v;
+/** The container path of a `-v`/`--volume` spec: `host:container[:opts]` or just `container`. */
+function volumeTarget(value: string): string {
+  const parts = value.split(':');
+  return parts.length === 1 ? parts[0]! : parts[1]!;
+}
+
+/** The container path of a `--mount` spec (CSV of key=value; keys are case-insensitive). */
+function mountTarget(value: string): string | undefined {
+  for (const field of value.split(',')) {
+    const kv = field.trim().replace(/^"(.*)"$/, '$1');
+    const eq = kv.indexOf('=');
+    if (eq < 0) continue;
+    const key = kv.slice(0, eq).trim().toLowerCase();
+    if (['target', 'destination', 'dst'].includes(key))
+      return kv
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"(.*)"$/, '$1');
   }
   return undefined;
 }
 
+/** `docker run` short options that take no value (the others take one: `-v`, `-e`, `-w`, ...). */
+const BOOLEAN_SHORT = new Set(['d', 'i', 't', 'P', 'q']);
+/** `docker run` long options that take no value (so a following word is not their value). */
+const BOOLEAN_LONG = new Set([
+  '--rm',
+  '--init',
+  '--privileged',
+  '--read-only',
+  '--interactive',
+  '--tty',
+  '--detach',
+  '--publish-all',
+  '--no-healthcheck',
+  '--oom-kill-disable',
+  '--help',
+]);
+const SHORT_NAMES: Record<string, string> = { v: '--volume', w: '--workdir', d: '--detach' };
+
+interface DockerOption {
+  /** The long name (`--volume` for `-v`). */
+  name: string;
+  value?: string;
+  /** The words as written, for messages. */
+  written: string;
+  /** The option's own word, for messages. */
+  word: string;
+}
+
+/** Splits docker-args words into options with their values, the way docker's flag parser does. */
+function dockerOptions(words: string[]): DockerOption[] {
+  const out: DockerOption[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w.startsWith('--')) {
+      const eq = w.indexOf('=');
+      if (eq > 0) {
+        out.push({ name: w.slice(0, eq), value: w.slice(eq + 1), written: w, word: w.slice(0, eq) });
+      } else if (BOOLEAN_LONG.has(w) || i + 1 >= words.length || words[i + 1]!.startsWith('-')) {
+        out.push({ name: w, written: w, word: w });
+      } else {
+        out.push({ name: w, value: words[i + 1]!, written: `${w} ${words[++i]!}`, word: w });
+      }
+    } else if (w.startsWith('-') && w.length > 1) {
+      // A cluster of short options (`-it`, `-itv/x:/y`): booleans, then at most one with a value.
+      for (let j = 1; j < w.length; j++) {
+        const letter = w[j]!;
+        const name = SHORT_NAMES[letter] ?? `-${letter}`;
+        if (BOOLEAN_SHORT.has(letter)) {
+          out.push({ name, written: w, word: w });
+          continue;
+        }
+        const rest = w.slice(j + 1).replace(/^=/, '');
+        if (rest !== '') out.push({ name, value: rest, written: w, word: w });
+        else if (i + 1 < words.length)
+          out.push({ name, value: words[i + 1]!, written: `${w} ${words[++i]!}`, word: w });
+        else out.push({ name, written: w, word: w });
+        break;
+      }
+    } else {
+      throw new FlagError(
+        `docker-args: "${w}" is not an option; docker-args holds only docker run options like --network host or -e NAME=value`,
+      );
+    }
+  }
+  return out;
+}
+
 /**
- * Parses `docker-args`; refuses mounts over the action's own container paths, a different working
- * directory, and options that would end the argument list (the image is appended by the action).
+ * Parses `docker-args`; refuses mounts over the action's own container paths (`-v`, `--volume`,
+ * `--mount`, `--tmpfs`, `--volumes-from`), a different working directory or entrypoint, and
+ * options that change how the action runs and stops its containers (`--name`, `-d`).
  */
 export function parseDockerArgs(input: string): string[] {
   const words = splitWords(input, 'docker-args');
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    const eq = w.indexOf('=');
-    const flag = eq > 0 && w.startsWith('--') ? w.slice(0, eq) : w;
-    const inline = eq > 0 && w.startsWith('--') ? w.slice(eq + 1) : undefined;
-    const value = (): string => inline ?? words[i + 1] ?? '';
-    if (['-v', '--volume', '--mount'].includes(flag) || /^-v./.test(w)) {
-      const v = /^-v./.test(w) ? w.slice(2) : value();
-      const target = mountTarget(flag === '--mount' ? 'mount' : 'volume', v);
-      const owned = target ? ownsPath(target) : undefined;
-      if (owned) {
-        throw new FlagError(
-          `docker-args: "${w}${inline === undefined && !/^-v./.test(w) ? ` ${v}` : ''}" would replace the action's own mount of ${owned}; mount your files somewhere else`,
-        );
-      }
-    } else if (['-w', '--workdir'].includes(flag) || /^-w./.test(w)) {
-      throw new FlagError(`docker-args: ${w} is refused: the action builds in /proj`);
-    } else if (['--entrypoint'].includes(flag)) {
-      throw new FlagError(`docker-args: ${w} is refused: the action runs go in the builder image`);
-    } else if (
-      !w.startsWith('-') &&
-      (i === 0 || !words[i - 1]!.startsWith('-') || words[i - 1]!.includes('='))
-    ) {
+  for (const o of dockerOptions(words)) {
+    const target =
+      o.name === '--volume'
+        ? volumeTarget(o.value ?? '')
+        : o.name === '--mount'
+          ? mountTarget(o.value ?? '')
+          : o.name === '--tmpfs'
+            ? (o.value ?? '').split(':')[0]
+            : undefined;
+    const owned = target !== undefined ? ownedPathUnder(target) : undefined;
+    if (owned) {
       throw new FlagError(
-        `docker-args: "${w}" is not an option; docker-args holds only docker run options like --network host or -e NAME=value`,
+        `docker-args: "${o.written}" would replace the action's own mount of ${owned}; mount your files somewhere else`,
+      );
+    }
+    if (o.name === '--volumes-from') {
+      throw new FlagError(
+        `docker-args: ${o.word} is refused: another container's volumes could replace the action's own mounts (${OWNED_CONTAINER_PATHS.join(', ')}); mount the folders you need with -v`,
+      );
+    }
+    if (o.name === '--workdir') {
+      throw new FlagError(`docker-args: ${o.word} is refused: the action builds in /proj`);
+    }
+    if (o.name === '--entrypoint') {
+      throw new FlagError(`docker-args: ${o.word} is refused: the action runs go in the builder image`);
+    }
+    if (o.name === '--name' || o.name === '--detach') {
+      throw new FlagError(
+        `docker-args: ${o.word} is refused: the action names its containers and waits for them, so it can stop them when the job is cancelled`,
       );
     }
   }

@@ -54,15 +54,27 @@ export function renderFileName(template: string, vars: FileNameVars): string {
   return name;
 }
 
-/** Renders the file name of every target and checks they are distinct. */
+/** Files of the plugin's folder that a plugin must never replace. */
+export const RESERVED_FILE_NAMES = ['go.mod', 'go.sum', 'go.work', 'go.work.sum'];
+
+/**
+ * Renders the file name of every target and checks they are distinct and none of them is a
+ * reserved name (go.mod, go.sum, ... and the `reserved` names of the run, e.g. checksums.txt).
+ */
 export function renderFileNames(
   template: string,
   common: Pick<FileNameVars, 'name' | 'server' | 'go'>,
   targets: Target[],
+  reserved: readonly string[] = [],
 ): string[] {
   const names = targets.map((t) => renderFileName(template, { ...common, ...targetVars(t) }));
   const seen = new Map<string, string>();
   names.forEach((n, i) => {
+    if ([...RESERVED_FILE_NAMES, ...reserved].includes(n) || n.endsWith('.go')) {
+      throw new FileNameError(
+        `file-name "${template}" gives "${n}" for ${targets[i]!.name}, a name the plugin's sources or the action's own files use: write e.g. {name}-{target}.so`,
+      );
+    }
     const other = seen.get(n);
     if (other !== undefined) {
       throw new FileNameError(

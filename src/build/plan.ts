@@ -1,6 +1,6 @@
 // Planning a build: which image, file and argv for every target. Pure: tested as data.
 import { join } from 'node:path';
-import { buildArgv, prepareModulesArgv, type ContainerSpec } from './argv';
+import { buildArgv, containerName, prepareModulesArgv, type ContainerSpec } from './argv';
 import { imageTag, renderFileNames } from './naming';
 import type { Target } from './targets';
 
@@ -20,7 +20,7 @@ export interface PlanInput {
   user?: { uid: number; gid: number };
   forwardEnv: string[];
   dockerArgs: string[];
-  /** Suffix that makes temporary output names unique to this run. */
+  /** Makes temporary output names and container names unique to this run. */
   runId: string;
 }
 
@@ -53,8 +53,9 @@ export function planBuild(p: PlanInput): BuildPlan {
   );
   const modCacheDir = join(p.cacheDir, 'gomodcache');
   const goCacheDir = join(p.cacheDir, 'gocache');
-  const spec = (image: string, outDir?: string): ContainerSpec => ({
+  const spec = (image: string, name: string, outDir?: string): ContainerSpec => ({
     image,
+    name: containerName(p.runId, name),
     pluginDir: p.pluginDir,
     modCacheDir,
     goCacheDir,
@@ -73,7 +74,7 @@ export function planBuild(p: PlanInput): BuildPlan {
       fileName,
       path: join(p.outputDir, fileName),
       tempPath: join(p.outputDir, tempName),
-      argv: buildArgv(spec(image, p.outputDir), {
+      argv: buildArgv(spec(image, target.name, p.outputDir), {
         target,
         buildFlags: p.buildFlags,
         ldflags: p.ldflags,
@@ -89,5 +90,11 @@ export function planBuild(p: PlanInput): BuildPlan {
   }
   // Modules are platform-independent: prepare them in the amd64 image when it is built, else the first.
   const prepImage = (targets.find((t) => t.target.name === 'linux-amd64') ?? targets[0])?.image ?? '';
-  return { images, prepareArgv: prepareModulesArgv(spec(prepImage)), targets, modCacheDir, goCacheDir };
+  return {
+    images,
+    prepareArgv: prepareModulesArgv(spec(prepImage, 'prepare')),
+    targets,
+    modCacheDir,
+    goCacheDir,
+  };
 }

@@ -81,6 +81,12 @@ export function parseTargets(text: string): Target[] {
   if (names.length === 0) {
     throw new TargetError(`no target given: write e.g. ${DEFAULT_TARGETS}`);
   }
+  const spaced = names.find((n) => /\s/.test(n));
+  if (spaced !== undefined) {
+    throw new TargetError(
+      `"${spaced}": separate targets with commas or newlines, not spaces: write ${spaced.split(/\s+/).join(',')}`,
+    );
+  }
   const seen = new Set<string>();
   const targets: Target[] = [];
   for (const n of names) {

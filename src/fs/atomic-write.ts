@@ -3,13 +3,19 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { onCancel } from './cleanup';
 
 /**
  * Writes data to path atomically, keeping the mode of an existing file (0o666 minus the umask
  * for a new one). On any error the temp file is removed, the target is left untouched, and the
- * error is rethrown.
+ * error is rethrown. A symlink stays a symlink: the file it points at is replaced atomically
+ * (callers that must stay inside a folder check where it points first, see preflight).
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(linkOrPath: string, data: string | Uint8Array): Promise<void> {
+  const path = await fs.realpath(linkOrPath).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return linkOrPath;
+    throw e;
+  });
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let mode: number | undefined;
@@ -19,6 +25,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   let handle: fs.FileHandle | undefined;
+  // A cancelled run leaves the target as it was (the rename has not happened) and no temp file.
+  const done = onCancel(`temporary file ${tmp}`, () => fs.rm(tmp, { force: true }));
   try {
     handle = await fs.open(tmp, 'wx', mode ?? 0o666);
     await handle.writeFile(data);
@@ -31,6 +39,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     if (handle) await handle.close().catch(() => undefined);
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw e;
+  } finally {
+    done();
   }
   // Make the rename itself durable where the platform allows it.
   try {

@@ -14,7 +14,15 @@
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { GitHubTimeoutError, isHttpError, isPrimaryRateLimit, toRateLimitError } from './errors';
+import {
+  excerpt,
+  GitHubInvalidResponseError,
+  GitHubTimeoutError,
+  isHttpError,
+  isPrimaryRateLimit,
+  redact,
+  toRateLimitError,
+} from './errors';
 
 export interface GitHubClientOptions {
   /** Token for the Authorization header; omit for anonymous access to public repositories. */
@@ -72,7 +80,10 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
   const totalTimeoutMs = options.totalTimeoutMs ?? 10 * 60_000;
   const retries = options.retries ?? 3;
   const baseMs = options.retryBaseMs ?? 1000;
-  const log = options.log ?? (() => undefined);
+  // Nothing the client says or throws carries the token, even when a server echoes it back.
+  const secrets = [options.token];
+  const baseLog = options.log ?? (() => undefined);
+  const log = (m: string): void => baseLog(redact(m, secrets));
   const clock = new BusyClock();
   const guard: GuardOptions = {
     clock,
@@ -120,6 +131,8 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
     clock.start();
     try {
       return await request(options);
+    } catch (e) {
+      throw scrubError(e, secrets);
     } finally {
       clock.end();
     }
@@ -155,7 +168,9 @@ function attemptGuard(
     options.request = { ...options.request, signal };
     const attempt = Number((options.request as { retryCount?: number }).retryCount ?? 0) + 1;
     try {
-      return await request(options);
+      const response = await request(options);
+      requireJson(response, options.headers as Record<string, unknown>, label);
+      return response;
     } catch (e) {
       if (callerSignal?.aborted) throw e;
       if (attemptSignal.aborted) {
@@ -181,6 +196,46 @@ function attemptGuard(
     }
   });
   return {};
+}
+
+/**
+ * A call that asks for JSON (every call but raw file reads and downloads) must get JSON: a 2xx
+ * with another body (an HTML page from a proxy, a wrong GITHUB_API_URL) is an invalid response,
+ * said as such instead of a TypeError deep in the caller.
+ */
+function requireJson(
+  response: { status: number; data: unknown; headers: Record<string, unknown> },
+  headers: Record<string, unknown>,
+  label: string,
+): void {
+  const wantsJson = /json/i.test(String(headers.accept ?? ''));
+  const data = response.data;
+  const text =
+    typeof data === 'string'
+      ? data
+      : data instanceof ArrayBuffer
+        ? Buffer.from(data).toString('utf8')
+        : undefined;
+  if (!wantsJson || response.status === 204 || text === undefined || text === '') return;
+  const type = String(response.headers['content-type'] ?? 'no content type');
+  throw new GitHubInvalidResponseError(
+    `GitHub returned an invalid response to ${label}: expected JSON, got ${excerpt(type, 60)} ("${excerpt(text, 60)}"). ` +
+      'Check that GITHUB_API_URL is the API root (https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server), then re-run the job.',
+  );
+}
+
+/** The error with the secrets removed from its message and from GitHub's message in its body. */
+function scrubError(e: unknown, secrets: readonly (string | undefined)[]): unknown {
+  if (!(e instanceof Error) || !secrets.some((s) => s)) return e;
+  e.message = redact(e.message, secrets);
+  const data = (e as { response?: { data?: unknown } }).response?.data;
+  if (data && typeof data === 'object' && typeof (data as { message?: unknown }).message === 'string') {
+    const d = data as { message: string };
+    d.message = redact(d.message, secrets);
+  } else if (typeof data === 'string') {
+    (e as unknown as { response: { data: unknown } }).response.data = redact(data, secrets);
+  }
+  return e;
 }
 
 function totalTimeout(g: GuardOptions, label: string): GitHubTimeoutError {

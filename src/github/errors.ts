@@ -12,6 +12,61 @@ export function isHttpError(e: unknown): e is HttpErrorLike {
   return e instanceof Error && typeof (e as { status?: unknown }).status === 'number';
 }
 
+/**
+ * What is wrong with a GITHUB_API_URL value (undefined: nothing; unset is fine). The runner sets
+ * it; a step's `env:` can override it. The value is shown as a short excerpt.
+ */
+export function apiUrlProblem(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let ok: boolean;
+  try {
+    const u = new URL(value);
+    ok = (u.protocol === 'https:' || u.protocol === 'http:') && u.host !== '';
+  } catch {
+    ok = false;
+  }
+  if (ok) return undefined;
+  return (
+    `GITHUB_API_URL "${excerpt(value, 60)}" is not an http(s) URL. The runner sets it (https://api.github.com, ` +
+    "or https://HOST/api/v3 on GitHub Enterprise Server): remove it from the step's env, or write the API root there."
+  );
+}
+
+/** The API answered 2xx with a body that is not the JSON the call expects. Never retried. */
+export class GitHubInvalidResponseError extends Error {
+  override name = 'GitHubInvalidResponseError';
+}
+
+/** A request that never got an HTTP answer (connection refused, DNS failure, TLS, reset). */
+export function isUnreachable(e: HttpErrorLike): boolean {
+  return e.status === 500 && !e.response;
+}
+
+/** The API root a failed request went to (`https://api.github.com`), for messages. */
+export function apiRootOf(e: unknown): string | undefined {
+  const url = (e as { request?: { url?: unknown } }).request?.url;
+  if (typeof url !== 'string') return undefined;
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A short excerpt of text from elsewhere (a response body): one line, at most `max` characters. */
+export function excerpt(text: string, max = 80): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 3)}...` : one;
+}
+
+/** Text with every occurrence of the secrets replaced by `***` (servers may echo a token back). */
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
+  return out;
+}
+
 /** The run's total time bound for GitHub calls was used up. Never retried. */
 export class GitHubTimeoutError extends Error {
   override name = 'GitHubTimeoutError';
@@ -89,8 +144,19 @@ export function githubMessage(e: HttpErrorLike): string {
 /** An Error whose message says what failed and what to do; non-HTTP errors pass through. */
 export function explainGitHubError(e: unknown, ctx: ErrorContext): Error {
   if (e instanceof GitHubTimeoutError || e instanceof GitHubRateLimitError) return e;
+  if (e instanceof GitHubInvalidResponseError) return e;
   if (!isHttpError(e)) return e instanceof Error ? e : new Error(String(e));
   const where = `while ${ctx.doing}`;
+  if (isUnreachable(e)) {
+    const root = apiRootOf(e) ?? 'GITHUB_API_URL';
+    const error = new Error(
+      `Could not reach the GitHub API at ${root} ${where} (${excerpt(e.message, 120)}), also after retrying. ` +
+        'Check GITHUB_API_URL (the runner sets it; https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server) ' +
+        "and the runner's network, then re-run the job.",
+      { cause: e },
+    );
+    return Object.assign(error, { status: e.status });
+  }
   const said = githubMessage(e);
   if ((e.status === 403 || e.status === 429) && /secondary rate/i.test(said)) {
     const error = new Error(

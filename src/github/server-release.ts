@@ -2,7 +2,7 @@
 // choice of tag is versions.ts (pure); this module only fetches and explains failures.
 import type { Octokit } from '@octokit/rest';
 import { isAuthenticated } from './client';
-import { explainGitHubError, isHttpError } from './errors';
+import { explainGitHubError, GitHubInvalidResponseError, isHttpError } from './errors';
 import { parseVersionSpec, selectServerTag, type VersionCandidate } from './versions';
 
 export interface ServerReleaseQuery {
@@ -56,6 +56,16 @@ export async function resolveServerRelease(octokit: Octokit, q: ServerReleaseQue
     throw explainGitHubError(e, ctx(`listing the tags of ${full}`));
   }
 
+  for (const [what, list] of [
+    [`GET /repos/${full}/releases`, releases],
+    [`GET /repos/${full}/tags`, tags],
+  ] as const) {
+    if (!Array.isArray(list) || list.some((x: unknown) => typeof x !== 'object' || x === null)) {
+      throw new GitHubInvalidResponseError(
+        `GitHub returned an invalid response to ${what}: expected a list. Check that GITHUB_API_URL is the API root, then re-run the job.`,
+      );
+    }
+  }
   const candidates: VersionCandidate[] = [
     ...releases.map((r) => ({
       tag: r.tag_name,
@@ -112,6 +122,11 @@ export async function readFileAtTag(octokit: Octokit, q: FileAtTagQuery): Promis
     });
   }
   if (Array.isArray(data)) throw new Error(`${q.path} at ${q.tag} of ${full} is a directory, not a file.`);
+  if (typeof data !== 'object' || data === null) {
+    throw new GitHubInvalidResponseError(
+      `GitHub returned an invalid response while ${doing}: expected a JSON object. Check that GITHUB_API_URL is the API root, then re-run the job.`,
+    );
+  }
   const file = data as { type?: string; encoding?: string; content?: string };
   if (file.type !== 'file')
     throw new Error(`${q.path} at ${q.tag} of ${full} is a ${file.type ?? 'non-file'}, not a file.`);

@@ -60,7 +60,9 @@ export function parseVersionSpec(spec: string): VersionSpec {
     );
   }
   if (value.toLowerCase() === 'latest') return { kind: 'latest' };
-  if (semver.valid(value, { loose: true })) return { kind: 'exact', tag: value };
+  // A version as tags are written (`v2.0.0`, `2.0.0`) names a tag; what only semver's loose
+  // reading makes a version (`=2.0.0`, `v=2.0.0`) is a range, and resolves as semver reads it.
+  if (semver.valid(value)) return { kind: 'exact', tag: value };
   const range = semver.validRange(value, { loose: true });
   if (range !== null) return { kind: 'range', range: value };
   // Anything else may still be a tag name (`release-2024-01`), but never contains spaces.

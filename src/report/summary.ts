@@ -62,6 +62,8 @@ export interface SummaryData {
   };
   /** The release the plugins were uploaded to. */
   release?: { tag: string; url: string; draft?: boolean };
+  /** True when the run stopped after the sync (`build: false`): nothing was built, nothing failed. */
+  buildSkipped?: boolean;
 }
 
 /** `512 B`, `1.5 KiB`, `12.3 MiB`, `1.02 GiB`. */
@@ -166,9 +168,11 @@ export function renderSummary(data: SummaryData): string {
   const built = data.targets.filter((t) => t.ok).length;
   const failing = data.targets.filter((t) => problems(t).length > 0);
   out.push(
-    failing.length === 0
-      ? `✅ ${built} of ${data.targets.length} target${data.targets.length === 1 ? '' : 's'} built${data.targets.some((t) => t.artifact || t.releaseAsset) ? ' and uploaded' : ''}.`
-      : `❌ **${failing.length} of ${data.targets.length} target${data.targets.length === 1 ? '' : 's'} failed**: ${failing.map((t) => code(t.target)).join(', ')}.`,
+    data.buildSkipped
+      ? 'ℹ️ Resolved the server and synced go.mod; no plugins were built (`build: false`).'
+      : failing.length === 0
+        ? `✅ ${built} of ${data.targets.length} target${data.targets.length === 1 ? '' : 's'} built${data.targets.some((t) => t.artifact || t.releaseAsset) ? ' and uploaded' : ''}.`
+        : `❌ **${failing.length} of ${data.targets.length} target${data.targets.length === 1 ? '' : 's'} failed**: ${failing.map((t) => code(t.target)).join(', ')}.`,
   );
 
   out.push(
@@ -207,7 +211,9 @@ export function renderSummary(data: SummaryData): string {
   }
 
   out.push('### Plugins');
-  if (data.targets.length === 0) {
+  if (data.buildSkipped) {
+    out.push('Not built: `build` is false.');
+  } else if (data.targets.length === 0) {
     out.push('No targets were built.');
   } else {
     const loadsHead = data.loadsInto !== undefined ? [`Loads into ${cell(data.loadsInto)}`] : [];
@@ -264,6 +270,43 @@ export function renderSummary(data: SummaryData): string {
     );
   }
   return `${out.join('\n\n')}\n`;
+}
+
+/** One stage of a run as the failure summary lists it. */
+export interface StageState {
+  name: string;
+  state: 'done' | 'failed' | 'not run' | 'skipped';
+  /** What the stage found or did (`Flow/server v2.0.0, Go 1.22.4`). */
+  detail?: string;
+}
+
+export interface FailureSummaryData {
+  pluginName?: string;
+  /** Every stage of a run in order: what ran, which one failed, what did not run. */
+  stages: readonly StageState[];
+  /** What failed and what to do (the error's message; secrets already removed). */
+  message: string;
+}
+
+/** The job summary of a run that stopped with an error: what ran, what failed, what to do. */
+export function renderFailureSummary(data: FailureSummaryData): string {
+  const failed = data.stages.find((s) => s.state === 'failed');
+  const title = data.pluginName ? `Flow plugin ${cell(data.pluginName)}` : 'Flow plugin build';
+  const lines = data.message.trim().split(/\r?\n/);
+  const shown = lines.slice(0, 20).map((l) => (l.length > 300 ? `${l.slice(0, 297)}...` : l));
+  if (lines.length > shown.length) shown.push(`... (${lines.length - shown.length} more lines in the log)`);
+  const mark = { done: '✅', failed: '❌ failed', 'not run': '- not run', skipped: '- skipped' } as const;
+  return `${[
+    `## ${title}: failed${failed ? ` at ${cell(failed.name)}` : ''}`,
+    `❌ ${cell(shown[0] ?? 'The run failed.')}`,
+    table(
+      ['Stage', 'Result'],
+      data.stages.map((s) => [cell(s.name), `${mark[s.state]}${s.detail ? `: ${cell(s.detail)}` : ''}`]),
+    ),
+    '### What to do',
+    `${shown.map((l) => cell(l)).join('<br>')}`,
+    'Fix what the message says and re-run the job; the log has the details of every stage.',
+  ].join('\n\n')}\n`;
 }
 
 /** Appends the markdown to the job summary. A summary that cannot be written is a warning, never a failed build. */

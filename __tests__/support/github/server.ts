@@ -34,6 +34,8 @@ export interface Fault {
   rateLimit?: 'primary' | 'secondary';
   /** JSON body for `status` (default GitHub's shape for the status). */
   body?: unknown;
+  /** Answers `status` (default 200) with this body as it is, not JSON (a proxy's HTML page). */
+  raw?: { text: string; contentType?: string };
   headers?: Record<string, string>;
   /** Runs when the fault fires, before the answer (e.g. to make a concurrent change). */
   onMatch?: () => void;
@@ -173,6 +175,15 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
       if (res.destroyed || req.socket.destroyed) return;
       if (fault.drop) {
         req.socket.destroy();
+        return;
+      }
+      if (fault.raw) {
+        entry.status = fault.status ?? 200;
+        res.writeHead(entry.status, {
+          'content-type': fault.raw.contentType ?? 'text/html; charset=utf-8',
+          ...fault.headers,
+        });
+        res.end(fault.raw.text);
         return;
       }
       if (fault.rateLimit === 'primary') {

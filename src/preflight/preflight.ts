@@ -1,0 +1,192 @@
+// The pre-flight check: everything about the run that the file system can tell, checked after
+// the inputs are parsed and before anything is read from the network or written to disk. The
+// plugin's folder and go.mod (and what a symlink points at) must be inside the workspace, go.mod
+// must be a regular file the run can read (and write, for go-mod-sync: cap), and output-dir must
+// be a folder inside the workspace where every target's file name is free for a plugin.
+import { constants, type Stats } from 'node:fs';
+import { access, lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { pluginNameFromModule, renderFileNames } from '../build/naming';
+import { describeFsError, kindOf } from '../fs/problems';
+import { parseGoMod } from '../gomod';
+import { isInside, type ActionConfig } from '../inputs';
+import { parseVersionSpec } from '../github/versions';
+import { CHECKSUMS_FILE_NAME } from '../publish/checksums';
+
+export class PreflightError extends Error {
+  override name = 'PreflightError';
+}
+
+/** A go.mod is a small text file; anything bigger is not one (and is not read whole). */
+export const MAX_GO_MOD_BYTES = 4 * 1024 * 1024;
+
+export interface PreflightFacts {
+  /** The plugin's go.mod (as named in working-directory; may be a symlink inside the workspace). */
+  goModPath: string;
+  /** Where go.mod really is (the symlink's target, inside the workspace). */
+  goModRealPath: string;
+  /** The file name of every target, with the server and Go parts still stand-ins. */
+  fileNames?: string[];
+}
+
+export async function preflight(config: ActionConfig, workspaceRaw: string): Promise<PreflightFacts> {
+  const workspace = await realpath(workspaceRaw).catch((e: unknown) => {
+    throw new PreflightError(
+      `The workspace (GITHUB_WORKSPACE): ${describeFsError(e, workspaceRaw, 'a folder')}`,
+    );
+  });
+  const show = (p: string): string => relative(workspaceRaw, p).split(sep).join('/') || '.';
+  const insideReally = async (p: string): Promise<string> => {
+    const real = await realpath(p);
+    return isInside(workspace, real) ? '' : real;
+  };
+
+  // The plugin's folder.
+  const wd = config.workingDirectory;
+  const wdStat = await stat(wd).catch((e: unknown) => {
+    throw new PreflightError(
+      `working-directory: ${describeFsError(e, show(wd), 'a folder')}. Set working-directory to the plugin's folder (the one holding go.mod)`,
+    );
+  });
+  if (!wdStat.isDirectory()) {
+    throw new PreflightError(
+      `working-directory: ${show(wd)} is ${kindOf(wdStat)}, not a folder. Set working-directory to the plugin's folder (the one holding go.mod)`,
+    );
+  }
+  const wdOutside = await insideReally(wd);
+  if (wdOutside) {
+    throw new PreflightError(
+      `working-directory: ${show(wd)} leads outside the workspace through a symlink (to ${wdOutside}); the action reads and writes only inside the workspace`,
+    );
+  }
+
+  // go.mod: inside the workspace (also what a symlink points at), a regular file, readable, writable for cap.
+  const goModPath = join(wd, 'go.mod');
+  const name = show(goModPath);
+  let link: Stats;
+  try {
+    link = await lstat(goModPath);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new PreflightError(
+        `There is no go.mod in ${wd}: set working-directory to the plugin's folder (the one holding go.mod)`,
+      );
+    }
+    throw new PreflightError(`${describeFsError(e, name, 'a file')}`);
+  }
+  let goModRealPath = goModPath;
+  if (link.isSymbolicLink()) {
+    goModRealPath = await realpath(goModPath).catch((e: unknown) => {
+      throw new PreflightError(
+        `${name} is a symlink that leads nowhere: ${describeFsError(e, name, 'a file')}`,
+      );
+    });
+    if (!isInside(workspace, goModRealPath)) {
+      throw new PreflightError(
+        `${name} is a symlink to a file outside the workspace (${goModRealPath}); the action reads and writes only inside the workspace: put the plugin's go.mod itself in ${show(wd)}`,
+      );
+    }
+  }
+  const st = link.isSymbolicLink() ? await stat(goModRealPath) : link;
+  if (!st.isFile()) {
+    throw new PreflightError(
+      `${name} is ${kindOf(st)}, not a regular file: the action reads go.mod as a file. Replace it with the plugin's go.mod`,
+    );
+  }
+  if (st.size > MAX_GO_MOD_BYTES) {
+    throw new PreflightError(
+      `${name} is ${st.size} bytes, too big for a go.mod (at most ${MAX_GO_MOD_BYTES}): is it the plugin's go.mod?`,
+    );
+  }
+  await access(goModRealPath, constants.R_OK).catch(() => {
+    throw new PreflightError(
+      `${name} cannot be read (permission denied): make it readable by the runner's user`,
+    );
+  });
+  if (config.goModSync === 'cap') {
+    const writable = await access(goModRealPath, constants.W_OK)
+      .then(() => access(dirname(goModRealPath), constants.W_OK | constants.X_OK))
+      .then(
+        () => true,
+        () => false,
+      );
+    if (!writable) {
+      throw new PreflightError(
+        `${name} is not writable: go-mod-sync: cap rewrites it (through a new file in its folder, renamed over it). Make go.mod and its folder writable for the runner's user, or set go-mod-sync: check (needs no write) or off`,
+      );
+    }
+  }
+
+  if (!config.build) return { goModPath, goModRealPath };
+
+  // output-dir: every part that exists is a folder, and it stays inside the workspace.
+  const out = config.outputDir;
+  const parts: string[] = [];
+  for (let p = out; isInside(workspaceRaw, p); p = dirname(p)) {
+    parts.unshift(p);
+    if (p === dirname(p) || relative(workspaceRaw, p) === '') break;
+  }
+  let deepest = workspaceRaw;
+  for (const p of parts) {
+    let s: Stats;
+    try {
+      s = await stat(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') break;
+      throw new PreflightError(`output-dir: ${describeFsError(e, show(p), 'a folder')}`);
+    }
+    if (!s.isDirectory()) {
+      throw new PreflightError(
+        `output-dir: ${show(p)} is ${kindOf(s)}, not a folder, so ${show(out)} cannot be created there: choose another output-dir, or remove that file`,
+      );
+    }
+    deepest = p;
+  }
+  const outOutside = await insideReally(deepest);
+  if (outOutside) {
+    throw new PreflightError(
+      `output-dir: ${show(deepest)} leads outside the workspace through a symlink (to ${outOutside}); write a folder inside the workspace`,
+    );
+  }
+  if (deepest === out) {
+    await access(out, constants.W_OK | constants.X_OK).catch(() => {
+      throw new PreflightError(
+        `output-dir: ${show(out)} is not writable for the runner's user: choose another output-dir, or make it writable`,
+      );
+    });
+  }
+
+  // Every target's file, with the plugin's name as the build will use it.
+  let pluginName = config.pluginName;
+  if (pluginName === undefined) {
+    const text = await readFile(goModRealPath, 'utf8');
+    const module = parseGoMod(text, name).module?.path;
+    pluginName = module ? pluginNameFromModule(module) : 'plugin';
+  }
+  const spec = parseVersionSpec(config.serverVersion);
+  let fileNames: string[];
+  try {
+    fileNames = renderFileNames(
+      config.fileName,
+      { name: pluginName, server: spec.kind === 'exact' ? spec.tag : 'v1.0.0', go: '1.0.0' },
+      config.targets,
+      config.checksums ? [CHECKSUMS_FILE_NAME] : [],
+    );
+  } catch (e) {
+    throw new PreflightError(`Input ${(e as Error).message}`);
+  }
+  const owners = [
+    ...fileNames.map((f, i) => [f, `the plugin for ${config.targets[i]!.name}`] as const),
+    ...(config.checksums ? [[CHECKSUMS_FILE_NAME, 'checksums.txt'] as const] : []),
+  ];
+  for (const [file, what] of owners) {
+    const p = join(out, file);
+    const s = await lstat(p).catch(() => undefined);
+    if (s && !s.isFile()) {
+      throw new PreflightError(
+        `output-dir: ${show(p)} is ${kindOf(s)}, where ${what} would be written: remove it, or choose another output-dir or file-name`,
+      );
+    }
+  }
+  return { goModPath, goModRealPath, fileNames };
+}

@@ -7,7 +7,7 @@ import { FileNameError, FILE_NAME_PLACEHOLDERS } from './build/naming';
 import { FlagError, parseBuildFlags, parseDockerArgs, parseLdflags } from './build/flags';
 import { parseVersionSpec, VersionResolutionError } from './github/versions';
 
-export type GoModSync = 'cap' | 'check' | 'off';
+export type GoModSync = 'align' | 'cap' | 'check' | 'off';
 export type PullPolicy = 'missing' | 'always' | 'never';
 export type ReleaseMode = 'auto' | 'true' | 'false';
 
@@ -165,7 +165,7 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     includePrereleases: bool(get, 'include-prereleases'),
     ...(token !== undefined && { token }),
     workingDirectory,
-    goModSync: oneOf(get, 'go-mod-sync', ['cap', 'check', 'off'] as const),
+    goModSync: oneOf(get, 'go-mod-sync', ['align', 'cap', 'check', 'off'] as const),
     goModTidy: bool(get, 'go-mod-tidy'),
     cache: bool(get, 'cache'),
     build: bool(get, 'build'),

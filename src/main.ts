@@ -28,9 +28,10 @@ export async function run(): Promise<void> {
       return;
     }
 
-    const { pluginName, results } = await buildStage(ctx, server, sync);
+    const { pluginName, results, align } = await buildStage(ctx, server, sync);
+    if (align) setSyncOutputs(sync.changes, align.changes);
     const published = await publishPlugins(ctx.config, octokit, { server, pluginName, results });
-    await reportRun(ctx.config, { pluginName, server, sync, results, published });
+    await reportRun(ctx.config, { pluginName, server, sync, ...(align && { align }), results, published });
 
     const failed = results.filter((r) => !r.ok).map((r) => r.target.name);
     const problems = [

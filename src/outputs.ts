@@ -8,6 +8,7 @@ import { CHECKSUMS_FILE_NAME } from './publish/checksums';
 import { renderSummary, writeSummary, type SummaryData, type SummaryTarget } from './report/summary';
 import type { ServerFacts } from './server';
 import type { SyncResult } from './sync';
+import type { AlignChange } from './sync/align-plan';
 
 export interface ArtifactEntry {
   target: string;
@@ -46,8 +47,12 @@ export function artifactEntries(results: TargetResult[], published?: PublishResu
     });
 }
 
-export function goModChangesOutput(changes: CapChange[]): string {
-  return JSON.stringify(changes.map(({ module, from, to }) => ({ module, from, to })));
+/** Every go.mod change, with the step that made it: `cap` (gomod-cap) or `align` (with its reason). */
+export function goModChangesOutput(changes: CapChange[], align: readonly AlignChange[] = []): string {
+  return JSON.stringify([
+    ...changes.map(({ module, from, to }) => ({ module, from, to, step: 'cap' })),
+    ...align.map(({ module, from, to, step, reason }) => ({ module, from, to, step, reason })),
+  ]);
 }
 
 export function setServerOutputs(server: ServerFacts): void {
@@ -56,14 +61,16 @@ export function setServerOutputs(server: ServerFacts): void {
   core.setOutput('server-module', server.module);
 }
 
-export function setSyncOutputs(changes: CapChange[]): void {
-  core.setOutput('go-mod-changes', goModChangesOutput(changes));
+export function setSyncOutputs(changes: CapChange[], align: readonly AlignChange[] = []): void {
+  core.setOutput('go-mod-changes', goModChangesOutput(changes, align));
 }
 
 export interface RunRecord {
   pluginName?: string;
   server: ServerFacts;
   sync: SyncResult;
+  /** The module graph alignment after tidy, when it ran. */
+  align?: { changes: readonly AlignChange[] };
   results?: TargetResult[];
   published?: PublishResult;
 }
@@ -110,7 +117,13 @@ export function summaryData(run: RunRecord): SummaryData {
       goVersion: server.goVersion,
       ...(server.releaseUrl !== undefined && { releaseUrl: server.releaseUrl }),
     },
-    goMod: { mode: sync.mode, changes: sync.changes },
+    goMod: {
+      mode: sync.mode,
+      changes: [
+        ...sync.changes.map((c) => ({ module: c.module, from: c.from, to: c.to, step: 'cap' as const })),
+        ...(run.align?.changes ?? []),
+      ],
+    },
     targets,
     ...(published?.checksumsPath !== undefined && {
       checksums: {

@@ -5,6 +5,8 @@ export interface DockerResult {
   exitCode: number;
   /** stdout and stderr interleaved as they arrived. */
   output: string;
+  /** stdout alone (what a command prints as data, without Go's `go: downloading` lines). */
+  stdout?: string;
 }
 
 export interface Docker {
@@ -15,8 +17,13 @@ export function createDocker(binary = process.env.FLOW_DOCKER_BINARY || 'docker'
   return {
     async run(args, opts = {}) {
       let output = '';
+      let stdout = '';
       const append = (d: Buffer): void => {
         output += d.toString();
+      };
+      const appendOut = (d: Buffer): void => {
+        stdout += d.toString();
+        append(d);
       };
       let exitCode: number;
       try {
@@ -24,13 +31,13 @@ export function createDocker(binary = process.env.FLOW_DOCKER_BINARY || 'docker'
           silent: true,
           ignoreReturnCode: true,
           env: { ...(process.env as Record<string, string>), ...opts.env },
-          listeners: { stdout: append, stderr: append },
+          listeners: { stdout: appendOut, stderr: append },
         });
       } catch (e) {
         // The binary is missing or cannot start.
         return { exitCode: 127, output: `${binary}: ${(e as Error).message}` };
       }
-      return { exitCode, output };
+      return { exitCode, output, stdout };
     },
   };
 }

@@ -208,6 +208,33 @@ describe('a transitive requirement raised by tidy, resolvable by a downgrade', (
   });
 });
 
+describe('the checks', () => {
+  const goMod = goModText('example.com/plugins/raised', '1.19', { [X]: 'v1.5.0' }).concat(
+    `\nrequire ${Y} v1.10.0 // indirect\n`,
+  );
+
+  test('check: the whole graph after tidy, every disagreement listed; go.mod not capped, nothing built', async () => {
+    const dir = plugin(goMod, X);
+    const r = await action(dir, { 'go-mod-sync': 'check' });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain('The whole module graph is checked after go mod tidy');
+    expect(r.stdout).toContain("The plugin's build list disagrees with the server's on 1 module:");
+    expect(r.stdout).toContain(`plugin -> ${X} v1.5.0 -> ${Y} v1.10.0; the server has ${Y} v1.9.1`);
+    expect(readFileSync(join(dir, 'go.mod'), 'utf8')).toContain(`${Y} v1.10.0`);
+    expect(r.stdout).not.toContain('::group::Built');
+  });
+
+  test('negative control: with go-mod-sync off the plugin builds and the server refuses it', async () => {
+    const dir = plugin(goMod, X);
+    const r = await action(dir, { 'go-mod-sync': 'off' });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stdout).not.toContain('Align module graph');
+    const loaded = await loads(r, 'new', SERVER_NEW);
+    expect(loaded.exitCode).not.toBe(0);
+    expect(loaded.output).toContain(`plugin was built with a different version of package ${Y}`);
+  });
+});
+
 describe('no version fits', () => {
   test('solo v1.0.0 needs y v1.10.0: fails before building, the chain on the require line', async () => {
     const goModSolo = goModText('example.com/plugins/stuck', '1.19', { [SOLO]: 'v1.0.0' });

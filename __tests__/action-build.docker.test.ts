@@ -139,7 +139,7 @@ describe(`the action builds for server v2.0.0 (Go ${NEW_GO}), every default targ
 
   test('go.mod was capped to the server and tidied', () => {
     expect(JSON.parse(r.outputs['go-mod-changes']!)).toEqual([
-      { module: LIB_MODULE, from: 'v1.3.0', to: SERVER_LIB_VERSION },
+      { module: LIB_MODULE, from: 'v1.3.0', to: SERVER_LIB_VERSION, step: 'cap' },
     ]);
     expect(readFileSync(join(dir, 'go.mod'), 'utf8')).toContain(
       `require ${LIB_MODULE} ${SERVER_LIB_VERSION}\n`,

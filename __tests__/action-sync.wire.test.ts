@@ -116,9 +116,9 @@ describe('resolve the server release', () => {
     expect(r.outputs['go-version']).toBe('1.22.4');
     expect(r.outputs['server-module']).toBe('github.com/flow/server/v2');
     expect(JSON.parse(r.outputs['go-mod-changes']!)).toEqual([
-      { module: 'example.com/lib', from: 'v1.3.0', to: 'v1.2.0' },
-      { module: 'github.com/gorilla/websocket', from: 'v1.5.0', to: 'v1.4.2' },
-      { module: 'golang.org/x/text', from: 'v0.3.0', to: 'v0.14.0' },
+      { module: 'example.com/lib', from: 'v1.3.0', to: 'v1.2.0', step: 'cap' },
+      { module: 'github.com/gorilla/websocket', from: 'v1.5.0', to: 'v1.4.2', step: 'cap' },
+      { module: 'golang.org/x/text', from: 'v0.3.0', to: 'v0.14.0', step: 'cap' },
     ]);
     expect(r.goMod).toBe(capGoMod(serverGoMod('v1.2.0', 'go1.22.5'), PLUGIN_GO_MOD).text);
     expect(r.goMod).toContain('example.com/lib v1.2.0 // pinned by hand');
@@ -296,7 +296,7 @@ describe('go-mod-sync', () => {
     const r = await run({ 'go-mod-sync': 'rewrite' });
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain(
-      '::error::Input go-mod-sync: "rewrite" is not allowed; write one of "cap", "check", "off"',
+      '::error::Input go-mod-sync: "rewrite" is not allowed; write one of "align", "cap", "check", "off"',
     );
     expect(gh.requests.length).toBe(before);
   });

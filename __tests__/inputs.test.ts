@@ -22,7 +22,7 @@ describe('parseInputs', () => {
       serverVersion: 'latest',
       includePrereleases: false,
       workingDirectory: '/ws',
-      goModSync: 'cap',
+      goModSync: 'align',
       goModTidy: true,
       cache: true,
       build: true,
@@ -128,7 +128,11 @@ describe('parseInputs', () => {
       'newest one',
       'Input server-version: "newest one" is neither "latest", a tag nor a semver range',
     ],
-    ['go-mod-sync', 'yes', 'Input go-mod-sync: "yes" is not allowed; write one of "cap", "check", "off"'],
+    [
+      'go-mod-sync',
+      'yes',
+      'Input go-mod-sync: "yes" is not allowed; write one of "align", "cap", "check", "off"',
+    ],
     ['build', 'maybe', 'Input build: "maybe" is not a boolean; write true or false'],
     [
       'pull',

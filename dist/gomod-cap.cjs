@@ -107,7 +107,9 @@ var GoModError = class extends Error {
 
 // src/gomod/bytes.ts
 var RUNE_ERROR = 65533;
+var ASCII = /^[^\u0080-\uffff]*$/;
 function toBytes(text) {
+  if (ASCII.test(text)) return text;
   return Buffer.from(text, "utf8").toString("latin1");
 }
 function bytesFromArray(data) {
@@ -117,6 +119,7 @@ function bytesToArray(bytes) {
   return Buffer.from(bytes, "latin1");
 }
 function fromBytes(bytes) {
+  if (ASCII.test(bytes)) return bytes;
   return Buffer.from(bytes, "latin1").toString("utf8");
 }
 function decodeRune(s, i) {
@@ -178,6 +181,7 @@ function encodeRune(r) {
   );
 }
 function validUTF8(s) {
+  if (ASCII.test(s)) return true;
   for (let i = 0; i < s.length; ) {
     const [r, size] = decodeRune(s, i);
     if (r === RUNE_ERROR && size === 1) return false;
@@ -186,6 +190,7 @@ function validUTF8(s) {
   return true;
 }
 function runeCount(s) {
+  if (ASCII.test(s)) return s.length;
   let n = 0;
   for (let i = 0; i < s.length; n++) i += decodeRune(s, i)[1];
   return n;
@@ -412,26 +417,24 @@ function checkPathMajor(v, pathMajor) {
 }
 var badWindowsNames = ["CON", "PRN", "AUX", "NUL"];
 for (let i = 1; i <= 9; i++) badWindowsNames.push(`COM${i}`, `LPT${i}`);
-function importPathOK(c) {
-  return /^[-._~+0-9A-Za-z]$/.test(c);
+function importPathOK(r) {
+  return r >= 48 && r <= 57 || r >= 65 && r <= 90 || r >= 97 && r <= 122 || r === 45 || r === 46 || r === 95 || r === 126 || r === 43;
 }
 function checkElem(elem) {
   if (elem === "") return "empty path element";
   if (/^\.*$/.test(elem)) return `invalid path element "${elem}"`;
   if (elem.endsWith(".")) return "trailing dot in path element";
   for (let i = 0; i < elem.length; ) {
-    const [r, size] = decodeRune(elem, i);
-    if (!importPathOK(elem.slice(i, i + size)))
-      return `invalid char ${JSON.stringify(String.fromCodePoint(r))}`;
+    const c = elem.charCodeAt(i);
+    const [r, size] = c < 128 ? [c, 1] : decodeRune(elem, i);
+    if (!importPathOK(r)) return `invalid char ${JSON.stringify(String.fromCodePoint(r))}`;
     i += size;
   }
   let short = elem;
   const dot = short.indexOf(".");
   if (dot >= 0) short = short.slice(0, dot);
-  for (const bad of badWindowsNames) {
-    if (bad.toLowerCase() === short.toLowerCase()) {
-      return `"${short}" disallowed as path element component on Windows`;
-    }
+  if (short.length <= 4 && badWindowsNames.includes(short.toUpperCase())) {
+    return `"${short}" disallowed as path element component on Windows`;
   }
   const tilde = short.lastIndexOf("~");
   if (tilde >= 0 && tilde < short.length - 1 && /^[0-9]+$/.test(short.slice(tilde + 1))) {
@@ -457,54 +460,62 @@ function checkImportPath(path) {
 
 // src/gomod/print.ts
 var Printer = class {
-  out = "";
+  /** Finished lines, without their newlines. */
+  done = [];
+  /** The current line. */
+  cur = "";
   pending = [];
   margin = 0;
-  /** Position on the current line, in bytes. */
-  indent() {
-    const nl = this.out.lastIndexOf("\n");
-    return this.out.length - (nl + 1);
+  /** The output so far. */
+  text() {
+    return this.done.length === 0 ? this.cur : this.done.join("\n") + "\n" + this.cur;
+  }
+  /** Ends the current line (writes a newline). */
+  nl() {
+    this.done.push(this.cur);
+    this.cur = "";
   }
   tabs() {
-    this.out += "	".repeat(this.margin);
+    if (this.margin > 0) this.cur += "	".repeat(this.margin);
   }
   /** Ends the current line, flushing end-of-line comments. */
   newline() {
     if (this.pending.length > 0) {
-      this.out += " ";
+      this.cur += " ";
       this.pending.forEach((com, i) => {
         if (i > 0) {
           this.trim();
-          this.out += "\n";
+          this.nl();
           this.tabs();
         }
-        this.out += trimSpace(com.token);
+        this.cur += trimSpace(com.token);
       });
       this.pending = [];
     }
     this.trim();
-    const b = this.out;
-    if (!(b.length === 0 || b.length >= 2 && b.endsWith("\n\n"))) {
-      this.out += "\n";
-    }
+    const d = this.done;
+    const empty = d.length === 0 && this.cur === "";
+    const afterBlank = this.cur === "" && d.length >= 2 && d[d.length - 1] === "";
+    if (!(empty || afterBlank)) this.nl();
     this.tabs();
   }
   /** Removes trailing spaces and tabs from the current line. */
   trim() {
-    let n = this.out.length;
-    while (n > 0 && (this.out[n - 1] === "	" || this.out[n - 1] === " ")) n--;
-    this.out = this.out.slice(0, n);
+    const s = this.cur;
+    let n = s.length;
+    while (n > 0 && (s.charCodeAt(n - 1) === 9 || s.charCodeAt(n - 1) === 32)) n--;
+    if (n < s.length) this.cur = s.slice(0, n);
   }
   file(f) {
     for (const com of f.com.before) {
-      this.out += trimSpace(com.token);
+      this.cur += trimSpace(com.token);
       this.newline();
     }
     f.stmt.forEach((stmt, i) => {
       this.expr(stmt);
       if (stmt.kind !== "comments") this.newline();
       for (const com of stmt.com.after) {
-        this.out += trimSpace(com.token);
+        this.cur += trimSpace(com.token);
         this.newline();
       }
       if (i + 1 < f.stmt.length) this.newline();
@@ -514,10 +525,10 @@ var Printer = class {
     const before = x.com.before;
     if (before.length > 0) {
       this.trim();
-      if (this.indent() > 0) this.out += "\n";
+      if (this.cur.length > 0) this.nl();
       this.tabs();
       for (const com of before) {
-        this.out += trimSpace(com.token);
+        this.cur += trimSpace(com.token);
         this.newline();
       }
     }
@@ -525,17 +536,17 @@ var Printer = class {
       case "comments":
         break;
       case "lparen":
-        this.out += "(";
+        this.cur += "(";
         break;
       case "rparen":
-        this.out += ")";
+        this.cur += ")";
         break;
       case "line":
         this.tokens(x.token);
         break;
       case "block":
         this.tokens(x.token);
-        this.out += " ";
+        this.cur += " ";
         this.expr(x.lparen);
         this.margin++;
         for (const l of x.line) {
@@ -549,13 +560,13 @@ var Printer = class {
       case "file":
         throw new Error("printer: unexpected file expression");
     }
-    this.pending.push(...x.com.suffix);
+    for (const com of x.com.suffix) this.pending.push(com);
   }
   tokens(tokens) {
     let sep = "";
     for (const t of tokens) {
       if (t === "," || t === ")" || t === "]" || t === "}") sep = "";
-      this.out += sep + t;
+      this.cur += sep + t;
       sep = " ";
       if (t === "(" || t === "[" || t === "{") sep = "";
     }
@@ -564,11 +575,10 @@ var Printer = class {
 function formatSyntax(f) {
   const p = new Printer();
   p.file(f);
-  let b = p.out;
+  const b = p.text();
   let n = b.length;
-  while (n > 0 && b[n - 1] === "\n" && (n === 1 || b[n - 2] === "\n")) n--;
-  b = b.slice(0, n);
-  return b;
+  while (n > 0 && b.charCodeAt(n - 1) === 10 && (n === 1 || b.charCodeAt(n - 2) === 10)) n--;
+  return n === b.length ? b : b.slice(0, n);
 }
 
 // src/gomod/syntax.ts
@@ -600,6 +610,17 @@ function newBlock(token) {
     rparen: { kind: "rparen", com: newComments(), pos: zeroPos() }
   };
 }
+function spanStart(x) {
+  switch (x.kind) {
+    case "file":
+      return x.stmt.length === 0 ? zeroPos() : spanStart(x.stmt[0]);
+    case "lparen":
+    case "rparen":
+      return x.pos;
+    default:
+      return x.start;
+  }
+}
 function span(x) {
   switch (x.kind) {
     case "file": {
@@ -629,6 +650,32 @@ var LPAREN = 40;
 var RPAREN = 41;
 var isComment = (k) => k === COMMENT || k === EOLCOMMENT;
 var isEOL = (k) => k === EOF || k === EOLCOMMENT || k === NL;
+var Token = class {
+  constructor(kind, text, line, lineRune, byte) {
+    this.kind = kind;
+    this.text = text;
+    this.line = line;
+    this.lineRune = lineRune;
+    this.byte = byte;
+    this.endLine = line;
+    this.endLineRune = lineRune;
+    this.endByte = byte;
+  }
+  kind;
+  text;
+  line;
+  lineRune;
+  byte;
+  endLine;
+  endLineRune;
+  endByte;
+  get pos() {
+    return { line: this.line, lineRune: this.lineRune, byte: this.byte };
+  }
+  get endPos() {
+    return { line: this.endLine, lineRune: this.endLineRune, byte: this.endByte };
+  }
+};
 var Abort = class {
   constructor(error) {
     this.error = error;
@@ -656,19 +703,24 @@ function describeRune(c) {
   if (c < 65536) return `'\\u${c.toString(16).padStart(4, "0")}'`;
   return `'\\U${c.toString(16).padStart(8, "0")}'`;
 }
+var ASCII_IDENT = new Uint8Array(128);
+for (let c = 33; c < 127; c++) ASCII_IDENT[c] = isIdent(c) ? 1 : 0;
+var SLASH = 47;
+var STAR = 42;
 var Input = class {
   constructor(filename, complete) {
     this.filename = filename;
     this.complete = complete;
-    this.token = { kind: EOF, pos: { ...this.pos }, endPos: { ...this.pos }, text: "" };
+    this.token = new Token(EOF, "", this.line, this.lineRune, this.off);
   }
   filename;
   complete;
-  remaining = 0;
-  // offset of the remaining input
+  // The position of the remaining input: byte offset, line (from 1) and rune in the line (from 1).
+  off = 0;
+  line = 1;
+  lineRune = 1;
   tokenStart = 0;
   token;
-  pos = { line: 1, lineRune: 1, byte: 0 };
   comments = [];
   file;
   pre = [];
@@ -681,46 +733,51 @@ var Input = class {
     return this.file;
   }
   error(msg) {
-    throw new Abort(
-      new GoModError(this.filename, [{ line: this.pos.line, column: this.pos.lineRune, reason: msg }])
-    );
+    throw new Abort(new GoModError(this.filename, [{ line: this.line, column: this.lineRune, reason: msg }]));
+  }
+  here() {
+    return { line: this.line, lineRune: this.lineRune, byte: this.off };
   }
   eof() {
-    return this.remaining >= this.complete.length;
+    return this.off >= this.complete.length;
   }
   peekRune() {
     if (this.eof()) return 0;
-    return decodeRune(this.complete, this.remaining)[0];
+    const c = this.complete.charCodeAt(this.off);
+    return c < 128 ? c : decodeRune(this.complete, this.off)[0];
   }
-  peekPrefix(prefix) {
-    return this.complete.startsWith(prefix, this.remaining);
+  /** Whether the input continues with a slash and then c (`//` or `/*`). */
+  peekSlash(c) {
+    return this.complete.charCodeAt(this.off) === SLASH && this.complete.charCodeAt(this.off + 1) === c;
   }
   readRune() {
     if (this.eof()) this.error("internal lexer error: readRune at EOF");
-    const [r, size] = decodeRune(this.complete, this.remaining);
-    this.remaining += size;
+    const c = this.complete.charCodeAt(this.off);
+    const [r, size] = c < 128 ? [c, 1] : decodeRune(this.complete, this.off);
+    this.off += size;
     if (r === NL) {
-      this.pos.line++;
-      this.pos.lineRune = 1;
+      this.line++;
+      this.lineRune = 1;
     } else {
-      this.pos.lineRune++;
+      this.lineRune++;
     }
-    this.pos.byte += size;
     return r;
   }
   startToken() {
-    this.tokenStart = this.remaining;
-    this.token = { kind: EOF, pos: { ...this.pos }, endPos: { ...this.pos }, text: "" };
+    this.tokenStart = this.off;
+    this.token = new Token(EOF, "", this.line, this.lineRune, this.off);
   }
   endToken(kind) {
     this.token.kind = kind;
-    let text = this.complete.slice(this.tokenStart, this.remaining);
+    let text = this.complete.slice(this.tokenStart, this.off);
     if (isComment(kind)) {
       if (text.endsWith("\r\n")) text = text.slice(0, -2);
       else if (text.endsWith("\n")) text = text.slice(0, -1);
     }
     this.token.text = text;
-    this.token.endPos = { ...this.pos };
+    this.token.endLine = this.line;
+    this.token.endLineRune = this.lineRune;
+    this.token.endByte = this.off;
   }
   peek() {
     return this.token.kind;
@@ -730,21 +787,40 @@ var Input = class {
     this.readToken();
     return tok;
   }
+  /** Whether only spaces come between the start of the current line and the offset. */
+  onlySpaceBefore() {
+    const s = this.complete;
+    let i = this.off - 1;
+    for (; i >= 0; i--) {
+      const c = s.charCodeAt(i);
+      if (c === NL) return true;
+      if (c >= 128) break;
+      if (!(c === 32 || c >= 9 && c <= 13)) return false;
+    }
+    if (i < 0) return true;
+    const nl = s.lastIndexOf("\n", i);
+    return trimSpace(s.slice(nl + 1, this.off)).length === 0;
+  }
   readToken() {
+    const s = this.complete;
     while (!this.eof()) {
-      const c2 = this.peekRune();
+      const c2 = s.charCodeAt(this.off);
       if (c2 === 32 || c2 === 9 || c2 === 13) {
-        this.readRune();
+        this.off++;
+        this.lineRune++;
         continue;
       }
-      if (this.peekPrefix("//")) {
+      if (c2 === SLASH && this.peekSlash(SLASH)) {
         this.startToken();
-        const i = this.complete.lastIndexOf("\n", this.pos.byte - 1);
-        const before = this.complete.slice(i + 1, this.pos.byte);
-        const suffix = this.pos.byte > 0 && trimSpace(before).length > 0;
-        this.readRune();
-        this.readRune();
-        while (!this.eof() && this.readRune() !== NL) {
+        const suffix = this.off > 0 && !this.onlySpaceBefore();
+        const nl = s.indexOf("\n", this.off);
+        if (nl < 0) {
+          this.lineRune += runeCount(s.slice(this.off));
+          this.off = s.length;
+        } else {
+          this.off = nl + 1;
+          this.line++;
+          this.lineRune = 1;
         }
         if (!suffix) {
           this.endToken(COMMENT);
@@ -754,7 +830,8 @@ var Input = class {
         this.comments.push({ start: this.token.pos, token: this.token.text, suffix });
         return;
       }
-      if (this.peekPrefix("/*")) this.error("mod files must use // comments (not /* */ comments)");
+      if (c2 === SLASH && this.peekSlash(STAR))
+        this.error("mod files must use // comments (not /* */ comments)");
       break;
     }
     this.startToken();
@@ -781,7 +858,7 @@ var Input = class {
         this.readRune();
         for (; ; ) {
           if (this.eof()) {
-            this.pos = { ...this.token.pos };
+            this.restore(this.token.pos);
             this.error("unexpected EOF in string");
           }
           if (this.peekRune() === NL) this.error("unexpected newline in string");
@@ -789,7 +866,7 @@ var Input = class {
           if (r === quote2) break;
           if (r === 92 && quote2 !== 96) {
             if (this.eof()) {
-              this.pos = { ...this.token.pos };
+              this.restore(this.token.pos);
               this.error("unexpected EOF in string");
             }
             this.readRune();
@@ -800,12 +877,27 @@ var Input = class {
       }
     }
     if (!isIdent(c)) this.error(`unexpected input character ${describeRune(c)}`);
-    while (isIdent(this.peekRune())) {
-      if (this.peekPrefix("//")) break;
-      if (this.peekPrefix("/*")) this.error("mod files must use // comments (not /* */ comments)");
+    for (; ; ) {
+      const a = s.charCodeAt(this.off);
+      if (a < 128) {
+        if (ASCII_IDENT[a] !== 1) break;
+        if (a === SLASH) {
+          if (this.peekSlash(SLASH)) break;
+          if (this.peekSlash(STAR)) this.error("mod files must use // comments (not /* */ comments)");
+        }
+        this.off++;
+        this.lineRune++;
+        continue;
+      }
+      if (Number.isNaN(a) || !isIdent(this.peekRune())) break;
       this.readRune();
     }
     this.endToken(IDENT);
+  }
+  restore(p) {
+    this.off = p.byte;
+    this.line = p.line;
+    this.lineRune = p.lineRune;
   }
   // Comment assignment: whole-line comments go to the syntax right after them (preorder),
   // end-of-line comments to the syntax right before them (postorder).
@@ -832,24 +924,26 @@ var Input = class {
     for (const com of this.comments) (com.suffix ? suffix : line).push(com);
     let li = 0;
     for (const x of this.pre) {
-      const [start] = span(x);
+      if (li >= line.length) break;
+      const start = spanStart(x);
       while (li < line.length && start.byte >= line[li].start.byte) {
         x.com.before.push(line[li]);
         li++;
       }
     }
-    this.file.com.after.push(...line.slice(li));
+    for (; li < line.length; li++) this.file.com.after.push(line[li]);
     for (let i = this.post.length - 1; i >= 0; i--) {
       const x = this.post[i];
       if (x.kind === "file") continue;
+      if (suffix.length === 0) break;
       const [start, end] = span(x);
       if (start.line !== end.line) continue;
       while (suffix.length > 0 && end.byte <= suffix[suffix.length - 1].start.byte) {
         x.com.suffix.push(suffix.pop());
       }
     }
-    for (const x of this.post) x.com.suffix.reverse();
-    this.file.com.before.push(...suffix);
+    for (const x of this.post) if (x.com.suffix.length > 1) x.com.suffix.reverse();
+    for (const com of suffix) this.file.com.before.push(com);
   }
   parseFile() {
     this.file = { kind: "file", name: "", com: newComments(), stmt: [] };
@@ -884,11 +978,12 @@ var Input = class {
   parseStmt() {
     const first = this.lex();
     const start = first.pos;
-    let end = first.endPos;
+    let last = first;
     const tokens = [first.text];
     for (; ; ) {
       const tok = this.lex();
       if (isEOL(tok.kind)) {
+        const end = last.endPos;
         this.file.stmt.push({ kind: "line", com: newComments(), start, token: tokens, inBlock: false, end });
         return;
       }
@@ -915,7 +1010,7 @@ var Input = class {
         continue;
       }
       tokens.push(tok.text);
-      end = tok.endPos;
+      last = tok;
     }
   }
   parseLineBlock(start, token, lparen) {
@@ -956,8 +1051,10 @@ var Input = class {
         default: {
           const l = this.parseLine();
           x.line.push(l);
-          l.com.before = comments;
-          comments = [];
+          if (comments.length > 0) {
+            l.com.before = comments;
+            comments = [];
+          }
         }
       }
     }
@@ -966,20 +1063,20 @@ var Input = class {
     const first = this.lex();
     if (isEOL(first.kind)) this.error("internal parse error: parseLine at end of line");
     const start = first.pos;
-    let end = first.endPos;
+    let last = first;
     const tokens = [first.text];
     for (; ; ) {
       const tok = this.lex();
       if (isEOL(tok.kind)) {
-        return { kind: "line", com: newComments(), start, token: tokens, inBlock: true, end };
+        return { kind: "line", com: newComments(), start, token: tokens, inBlock: true, end: last.endPos };
       }
       tokens.push(tok.text);
-      end = tok.endPos;
+      last = tok;
     }
   }
   /** The position for internal errors. */
   where() {
-    return this.pos;
+    return this.here();
   }
 };
 function parseSyntax(file, data) {
@@ -1159,8 +1256,15 @@ function quote(s) {
 // src/gomod/modfile.ts
 var GO_VERSION_RE = /^([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?$/;
 var TOOLCHAIN_RE = /^default$|^go1($|\.)/;
+var ASCII_PLAIN = new Uint8Array(128);
+for (let c = 33; c < 127; c++) ASCII_PLAIN[c] = "\"'`()[]{},".includes(String.fromCharCode(c)) ? 0 : 1;
 function mustQuote(s) {
   for (let i = 0; i < s.length; ) {
+    const c = s.charCodeAt(i);
+    if (c > 32 && c < 127 && ASCII_PLAIN[c] === 1) {
+      i++;
+      continue;
+    }
     const [r, size] = decodeRune(s, i);
     i += size;
     switch (r) {
@@ -1306,6 +1410,10 @@ function compareLineRetract(li, lj) {
   const c = compare(li0, lj0);
   if (c !== 0) return -c;
   return -compare(li1, lj1);
+}
+function isSorted(lines, less) {
+  for (let i = 1; i < lines.length; i++) if (less(lines[i - 1], lines[i]) > 0) return false;
+  return true;
 }
 var GoModFile = class _GoModFile {
   constructor(syntax) {
@@ -1669,7 +1777,7 @@ var GoModFile = class _GoModFile {
       let less = compareLine;
       if (stmt.token[0] === "exclude" && semanticExclude) less = compareLineExclude;
       else if (stmt.token[0] === "retract") less = compareLineRetract;
-      stmt.line.sort(less);
+      if (!isSorted(stmt.line, less)) stmt.line.sort(less);
     }
   }
   removeDups() {
@@ -1816,20 +1924,126 @@ function capChanges(server, plugin) {
   }
   return changes;
 }
-function applyCapBytes(pluginFile, plugin, changes) {
+function accepted(c) {
+  const version = toBytes(c.to);
+  if (checkImportPath(toBytes(c.module)) !== void 0 || mustQuote(version)) return false;
+  return !version.startsWith("-") && !version.startsWith("/");
+}
+function editStep(pluginFile, text, c) {
+  const f = typeof text === "string" ? GoModFile.parseBytes(pluginFile, text) : text;
+  f.addRequire(c.module, c.to);
+  f.sortBlocks();
+  f.cleanup();
+  return f.formatBytes();
+}
+function applyCapBytesStepwise(pluginFile, plugin, changes) {
   let cur = plugin;
-  for (const c of changes) {
-    const path = toBytes(c.module);
-    const version = toBytes(c.to);
-    if (checkImportPath(path) !== void 0 || mustQuote(version)) continue;
-    if (version.startsWith("-") || version.startsWith("/")) continue;
-    const f = GoModFile.parseBytes(pluginFile, cur);
-    f.addRequire(c.module, c.to);
-    f.sortBlocks();
-    f.cleanup();
-    cur = f.formatBytes();
-  }
+  for (const c of changes) if (accepted(c)) cur = editStep(pluginFile, cur, c);
   return cur;
+}
+var LaterEdits = class {
+  constructor(f) {
+    this.f = f;
+    for (const stmt of f.syntax.stmt) {
+      if (stmt.kind !== "block") continue;
+      const state = { block: stmt, live: stmt.line.length, first: 0 };
+      for (const l of stmt.line) this.blockOf.set(l, state);
+    }
+    for (const r of f.require) {
+      const list = this.byPath.get(r.path);
+      if (list) list.push(r);
+      else this.byPath.set(r.path, [r]);
+    }
+  }
+  f;
+  /** Live require entries per path, in file order. */
+  byPath = /* @__PURE__ */ new Map();
+  blockOf = /* @__PURE__ */ new Map();
+  /** Blocks whose lines the previous edit removed. */
+  touched = [];
+  /** Blocks that a cleanup turned into a single line. */
+  merged = [];
+  /** Whether every change is for a path the file requires (always so for capChanges). */
+  covers(changes) {
+    return changes.every((c) => (this.byPath.get(c.module)?.length ?? 0) > 0);
+  }
+  /** `go mod edit -require=path@version` on a file read back from canonical text. */
+  apply(path, version) {
+    for (const b of this.touched) this.dropBlankTop(b);
+    this.touched = [];
+    const list = this.byPath.get(path);
+    const [keep, ...drop] = list;
+    keep.version = version;
+    const tokens = ["require", autoQuote(toBytes(path)), toBytes(version)];
+    keep.syntax.token = keep.syntax.inBlock ? tokens.slice(1) : tokens;
+    for (const r of drop) {
+      r.syntax.token = [];
+      r.syntax.com.suffix = [];
+      r.path = "";
+      r.version = "";
+      r.indirect = false;
+      const b = this.blockOf.get(r.syntax);
+      if (b) {
+        b.live--;
+        this.touched.push(b);
+      }
+    }
+    if (drop.length > 0) this.byPath.set(path, [keep]);
+    for (const b of this.touched) {
+      if (b.merged || b.live !== 1 || b.block.rparen.com.before.length > 0) continue;
+      b.merged = this.firstLive(b);
+      this.merged.push(b);
+    }
+  }
+  /** Sorts and cleans up as the last edit does; the file is then ready to print. */
+  finish() {
+    const replace = /* @__PURE__ */ new Map();
+    for (const b of this.merged) {
+      if (b.live > 0) continue;
+      const com = [...b.block.com.before, ...b.merged.com.before];
+      let last = com.length - 1;
+      while (last >= 0 && com[last].token !== "") last--;
+      const kept = com.slice(0, Math.max(last, 0));
+      replace.set(
+        b.block,
+        kept.length === 0 ? void 0 : { kind: "comments", com: { before: kept, suffix: [], after: [] }, start: b.block.start }
+      );
+    }
+    if (replace.size > 0) {
+      const stmts = [];
+      for (const stmt of this.f.syntax.stmt) {
+        if (stmt.kind !== "block" || !replace.has(stmt)) stmts.push(stmt);
+        else if (replace.get(stmt)) stmts.push(replace.get(stmt));
+      }
+      this.f.syntax.stmt = stmts;
+    }
+    this.f.sortBlocks();
+    this.f.cleanup();
+  }
+  firstLive(b) {
+    const lines = b.block.line;
+    while (b.first < lines.length && lines[b.first].token.length === 0) b.first++;
+    return lines[b.first];
+  }
+  /** What re-reading the printed block does to a blank line at its top. */
+  dropBlankTop(b) {
+    if (b.live === 0 || b.merged) return;
+    const before = this.firstLive(b).com.before;
+    if (before.length > 0 && before[0].token === "") before.shift();
+  }
+};
+function applyCap(pluginFile, plugin, parsed, changes) {
+  const todo = changes.filter(accepted);
+  if (todo.length === 0) return plugin;
+  const once = editStep(pluginFile, parsed ?? plugin, todo[0]);
+  if (todo.length === 1) return once;
+  const f = GoModFile.parseBytes(pluginFile, once);
+  const later = new LaterEdits(f);
+  const rest = todo.slice(1);
+  if (!later.covers(rest)) return applyCapBytesStepwise(pluginFile, once, rest);
+  for (const c of rest) later.apply(c.module, c.to);
+  later.finish();
+  return f.formatBytes();
 }
 function capBytes(server, plugin, opts) {
   const pluginFile = opts.pluginFile ?? "go.mod";
@@ -1837,7 +2051,7 @@ function capBytes(server, plugin, opts) {
   const p = GoModFile.parseBytes(pluginFile, plugin);
   const changes = capChanges(s, p);
   if (changes.length === 0) return { changed: false, out: plugin, changes };
-  const out = applyCapBytes(pluginFile, plugin, changes);
+  const out = applyCap(pluginFile, plugin, p, changes);
   return { changed: out !== plugin, out, changes };
 }
 function capGoModBytes(server, plugin, opts = {}) {

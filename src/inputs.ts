@@ -9,7 +9,7 @@ import { parseVersionSpec, VersionResolutionError } from './github/versions';
 import { CHECKSUMS_FILE_NAME } from './publish/checksums';
 import { SERVER_ASSET_PLACEHOLDERS, unknownPlaceholders } from './verify/asset';
 
-export type GoModSync = 'cap' | 'check' | 'off';
+export type GoModSync = 'align' | 'cap' | 'check' | 'off';
 export type PullPolicy = 'missing' | 'always' | 'never';
 export type ReleaseMode = 'auto' | 'true' | 'false';
 export type VerifyMode = 'auto' | 'true' | 'false';
@@ -228,7 +228,7 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     includePrereleases: bool(get, 'include-prereleases'),
     ...(token !== undefined && { token }),
     workingDirectory,
-    goModSync: oneOf(get, 'go-mod-sync', ['cap', 'check', 'off'] as const),
+    goModSync: oneOf(get, 'go-mod-sync', ['align', 'cap', 'check', 'off'] as const),
     goModTidy: bool(get, 'go-mod-tidy'),
     cache: bool(get, 'cache'),
     build: bool(get, 'build'),

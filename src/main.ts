@@ -59,7 +59,8 @@ export async function run(): Promise<void> {
     }
 
     progress.stage = 'Build';
-    const { pluginName, results } = await buildStage(ctx, server, sync);
+    const { pluginName, results, align } = await buildStage(ctx, server, sync);
+    if (align) setSyncOutputs(sync.changes, align.changes);
     progress.pluginName = pluginName;
     progress.results = results;
     progress.stage = 'Verify';
@@ -67,7 +68,7 @@ export async function run(): Promise<void> {
     setVerifyOutputs(verified);
     if (verified.problems.length > 0) {
       // A plugin the server refuses is never published: nothing is uploaded.
-      await reportRun(ctx.config, { pluginName, server, sync, results, verified });
+      await reportRun(ctx.config, { pluginName, server, sync, ...(align && { align }), results, verified });
       const failedBuilds = results.filter((r) => !r.ok).map((r) => r.target.name);
       core.setFailed(
         [
@@ -79,7 +80,15 @@ export async function run(): Promise<void> {
     }
     progress.stage = 'Publish';
     const published = await publishPlugins(ctx.config, octokit, { server, pluginName, results });
-    await reportRun(ctx.config, { pluginName, server, sync, results, verified, published });
+    await reportRun(ctx.config, {
+      pluginName,
+      server,
+      sync,
+      ...(align && { align }),
+      results,
+      verified,
+      published,
+    });
 
     const failed = results.filter((r) => !r.ok).map((r) => r.target.name);
     const problems = [

@@ -17,6 +17,7 @@ import type { ServerFacts } from './resolve/server';
 import type { SyncResult } from './sync/sync';
 import { verifiedOutput } from './verify/plan';
 import type { VerifyResult } from './verify/stage';
+import type { AlignChange } from './sync/align-plan';
 
 export interface ArtifactEntry {
   target: string;
@@ -55,8 +56,12 @@ export function artifactEntries(results: TargetResult[], published?: PublishResu
     });
 }
 
-export function goModChangesOutput(changes: CapChange[]): string {
-  return JSON.stringify(changes.map(({ module, from, to }) => ({ module, from, to })));
+/** Every go.mod change, with the step that made it: `cap` (gomod-cap) or `align` (with its reason). */
+export function goModChangesOutput(changes: CapChange[], align: readonly AlignChange[] = []): string {
+  return JSON.stringify([
+    ...changes.map(({ module, from, to }) => ({ module, from, to, step: 'cap' })),
+    ...align.map(({ module, from, to, step, reason }) => ({ module, from, to, step, reason })),
+  ]);
 }
 
 export function setServerOutputs(server: ServerFacts): void {
@@ -65,14 +70,16 @@ export function setServerOutputs(server: ServerFacts): void {
   core.setOutput('server-module', server.module);
 }
 
-export function setSyncOutputs(changes: CapChange[]): void {
-  core.setOutput('go-mod-changes', goModChangesOutput(changes));
+export function setSyncOutputs(changes: CapChange[], align: readonly AlignChange[] = []): void {
+  core.setOutput('go-mod-changes', goModChangesOutput(changes, align));
 }
 
 export interface RunRecord {
   pluginName?: string;
   server: ServerFacts;
   sync: SyncResult;
+  /** The module graph alignment after tidy, when it ran. */
+  align?: { changes: readonly AlignChange[] };
   results?: TargetResult[];
   verified?: VerifyResult;
   published?: PublishResult;
@@ -128,7 +135,13 @@ export function summaryData(run: RunRecord): SummaryData {
       goVersion: server.goVersion,
       ...(server.releaseUrl !== undefined && { releaseUrl: server.releaseUrl }),
     },
-    goMod: { mode: sync.mode, changes: sync.changes },
+    goMod: {
+      mode: sync.mode,
+      changes: [
+        ...sync.changes.map((c) => ({ module: c.module, from: c.from, to: c.to, step: 'cap' as const })),
+        ...(run.align?.changes ?? []),
+      ],
+    },
     targets,
     ...(run.verified && run.verified.entries.length > 0 && { loadsInto: run.verified.server }),
     ...(published?.checksumsPath !== undefined && {

@@ -13,7 +13,9 @@ import { compareGoVersions, isValidGoVersion } from './github/go-version';
 import { parseGoMod, type CapChange } from './gomod';
 import type { ActionConfig } from './inputs';
 import { resolveServer, type ServerFacts } from './resolve/server';
-import { SyncError, syncGoMod, type SyncResult } from './sync/sync';
+import { readPluginGoMod, SyncError, syncGoMod, type SyncResult } from './sync/sync';
+import type { AlignResult } from './sync/align';
+import { alignStage } from './sync/align-stage';
 
 export interface RunContext {
   config: ActionConfig;
@@ -38,16 +40,27 @@ export function syncStage(ctx: RunContext, server: ServerFacts): Promise<SyncRes
   const name = goModName(ctx);
   return core.group('Sync go.mod', async () => {
     try {
-      const r = await syncGoMod({
-        mode: ctx.config.goModSync,
+      // align starts with gomod-cap; the rest of it runs after go mod tidy (alignStage).
+      const mode = ctx.config.goModSync;
+      const capped = await syncGoMod({
+        mode: mode === 'align' ? 'cap' : mode,
         pluginDir: ctx.config.workingDirectory,
         pluginGoModName: name,
         serverGoMod: server.goModText,
         serverGoModName: server.goModName,
       });
+      const r: SyncResult = mode === 'align' ? { ...capped, mode } : capped;
       logChanges(r, name);
       return r;
     } catch (e) {
+      // check with a build: the whole graph is checked after go mod tidy, listing every disagreement.
+      if (e instanceof SyncError && e.mismatches.length > 0 && ctx.config.build) {
+        core.info(
+          `${e.message.split('\n').slice(0, -1).join('\n')}\nThe whole module graph is checked after go mod tidy, before building.`,
+        );
+        const { path, text } = await readPluginGoMod(ctx.config.workingDirectory);
+        return { mode: 'check', goModPath: path, changes: [], written: false, goModText: text };
+      }
       // In check mode every mismatch becomes an annotation on its go.mod line.
       if (e instanceof SyncError) {
         for (const m of e.mismatches) {
@@ -76,6 +89,8 @@ function logChanges(r: SyncResult, name: string): void {
 export interface BuildStageResult {
   pluginName: string;
   results: TargetResult[];
+  /** The module graph check or alignment after tidy (absent with go-mod-sync: off). */
+  align?: AlignResult;
 }
 
 /** Images, module cache, `go mod tidy`, every target; never throws for a failed target. */
@@ -107,13 +122,23 @@ export async function buildStage(
     ? await restoreModules(config, server.goVersion, sync.goModText, plan.modCacheDir)
     : undefined;
   await prepareBuild(docker, stage, plan);
+  const align = await alignStage({
+    mode: config.goModSync,
+    docker,
+    plan,
+    cacheDir: stage.cacheDir,
+    pluginDir: config.workingDirectory,
+    pluginGoModName: goModName(ctx),
+    serverGoMod: server.goModText,
+    serverGoModName: server.goModName,
+  });
   const results = await buildTargets(docker, stage, plan);
   if (cached && results.every((r) => r.ok)) {
     await core.group('Save Go module cache', () =>
       saveModuleCache(plan.modCacheDir, cached.keys, cached.restored, cacheLog),
     );
   }
-  return { pluginName, results };
+  return { pluginName, results, ...(align && { align }) };
 }
 
 /**

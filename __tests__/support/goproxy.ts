@@ -177,3 +177,71 @@ export function makeGoProxy(dir: string): string {
 export function goProxyUrl(dir: string): string {
   return 'file://' + dir;
 }
+
+// ---- generated module graphs (go-mod-sync: align)
+
+/**
+ * One fake module version of a generated graph. Its package (named after the last path element)
+ * imports the package of every module it requires, so a plugin and a server that link it at
+ * different versions are told apart by Go's plugin loader.
+ */
+export interface FakeModule {
+  path: string;
+  version: string;
+  /** Requirements: module path -> version (the go.mod `require` block). */
+  requires?: Record<string, string>;
+  /** The go.mod `go` line; default 1.17 (pruned module graphs). */
+  go?: string;
+}
+
+/** The Go package name of a fake module: its last path element, letters and digits only. */
+export function fakePackageName(path: string): string {
+  const last = path
+    .split('/')
+    .at(-1)!
+    .replace(/[^A-Za-z0-9]/g, '');
+  return /^[A-Za-z]/.test(last) ? last.toLowerCase() : `m${last}`;
+}
+
+/** go.mod text of a module requiring `requires` (module path -> version). */
+export function goModText(path: string, go: string, requires: Record<string, string> = {}): string {
+  const reqs = Object.entries(requires);
+  const block = reqs.length === 0 ? '' : `\nrequire (\n${reqs.map(([p, v]) => `\t${p} ${v}\n`).join('')})\n`;
+  return `module ${path}\n\ngo ${go}\n${block}`;
+}
+
+/** The files of one fake module version: go.mod and a package whose Describe names every version it links. */
+export function fakeModuleFiles(m: FakeModule): Record<string, string> {
+  const deps = Object.keys(m.requires ?? {});
+  const pkg = fakePackageName(m.path);
+  const imports = deps.map((d) => `\t${fakePackageName(d)}_ "${d}"\n`).join('');
+  const calls = deps.map((d) => ` + " " + ${fakePackageName(d)}_.Describe()`).join('');
+  return {
+    'go.mod': goModText(m.path, m.go ?? '1.17', m.requires),
+    [`${pkg}.go`]: [
+      `// Package ${pkg} is a generated fake module of a test graph.`,
+      `package ${pkg}`,
+      '',
+      ...(deps.length > 0 ? [`import (\n${imports})`, ''] : []),
+      '// Version differs between the module versions, so their packages differ.',
+      `var Version = "${m.version}"`,
+      '',
+      '// Describe names this module version and every one it links.',
+      'func Describe() string {',
+      `\treturn "${m.path}@" + Version${calls}`,
+      '}',
+      '',
+    ].join('\n'),
+  };
+}
+
+/** Writes every module version of a generated graph into the proxy folder; returns `dir`. */
+export function writeModuleGraph(dir: string, modules: readonly FakeModule[]): string {
+  for (const m of modules) writeModuleVersion(dir, m.path, m.version, fakeModuleFiles(m));
+  return dir;
+}
+
+/** go.sum lines for every version of a generated graph (a superset is fine for -mod=readonly). */
+export function moduleGraphGoSum(modules: readonly FakeModule[]): string {
+  return modules.map((m) => goSumLines(m.path, m.version, fakeModuleFiles(m))).join('');
+}

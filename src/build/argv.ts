@@ -96,6 +96,14 @@ export function removeContainersArgv(names: string[]): string[] {
   return ['rm', '--force', ...names];
 }
 
+/**
+ * A fixed shell script run in a container, its arguments passed as positional parameters (`"$@"`):
+ * values never become shell code. Used for the module graph alignment (`go get`, `go list`).
+ */
+export function goScriptArgv(spec: ContainerSpec, script: string, args: string[] = []): string[] {
+  return [...containerOptions(spec), 'sh', '-c', script, 'sh', ...args];
+}
+
 /** `docker image inspect` and `docker pull` for an image tag. */
 export function inspectImageArgv(image: string): string[] {
   return ['image', 'inspect', '--format', '{{.Id}}', image];

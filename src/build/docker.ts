@@ -10,6 +10,8 @@ export interface DockerResult {
   exitCode: number;
   /** stdout and stderr interleaved as they arrived. */
   output: string;
+  /** stdout alone (what a command prints as data, without Go's `go: downloading` lines). */
+  stdout?: string;
 }
 
 export interface Docker {
@@ -41,8 +43,13 @@ async function runDocker(
   opts: { env?: Record<string, string> },
 ): Promise<DockerResult> {
   let output = '';
+  let stdout = '';
   const append = (d: Buffer): void => {
     output += d.toString();
+  };
+  const appendOut = (d: Buffer): void => {
+    stdout += d.toString();
+    append(d);
   };
   let exitCode: number;
   try {
@@ -50,13 +57,13 @@ async function runDocker(
       silent: true,
       ignoreReturnCode: true,
       env: { ...(process.env as Record<string, string>), ...opts.env },
-      listeners: { stdout: append, stderr: append },
+      listeners: { stdout: appendOut, stderr: append },
     });
   } catch (e) {
     // The binary is missing or cannot start.
     return { exitCode: 127, output: `${binary}: ${(e as Error).message}` };
   }
-  return { exitCode, output };
+  return { exitCode, output, stdout };
 }
 
 /** `docker rm --force <name>`, bounded in time; a container that is already gone is fine. */

@@ -40,6 +40,8 @@ export interface BuildPlan {
   images: { image: string; targets: Target[] }[];
   /** `go mod tidy && go mod download`, run once in the first target's image. */
   prepareArgv: string[];
+  /** The container `prepareArgv` runs in (the plugin at /proj), for the other module commands. */
+  prepareSpec: ContainerSpec;
   targets: PlannedTarget[];
   modCacheDir: string;
   goCacheDir: string;
@@ -90,9 +92,11 @@ export function planBuild(p: PlanInput): BuildPlan {
   }
   // Modules are platform-independent: prepare them in the amd64 image when it is built, else the first.
   const prepImage = (targets.find((t) => t.target.name === 'linux-amd64') ?? targets[0])?.image ?? '';
+  const prepareSpec = spec(prepImage, 'prepare');
   return {
     images,
-    prepareArgv: prepareModulesArgv(spec(prepImage, 'prepare')),
+    prepareArgv: prepareModulesArgv(prepareSpec),
+    prepareSpec,
     targets,
     modCacheDir,
     goCacheDir,

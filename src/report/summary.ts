@@ -7,8 +7,12 @@ export interface GoModChange {
   module: string;
   /** The version the plugin required before (absent when the requirement was added). */
   from?: string;
-  /** The server's version. */
+  /** The server's version (`none`: the module left the build list). */
   to: string;
+  /** The step that made it: gomod-cap, or the module graph alignment after tidy. */
+  step?: 'cap' | 'align';
+  /** Why (alignment changes). */
+  reason?: string;
 }
 
 export interface SummaryTarget {
@@ -49,7 +53,7 @@ export interface SummaryData {
   };
   /** The go.mod sync; absent when it did not run. */
   goMod?: {
-    mode: 'cap' | 'check' | 'off';
+    mode: 'align' | 'cap' | 'check' | 'off';
     changes: readonly GoModChange[];
   };
   targets: readonly SummaryTarget[];
@@ -197,14 +201,21 @@ export function renderSummary(data: SummaryData): string {
       out.push("go.mod already matched the server's module versions.");
     } else {
       out.push(
-        mode === 'cap'
+        mode === 'cap' || mode === 'align'
           ? `go.mod was changed to the server's versions (${changes.length} module${changes.length === 1 ? '' : 's'}):`
           : `go.mod differs from the server's versions (${changes.length} module${changes.length === 1 ? '' : 's'}):`,
       );
+      // Step and reason columns only when the alignment ran (older records have neither).
+      const why = changes.some((c) => c.reason !== undefined);
       out.push(
         table(
-          ['Module', 'From', 'To'],
-          changes.map((c) => [code(c.module), c.from ? code(c.from) : '(added)', code(c.to)]),
+          ['Module', 'From', 'To', ...(why ? ['Step', 'Why'] : [])],
+          changes.map((c) => [
+            code(c.module),
+            c.from && c.from !== 'none' ? code(c.from) : '(added)',
+            c.to === 'none' ? '(removed)' : code(c.to),
+            ...(why ? [c.step ?? '', cell(c.reason ?? '')] : []),
+          ]),
         ),
       );
     }

@@ -1,0 +1,231 @@
+// The module graph alignment, run after `go mod tidy` in the builder image: compares the
+// plugin's whole build list with the server's and, in `align` mode, lets Go resolve every
+// disagreement (`go get` all shared modules at the server's versions, `go mod tidy`, repeat,
+// bounded). In `cap` and `check` it only checks. The decisions are in align-plan.ts; this file
+// runs the go commands (in containers, through the Docker adapter) and reads what they print.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { goScriptArgv, type ContainerSpec } from '../build/argv';
+import type { Docker } from '../build/docker';
+import { parseGoMod, type GoModFile } from '../gomod';
+import {
+  disagreementKey,
+  explainConflicts,
+  mergeChanges,
+  planNextRound,
+  roundChanges,
+  type AlignChange,
+  type AlignMode,
+  type Conflict,
+  type GraphState,
+} from './align-plan';
+import {
+  compareBuildLists,
+  parseModGraph,
+  parseModuleList,
+  serverModulesFromGoMod,
+  type ListedModule,
+} from './graph';
+
+export interface AlignResult {
+  mode: AlignMode;
+  /** Where the server's versions came from. */
+  serverSource: 'go.mod' | 'build list';
+  /** Modules both build lists hold. */
+  shared: number;
+  /** `go get` rounds run (0 when the graph agreed after tidy). */
+  rounds: number;
+  /** Every change to the plugin's build list, with its reason. */
+  changes: AlignChange[];
+}
+
+export class AlignError extends Error {
+  override name = 'AlignError';
+  constructor(
+    message: string,
+    readonly conflicts: Conflict[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export interface AlignInput {
+  mode: AlignMode;
+  docker: Docker;
+  /** The container the modules were prepared in (plugin at /proj, module cache, Go environment). */
+  spec: ContainerSpec;
+  serverGoMod: string;
+  serverGoModName: string;
+  /** Host folder for the server's module when its build list must be computed (go < 1.17). */
+  workDir: string;
+  /** The plugin's go.mod on the host (read for the lines of annotations). */
+  pluginGoModPath: string;
+  pluginGoModName: string;
+  log: { info(message: string): void; warning(message: string): void };
+}
+
+const MARK = '@@flow-align@@';
+const LIST_AND_GRAPH = `echo ${MARK}list && go list -m -json all && echo ${MARK}graph && go mod graph`;
+/** One round: pin every shared module with go get, list what go get left, tidy, list again. */
+const ROUND = `go get "$@" && echo ${MARK}after-get && go list -m -json all && go mod tidy && ${LIST_AND_GRAPH}`;
+/** The server's build list, its go.mod as the main module of an empty folder. */
+const SERVER_LIST = 'go list -mod=mod -m -json all';
+
+/** The sections of a script's stdout, by the marker lines it printed. */
+export function scriptSections(stdout: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  let name = '';
+  let lines: string[] = [];
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith(MARK)) {
+      sections.set(name, lines.join('\n'));
+      name = line.slice(MARK.length).trim();
+      lines = [];
+    } else lines.push(line);
+  }
+  sections.set(name, lines.join('\n'));
+  return sections;
+}
+
+function tail(output: string, n = 6): string {
+  return output.trim().split('\n').slice(-n).join('\n');
+}
+
+function goFailure(what: string, r: { exitCode: number; output: string }): AlignError {
+  const needsNewerGo = /requires go >= ?(\S+)/.exec(r.output);
+  return new AlignError(
+    `${what} failed (exit code ${r.exitCode}):\n${tail(r.output)}` +
+      (needsNewerGo
+        ? `\nA module needs Go ${needsNewerGo[1]}, newer than the server's: keep the versions that build with the server's Go, or build for a newer server.`
+        : ''),
+  );
+}
+
+async function run(input: AlignInput, spec: ContainerSpec, script: string, args: string[], what: string) {
+  const r = await input.docker.run(goScriptArgv(spec, script, args));
+  if (r.exitCode !== 0) throw goFailure(what, r);
+  return scriptSections(r.stdout ?? r.output);
+}
+
+function state(sections: Map<string, string>): GraphState {
+  return {
+    list: parseModuleList(sections.get('list') ?? ''),
+    graph: parseModGraph(sections.get('graph') ?? ''),
+  };
+}
+
+/** The server's modules: its go.mod from go 1.17 on, else its build list computed by Go. */
+async function serverModules(
+  input: AlignInput,
+): Promise<{ modules: ListedModule[]; source: AlignResult['serverSource'] }> {
+  const fromGoMod = serverModulesFromGoMod(input.serverGoMod, input.serverGoModName);
+  if (fromGoMod.complete) return { modules: fromGoMod.modules, source: 'go.mod' };
+  const dir = join(input.workDir, 'server-modules');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'go.mod'), input.serverGoMod);
+  input.log.info(
+    `${input.serverGoModName} says go ${fromGoMod.go ?? '(none)'}: it lists only direct dependencies; computing the server's build list (go list -m all).`,
+  );
+  const r = await input.docker.run(goScriptArgv({ ...input.spec, pluginDir: dir }, SERVER_LIST));
+  if (r.exitCode === 0) {
+    try {
+      return { modules: parseModuleList(r.stdout ?? r.output), source: 'build list' };
+    } catch (e) {
+      input.log.warning(`Cannot read the server's build list: ${(e as Error).message}`);
+    }
+  } else {
+    input.log.warning(
+      `Cannot compute the server's build list (exit code ${r.exitCode}): ${tail(r.output, 3)}\nComparing with the requirements of ${input.serverGoModName} only.`,
+    );
+  }
+  return { modules: fromGoMod.modules, source: 'go.mod' };
+}
+
+async function readPluginGoMod(input: AlignInput): Promise<GoModFile | undefined> {
+  try {
+    return parseGoMod(await readFile(input.pluginGoModPath, 'utf8'), input.pluginGoModName);
+  } catch {
+    return undefined; // only the annotations' line numbers are lost
+  }
+}
+
+function conflictList(conflicts: readonly Conflict[]): string {
+  return conflicts.map((c) => `  ${c.message}\n    fix: ${c.fix}`).join('\n');
+}
+
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+/** Checks (cap, check) or aligns (align) the plugin's module graph; throws AlignError when they disagree. */
+export async function alignModuleGraph(input: AlignInput): Promise<AlignResult> {
+  const server = await serverModules(input);
+  const limits = new Map(server.modules.filter((m) => !m.main).map((m) => [m.path, m.version]));
+  let now = state(await run(input, input.spec, LIST_AND_GRAPH, [], 'go list -m all'));
+  let comparison = compareBuildLists(now.list, server.modules);
+  input.log.info(
+    `The plugin's build list has ${count(now.list.length - 1, 'module')}, ${comparison.shared.length} of them also in the server's (${server.source === 'go.mod' ? input.serverGoModName : "the server's build list"}); ${count(comparison.disagreements.length, 'disagreement')}.`,
+  );
+  const result = (rounds: number, changes: AlignChange[]): AlignResult => ({
+    mode: input.mode,
+    serverSource: server.source,
+    shared: comparison.shared.length,
+    rounds,
+    changes,
+  });
+
+  if (input.mode !== 'align') {
+    if (comparison.disagreements.length === 0) return result(0, []);
+    const conflicts = explainConflicts({
+      mode: input.mode,
+      state: now,
+      disagreements: comparison.disagreements,
+      ...(await readPluginGoMod(input).then((f) => f && { pluginGoMod: f })),
+    });
+    const n = count(conflicts.length, 'module');
+    throw new AlignError(
+      input.mode === 'cap'
+        ? `After go mod tidy the plugin's build list disagrees with the server's on ${n}; go-mod-sync: cap only rewrites go.mod's require lines (gomod-cap), and the server would refuse this plugin:\n${conflictList(conflicts)}\nSet go-mod-sync: align (the default) to align the whole module graph.`
+        : `The plugin's build list disagrees with the server's on ${n}:\n${conflictList(conflicts)}`,
+      conflicts,
+    );
+  }
+
+  const history: string[] = [];
+  const rounds: AlignChange[][] = [];
+  let removedByGet = new Set<string>();
+  for (let round = 0; ; round++) {
+    const step = planNextRound({ round, comparison, plugin: now.list, server: server.modules, history });
+    if (step.kind === 'aligned') return result(rounds.length, mergeChanges(rounds));
+    if (step.kind === 'stuck') {
+      const conflicts = explainConflicts({
+        mode: 'align',
+        state: now,
+        disagreements: comparison.disagreements,
+        removedByGet,
+        ...(await readPluginGoMod(input).then((f) => f && { pluginGoMod: f })),
+      });
+      const why = {
+        replace: 'a replace directive decides these modules, not go get',
+        'no-progress': 'go get and go mod tidy keep selecting these versions',
+        bound: `still disagreeing after ${round} rounds of go get and go mod tidy`,
+      }[step.why];
+      throw new AlignError(
+        `The plugin's module graph cannot be aligned with the server's (${why}); ${count(conflicts.length, 'module')} would differ and the server would refuse the plugin:\n${conflictList(conflicts)}`,
+        conflicts,
+      );
+    }
+    history.push(disagreementKey(comparison.disagreements));
+    input.log.info(
+      `Round ${round + 1}: ${comparison.disagreements.map((d) => `${d.module} ${d.plugin} (server ${d.server})`).join(', ')}; go get ${step.queries.join(' ')} && go mod tidy`,
+    );
+    const sections = await run(input, input.spec, ROUND, step.queries, 'go get');
+    const afterGet = new Set(parseModuleList(sections.get('after-get') ?? '').map((m) => m.path));
+    removedByGet = new Set(now.list.filter((m) => !m.main && !afterGet.has(m.path)).map((m) => m.path));
+    const next = state(sections);
+    rounds.push(roundChanges(now, next, limits));
+    now = next;
+    comparison = compareBuildLists(now.list, server.modules);
+  }
+}

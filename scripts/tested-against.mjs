@@ -33,7 +33,7 @@ const esc = (s) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 const groups = new Map();
 for (const r of results.rows) {
-  const key = `${r.server}\u0000${r.plugin}\u0000${r.sync}`;
+  const key = `${r.server}\u0000${r.plugin}\u0000${r.sync}\u0000${r.run ?? ''}`;
   if (!groups.has(key)) groups.set(key, []);
   groups.get(key).push(r);
 }
@@ -61,7 +61,7 @@ for (const g of sorted) {
   const bad = g.find((r) => r.result !== 'loaded');
   const reason = bad ? bad.reason : g[0].reason;
   lines.push(
-    `| ${first.server} (${s ? s.goVersion : '?'}) | ${first.plugin} | ${first.sync ? 'on' : 'off'} | ${TARGETS.map((t) => cell(byTarget.get(t))).join(' | ')} | ${esc(reason)} |`,
+    `| ${first.server} (${s ? s.goVersion : '?'}) | ${first.plugin} | ${first.sync ? 'on' : 'off'}${first.run ? ` (${first.run})` : ''} | ${TARGETS.map((t) => cell(byTarget.get(t))).join(' | ')} | ${esc(reason)} |`,
   );
 }
 lines.push('');

@@ -51,6 +51,8 @@ export interface RealServer {
   /** GO_VERSION file content served by the stand-in: `${goVersion}\n`. */
   goVersionFileText: string;
   commit?: string;
+  /** The server's source as built (module zip + UI placeholder), read-only. */
+  sourceDir: string;
   /** Host paths of the built binaries, per target (only the targets of the matrix built). */
   binaries: Partial<Record<RealTarget, string>>;
   /** Host paths of the release zips (`gotify-linux-<arch>.zip`), per target. */
@@ -136,6 +138,7 @@ export async function ensureRealBed(opts: EnsureOptions = {}): Promise<RealBed> 
       goModText: src.goModText,
       goVersionFileText: `${goVersion}\n`,
       ...(src.commit ? { commit: src.commit } : {}),
+      sourceDir: src.dir,
       binaries: {},
       assets: {},
       buildMs: {},

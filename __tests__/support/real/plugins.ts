@@ -98,3 +98,38 @@ export async function prefetchForServer(
     rmSync(tmp, { recursive: true, force: true });
   }
 }
+
+/** `go list -m all` of a module folder on the host: module path -> version. */
+export async function buildList(dir: string, root = bedRoot()): Promise<Map<string, string>> {
+  const out = await hostGo(['list', '-mod=mod', '-m', 'all'], { cwd: dir, root });
+  const list = new Map<string, string>();
+  for (const line of out.split('\n').slice(1)) {
+    const [path, version] = line.trim().split(/\s+/);
+    if (path && version) list.set(path, version);
+  }
+  return list;
+}
+
+/**
+ * What a plugin author has to do by hand today for a server whose go.mod lists only its direct
+ * dependencies (`go` < 1.17, e.g. gotify v2.1.4): require, in the plugin's go.mod, every module of
+ * the plugin's build list at the version of the server's build list (not only those the
+ * server's go.mod names, which is all gomod-cap sees). Returns the modules changed.
+ */
+export async function alignToServerBuildList(
+  pluginDir: string,
+  serverSourceDir: string,
+  root = bedRoot(),
+): Promise<string[]> {
+  const server = await buildList(serverSourceDir, root);
+  const plugin = await buildList(pluginDir, root);
+  const edits = [...plugin].filter(([p, v]) => server.has(p) && server.get(p) !== v).map(([p]) => p);
+  if (edits.length > 0) {
+    await hostGo(['mod', 'edit', ...edits.map((p) => `-require=${p}@${server.get(p)}`)], {
+      cwd: pluginDir,
+      root,
+    });
+    await hostGo(['mod', 'tidy'], { cwd: pluginDir, root });
+  }
+  return edits;
+}

@@ -108,6 +108,7 @@ describe('requireForPackage', () => {
       path: 'github.com/gin-gonic/gin/extra',
       version: 'v0.1.0',
       line: 11,
+      indirect: true,
     });
     expect(requireForPackage('github.com/gin-gonic/gin/render', pluginGoMod)).toMatchObject({ line: 6 });
     expect(requireForPackage('github.com/gin-gonic/gin', pluginGoMod)).toMatchObject({ line: 6 });
@@ -122,12 +123,31 @@ describe('adviceFor', () => {
   it('versions differ: both versions, how to align, which server fits, the go.mod line', () => {
     expect(adviceFor(failure('github.com/gin-gonic/gin/render'), ctx)).toEqual({
       fix:
-        'the plugin requires github.com/gin-gonic/gin v1.10.0, gotify/server v2.6.1 requires v1.9.1. ' +
-        'Align the module (go-mod-sync: cap does it; or go get github.com/gin-gonic/gin@v1.9.1), ' +
+        "the plugin's build has github.com/gin-gonic/gin v1.10.0, gotify/server v2.6.1 requires v1.9.1. " +
+        'Align the module: go get github.com/gin-gonic/gin@v1.9.1 and commit go.mod (go-mod-sync: cap then keeps it aligned), ' +
         'or build for a server release whose go.mod requires github.com/gin-gonic/gin v1.10.0.',
       line: 6,
       module: 'github.com/gin-gonic/gin',
     });
+  });
+
+  it('an indirect line go mod tidy added after the sync (seen for real: clock on gotify v2.6.1)', () => {
+    const tidied = parseGoMod(
+      'module clock\n\ngo 1.18\n\nrequire github.com/robfig/cron v1.2.0\n\nrequire golang.org/x/crypto v0.23.0 // indirect\n',
+      'go.mod',
+    );
+    const server = parseGoMod('module s\n\ngo 1.23\n\nrequire golang.org/x/crypto v0.29.0\n', 's');
+    const a = adviceFor(failure('golang.org/x/crypto/sha3'), {
+      ...ctx,
+      pluginGoMod: tidied,
+      serverGoMod: server,
+    });
+    expect(a).toMatchObject({ line: 7, module: 'golang.org/x/crypto' });
+    expect(a.fix).toBe(
+      "the plugin's build has golang.org/x/crypto v0.23.0 (indirect: go mod tidy brought it in, after the sync), gotify/server v2.6.1 requires v0.29.0. " +
+        'Align the module: go get golang.org/x/crypto@v0.29.0 and commit go.mod (go-mod-sync: cap then keeps it aligned), ' +
+        'or build for a server release whose go.mod requires golang.org/x/crypto v0.23.0.',
+    );
   });
 
   it('the server requires a module the plugin does not list: go-mod-sync cannot align it', () => {

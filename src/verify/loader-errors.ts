@@ -71,11 +71,13 @@ export function isStdPackage(pkg: string): boolean {
 export function requireForPackage(
   pkg: string,
   goMod: GoModFile,
-): { path: string; version: string; line: number } | undefined {
-  let best: { path: string; version: string; line: number } | undefined;
+): { path: string; version: string; line: number; indirect: boolean } | undefined {
+  let best: { path: string; version: string; line: number; indirect: boolean } | undefined;
   for (const r of goMod.require) {
     if (pkg !== r.path && !pkg.startsWith(`${r.path}/`)) continue;
-    if (!best || r.path.length > best.path.length) best = { path: r.path, version: r.version, line: r.line };
+    if (!best || r.path.length > best.path.length) {
+      best = { path: r.path, version: r.version, line: r.line, indirect: r.indirect };
+    }
   }
   return best;
 }
@@ -127,7 +129,7 @@ export function adviceFor(f: LoadFailure, ctx: AdviceContext): LoadAdvice {
     const module = (a && b ? (a.path.length >= b.path.length ? a : b) : (a ?? b))?.path;
     const exactly = (g: GoModFile) => {
       const r = g.require.find((x) => x.path === module);
-      return r && { path: r.path, version: r.version, line: r.line };
+      return r && { path: r.path, version: r.version, line: r.line, indirect: r.indirect };
     };
     const mine = module === undefined ? undefined : exactly(pluginGoMod);
     const theirs = module === undefined ? undefined : exactly(serverGoMod);
@@ -139,8 +141,8 @@ export function adviceFor(f: LoadFailure, ctx: AdviceContext): LoadAdvice {
         `so the plugin does not build with the server's ${module}${theirs ? ` ${theirs.version}` : ''}: remove the replace, or replace the server's version the same way.`;
     } else if (mine && theirs && mine.version !== theirs.version) {
       fix =
-        `the plugin requires ${mine.path} ${mine.version}, ${server} requires ${theirs.version}. ` +
-        `Align the module (go-mod-sync: cap does it; or go get ${mine.path}@${theirs.version}), ` +
+        `the plugin's build has ${mine.path} ${mine.version}${mine.indirect ? ' (indirect: go mod tidy brought it in, after the sync)' : ''}, ${server} requires ${theirs.version}. ` +
+        `Align the module: go get ${mine.path}@${theirs.version} and commit go.mod (go-mod-sync: cap then keeps it aligned), ` +
         `or build for a server release whose go.mod requires ${mine.path} ${mine.version}.`;
     } else if (mine && theirs) {
       fix =

@@ -100,7 +100,11 @@ export async function verifyStage(
     );
     const listAssets = assetLister(octokit, { ...config.server, tag: server.tag });
     const goModFile = relative(input.workspace, join(config.workingDirectory, 'go.mod')) || 'go.mod';
-    const pluginGoMod = parseGoMod(input.sync.goModText, goModFile);
+    // The go.mod the plugins were built with: after the sync and `go mod tidy` (which may add lines).
+    const builtGoMod = await readFile(join(config.workingDirectory, 'go.mod'), 'utf8').catch(
+      () => input.sync.goModText,
+    );
+    const pluginGoMod = parseGoMod(builtGoMod, goModFile);
     const serverGoMod = parseGoMod(server.goModText, server.goModName);
     const user = userOfRunner();
 

@@ -1,6 +1,6 @@
 // gomod-cap (cmd/gomod-cap of the plugin API repository), ported: align the plugin's require
 // versions with the server's, exactly as the original does with `go mod edit -require`.
-import { bytesFromArray, bytesToArray, fromBytes, toBytes } from './bytes';
+import { bytesFromArray, bytesToArray, textFromBytes, toBytes } from './bytes';
 import { checkImportPath } from './module';
 import { GoModFile, autoQuote, mustQuote, type Require } from './modfile';
 import type { CommentBlock, Line, LineBlock, Stmt } from './syntax';
@@ -245,10 +245,12 @@ function capBytes(
 /**
  * Caps the plugin's go.mod to the server's versions. Pure: no I/O. Throws GoModError when
  * either file is not a valid go.mod. When nothing differs, `text` is `pluginText` itself.
+ * Lossless for text read with decodeGoMod and written with encodeGoMod: bytes that are not
+ * valid UTF-8 come back as they were, as `go mod edit` keeps them.
  */
 export function capGoMod(serverText: string, pluginText: string, opts: CapOptions = {}): CapResult {
   const r = capBytes(toBytes(serverText), toBytes(pluginText), opts);
-  return { changed: r.changed, text: r.changed ? fromBytes(r.out) : pluginText, changes: r.changes };
+  return { changed: r.changed, text: r.changed ? textFromBytes(r.out) : pluginText, changes: r.changes };
 }
 
 /** capGoMod on raw bytes, byte-exact even for go.mod files that are not valid UTF-8. */

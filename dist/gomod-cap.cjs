@@ -1,8 +1,10 @@
 const importMetaUrl = require('url').pathToFileURL(__filename).href;
 "use strict";
+var __create = Object.create;
 var __defProp = Object.defineProperty;
 var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
+var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
 var __export = (target, all) => {
   for (var name in all)
@@ -16,6 +18,14 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
+var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+  // If the importer is in node compatibility mode or this is not an ESM
+  // file that has been converted to a CommonJS file using a Babel-
+  // compatible transform (i.e. "__esModule" has not been set), then set
+  // "default" to the CommonJS "module.exports" for node compatibility.
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  mod
+));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // src/cli/gomod-cap.ts
@@ -25,70 +35,111 @@ __export(gomod_cap_exports, {
   parseArgs: () => parseArgs
 });
 module.exports = __toCommonJS(gomod_cap_exports);
-var import_node_fs2 = require("node:fs");
+var import_node_fs = require("node:fs");
 var import_node_path2 = require("node:path");
 
 // src/fs/atomic-write.ts
-var import_node_crypto = require("node:crypto");
-var import_node_fs = require("node:fs");
+var fsSync = __toESM(require("node:fs"), 1);
 var import_node_path = require("node:path");
-async function writeFileAtomic(path, data) {
+function tempName(path) {
+  const unique = `${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  return (0, import_node_path.join)((0, import_node_path.dirname)(path), `.${(0, import_node_path.basename)(path)}.${unique}.tmp`);
+}
+function writeFileAtomicSync(path, data) {
   const dir = (0, import_node_path.dirname)(path);
-  const tmp = (0, import_node_path.join)(dir, `.${(0, import_node_path.basename)(path)}.${process.pid}.${(0, import_node_crypto.randomBytes)(6).toString("hex")}.tmp`);
+  const tmp = tempName(path);
   let mode;
   try {
-    mode = (await import_node_fs.promises.stat(path)).mode & 4095;
+    mode = fsSync.statSync(path).mode & 4095;
   } catch (e) {
     if (e.code !== "ENOENT") throw e;
   }
-  let handle;
+  let fd;
   try {
-    handle = await import_node_fs.promises.open(tmp, "wx", mode ?? 438);
-    await handle.writeFile(data);
-    if (mode !== void 0) await handle.chmod(mode);
-    await handle.sync();
-    await handle.close();
-    handle = void 0;
-    await import_node_fs.promises.rename(tmp, path);
+    fd = fsSync.openSync(tmp, "wx", mode ?? 438);
+    fsSync.writeFileSync(fd, data);
+    if (mode !== void 0) fsSync.fchmodSync(fd, mode);
+    fsSync.fsyncSync(fd);
+    fsSync.closeSync(fd);
+    fd = void 0;
+    fsSync.renameSync(tmp, path);
   } catch (e) {
-    if (handle) await handle.close().catch(() => void 0);
-    await import_node_fs.promises.rm(tmp, { force: true }).catch(() => void 0);
+    if (fd !== void 0) {
+      try {
+        fsSync.closeSync(fd);
+      } catch {
+      }
+    }
+    fsSync.rmSync(tmp, { force: true });
     throw e;
   }
   try {
-    const d = await import_node_fs.promises.open(dir, "r");
+    const d = fsSync.openSync(dir, "r");
     try {
-      await d.sync();
+      fsSync.fsyncSync(d);
     } finally {
-      await d.close();
+      fsSync.closeSync(d);
     }
   } catch {
   }
 }
 
 // src/gomod/errors.ts
+var EXCERPT_BYTES = 32;
+var MAX_PROBLEMS = 5;
+var MAX_REASON = 300;
+function excerpt(bytes) {
+  if (bytes.length <= EXCERPT_BYTES) return bytes;
+  let cut = EXCERPT_BYTES;
+  for (let k = 0; k < 3 && cut > 0 && (bytes.charCodeAt(cut) & 192) === 128; k++) cut--;
+  return bytes.slice(0, cut) + "\xE2\x80\xA6";
+}
 var GoModError = class extends Error {
   file;
   line;
   column;
   reason;
   problems;
+  total;
   constructor(file, problems) {
-    const first = problems[0] ?? { line: 0, column: 0, reason: "invalid go.mod" };
-    super(problems.map((p) => `${file}:${p.line}:${p.column}: ${p.reason}`).join("\n"));
+    const shown = (problems.length > 0 ? problems : [{ line: 0, column: 0, reason: "invalid go.mod" }]).slice(0, MAX_PROBLEMS).map((p) => ({
+      ...p,
+      reason: p.reason.length > MAX_REASON ? p.reason.slice(0, MAX_REASON) + "\u2026" : p.reason
+    }));
+    const total = Math.max(problems.length, 1);
+    const lines = shown.map((p) => `${file}:${p.line}:${p.column}: ${p.reason}`);
+    if (total > shown.length) lines.push(`${file}: ${total - shown.length} more problems not shown`);
+    super(lines.join("\n"));
+    const first = shown[0];
     this.name = "GoModError";
     this.file = file;
     this.line = first.line;
     this.column = first.column;
     this.reason = first.reason;
-    this.problems = problems.length > 0 ? problems : [first];
+    this.problems = shown;
+    this.total = total;
   }
 };
 
 // src/gomod/bytes.ts
 var RUNE_ERROR = 65533;
+var ASCII = /^[^\u0080-\uffff]*$/;
+var ESCAPED = /[\udc80-\udcff]/;
+var utf8ToBytes = (text) => Buffer.from(text, "utf8").toString("latin1");
 function toBytes(text) {
-  return Buffer.from(text, "utf8").toString("latin1");
+  if (ASCII.test(text)) return text;
+  if (!ESCAPED.test(text)) return utf8ToBytes(text);
+  let out = "";
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 56448 || c > 56575) continue;
+    const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
+    if (prev >= 55296 && prev <= 56319) continue;
+    out += utf8ToBytes(text.slice(start, i)) + String.fromCharCode(c - 56320);
+    start = i + 1;
+  }
+  return out + utf8ToBytes(text.slice(start));
 }
 function bytesFromArray(data) {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
@@ -97,6 +148,7 @@ function bytesToArray(bytes) {
   return Buffer.from(bytes, "latin1");
 }
 function fromBytes(bytes) {
+  if (ASCII.test(bytes)) return bytes;
   return Buffer.from(bytes, "latin1").toString("utf8");
 }
 function decodeRune(s, i) {
@@ -158,6 +210,7 @@ function encodeRune(r) {
   );
 }
 function validUTF8(s) {
+  if (ASCII.test(s)) return true;
   for (let i = 0; i < s.length; ) {
     const [r, size] = decodeRune(s, i);
     if (r === RUNE_ERROR && size === 1) return false;
@@ -166,6 +219,7 @@ function validUTF8(s) {
   return true;
 }
 function runeCount(s) {
+  if (ASCII.test(s)) return s.length;
   let n = 0;
   for (let i = 0; i < s.length; n++) i += decodeRune(s, i)[1];
   return n;
@@ -388,30 +442,28 @@ function checkPathMajor(v, pathMajor) {
     if (m === pathMajor.slice(1)) return void 0;
     pathMajor = pathMajor.slice(1);
   }
-  return `version "${v}" invalid: should be ${pathMajor}, not ${major(v)}`;
+  return `version "${excerpt(v)}" invalid: should be ${pathMajor}, not ${major(v)}`;
 }
 var badWindowsNames = ["CON", "PRN", "AUX", "NUL"];
 for (let i = 1; i <= 9; i++) badWindowsNames.push(`COM${i}`, `LPT${i}`);
-function importPathOK(c) {
-  return /^[-._~+0-9A-Za-z]$/.test(c);
+function importPathOK(r) {
+  return r >= 48 && r <= 57 || r >= 65 && r <= 90 || r >= 97 && r <= 122 || r === 45 || r === 46 || r === 95 || r === 126 || r === 43;
 }
 function checkElem(elem) {
   if (elem === "") return "empty path element";
   if (/^\.*$/.test(elem)) return `invalid path element "${elem}"`;
   if (elem.endsWith(".")) return "trailing dot in path element";
   for (let i = 0; i < elem.length; ) {
-    const [r, size] = decodeRune(elem, i);
-    if (!importPathOK(elem.slice(i, i + size)))
-      return `invalid char ${JSON.stringify(String.fromCodePoint(r))}`;
+    const c = elem.charCodeAt(i);
+    const [r, size] = c < 128 ? [c, 1] : decodeRune(elem, i);
+    if (!importPathOK(r)) return `invalid char ${JSON.stringify(String.fromCodePoint(r))}`;
     i += size;
   }
   let short = elem;
   const dot = short.indexOf(".");
   if (dot >= 0) short = short.slice(0, dot);
-  for (const bad of badWindowsNames) {
-    if (bad.toLowerCase() === short.toLowerCase()) {
-      return `"${short}" disallowed as path element component on Windows`;
-    }
+  if (short.length <= 4 && badWindowsNames.includes(short.toUpperCase())) {
+    return `"${short}" disallowed as path element component on Windows`;
   }
   const tilde = short.lastIndexOf("~");
   if (tilde >= 0 && tilde < short.length - 1 && /^[0-9]+$/.test(short.slice(tilde + 1))) {
@@ -437,54 +489,62 @@ function checkImportPath(path) {
 
 // src/gomod/print.ts
 var Printer = class {
-  out = "";
+  /** Finished lines, without their newlines. */
+  done = [];
+  /** The current line. */
+  cur = "";
   pending = [];
   margin = 0;
-  /** Position on the current line, in bytes. */
-  indent() {
-    const nl = this.out.lastIndexOf("\n");
-    return this.out.length - (nl + 1);
+  /** The output so far. */
+  text() {
+    return this.done.length === 0 ? this.cur : this.done.join("\n") + "\n" + this.cur;
+  }
+  /** Ends the current line (writes a newline). */
+  nl() {
+    this.done.push(this.cur);
+    this.cur = "";
   }
   tabs() {
-    this.out += "	".repeat(this.margin);
+    if (this.margin > 0) this.cur += "	".repeat(this.margin);
   }
   /** Ends the current line, flushing end-of-line comments. */
   newline() {
     if (this.pending.length > 0) {
-      this.out += " ";
+      this.cur += " ";
       this.pending.forEach((com, i) => {
         if (i > 0) {
           this.trim();
-          this.out += "\n";
+          this.nl();
           this.tabs();
         }
-        this.out += trimSpace(com.token);
+        this.cur += trimSpace(com.token);
       });
       this.pending = [];
     }
     this.trim();
-    const b = this.out;
-    if (!(b.length === 0 || b.length >= 2 && b.endsWith("\n\n"))) {
-      this.out += "\n";
-    }
+    const d = this.done;
+    const empty = d.length === 0 && this.cur === "";
+    const afterBlank = this.cur === "" && d.length >= 2 && d[d.length - 1] === "";
+    if (!(empty || afterBlank)) this.nl();
     this.tabs();
   }
   /** Removes trailing spaces and tabs from the current line. */
   trim() {
-    let n = this.out.length;
-    while (n > 0 && (this.out[n - 1] === "	" || this.out[n - 1] === " ")) n--;
-    this.out = this.out.slice(0, n);
+    const s = this.cur;
+    let n = s.length;
+    while (n > 0 && (s.charCodeAt(n - 1) === 9 || s.charCodeAt(n - 1) === 32)) n--;
+    if (n < s.length) this.cur = s.slice(0, n);
   }
   file(f) {
     for (const com of f.com.before) {
-      this.out += trimSpace(com.token);
+      this.cur += trimSpace(com.token);
       this.newline();
     }
     f.stmt.forEach((stmt, i) => {
       this.expr(stmt);
       if (stmt.kind !== "comments") this.newline();
       for (const com of stmt.com.after) {
-        this.out += trimSpace(com.token);
+        this.cur += trimSpace(com.token);
         this.newline();
       }
       if (i + 1 < f.stmt.length) this.newline();
@@ -494,10 +554,10 @@ var Printer = class {
     const before = x.com.before;
     if (before.length > 0) {
       this.trim();
-      if (this.indent() > 0) this.out += "\n";
+      if (this.cur.length > 0) this.nl();
       this.tabs();
       for (const com of before) {
-        this.out += trimSpace(com.token);
+        this.cur += trimSpace(com.token);
         this.newline();
       }
     }
@@ -505,17 +565,17 @@ var Printer = class {
       case "comments":
         break;
       case "lparen":
-        this.out += "(";
+        this.cur += "(";
         break;
       case "rparen":
-        this.out += ")";
+        this.cur += ")";
         break;
       case "line":
         this.tokens(x.token);
         break;
       case "block":
         this.tokens(x.token);
-        this.out += " ";
+        this.cur += " ";
         this.expr(x.lparen);
         this.margin++;
         for (const l of x.line) {
@@ -529,13 +589,13 @@ var Printer = class {
       case "file":
         throw new Error("printer: unexpected file expression");
     }
-    this.pending.push(...x.com.suffix);
+    for (const com of x.com.suffix) this.pending.push(com);
   }
   tokens(tokens) {
     let sep = "";
     for (const t of tokens) {
       if (t === "," || t === ")" || t === "]" || t === "}") sep = "";
-      this.out += sep + t;
+      this.cur += sep + t;
       sep = " ";
       if (t === "(" || t === "[" || t === "{") sep = "";
     }
@@ -544,11 +604,10 @@ var Printer = class {
 function formatSyntax(f) {
   const p = new Printer();
   p.file(f);
-  let b = p.out;
+  const b = p.text();
   let n = b.length;
-  while (n > 0 && b[n - 1] === "\n" && (n === 1 || b[n - 2] === "\n")) n--;
-  b = b.slice(0, n);
-  return b;
+  while (n > 0 && b.charCodeAt(n - 1) === 10 && (n === 1 || b.charCodeAt(n - 2) === 10)) n--;
+  return n === b.length ? b : b.slice(0, n);
 }
 
 // src/gomod/syntax.ts
@@ -580,6 +639,17 @@ function newBlock(token) {
     rparen: { kind: "rparen", com: newComments(), pos: zeroPos() }
   };
 }
+function spanStart(x) {
+  switch (x.kind) {
+    case "file":
+      return x.stmt.length === 0 ? zeroPos() : spanStart(x.stmt[0]);
+    case "lparen":
+    case "rparen":
+      return x.pos;
+    default:
+      return x.start;
+  }
+}
 function span(x) {
   switch (x.kind) {
     case "file": {
@@ -609,6 +679,32 @@ var LPAREN = 40;
 var RPAREN = 41;
 var isComment = (k) => k === COMMENT || k === EOLCOMMENT;
 var isEOL = (k) => k === EOF || k === EOLCOMMENT || k === NL;
+var Token = class {
+  constructor(kind, text, line, lineRune, byte) {
+    this.kind = kind;
+    this.text = text;
+    this.line = line;
+    this.lineRune = lineRune;
+    this.byte = byte;
+    this.endLine = line;
+    this.endLineRune = lineRune;
+    this.endByte = byte;
+  }
+  kind;
+  text;
+  line;
+  lineRune;
+  byte;
+  endLine;
+  endLineRune;
+  endByte;
+  get pos() {
+    return { line: this.line, lineRune: this.lineRune, byte: this.byte };
+  }
+  get endPos() {
+    return { line: this.endLine, lineRune: this.endLineRune, byte: this.endByte };
+  }
+};
 var Abort = class {
   constructor(error) {
     this.error = error;
@@ -631,24 +727,33 @@ function isIdent(c) {
   }
 }
 function describeRune(c) {
+  const named = { 7: "a", 8: "b", 9: "t", 10: "n", 11: "v", 12: "f", 13: "r" };
+  const hex2 = (width) => c.toString(16).padStart(width, "0");
+  if (named[c] !== void 0) return `'\\${named[c]}'`;
+  if (c < 32 || c === 127) return `'\\x${hex2(2)}'`;
   if (c >= 32 && c < 127) return `'${String.fromCharCode(c)}'`;
-  if (c < 256) return `'\\x${c.toString(16).padStart(2, "0")}'`;
-  if (c < 65536) return `'\\u${c.toString(16).padStart(4, "0")}'`;
-  return `'\\U${c.toString(16).padStart(8, "0")}'`;
+  if (c < 65536) return `'\\u${hex2(4)}'`;
+  return `'\\U${hex2(8)}'`;
 }
+var BOM_ADVICE = " (a byte-order mark: save the file as UTF-8 without it)";
+var ASCII_IDENT = new Uint8Array(128);
+for (let c = 33; c < 127; c++) ASCII_IDENT[c] = isIdent(c) ? 1 : 0;
+var SLASH = 47;
+var STAR = 42;
 var Input = class {
   constructor(filename, complete) {
     this.filename = filename;
     this.complete = complete;
-    this.token = { kind: EOF, pos: { ...this.pos }, endPos: { ...this.pos }, text: "" };
+    this.token = new Token(EOF, "", this.line, this.lineRune, this.off);
   }
   filename;
   complete;
-  remaining = 0;
-  // offset of the remaining input
+  // The position of the remaining input: byte offset, line (from 1) and rune in the line (from 1).
+  off = 0;
+  line = 1;
+  lineRune = 1;
   tokenStart = 0;
   token;
-  pos = { line: 1, lineRune: 1, byte: 0 };
   comments = [];
   file;
   pre = [];
@@ -661,46 +766,51 @@ var Input = class {
     return this.file;
   }
   error(msg) {
-    throw new Abort(
-      new GoModError(this.filename, [{ line: this.pos.line, column: this.pos.lineRune, reason: msg }])
-    );
+    throw new Abort(new GoModError(this.filename, [{ line: this.line, column: this.lineRune, reason: msg }]));
+  }
+  here() {
+    return { line: this.line, lineRune: this.lineRune, byte: this.off };
   }
   eof() {
-    return this.remaining >= this.complete.length;
+    return this.off >= this.complete.length;
   }
   peekRune() {
     if (this.eof()) return 0;
-    return decodeRune(this.complete, this.remaining)[0];
+    const c = this.complete.charCodeAt(this.off);
+    return c < 128 ? c : decodeRune(this.complete, this.off)[0];
   }
-  peekPrefix(prefix) {
-    return this.complete.startsWith(prefix, this.remaining);
+  /** Whether the input continues with a slash and then c (`//` or `/*`). */
+  peekSlash(c) {
+    return this.complete.charCodeAt(this.off) === SLASH && this.complete.charCodeAt(this.off + 1) === c;
   }
   readRune() {
     if (this.eof()) this.error("internal lexer error: readRune at EOF");
-    const [r, size] = decodeRune(this.complete, this.remaining);
-    this.remaining += size;
+    const c = this.complete.charCodeAt(this.off);
+    const [r, size] = c < 128 ? [c, 1] : decodeRune(this.complete, this.off);
+    this.off += size;
     if (r === NL) {
-      this.pos.line++;
-      this.pos.lineRune = 1;
+      this.line++;
+      this.lineRune = 1;
     } else {
-      this.pos.lineRune++;
+      this.lineRune++;
     }
-    this.pos.byte += size;
     return r;
   }
   startToken() {
-    this.tokenStart = this.remaining;
-    this.token = { kind: EOF, pos: { ...this.pos }, endPos: { ...this.pos }, text: "" };
+    this.tokenStart = this.off;
+    this.token = new Token(EOF, "", this.line, this.lineRune, this.off);
   }
   endToken(kind) {
     this.token.kind = kind;
-    let text = this.complete.slice(this.tokenStart, this.remaining);
+    let text = this.complete.slice(this.tokenStart, this.off);
     if (isComment(kind)) {
       if (text.endsWith("\r\n")) text = text.slice(0, -2);
       else if (text.endsWith("\n")) text = text.slice(0, -1);
     }
     this.token.text = text;
-    this.token.endPos = { ...this.pos };
+    this.token.endLine = this.line;
+    this.token.endLineRune = this.lineRune;
+    this.token.endByte = this.off;
   }
   peek() {
     return this.token.kind;
@@ -710,21 +820,40 @@ var Input = class {
     this.readToken();
     return tok;
   }
+  /** Whether only spaces come between the start of the current line and the offset. */
+  onlySpaceBefore() {
+    const s = this.complete;
+    let i = this.off - 1;
+    for (; i >= 0; i--) {
+      const c = s.charCodeAt(i);
+      if (c === NL) return true;
+      if (c >= 128) break;
+      if (!(c === 32 || c >= 9 && c <= 13)) return false;
+    }
+    if (i < 0) return true;
+    const nl = s.lastIndexOf("\n", i);
+    return trimSpace(s.slice(nl + 1, this.off)).length === 0;
+  }
   readToken() {
+    const s = this.complete;
     while (!this.eof()) {
-      const c2 = this.peekRune();
+      const c2 = s.charCodeAt(this.off);
       if (c2 === 32 || c2 === 9 || c2 === 13) {
-        this.readRune();
+        this.off++;
+        this.lineRune++;
         continue;
       }
-      if (this.peekPrefix("//")) {
+      if (c2 === SLASH && this.peekSlash(SLASH)) {
         this.startToken();
-        const i = this.complete.lastIndexOf("\n", this.pos.byte - 1);
-        const before = this.complete.slice(i + 1, this.pos.byte);
-        const suffix = this.pos.byte > 0 && trimSpace(before).length > 0;
-        this.readRune();
-        this.readRune();
-        while (!this.eof() && this.readRune() !== NL) {
+        const suffix = this.off > 0 && !this.onlySpaceBefore();
+        const nl = s.indexOf("\n", this.off);
+        if (nl < 0) {
+          this.lineRune += runeCount(s.slice(this.off));
+          this.off = s.length;
+        } else {
+          this.off = nl + 1;
+          this.line++;
+          this.lineRune = 1;
         }
         if (!suffix) {
           this.endToken(COMMENT);
@@ -734,7 +863,8 @@ var Input = class {
         this.comments.push({ start: this.token.pos, token: this.token.text, suffix });
         return;
       }
-      if (this.peekPrefix("/*")) this.error("mod files must use // comments (not /* */ comments)");
+      if (c2 === SLASH && this.peekSlash(STAR))
+        this.error("mod files must use // comments (not /* */ comments)");
       break;
     }
     this.startToken();
@@ -761,7 +891,7 @@ var Input = class {
         this.readRune();
         for (; ; ) {
           if (this.eof()) {
-            this.pos = { ...this.token.pos };
+            this.restore(this.token.pos);
             this.error("unexpected EOF in string");
           }
           if (this.peekRune() === NL) this.error("unexpected newline in string");
@@ -769,7 +899,7 @@ var Input = class {
           if (r === quote2) break;
           if (r === 92 && quote2 !== 96) {
             if (this.eof()) {
-              this.pos = { ...this.token.pos };
+              this.restore(this.token.pos);
               this.error("unexpected EOF in string");
             }
             this.readRune();
@@ -779,13 +909,30 @@ var Input = class {
         return;
       }
     }
-    if (!isIdent(c)) this.error(`unexpected input character ${describeRune(c)}`);
-    while (isIdent(this.peekRune())) {
-      if (this.peekPrefix("//")) break;
-      if (this.peekPrefix("/*")) this.error("mod files must use // comments (not /* */ comments)");
+    if (!isIdent(c)) {
+      this.error(`unexpected input character ${describeRune(c)}${c === 65279 ? BOM_ADVICE : ""}`);
+    }
+    for (; ; ) {
+      const a = s.charCodeAt(this.off);
+      if (a < 128) {
+        if (ASCII_IDENT[a] !== 1) break;
+        if (a === SLASH) {
+          if (this.peekSlash(SLASH)) break;
+          if (this.peekSlash(STAR)) this.error("mod files must use // comments (not /* */ comments)");
+        }
+        this.off++;
+        this.lineRune++;
+        continue;
+      }
+      if (Number.isNaN(a) || !isIdent(this.peekRune())) break;
       this.readRune();
     }
     this.endToken(IDENT);
+  }
+  restore(p) {
+    this.off = p.byte;
+    this.line = p.line;
+    this.lineRune = p.lineRune;
   }
   // Comment assignment: whole-line comments go to the syntax right after them (preorder),
   // end-of-line comments to the syntax right before them (postorder).
@@ -812,24 +959,26 @@ var Input = class {
     for (const com of this.comments) (com.suffix ? suffix : line).push(com);
     let li = 0;
     for (const x of this.pre) {
-      const [start] = span(x);
+      if (li >= line.length) break;
+      const start = spanStart(x);
       while (li < line.length && start.byte >= line[li].start.byte) {
         x.com.before.push(line[li]);
         li++;
       }
     }
-    this.file.com.after.push(...line.slice(li));
+    for (; li < line.length; li++) this.file.com.after.push(line[li]);
     for (let i = this.post.length - 1; i >= 0; i--) {
       const x = this.post[i];
       if (x.kind === "file") continue;
+      if (suffix.length === 0) break;
       const [start, end] = span(x);
       if (start.line !== end.line) continue;
       while (suffix.length > 0 && end.byte <= suffix[suffix.length - 1].start.byte) {
         x.com.suffix.push(suffix.pop());
       }
     }
-    for (const x of this.post) x.com.suffix.reverse();
-    this.file.com.before.push(...suffix);
+    for (const x of this.post) if (x.com.suffix.length > 1) x.com.suffix.reverse();
+    for (const com of suffix) this.file.com.before.push(com);
   }
   parseFile() {
     this.file = { kind: "file", name: "", com: newComments(), stmt: [] };
@@ -864,11 +1013,12 @@ var Input = class {
   parseStmt() {
     const first = this.lex();
     const start = first.pos;
-    let end = first.endPos;
+    let last = first;
     const tokens = [first.text];
     for (; ; ) {
       const tok = this.lex();
       if (isEOL(tok.kind)) {
+        const end = last.endPos;
         this.file.stmt.push({ kind: "line", com: newComments(), start, token: tokens, inBlock: false, end });
         return;
       }
@@ -895,7 +1045,7 @@ var Input = class {
         continue;
       }
       tokens.push(tok.text);
-      end = tok.endPos;
+      last = tok;
     }
   }
   parseLineBlock(start, token, lparen) {
@@ -936,8 +1086,10 @@ var Input = class {
         default: {
           const l = this.parseLine();
           x.line.push(l);
-          l.com.before = comments;
-          comments = [];
+          if (comments.length > 0) {
+            l.com.before = comments;
+            comments = [];
+          }
         }
       }
     }
@@ -946,20 +1098,20 @@ var Input = class {
     const first = this.lex();
     if (isEOL(first.kind)) this.error("internal parse error: parseLine at end of line");
     const start = first.pos;
-    let end = first.endPos;
+    let last = first;
     const tokens = [first.text];
     for (; ; ) {
       const tok = this.lex();
       if (isEOL(tok.kind)) {
-        return { kind: "line", com: newComments(), start, token: tokens, inBlock: true, end };
+        return { kind: "line", com: newComments(), start, token: tokens, inBlock: true, end: last.endPos };
       }
       tokens.push(tok.text);
-      end = tok.endPos;
+      last = tok;
     }
   }
   /** The position for internal errors. */
   where() {
-    return this.pos;
+    return this.here();
   }
 };
 function parseSyntax(file, data) {
@@ -1139,8 +1291,15 @@ function quote(s) {
 // src/gomod/modfile.ts
 var GO_VERSION_RE = /^([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?$/;
 var TOOLCHAIN_RE = /^default$|^go1($|\.)/;
+var ASCII_PLAIN = new Uint8Array(128);
+for (let c = 33; c < 127; c++) ASCII_PLAIN[c] = "\"'`()[]{},".includes(String.fromCharCode(c)) ? 0 : 1;
 function mustQuote(s) {
   for (let i = 0; i < s.length; ) {
+    const c = s.charCodeAt(i);
+    if (c > 32 && c < 127 && ASCII_PLAIN[c] === 1) {
+      i++;
+      continue;
+    }
     const [r, size] = decodeRune(s, i);
     i += size;
     switch (r) {
@@ -1186,12 +1345,12 @@ var DirectiveError = class {
   verb;
   modPath;
   text() {
-    const directive = this.modPath !== "" ? `${this.verb} ${this.modPath}: ` : this.verb !== "" ? `${this.verb}: ` : "";
+    const directive = this.modPath !== "" ? `${this.verb} ${excerpt(this.modPath)}: ` : this.verb !== "" ? `${this.verb}: ` : "";
     return directive + this.reason;
   }
 };
 var goQuote = (b) => fromBytes(quote(b));
-var invalidVersion = (version, why) => `version ${goQuote(version)} invalid: ${why}`;
+var invalidVersion = (version, why) => `version ${goQuote(excerpt(version))} invalid: ${why}`;
 var Args = class _Args {
   constructor(line, offset) {
     this.line = line;
@@ -1287,6 +1446,10 @@ function compareLineRetract(li, lj) {
   if (c !== 0) return -c;
   return -compare(li1, lj1);
 }
+function isSorted(lines, less) {
+  for (let i = 1; i < lines.length; i++) if (less(lines[i - 1], lines[i]) > 0) return false;
+  return true;
+}
 var GoModFile = class _GoModFile {
   constructor(syntax) {
     this.syntax = syntax;
@@ -1304,8 +1467,8 @@ var GoModFile = class _GoModFile {
   ignore = [];
   /** Parses a byte string; throws GoModError. */
   static parseBytes(file, data) {
-    const fs3 = parseSyntax(file, data);
-    const f = new _GoModFile(fs3);
+    const fs = parseSyntax(file, data);
+    const f = new _GoModFile(fs);
     const problems = [];
     const fail = (line, e) => {
       let reason;
@@ -1314,7 +1477,7 @@ var GoModFile = class _GoModFile {
       else reason = String(e);
       problems.push({ line: line.start.line, column: line.start.lineRune, reason: fromBytes(reason) });
     };
-    for (const x of fs3.stmt) {
+    for (const x of fs.stmt) {
       if (x.kind === "line") {
         try {
           f.add(void 0, x, x.token[0], new Args(x, 1));
@@ -1324,7 +1487,7 @@ var GoModFile = class _GoModFile {
       } else if (x.kind === "block") {
         const known = ["module", "godebug", "require", "exclude", "replace", "retract", "tool", "ignore"];
         if (x.token.length > 1 || !known.includes(x.token[0])) {
-          fail(x, new DirectiveError(`unknown block type: ${x.token.join(" ")}`));
+          fail(x, new DirectiveError(`unknown block type: ${excerpt(x.token.join(" "))}`));
           continue;
         }
         for (const l of x.line) {
@@ -1343,12 +1506,12 @@ var GoModFile = class _GoModFile {
     const lineNo = line.start.line;
     switch (verb) {
       default:
-        throw new DirectiveError(`unknown directive: ${verb}`);
+        throw new DirectiveError(`unknown directive: ${excerpt(verb)}`);
       case "go": {
         if (this.go) throw new DirectiveError("repeated go statement");
         if (args.length !== 1) throw new DirectiveError("go directive expects exactly one argument");
         if (!GO_VERSION_RE.test(args.get(0))) {
-          throw new DirectiveError(`invalid go version '${args.get(0)}': must match format 1.23.0`);
+          throw new DirectiveError(`invalid go version '${excerpt(args.get(0))}': must match format 1.23.0`);
         }
         this.go = { version: fromBytes(args.get(0)), line: lineNo, syntax: line };
         return;
@@ -1358,7 +1521,7 @@ var GoModFile = class _GoModFile {
         if (args.length !== 1) throw new DirectiveError("toolchain directive expects exactly one argument");
         if (!TOOLCHAIN_RE.test(args.get(0))) {
           throw new DirectiveError(
-            `invalid toolchain version '${args.get(0)}': must match format go1.23.0 or default`
+            `invalid toolchain version '${excerpt(args.get(0))}': must match format go1.23.0 or default`
           );
         }
         this.toolchain = { name: fromBytes(args.get(0)), line: lineNo, syntax: line };
@@ -1410,7 +1573,7 @@ var GoModFile = class _GoModFile {
         const rationale = fromBytes(parseDirectiveComment(block, line));
         const [low, high, rest] = parseVersionInterval(verb, args);
         if (rest.length > 0) {
-          throw new DirectiveError(`unexpected token after version: ${goQuote(rest.get(0))}`);
+          throw new DirectiveError(`unexpected token after version: ${goQuote(excerpt(rest.get(0)))}`);
         }
         this.retract.push({
           low: fromBytes(low),
@@ -1479,7 +1642,9 @@ var GoModFile = class _GoModFile {
     if (args.length === arrow + 3) {
       nv = parseVersion(verb, ns, args, arrow + 2, false);
       if (isDirectoryPath(ns)) {
-        throw new DirectiveError(`replacement module directory path ${goQuote(ns)} cannot have version`);
+        throw new DirectiveError(
+          `replacement module directory path ${goQuote(excerpt(ns))} cannot have version`
+        );
       }
     }
     return {
@@ -1649,7 +1814,7 @@ var GoModFile = class _GoModFile {
       let less = compareLine;
       if (stmt.token[0] === "exclude" && semanticExclude) less = compareLineExclude;
       else if (stmt.token[0] === "retract") less = compareLineRetract;
-      stmt.line.sort(less);
+      if (!isSorted(stmt.line, less)) stmt.line.sort(less);
     }
   }
   removeDups() {
@@ -1796,20 +1961,126 @@ function capChanges(server, plugin) {
   }
   return changes;
 }
-function applyCapBytes(pluginFile, plugin, changes) {
+function accepted(c) {
+  const version = toBytes(c.to);
+  if (checkImportPath(toBytes(c.module)) !== void 0 || mustQuote(version)) return false;
+  return !version.startsWith("-") && !version.startsWith("/");
+}
+function editStep(pluginFile, text, c) {
+  const f = typeof text === "string" ? GoModFile.parseBytes(pluginFile, text) : text;
+  f.addRequire(c.module, c.to);
+  f.sortBlocks();
+  f.cleanup();
+  return f.formatBytes();
+}
+function applyCapBytesStepwise(pluginFile, plugin, changes) {
   let cur = plugin;
-  for (const c of changes) {
-    const path = toBytes(c.module);
-    const version = toBytes(c.to);
-    if (checkImportPath(path) !== void 0 || mustQuote(version)) continue;
-    if (version.startsWith("-") || version.startsWith("/")) continue;
-    const f = GoModFile.parseBytes(pluginFile, cur);
-    f.addRequire(c.module, c.to);
-    f.sortBlocks();
-    f.cleanup();
-    cur = f.formatBytes();
-  }
+  for (const c of changes) if (accepted(c)) cur = editStep(pluginFile, cur, c);
   return cur;
+}
+var LaterEdits = class {
+  constructor(f) {
+    this.f = f;
+    for (const stmt of f.syntax.stmt) {
+      if (stmt.kind !== "block") continue;
+      const state = { block: stmt, live: stmt.line.length, first: 0 };
+      for (const l of stmt.line) this.blockOf.set(l, state);
+    }
+    for (const r of f.require) {
+      const list = this.byPath.get(r.path);
+      if (list) list.push(r);
+      else this.byPath.set(r.path, [r]);
+    }
+  }
+  f;
+  /** Live require entries per path, in file order. */
+  byPath = /* @__PURE__ */ new Map();
+  blockOf = /* @__PURE__ */ new Map();
+  /** Blocks whose lines the previous edit removed. */
+  touched = [];
+  /** Blocks that a cleanup turned into a single line. */
+  merged = [];
+  /** Whether every change is for a path the file requires (always so for capChanges). */
+  covers(changes) {
+    return changes.every((c) => (this.byPath.get(c.module)?.length ?? 0) > 0);
+  }
+  /** `go mod edit -require=path@version` on a file read back from canonical text. */
+  apply(path, version) {
+    for (const b of this.touched) this.dropBlankTop(b);
+    this.touched = [];
+    const list = this.byPath.get(path);
+    const [keep, ...drop] = list;
+    keep.version = version;
+    const tokens = ["require", autoQuote(toBytes(path)), toBytes(version)];
+    keep.syntax.token = keep.syntax.inBlock ? tokens.slice(1) : tokens;
+    for (const r of drop) {
+      r.syntax.token = [];
+      r.syntax.com.suffix = [];
+      r.path = "";
+      r.version = "";
+      r.indirect = false;
+      const b = this.blockOf.get(r.syntax);
+      if (b) {
+        b.live--;
+        this.touched.push(b);
+      }
+    }
+    if (drop.length > 0) this.byPath.set(path, [keep]);
+    for (const b of this.touched) {
+      if (b.merged || b.live !== 1 || b.block.rparen.com.before.length > 0) continue;
+      b.merged = this.firstLive(b);
+      this.merged.push(b);
+    }
+  }
+  /** Sorts and cleans up as the last edit does; the file is then ready to print. */
+  finish() {
+    const replace = /* @__PURE__ */ new Map();
+    for (const b of this.merged) {
+      if (b.live > 0) continue;
+      const com = [...b.block.com.before, ...b.merged.com.before];
+      let last = com.length - 1;
+      while (last >= 0 && com[last].token !== "") last--;
+      const kept = com.slice(0, Math.max(last, 0));
+      replace.set(
+        b.block,
+        kept.length === 0 ? void 0 : { kind: "comments", com: { before: kept, suffix: [], after: [] }, start: b.block.start }
+      );
+    }
+    if (replace.size > 0) {
+      const stmts = [];
+      for (const stmt of this.f.syntax.stmt) {
+        if (stmt.kind !== "block" || !replace.has(stmt)) stmts.push(stmt);
+        else if (replace.get(stmt)) stmts.push(replace.get(stmt));
+      }
+      this.f.syntax.stmt = stmts;
+    }
+    this.f.sortBlocks();
+    this.f.cleanup();
+  }
+  firstLive(b) {
+    const lines = b.block.line;
+    while (b.first < lines.length && lines[b.first].token.length === 0) b.first++;
+    return lines[b.first];
+  }
+  /** What re-reading the printed block does to a blank line at its top. */
+  dropBlankTop(b) {
+    if (b.live === 0 || b.merged) return;
+    const before = this.firstLive(b).com.before;
+    if (before.length > 0 && before[0].token === "") before.shift();
+  }
+};
+function applyCap(pluginFile, plugin, parsed, changes) {
+  const todo = changes.filter(accepted);
+  if (todo.length === 0) return plugin;
+  const once = editStep(pluginFile, parsed ?? plugin, todo[0]);
+  if (todo.length === 1) return once;
+  const f = GoModFile.parseBytes(pluginFile, once);
+  const later = new LaterEdits(f);
+  const rest = todo.slice(1);
+  if (!later.covers(rest)) return applyCapBytesStepwise(pluginFile, once, rest);
+  for (const c of rest) later.apply(c.module, c.to);
+  later.finish();
+  return f.formatBytes();
 }
 function capBytes(server, plugin, opts) {
   const pluginFile = opts.pluginFile ?? "go.mod";
@@ -1817,7 +2088,7 @@ function capBytes(server, plugin, opts) {
   const p = GoModFile.parseBytes(pluginFile, plugin);
   const changes = capChanges(s, p);
   if (changes.length === 0) return { changed: false, out: plugin, changes };
-  const out = applyCapBytes(pluginFile, plugin, changes);
+  const out = applyCap(pluginFile, plugin, p, changes);
   return { changed: out !== plugin, out, changes };
 }
 function capGoModBytes(server, plugin, opts = {}) {
@@ -1881,17 +2152,17 @@ function parseArgs(args) {
   }
   return opts;
 }
-async function goModPath(arg, cwd) {
+function goModPath(arg, cwd) {
   const p = (0, import_node_path2.resolve)(cwd, arg);
   try {
-    if ((await import_node_fs2.promises.stat(p)).isDirectory()) return [(0, import_node_path2.join)(p, "go.mod"), (0, import_node_path2.join)(arg, "go.mod")];
+    if ((0, import_node_fs.statSync)(p).isDirectory()) return [(0, import_node_path2.join)(p, "go.mod"), (0, import_node_path2.join)(arg, "go.mod")];
   } catch {
   }
   return [p, arg];
 }
-async function read(path, shown, label, io) {
+function read(path, shown, label, io) {
   try {
-    return await import_node_fs2.promises.readFile(path);
+    return (0, import_node_fs.readFileSync)(path);
   } catch (e) {
     const err = e;
     const why = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory" : err.message;
@@ -1910,11 +2181,11 @@ async function main(argv, io = { stderr: (l) => process.stderr.write(l + "\n"), 
     io.stderr(USAGE);
     return 2;
   }
-  const [from, fromName] = await goModPath(parsed.from, io.cwd);
-  const [to, toName] = await goModPath(parsed.to, io.cwd);
-  const server = await read(from, fromName, "server (-from)", io);
+  const [from, fromName] = goModPath(parsed.from, io.cwd);
+  const [to, toName] = goModPath(parsed.to, io.cwd);
+  const server = read(from, fromName, "server (-from)", io);
   if (!server) return 2;
-  const plugin = await read(to, toName, "plugin (-to)", io);
+  const plugin = read(to, toName, "plugin (-to)", io);
   if (!plugin) return 2;
   let result;
   try {
@@ -1940,7 +2211,7 @@ ${e.message}`);
   }
   if (!result.changed) return 0;
   try {
-    await writeFileAtomic(to, result.data);
+    writeFileAtomicSync(to, result.data);
   } catch (e) {
     io.stderr(`gomod-cap: cannot write ${toName}: ${e.message}`);
     return 2;

@@ -94,8 +94,8 @@ export function fromBytes(bytes: string): string {
  * Decodes the rune starting at byte offset i, like Go's utf8.DecodeRuneInString: returns
  * [rune, size]; invalid or truncated encodings give [RUNE_ERROR, 1], the end gives [RUNE_ERROR, 0].
  */
-export function decodeRune(s: string, i: number): [number, number] {
-  const n = s.length - i;
+export function decodeRune(s: string, i: number, end = s.length): [number, number] {
+  const n = end - i;
   if (n <= 0) return [RUNE_ERROR, 0];
   const c0 = s.charCodeAt(i);
   if (c0 < 0x80) return [c0, 1];
@@ -136,7 +136,7 @@ export function decodeLastRune(s: string, end: number): [number, number] {
   const lim = Math.max(0, end - 4);
   let start = end - 1;
   while (start > lim && (s.charCodeAt(start) & 0xc0) === 0x80) start--;
-  const [r, size] = decodeRune(s.slice(0, end), start);
+  const [r, size] = decodeRune(s, start, end);
   if (start + size !== end) return [RUNE_ERROR, 1];
   return [r, size];
 }

@@ -91,7 +91,7 @@ class LaterEdits {
   private readonly byPath = new Map<string, Require[]>();
   private readonly blockOf = new Map<Line, BlockState>();
   /** Blocks whose lines the previous edit removed. */
-  private touched: BlockState[] = [];
+  private readonly touched = new Set<BlockState>();
   /** Blocks that a cleanup turned into a single line. */
   private readonly merged: BlockState[] = [];
 
@@ -116,7 +116,7 @@ class LaterEdits {
   /** `go mod edit -require=path@version` on a file read back from canonical text. */
   apply(path: string, version: string): void {
     for (const b of this.touched) this.dropBlankTop(b);
-    this.touched = [];
+    this.touched.clear();
     const list = this.byPath.get(path)!;
     const [keep, ...drop] = list;
     keep!.version = version;
@@ -131,7 +131,7 @@ class LaterEdits {
       const b = this.blockOf.get(r.syntax);
       if (b) {
         b.live--;
-        this.touched.push(b);
+        this.touched.add(b);
       }
     }
     if (drop.length > 0) this.byPath.set(path, [keep!]);

@@ -109,8 +109,10 @@ async function main() {
     inProc.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
 
-  // Ours as a command line: one node process (dist/gomod-cap.cjs equivalent), files on disk.
+  // Ours as a command line: one node process (dist/gomod-cap.cjs equivalent), files on disk,
+  // paired with a bare node start (node -e 0) in the same loop.
   const cliRuns = [];
+  const bareRuns = [];
   // The original: go mod edit -json x2, then go mod edit -require per mismatch.
   const goRuns = [];
   for (let i = 0; i < iterations; i++) {
@@ -123,6 +125,10 @@ async function main() {
     writeFileSync(join(dir, 'theirs', 'go.mod'), plugin);
 
     let t = process.hrtime.bigint();
+    execFileSync(process.execPath, ['-e', '0'], { cwd: dir, stdio: 'pipe' });
+    bareRuns.push(Number(process.hrtime.bigint() - t) / 1e6);
+
+    t = process.hrtime.bigint();
     execFileSync(process.execPath, [cli, '-from', 'server', '-to', 'ours'], { cwd: dir, stdio: 'pipe' });
     cliRuns.push(Number(process.hrtime.bigint() - t) / 1e6);
 
@@ -151,6 +157,9 @@ async function main() {
     `go mod edit processes (original gomod-cap): median ${ms(g)} over ${iterations} runs (${expected.changes.length + 2} processes each)`,
   );
   console.log(`our CLI process (node gomod-cap.cjs):      median ${ms(c)} over ${iterations} runs`);
+  console.log(
+    `a bare node start (node -e 0), paired:     median ${ms(median(bareRuns))}; the CLI adds ${ms(c - median(bareRuns))}`,
+  );
   console.log(`our port in process (capGoMod):            median ${ms(o)} over ${inProc.length} runs`);
   console.log(`ratio (go mod edit processes / our port in process): ${(g / o).toFixed(0)}x`);
   console.log(

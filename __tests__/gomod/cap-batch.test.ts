@@ -6,38 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { capChanges, capGoMod, parseGoMod } from '../../src/gomod';
 import { toBytes } from '../../src/gomod/bytes';
 import { applyCapBytes, applyCapBytesStepwise } from '../../src/gomod/cap';
-import { Rand, genPair } from './gen';
-
-/** A pair where the plugin repeats modules across blocks and single lines, with blank lines and comments. */
-export function genDupPair(r: Rand): { server: string; plugin: string } {
-  const paths = Array.from({ length: 2 + r.int(10) }, (_, i) => `example.com/m${i}`);
-  const version = (): string => `v1.${r.int(4)}.${r.int(3)}`;
-  const server = ['module s', '', 'require ('];
-  for (const p of paths) if (r.chance(0.9)) server.push(`\t${p} ${version()}`);
-  server.push(')', '');
-  const plugin = ['module p', ''];
-  const comment = (): string => r.pick(['// c', '// indirect', '//x', '// why']);
-  const item = (): string =>
-    `${r.pick(paths)} ${version()}${r.chance(0.3) ? ' ' + r.pick(['// indirect', '// keep', '//y']) : ''}`;
-  for (let b = 1 + r.int(4); b > 0; b--) {
-    if (r.chance(0.3)) plugin.push(comment());
-    if (r.chance(0.3)) {
-      plugin.push(`require ${item()}`, '');
-      continue;
-    }
-    plugin.push(`require (${r.chance(0.2) ? ' ' + comment() : ''}`);
-    for (let n = 1 + r.int(6); n > 0; n--) {
-      if (r.chance(0.3)) plugin.push('');
-      if (r.chance(0.3)) plugin.push('\t' + comment());
-      if (r.chance(0.15)) plugin.push('');
-      plugin.push('\t' + item());
-    }
-    if (r.chance(0.2)) plugin.push('');
-    if (r.chance(0.2)) plugin.push('\t' + comment());
-    plugin.push(')', '');
-  }
-  return { server: server.join('\n'), plugin: plugin.join('\n') };
-}
+import { Rand, genDupPair, genPair } from './gen';
 
 function both(server: string, plugin: string): [string, string] {
   const changes = capChanges(parseGoMod(server), parseGoMod(plugin));

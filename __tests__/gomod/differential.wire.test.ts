@@ -7,7 +7,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GoModError, capGoMod, fmtGoMod, parseGoMod, type GoModFile } from '../../src/gomod';
+import {
+  GoModError,
+  capGoMod,
+  capGoModBytes,
+  decodeGoMod,
+  encodeGoMod,
+  fmtGoMod,
+  parseGoMod,
+  type GoModFile,
+} from '../../src/gomod';
 import { findHostGo, hermeticGoEnv, pool, runGo } from '../support/host-go';
 import { Rand, genGoMod, genPair, mutate } from './gen';
 import { errorRows, fmtRows } from './tables';
@@ -240,5 +249,80 @@ describe('the hand-written tables agree with the go command', () => {
     expect(r.stderr).toContain(
       row.column > 1 ? `go.mod:${row.line}:${row.column}: ` : `go.mod:${row.line}: `,
     );
+  });
+});
+
+/** Bytes that are not valid UTF-8: Latin-1, lone continuation, cut, overlong, surrogate, 0xff. */
+const INVALID = [[0xe9], [0x80], [0xe2, 0x9c], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff, 0xfe], [0xf4, 0x90]];
+
+/** The plugin of a pair with invalid UTF-8 in every comment (and a comment added when none). */
+function withInvalidBytes(text: string, r: Rand): Buffer {
+  const parts: Buffer[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    let l = Buffer.from(line);
+    const at = line.indexOf('//');
+    if (at >= 0 || (i === 0 && line.startsWith('module'))) {
+      const bad = Buffer.from(r.pick(INVALID));
+      l =
+        at >= 0
+          ? Buffer.concat([l.subarray(0, at + 2), bad, l.subarray(at + 2)])
+          : Buffer.concat([l, Buffer.from(' // '), bad]);
+    }
+    parts.push(l);
+    if (i + 1 < lines.length) parts.push(Buffer.from('\n'));
+  });
+  return Buffer.concat(parts);
+}
+
+describe('bytes that are not UTF-8 round-trip exactly as go mod edit keeps them', () => {
+  const r = new Rand(SEED + 12);
+  const cases = pairCases.slice(0, 60).map((c, i) => ({
+    name: `invalid bytes ${i}`,
+    server: c.server,
+    plugin: withInvalidBytes(c.plugin, r),
+  }));
+  const want: { fmt: Buffer; capped: Buffer }[] = [];
+
+  beforeAll(async () => {
+    const env = hermeticGoEnv(join(root, 'home'));
+    await pool(cases, CONCURRENCY, async (c, i) => {
+      const dir = join(root, `bytes-${i}`);
+      mkdirSync(join(dir, 'server'), { recursive: true });
+      mkdirSync(join(dir, 'plugin'));
+      mkdirSync(join(dir, 'fmt'));
+      writeFileSync(join(dir, 'server', 'go.mod'), c.server);
+      writeFileSync(join(dir, 'plugin', 'go.mod'), c.plugin);
+      writeFileSync(join(dir, 'fmt', 'go.mod'), c.plugin);
+      const f = await runGo(go, ['mod', 'edit', '-fmt', 'fmt/go.mod'], dir, env);
+      expect(f.code, f.stderr).toBe(0);
+      for (const ch of capGoModBytes(Buffer.from(c.server), c.plugin).changes) {
+        const e = await runGo(
+          go,
+          ['mod', 'edit', `-require=${ch.module}@${ch.to}`, 'plugin/go.mod'],
+          dir,
+          env,
+        );
+        expect(e.code, e.stderr).toBe(0);
+      }
+      want[i] = {
+        fmt: readFileSync(join(dir, 'fmt', 'go.mod')),
+        capped: readFileSync(join(dir, 'plugin', 'go.mod')),
+      };
+    });
+  }, 300_000);
+
+  it('the cases hold invalid UTF-8 that go keeps', () => {
+    const kept = want.filter((w) => !w.capped.equals(Buffer.from(w.capped.toString('utf8')))).length;
+    expect(kept).toBe(cases.length);
+  });
+
+  it.each(cases.map((c, i) => [c.name, i] as const))('%s', (_name, i) => {
+    const c = cases[i]!;
+    const w = want[i]!;
+    const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+    expect(hex(capGoModBytes(Buffer.from(c.server), c.plugin).data)).toBe(hex(w.capped));
+    expect(hex(encodeGoMod(capGoMod(c.server, decodeGoMod(c.plugin)).text))).toBe(hex(w.capped));
+    expect(hex(encodeGoMod(fmtGoMod(decodeGoMod(c.plugin))))).toBe(hex(w.fmt));
   });
 });

@@ -3,9 +3,9 @@
 // Same flags, defaults, directory handling and exit codes as cmd/gomod-cap of the plugin API:
 // 0 success (changed or not), 1 with -check at the first differing module, 2 unreadable or
 // invalid input or a bad flag. The plugin's go.mod is only written when it changes, atomically.
-import { promises as fs } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { writeFileAtomicSync } from '../fs/atomic-write';
 import { GoModError, capGoModBytes } from '../gomod';
 
 export interface CliIO {
@@ -85,20 +85,23 @@ export function parseArgs(args: string[]): Options | 'help' | { error: string } 
   return opts;
 }
 
+// File access is synchronous: a one-shot command has nothing to overlap, and each async call
+// would be a round trip through libuv's thread pool.
+
 /** A directory argument means the go.mod inside it: [path to use, path to show]. */
-async function goModPath(arg: string, cwd: string): Promise<[string, string]> {
+function goModPath(arg: string, cwd: string): [string, string] {
   const p = resolve(cwd, arg);
   try {
-    if ((await fs.stat(p)).isDirectory()) return [join(p, 'go.mod'), join(arg, 'go.mod')];
+    if (statSync(p).isDirectory()) return [join(p, 'go.mod'), join(arg, 'go.mod')];
   } catch {
     // Not there: reading it reports the problem.
   }
   return [p, arg];
 }
 
-async function read(path: string, shown: string, label: string, io: CliIO): Promise<Uint8Array | undefined> {
+function read(path: string, shown: string, label: string, io: CliIO): Uint8Array | undefined {
   try {
-    return await fs.readFile(path);
+    return readFileSync(path);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why =
@@ -123,11 +126,11 @@ export async function main(
     io.stderr(USAGE);
     return 2;
   }
-  const [from, fromName] = await goModPath(parsed.from, io.cwd);
-  const [to, toName] = await goModPath(parsed.to, io.cwd);
-  const server = await read(from, fromName, 'server (-from)', io);
+  const [from, fromName] = goModPath(parsed.from, io.cwd);
+  const [to, toName] = goModPath(parsed.to, io.cwd);
+  const server = read(from, fromName, 'server (-from)', io);
   if (!server) return 2;
-  const plugin = await read(to, toName, 'plugin (-to)', io);
+  const plugin = read(to, toName, 'plugin (-to)', io);
   if (!plugin) return 2;
 
   let result: ReturnType<typeof capGoModBytes>;
@@ -155,7 +158,7 @@ export async function main(
   }
   if (!result.changed) return 0;
   try {
-    await writeFileAtomic(to, result.data);
+    writeFileAtomicSync(to, result.data);
   } catch (e) {
     io.stderr(`gomod-cap: cannot write ${toName}: ${(e as Error).message}`);
     return 2;

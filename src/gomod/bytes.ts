@@ -1,6 +1,7 @@
 // Byte strings: the go.mod engine works on "binary" strings where every char code (0-255) is one
 // byte of the file, exactly as Go's string type does. Positions are byte offsets, sorting is byte
 // order, and bytes that are not valid UTF-8 survive a parse/print round trip unchanged.
+import { isUtf8 } from 'node:buffer';
 
 /** The rune Go's utf8 package returns for invalid input. */
 export const RUNE_ERROR = 0xfffd;
@@ -8,10 +9,69 @@ export const RUNE_ERROR = 0xfffd;
 /** Only ASCII (U+0000 to U+007F): the same as a byte string and as a JavaScript string. */
 const ASCII = /^[^\u0080-\uffff]*$/;
 
-/** UTF-8 encodes a JavaScript string into a byte string. */
+/** A code unit that stands for a byte of invalid UTF-8 (see decodeGoMod), when not part of a pair. */
+const ESCAPED = /[\udc80-\udcff]/;
+
+const utf8ToBytes = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
+
+/**
+ * UTF-8 encodes a JavaScript string into a byte string. A lone U+DC80-U+DCFF (how decodeGoMod
+ * keeps a byte that is not valid UTF-8) becomes that byte again.
+ */
 export function toBytes(text: string): string {
   if (ASCII.test(text)) return text;
-  return Buffer.from(text, 'utf8').toString('latin1');
+  if (!ESCAPED.test(text)) return utf8ToBytes(text);
+  let out = '';
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xdc80 || c > 0xdcff) continue;
+    const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
+    if (prev >= 0xd800 && prev <= 0xdbff) continue; // the second half of a pair
+    out += utf8ToBytes(text.slice(start, i)) + String.fromCharCode(c - 0xdc00);
+    start = i + 1;
+  }
+  return out + utf8ToBytes(text.slice(start));
+}
+
+/**
+ * A byte string as a JavaScript string without losing a byte: valid UTF-8 is decoded, and each
+ * byte that is not valid UTF-8 becomes the lone code unit U+DC00 plus the byte (as Python's
+ * "surrogateescape"), which toBytes turns back into the byte. Go keeps such bytes (in comments,
+ * say); so does a go.mod read with decodeGoMod, capped, and written with encodeGoMod.
+ */
+export function textFromBytes(bytes: string): string {
+  if (ASCII.test(bytes)) return bytes;
+  const buf = Buffer.from(bytes, 'latin1');
+  if (isUtf8(buf)) return buf.toString('utf8');
+  let out = '';
+  let start = 0;
+  for (let i = 0; i < bytes.length;) {
+    const c = bytes.charCodeAt(i);
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const [r, size] = decodeRune(bytes, i);
+    if (r !== RUNE_ERROR || size !== 1) {
+      i += size;
+      continue;
+    }
+    out += buf.toString('utf8', start, i) + String.fromCharCode(0xdc00 + c);
+    i++;
+    start = i;
+  }
+  return out + buf.toString('utf8', start);
+}
+
+/** A go.mod's bytes as text, every byte kept (see textFromBytes); encodeGoMod gives the bytes back. */
+export function decodeGoMod(data: Uint8Array): string {
+  return textFromBytes(bytesFromArray(data));
+}
+
+/** The bytes of go.mod text from decodeGoMod, capGoMod or fmtGoMod, invalid UTF-8 bytes kept. */
+export function encodeGoMod(text: string): Buffer {
+  return Buffer.from(toBytes(text), 'latin1');
 }
 
 /** Makes a byte string from raw bytes. */
@@ -20,7 +80,7 @@ export function bytesFromArray(data: Uint8Array): string {
 }
 
 /** The raw bytes of a byte string. */
-export function bytesToArray(bytes: string): Uint8Array {
+export function bytesToArray(bytes: string): Buffer {
   return Buffer.from(bytes, 'latin1');
 }
 
@@ -34,8 +94,8 @@ export function fromBytes(bytes: string): string {
  * Decodes the rune starting at byte offset i, like Go's utf8.DecodeRuneInString: returns
  * [rune, size]; invalid or truncated encodings give [RUNE_ERROR, 1], the end gives [RUNE_ERROR, 0].
  */
-export function decodeRune(s: string, i: number): [number, number] {
-  const n = s.length - i;
+export function decodeRune(s: string, i: number, end = s.length): [number, number] {
+  const n = end - i;
   if (n <= 0) return [RUNE_ERROR, 0];
   const c0 = s.charCodeAt(i);
   if (c0 < 0x80) return [c0, 1];
@@ -76,7 +136,7 @@ export function decodeLastRune(s: string, end: number): [number, number] {
   const lim = Math.max(0, end - 4);
   let start = end - 1;
   while (start > lim && (s.charCodeAt(start) & 0xc0) === 0x80) start--;
-  const [r, size] = decodeRune(s.slice(0, end), start);
+  const [r, size] = decodeRune(s, start, end);
   if (start + size !== end) return [RUNE_ERROR, 1];
   return [r, size];
 }

@@ -1,6 +1,6 @@
 // gomod-cap (cmd/gomod-cap of the plugin API repository), ported: align the plugin's require
 // versions with the server's, exactly as the original does with `go mod edit -require`.
-import { bytesFromArray, bytesToArray, fromBytes, toBytes } from './bytes';
+import { bytesFromArray, bytesToArray, textFromBytes, toBytes } from './bytes';
 import { checkImportPath } from './module';
 import { GoModFile, autoQuote, mustQuote, type Require } from './modfile';
 import type { CommentBlock, Line, LineBlock, Stmt } from './syntax';
@@ -91,7 +91,7 @@ class LaterEdits {
   private readonly byPath = new Map<string, Require[]>();
   private readonly blockOf = new Map<Line, BlockState>();
   /** Blocks whose lines the previous edit removed. */
-  private touched: BlockState[] = [];
+  private readonly touched = new Set<BlockState>();
   /** Blocks that a cleanup turned into a single line. */
   private readonly merged: BlockState[] = [];
 
@@ -116,7 +116,7 @@ class LaterEdits {
   /** `go mod edit -require=path@version` on a file read back from canonical text. */
   apply(path: string, version: string): void {
     for (const b of this.touched) this.dropBlankTop(b);
-    this.touched = [];
+    this.touched.clear();
     const list = this.byPath.get(path)!;
     const [keep, ...drop] = list;
     keep!.version = version;
@@ -131,7 +131,7 @@ class LaterEdits {
       const b = this.blockOf.get(r.syntax);
       if (b) {
         b.live--;
-        this.touched.push(b);
+        this.touched.add(b);
       }
     }
     if (drop.length > 0) this.byPath.set(path, [keep!]);
@@ -245,10 +245,12 @@ function capBytes(
 /**
  * Caps the plugin's go.mod to the server's versions. Pure: no I/O. Throws GoModError when
  * either file is not a valid go.mod. When nothing differs, `text` is `pluginText` itself.
+ * Lossless for text read with decodeGoMod and written with encodeGoMod: bytes that are not
+ * valid UTF-8 come back as they were, as `go mod edit` keeps them.
  */
 export function capGoMod(serverText: string, pluginText: string, opts: CapOptions = {}): CapResult {
   const r = capBytes(toBytes(serverText), toBytes(pluginText), opts);
-  return { changed: r.changed, text: r.changed ? fromBytes(r.out) : pluginText, changes: r.changes };
+  return { changed: r.changed, text: r.changed ? textFromBytes(r.out) : pluginText, changes: r.changes };
 }
 
 /** capGoMod on raw bytes, byte-exact even for go.mod files that are not valid UTF-8. */

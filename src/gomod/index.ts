@@ -20,5 +20,6 @@ export {
   type Tool,
   type Ignore,
 } from './modfile';
+export { decodeGoMod, encodeGoMod } from './bytes';
 export { capGoMod, capGoModBytes, capChanges, type CapChange, type CapResult, type CapOptions } from './cap';
 export type { FileSyntax, Line, LineBlock, Comment, Comments, CommentBlock, Position } from './syntax';

@@ -1,8 +1,8 @@
 // The semantic view of a go.mod (golang.org/x/mod/modfile rule.go): what each directive says,
 // pointing into the syntax tree, and the edits `go mod edit` makes, with Go's semantics.
 // Views hold readable strings; the syntax tree holds bytes (see bytes.ts).
-import { decodeRune, fields, fromBytes, isPrint, toBytes, trimSpace } from './bytes';
-import { GoModError, type GoModProblem } from './errors';
+import { decodeRune, fields, fromBytes, isPrint, textFromBytes, toBytes, trimSpace } from './bytes';
+import { GoModError, excerpt, type GoModProblem } from './errors';
 import { checkPathMajor, canonicalVersion, splitPathVersion } from './module';
 import { formatSyntax } from './print';
 import { parseSyntax } from './read';
@@ -161,14 +161,18 @@ class DirectiveError {
   ) {}
   text(): string {
     const directive =
-      this.modPath !== '' ? `${this.verb} ${this.modPath}: ` : this.verb !== '' ? `${this.verb}: ` : '';
+      this.modPath !== ''
+        ? `${this.verb} ${excerpt(this.modPath)}: `
+        : this.verb !== ''
+          ? `${this.verb}: `
+          : '';
     return directive + this.reason;
   }
 }
 
 const goQuote = (b: string): string => fromBytes(quote(b));
 const invalidVersion = (version: string, why: string): string =>
-  `version ${goQuote(version)} invalid: ${why}`;
+  `version ${goQuote(excerpt(version))} invalid: ${why}`;
 
 /** Tokens of a line from an offset; writes go back into the line, like a Go slice. */
 class Args {
@@ -319,7 +323,7 @@ export class GoModFile {
       } else if (x.kind === 'block') {
         const known = ['module', 'godebug', 'require', 'exclude', 'replace', 'retract', 'tool', 'ignore'];
         if (x.token.length > 1 || !known.includes(x.token[0]!)) {
-          fail(x, new DirectiveError(`unknown block type: ${x.token.join(' ')}`));
+          fail(x, new DirectiveError(`unknown block type: ${excerpt(x.token.join(' '))}`));
           continue;
         }
         for (const l of x.line) {
@@ -339,12 +343,12 @@ export class GoModFile {
     const lineNo = line.start.line;
     switch (verb) {
       default:
-        throw new DirectiveError(`unknown directive: ${verb}`);
+        throw new DirectiveError(`unknown directive: ${excerpt(verb)}`);
       case 'go': {
         if (this.go) throw new DirectiveError('repeated go statement');
         if (args.length !== 1) throw new DirectiveError('go directive expects exactly one argument');
         if (!GO_VERSION_RE.test(args.get(0))) {
-          throw new DirectiveError(`invalid go version '${args.get(0)}': must match format 1.23.0`);
+          throw new DirectiveError(`invalid go version '${excerpt(args.get(0))}': must match format 1.23.0`);
         }
         this.go = { version: fromBytes(args.get(0)), line: lineNo, syntax: line };
         return;
@@ -354,7 +358,7 @@ export class GoModFile {
         if (args.length !== 1) throw new DirectiveError('toolchain directive expects exactly one argument');
         if (!TOOLCHAIN_RE.test(args.get(0))) {
           throw new DirectiveError(
-            `invalid toolchain version '${args.get(0)}': must match format go1.23.0 or default`,
+            `invalid toolchain version '${excerpt(args.get(0))}': must match format go1.23.0 or default`,
           );
         }
         this.toolchain = { name: fromBytes(args.get(0)), line: lineNo, syntax: line };
@@ -406,7 +410,7 @@ export class GoModFile {
         const rationale = fromBytes(parseDirectiveComment(block, line));
         const [low, high, rest] = parseVersionInterval(verb, args);
         if (rest.length > 0) {
-          throw new DirectiveError(`unexpected token after version: ${goQuote(rest.get(0))}`);
+          throw new DirectiveError(`unexpected token after version: ${goQuote(excerpt(rest.get(0)))}`);
         }
         this.retract.push({
           low: fromBytes(low),
@@ -476,7 +480,9 @@ export class GoModFile {
     if (args.length === arrow + 3) {
       nv = parseVersion(verb, ns, args, arrow + 2, false);
       if (isDirectoryPath(ns)) {
-        throw new DirectiveError(`replacement module directory path ${goQuote(ns)} cannot have version`);
+        throw new DirectiveError(
+          `replacement module directory path ${goQuote(excerpt(ns))} cannot have version`,
+        );
       }
     }
     return {
@@ -818,7 +824,7 @@ export function parseGoModBytes(data: Uint8Array, file = 'go.mod'): GoModFile {
 
 /** Prints a file's syntax tree in Go's canonical format (no sorting or cleanup). */
 export function formatGoMod(file: GoModFile): string {
-  return fromBytes(file.formatBytes());
+  return textFromBytes(file.formatBytes());
 }
 
 /** What `go mod edit -fmt` makes of a go.mod: parse, sort blocks, clean up, print. */

@@ -1,6 +1,7 @@
 // The parts of golang.org/x/mod/module that go.mod parsing and `go mod edit -require` use.
 import { build, canonical, major } from './semver';
 import { decodeRune, validUTF8 } from './bytes';
+import { excerpt } from './errors';
 
 /** module.CanonicalVersion: semver.Canonical keeping a "+incompatible" suffix. */
 export function canonicalVersion(v: string): string {
@@ -50,7 +51,7 @@ export function checkPathMajor(v: string, pathMajor: string): string | undefined
     if (m === pathMajor.slice(1)) return undefined;
     pathMajor = pathMajor.slice(1);
   }
-  return `version "${v}" invalid: should be ${pathMajor}, not ${major(v)}`;
+  return `version "${excerpt(v)}" invalid: should be ${pathMajor}, not ${major(v)}`;
 }
 
 const badWindowsNames = ['CON', 'PRN', 'AUX', 'NUL'];

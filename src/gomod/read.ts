@@ -77,12 +77,19 @@ function isIdent(c: number): boolean {
   }
 }
 
+/** The rune as Go's %q shows it (strconv.QuoteRune); only runes that are not printable get here. */
 function describeRune(c: number): string {
+  const named: Record<number, string> = { 7: 'a', 8: 'b', 9: 't', 10: 'n', 11: 'v', 12: 'f', 13: 'r' };
+  const hex = (width: number): string => c.toString(16).padStart(width, '0');
+  if (named[c] !== undefined) return `'\\${named[c]}'`;
+  if (c < 0x20 || c === 0x7f) return `'\\x${hex(2)}'`;
   if (c >= 0x20 && c < 0x7f) return `'${String.fromCharCode(c)}'`;
-  if (c < 0x100) return `'\\x${c.toString(16).padStart(2, '0')}'`;
-  if (c < 0x10000) return `'\\u${c.toString(16).padStart(4, '0')}'`;
-  return `'\\U${c.toString(16).padStart(8, '0')}'`;
+  if (c < 0x10000) return `'\\u${hex(4)}'`;
+  return `'\\U${hex(8)}'`;
 }
+
+/** Go's message for a byte-order mark, and what to do about it. */
+const BOM_ADVICE = ' (a byte-order mark: save the file as UTF-8 without it)';
 
 /** ASCII characters that may be part of an identifier (isIdent below 0x80). */
 const ASCII_IDENT = new Uint8Array(128);
@@ -278,7 +285,9 @@ class Input {
       }
     }
 
-    if (!isIdent(c)) this.error(`unexpected input character ${describeRune(c)}`);
+    if (!isIdent(c)) {
+      this.error(`unexpected input character ${describeRune(c)}${c === 0xfeff ? BOM_ADVICE : ''}`);
+    }
     for (;;) {
       // ASCII runs first, one rune at a time for the rest.
       const a = s.charCodeAt(this.off);

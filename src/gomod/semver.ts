@@ -62,7 +62,12 @@ function parseBuild(v: string): [string, string] | undefined {
   return [v.slice(0, i), v.slice(i)];
 }
 
+/** vMAJOR.MINOR.PATCH without prerelease or build: most versions, read without slicing. */
+const PLAIN = /^v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/;
+
 function parse(v: string): Parsed | undefined {
+  const m = PLAIN.exec(v);
+  if (m) return { major: m[1]!, minor: m[2]!, patch: m[3]!, short: '', prerelease: '', build: '' };
   if (v === '' || v[0] !== 'v') return undefined;
   const p: Parsed = { major: '', minor: '', patch: '', short: '', prerelease: '', build: '' };
   let r = parseInt_(v.slice(1));

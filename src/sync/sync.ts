@@ -2,7 +2,7 @@
 // mismatch (`check`), or nothing (`off`). The file is written atomically and only when it changes.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { capGoMod, type CapChange } from '../gomod';
+import { capGoMod, decodeGoMod, encodeGoMod, type CapChange } from '../gomod';
 import { writeFileAtomic } from '../fs/atomic-write';
 import type { GoModSync } from '../inputs';
 
@@ -30,7 +30,7 @@ export class SyncError extends Error {
 export async function readPluginGoMod(pluginDir: string): Promise<{ path: string; text: string }> {
   const path = join(pluginDir, 'go.mod');
   try {
-    return { path, text: await readFile(path, 'utf8') };
+    return { path, text: decodeGoMod(await readFile(path)) };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new SyncError(
@@ -72,7 +72,7 @@ export async function syncGoMod(opts: {
     }
     return { mode: 'check', goModPath: path, changes: [], written: false, goModText: text };
   }
-  if (result.changed) await writeFileAtomic(path, result.text);
+  if (result.changed) await writeFileAtomic(path, encodeGoMod(result.text));
   return {
     mode: 'cap',
     goModPath: path,

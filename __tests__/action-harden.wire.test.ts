@@ -73,6 +73,10 @@ describe('1. everything is checked before any request or write', () => {
     [{ 'build-flags': '-tags "netgo' }, /double quote at character 7 is never closed/],
     [{ 'build-flags': '-v ./cmd' }, /"\.\/cmd" is not a flag/],
     [{ 'docker-args': '--mount type=bind,src=/x,dst=//proj/' }, /own mount of \/proj/],
+    [
+      { 'file-name': '{name}-{server}-{target}.so', 'server-version': 'release/2' },
+      /gives "plugin-release\/2-linux-amd64\.so", which is not a safe file name/,
+    ],
   ])('%j: refused, no request, go.mod untouched', async (inputs, message) => {
     const ws = workspace();
     const r = await run(ws, { build: 'true', ...inputs });

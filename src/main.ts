@@ -7,7 +7,7 @@ import { GoModError } from './gomod';
 import { installCancelHandlers } from './fs/cleanup';
 import { parseInputs } from './inputs';
 import { reportFailure, reportRun, setServerOutputs, setSyncOutputs, type RunProgress } from './outputs';
-import { preflight } from './preflight/preflight';
+import { checkFileNamesForServer, preflight } from './preflight/preflight';
 import { publishPlugins } from './publish/publish';
 import { buildStage, resolveStage, syncStage, type RunContext } from './stages';
 
@@ -26,7 +26,7 @@ export async function run(): Promise<void> {
 
     // Everything the file system can tell, before any request or write.
     progress.stage = 'Workspace check';
-    await preflight(ctx.config, ctx.workspace);
+    const checked = await preflight(ctx.config, ctx.workspace);
 
     const octokit = createGitHubClient({
       ...(ctx.config.token !== undefined && { token: ctx.config.token }),
@@ -37,6 +37,7 @@ export async function run(): Promise<void> {
     progress.stage = 'Resolve server';
     const server = await resolveStage(ctx, octokit);
     progress.server = server;
+    if (checked.pluginName !== undefined) checkFileNamesForServer(ctx.config, checked.pluginName, server);
     setServerOutputs(server);
 
     progress.stage = 'Sync go.mod';

@@ -27,6 +27,8 @@ export interface PreflightFacts {
   goModRealPath: string;
   /** The file name of every target, with the server and Go parts still stand-ins. */
   fileNames?: string[];
+  /** The plugin's name in file names (plugin-name, or from go.mod's module path). */
+  pluginName?: string;
 }
 
 export async function preflight(config: ActionConfig, workspaceRaw: string): Promise<PreflightFacts> {
@@ -188,5 +190,26 @@ export async function preflight(config: ActionConfig, workspaceRaw: string): Pro
       );
     }
   }
-  return { goModPath, goModRealPath, fileNames };
+  return { goModPath, goModRealPath, fileNames, pluginName };
+}
+
+/**
+ * Once the server's tag and Go version are known (after the API calls, before go.mod is
+ * written): the file names with them, e.g. a tag `release/2` in `{server}` is refused here.
+ */
+export function checkFileNamesForServer(
+  config: ActionConfig,
+  pluginName: string,
+  server: { tag: string; goVersion: string },
+): void {
+  try {
+    renderFileNames(
+      config.fileName,
+      { name: pluginName, server: server.tag, go: server.goVersion },
+      config.targets,
+      config.checksums ? [CHECKSUMS_FILE_NAME] : [],
+    );
+  } catch (e) {
+    throw new PreflightError(`Input ${(e as Error).message}`);
+  }
 }

@@ -162,6 +162,23 @@ describe('2. the run stays inside the workspace', () => {
     expect(readFileSync(join(ws, 'shared', 'go.mod'), 'utf8')).toContain('example.com/lib v1.2.0');
   });
 
+  it('with build: true a go.mod symlink must stay inside working-directory, where the containers see it', async () => {
+    const ws = workspace(PLUGIN_GO_MOD, 'shared');
+    mkdirSync(join(ws, 'plugin'));
+    symlinkSync('../shared/go.mod', join(ws, 'plugin', 'go.mod'));
+    const r = await run(ws, { 'working-directory': 'plugin', build: 'true' });
+    expect(errorLine(r.stdout)).toMatch(
+      /plugin\/go\.mod is a symlink to \.\.\/shared\/go\.mod, which the build containers cannot see/,
+    );
+    expect(r.requests).toBe(0);
+
+    const inside = workspace(PLUGIN_GO_MOD, 'p/mods');
+    symlinkSync('mods/go.mod', join(inside, 'p', 'go.mod'));
+    const ok = await run(inside, { 'working-directory': 'p', build: 'true' });
+    expect(errorLine(ok.stdout)).not.toMatch(/symlink/); // gets as far as Docker (absent here)
+    expect(ok.requests).toBeGreaterThan(0);
+  });
+
   it('a file that is not a go.mod is quoted in a bounded excerpt at most', async () => {
     const long = `password=${'x'.repeat(5000)}\n`;
     const r = await run(workspace(long), {});

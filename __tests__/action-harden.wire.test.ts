@@ -62,6 +62,16 @@ async function run(ws: string, inputs: Record<string, string>, extra: Partial<Ru
   return { ...r, requests: gh.requests.length - before, log: r.stdout + r.stderr };
 }
 
+/** `chattr +i` / `-i`: not writable even for root; false when chattr is not available. */
+function immutable(path: string, on: boolean): boolean {
+  try {
+    execFileSync('chattr', [on ? '+i' : '-i', path], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const errorLine = (stdout: string): string => stdout.split('\n').find((l) => l.startsWith('::error')) ?? '';
 
 describe('1. everything is checked before any request or write', () => {
@@ -205,6 +215,37 @@ describe('7. plain messages for file-system and network failures', () => {
     const r = await run(ws, {});
     expect(errorLine(r.stdout)).toMatch(/go\.mod is a folder, not a regular file/);
     expect(r.log).not.toMatch(/ENOTDIR|EISDIR|EEXIST|EACCES/);
+  });
+
+  it('a go.mod that cannot be written: cap says so and that check needs no write; check runs', async () => {
+    const ws = workspace();
+    const goMod = join(ws, 'go.mod');
+    if (!immutable(goMod, true)) return; // chattr is not available here: nothing to test with
+    try {
+      const cap = await run(ws, {});
+      expect(errorLine(cap.stdout)).toMatch(
+        /go\.mod is not writable: go-mod-sync: cap rewrites it .* or set go-mod-sync: check \(needs no write\)/,
+      );
+      expect(cap.requests).toBe(0);
+      expect(cap.log).not.toMatch(/EACCES|EPERM/);
+      const check = await run(ws, { 'go-mod-sync': 'check' });
+      expect(check.stdout).toMatch(/::error::go\.mod requires 1 module version other than the server's/);
+    } finally {
+      immutable(goMod, false);
+    }
+  });
+
+  it('an output-dir that cannot be written is refused before any request', async () => {
+    const ws = workspace();
+    mkdirSync(join(ws, 'build'));
+    if (!immutable(join(ws, 'build'), true)) return;
+    try {
+      const r = await run(ws, { build: 'true' });
+      expect(errorLine(r.stdout)).toMatch(/output-dir: build is not writable for the runner's user/);
+      expect(r.requests).toBe(0);
+    } finally {
+      immutable(join(ws, 'build'), false);
+    }
   });
 
   it('go.mod that is a FIFO is refused at once instead of hanging', async () => {

@@ -78,7 +78,7 @@ function readContext(): RunContext {
   return { config, workspace };
 }
 
-/** Bounds text that may come from a file that is not a go.mod at all (one line, a few dozen characters). */
+/** Bounds text that may come from a file that is not a go.mod at all (10 lines of 160 characters at most). */
 function bounded(text: string, max = 160): string {
   return text
     .split('\n')

@@ -7,6 +7,7 @@ import { FileNameError, FILE_NAME_PLACEHOLDERS, renderFileNames } from './build/
 import { checkGoFlags, FlagError, parseBuildFlags, parseDockerArgs, parseLdflags } from './build/flags';
 import { parseVersionSpec, VersionResolutionError } from './github/versions';
 import { CHECKSUMS_FILE_NAME } from './publish/checksums';
+import { decideRelease } from './publish/release-decision';
 
 export type GoModSync = 'cap' | 'check' | 'off';
 export type PullPolicy = 'missing' | 'always' | 'never';
@@ -208,6 +209,10 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     ),
   );
   checkGoFlags(ctx.env?.GOFLAGS); // a FlagError naming GOFLAGS and the step's env
+  const release = oneOf(get, 'release', ['auto', 'true', 'false'] as const);
+  const build = bool(get, 'build');
+  // release: true without a tag to upload to is known now, not after the build.
+  if (build && ctx.env) decideRelease(release, releaseTag, ctx.env);
 
   return {
     server: { owner: repo[1]!, repo: repo[2]! },
@@ -218,7 +223,7 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     goModSync: oneOf(get, 'go-mod-sync', ['cap', 'check', 'off'] as const),
     goModTidy: bool(get, 'go-mod-tidy'),
     cache: bool(get, 'cache'),
-    build: bool(get, 'build'),
+    build,
     targets,
     buildImage: image,
     ...(pluginName !== undefined && { pluginName }),
@@ -231,7 +236,7 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     dockerArgs: wrap('docker-args', () => parseDockerArgs(get('docker-args'))),
     uploadArtifacts: bool(get, 'upload-artifacts'),
     ...optional('retentionDays', positiveInt(get, 'retention-days', 90)),
-    release: oneOf(get, 'release', ['auto', 'true', 'false'] as const),
+    release,
     ...(releaseTag !== undefined && { releaseTag }),
     overwrite: bool(get, 'overwrite'),
     checksums,

@@ -12,6 +12,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +61,15 @@ async function run(ws: string, inputs: Record<string, string>, extra: Partial<Ru
     timeoutMs: extra.timeoutMs ?? 60_000,
   });
   return { ...r, requests: gh.requests.length - before, log: r.stdout + r.stderr };
+}
+
+/** A loopback port nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
 }
 
 /** `chattr +i` / `-i`: not writable even for root; false when chattr is not available. */
@@ -259,10 +269,13 @@ describe('7. plain messages for file-system and network failures', () => {
   });
 
   it('a refused connection says the API could not be reached, not "GitHub answered 500"', async () => {
-    const r = await run(workspace(), {}, { env: { GITHUB_API_URL: 'http://127.0.0.1:1' } });
+    const port = await closedPort();
+    const r = await run(workspace(), {}, { env: { GITHUB_API_URL: `http://127.0.0.1:${port}` } });
     expect(r.exitCode).toBe(1);
     expect(errorLine(r.stdout)).toMatch(
-      /Could not reach the GitHub API at http:\/\/127\.0\.0\.1:1 while listing the releases/,
+      new RegExp(
+        `Could not reach the GitHub API at http://127\\.0\\.0\\.1:${port} while listing the releases of flow/server \\(connect ECONNREFUSED`,
+      ),
     );
     expect(r.stdout).not.toMatch(/answered 500/);
   });
@@ -336,7 +349,7 @@ describe('8. a failed run still reports', () => {
     expect(r.summary).toMatch(/\| Resolve server \| ✅: flow\/server v2\.1\.0, Go 1\.22\.4 \|/);
     expect(r.summary).toMatch(/\| Sync go\.mod \| ❌ failed \|/);
     expect(r.summary).toMatch(/\| Build \| - skipped \|/);
-    expect(r.summary).toContain('### What to do');
+    expect(r.summary).toContain('### What failed and what to do');
     expect(r.summary).toContain('Set go-mod-sync: cap');
   });
 

@@ -41,10 +41,11 @@ describe('issue 12: a failed run still reports', () => {
       message: `Could not reach the GitHub API <at> x\n${'line\n'.repeat(40)}`,
     });
     expect(md).toContain('## Flow plugin hello: failed at Resolve server');
-    expect(md).toContain('❌ Could not reach the GitHub API &lt;at&gt; x');
+    expect(md).toContain('❌ The run stopped at **Resolve server**; the stages after it did not run.');
+    expect(md).toContain('Could not reach the GitHub API &lt;at&gt; x<br>line');
     expect(md).toContain('| Resolve server | ❌ failed |');
     expect(md).toContain('| Publish | - not run |');
-    expect(md).toContain('### What to do');
+    expect(md).toContain('### What failed and what to do');
     expect(md).toContain('(21 more lines in the log)');
   });
 

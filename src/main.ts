@@ -5,6 +5,7 @@ import { createGitHubClient, type GitHubClientOptions } from './github/client';
 import { redact } from './github/errors';
 import { GoModError } from './gomod';
 import { installCancelHandlers } from './fs/cleanup';
+import { isFsError, plainFsError } from './fs/problems';
 import { parseInputs } from './inputs';
 import { reportFailure, reportRun, setServerOutputs, setSyncOutputs, type RunProgress } from './outputs';
 import { checkFileNamesForServer, preflight } from './preflight/preflight';
@@ -99,7 +100,8 @@ function fail(e: unknown, token: string | undefined): string {
       startColumn: e.column,
     });
   }
-  const raw = e instanceof Error ? e.message : String(e);
+  // A file-system error no stage explained still gets plain words, never a bare EACCES.
+  const raw = isFsError(e) ? plainFsError(e) : e instanceof Error ? e.message : String(e);
   const message = clean(e instanceof GoModError ? bounded(raw) : raw);
   core.setFailed(message);
   return message;

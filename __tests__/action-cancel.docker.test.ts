@@ -139,6 +139,10 @@ describe('cancelling the job mid-build', () => {
     expect(left.filter((f) => f.endsWith('.partial'))).toEqual([]);
     expect(readFileSync(join(ws, 'go.mod'), 'utf8')).toBe(GO_MOD);
     expect(readdirSync(ws).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    // The job summary says what happened.
+    expect(readFileSync(join(root, 'summary'), 'utf8')).toMatch(
+      /failed at Build[\s\S]*The job was cancelled \(SIGINT\) during Build/,
+    );
   });
 });
 

@@ -4,7 +4,7 @@ import * as core from '@actions/core';
 import { createGitHubClient, type GitHubClientOptions } from './github/client';
 import { redact } from './github/errors';
 import { GoModError } from './gomod';
-import { installCancelHandlers } from './fs/cleanup';
+import { haltIfCancelled, installCancelHandlers } from './fs/cleanup';
 import { isFsError, plainFsError } from './fs/problems';
 import { parseInputs } from './inputs';
 import { reportFailure, reportRun, setServerOutputs, setSyncOutputs, type RunProgress } from './outputs';
@@ -13,11 +13,19 @@ import { publishPlugins } from './publish/publish';
 import { buildStage, resolveStage, syncStage, type RunContext } from './stages';
 
 export async function run(): Promise<void> {
-  installCancelHandlers((m) => core.info(m));
   // How far the run got: a failed run still writes its summary (what ran, what failed, what to do).
   const progress: RunProgress = { stage: 'Inputs', build: true };
   let token: string | undefined;
   let summary = core.getInput('summary').trim().toLowerCase() !== 'false';
+  installCancelHandlers(
+    (m) => core.info(m),
+    (signal) =>
+      reportFailure(
+        summary,
+        progress,
+        `The job was cancelled (${signal}) during ${progress.stage}: the run's containers were stopped and partial plugin files removed; go.mod is either as it was or fully written. Re-run the job to build.`,
+      ),
+  );
   try {
     const ctx = readContext();
     token = ctx.config.token;
@@ -37,12 +45,14 @@ export async function run(): Promise<void> {
 
     progress.stage = 'Resolve server';
     const server = await resolveStage(ctx, octokit);
+    await haltIfCancelled();
     progress.server = server;
     if (checked.pluginName !== undefined) checkFileNamesForServer(ctx.config, checked.pluginName, server);
     setServerOutputs(server);
 
     progress.stage = 'Sync go.mod';
     const sync = await syncStage(ctx, server);
+    await haltIfCancelled();
     progress.sync = sync;
     setSyncOutputs(sync.changes);
 
@@ -54,6 +64,7 @@ export async function run(): Promise<void> {
 
     progress.stage = 'Build';
     const { pluginName, results } = await buildStage(ctx, server, sync);
+    await haltIfCancelled(); // nothing of a cancelled build is published
     progress.pluginName = pluginName;
     progress.results = results;
     progress.stage = 'Publish';

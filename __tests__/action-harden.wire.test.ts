@@ -12,6 +12,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +63,25 @@ async function run(ws: string, inputs: Record<string, string>, extra: Partial<Ru
   return { ...r, requests: gh.requests.length - before, log: r.stdout + r.stderr };
 }
 
+/** A loopback port nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** `chattr +i` / `-i`: not writable even for root; false when chattr is not available. */
+function immutable(path: string, on: boolean): boolean {
+  try {
+    execFileSync('chattr', [on ? '+i' : '-i', path], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const errorLine = (stdout: string): string => stdout.split('\n').find((l) => l.startsWith('::error')) ?? '';
 
 describe('1. everything is checked before any request or write', () => {
@@ -73,6 +93,10 @@ describe('1. everything is checked before any request or write', () => {
     [{ 'build-flags': '-tags "netgo' }, /double quote at character 7 is never closed/],
     [{ 'build-flags': '-v ./cmd' }, /"\.\/cmd" is not a flag/],
     [{ 'docker-args': '--mount type=bind,src=/x,dst=//proj/' }, /own mount of \/proj/],
+    [
+      { 'file-name': '{name}-{server}-{target}.so', 'server-version': 'release/2' },
+      /gives "plugin-release\/2-linux-amd64\.so", which is not a safe file name/,
+    ],
   ])('%j: refused, no request, go.mod untouched', async (inputs, message) => {
     const ws = workspace();
     const r = await run(ws, { build: 'true', ...inputs });
@@ -158,6 +182,23 @@ describe('2. the run stays inside the workspace', () => {
     expect(readFileSync(join(ws, 'shared', 'go.mod'), 'utf8')).toContain('example.com/lib v1.2.0');
   });
 
+  it('with build: true a go.mod symlink must stay inside working-directory, where the containers see it', async () => {
+    const ws = workspace(PLUGIN_GO_MOD, 'shared');
+    mkdirSync(join(ws, 'plugin'));
+    symlinkSync('../shared/go.mod', join(ws, 'plugin', 'go.mod'));
+    const r = await run(ws, { 'working-directory': 'plugin', build: 'true' });
+    expect(errorLine(r.stdout)).toMatch(
+      /plugin\/go\.mod is a symlink to \.\.\/shared\/go\.mod, which the build containers cannot see/,
+    );
+    expect(r.requests).toBe(0);
+
+    const inside = workspace(PLUGIN_GO_MOD, 'p/mods');
+    symlinkSync('mods/go.mod', join(inside, 'p', 'go.mod'));
+    const ok = await run(inside, { 'working-directory': 'p', build: 'true' });
+    expect(errorLine(ok.stdout)).not.toMatch(/symlink/); // gets as far as Docker (absent here)
+    expect(ok.requests).toBeGreaterThan(0);
+  });
+
   it('a file that is not a go.mod is quoted in a bounded excerpt at most', async () => {
     const long = `password=${'x'.repeat(5000)}\n`;
     const r = await run(workspace(long), {});
@@ -186,6 +227,37 @@ describe('7. plain messages for file-system and network failures', () => {
     expect(r.log).not.toMatch(/ENOTDIR|EISDIR|EEXIST|EACCES/);
   });
 
+  it('a go.mod that cannot be written: cap says so and that check needs no write; check runs', async () => {
+    const ws = workspace();
+    const goMod = join(ws, 'go.mod');
+    if (!immutable(goMod, true)) return; // chattr is not available here: nothing to test with
+    try {
+      const cap = await run(ws, {});
+      expect(errorLine(cap.stdout)).toMatch(
+        /go\.mod is not writable: go-mod-sync: cap rewrites it .* or set go-mod-sync: check \(needs no write\)/,
+      );
+      expect(cap.requests).toBe(0);
+      expect(cap.log).not.toMatch(/EACCES|EPERM/);
+      const check = await run(ws, { 'go-mod-sync': 'check' });
+      expect(check.stdout).toMatch(/::error::go\.mod requires 1 module version other than the server's/);
+    } finally {
+      immutable(goMod, false);
+    }
+  });
+
+  it('an output-dir that cannot be written is refused before any request', async () => {
+    const ws = workspace();
+    mkdirSync(join(ws, 'build'));
+    if (!immutable(join(ws, 'build'), true)) return;
+    try {
+      const r = await run(ws, { build: 'true' });
+      expect(errorLine(r.stdout)).toMatch(/output-dir: build is not writable for the runner's user/);
+      expect(r.requests).toBe(0);
+    } finally {
+      immutable(join(ws, 'build'), false);
+    }
+  });
+
   it('go.mod that is a FIFO is refused at once instead of hanging', async () => {
     const ws = mkdtempSync(join(tmpdir(), 'flow-harden-'));
     execFileSync('mkfifo', [join(ws, 'go.mod')]);
@@ -197,10 +269,13 @@ describe('7. plain messages for file-system and network failures', () => {
   });
 
   it('a refused connection says the API could not be reached, not "GitHub answered 500"', async () => {
-    const r = await run(workspace(), {}, { env: { GITHUB_API_URL: 'http://127.0.0.1:1' } });
+    const port = await closedPort();
+    const r = await run(workspace(), {}, { env: { GITHUB_API_URL: `http://127.0.0.1:${port}` } });
     expect(r.exitCode).toBe(1);
     expect(errorLine(r.stdout)).toMatch(
-      /Could not reach the GitHub API at http:\/\/127\.0\.0\.1:1 while listing the releases/,
+      new RegExp(
+        `Could not reach the GitHub API at http://127\\.0\\.0\\.1:${port} while listing the releases of flow/server \\(connect ECONNREFUSED`,
+      ),
     );
     expect(r.stdout).not.toMatch(/answered 500/);
   });
@@ -274,7 +349,7 @@ describe('8. a failed run still reports', () => {
     expect(r.summary).toMatch(/\| Resolve server \| ✅: flow\/server v2\.1\.0, Go 1\.22\.4 \|/);
     expect(r.summary).toMatch(/\| Sync go\.mod \| ❌ failed \|/);
     expect(r.summary).toMatch(/\| Build \| - skipped \|/);
-    expect(r.summary).toContain('### What to do');
+    expect(r.summary).toContain('### What failed and what to do');
     expect(r.summary).toContain('Set go-mod-sync: cap');
   });
 

@@ -250,6 +250,17 @@ describe('parseInputs', () => {
       expect(() => parseInputs(getter(), { ...ctx, env: { GOFLAGS: goflags } })).toThrow(message);
     });
 
+    it('release: true without a tag is refused up front when building', () => {
+      const env = { GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_NAME: 'push' };
+      expect(() => parseInputs(getter({ release: 'true' }), { ...ctx, env })).toThrow(
+        /Input release: "true" needs a tag, but this run is for refs\/heads\/main/,
+      );
+      expect(parseInputs(getter({ release: 'true', 'release-tag': 'v1.0.0' }), { ...ctx, env }).release).toBe(
+        'true',
+      );
+      expect(parseInputs(getter({ release: 'true', build: 'false' }), { ...ctx, env }).release).toBe('true');
+    });
+
     it('GOFLAGS without refused flags is fine', () => {
       expect(() =>
         parseInputs(getter(), { ...ctx, env: { GOFLAGS: '-mod=mod -buildvcs=false' } }),

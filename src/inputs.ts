@@ -7,6 +7,7 @@ import { FileNameError, FILE_NAME_PLACEHOLDERS, renderFileNames } from './build/
 import { checkGoFlags, FlagError, parseBuildFlags, parseDockerArgs, parseLdflags } from './build/flags';
 import { parseVersionSpec, VersionResolutionError } from './github/versions';
 import { CHECKSUMS_FILE_NAME } from './publish/checksums';
+import { decideRelease } from './publish/release-decision';
 import { SERVER_ASSET_PLACEHOLDERS, unknownPlaceholders } from './verify/asset';
 
 export type GoModSync = 'align' | 'cap' | 'check' | 'off';
@@ -216,6 +217,10 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     ),
   );
   checkGoFlags(ctx.env?.GOFLAGS); // a FlagError naming GOFLAGS and the step's env
+  const release = oneOf(get, 'release', ['auto', 'true', 'false'] as const);
+  const build = bool(get, 'build');
+  // release: true without a tag to upload to is known now, not after the build.
+  if (build && ctx.env) decideRelease(release, releaseTag, ctx.env);
 
   const serverAsset = serverTemplate(get, 'server-asset', '{owner}-{target}.zip');
   const serverBinary = get('server-binary').trim()
@@ -231,7 +236,7 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     goModSync: oneOf(get, 'go-mod-sync', ['align', 'cap', 'check', 'off'] as const),
     goModTidy: bool(get, 'go-mod-tidy'),
     cache: bool(get, 'cache'),
-    build: bool(get, 'build'),
+    build,
     targets,
     buildImage: image,
     ...(pluginName !== undefined && { pluginName }),
@@ -244,7 +249,7 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     dockerArgs: wrap('docker-args', () => parseDockerArgs(get('docker-args'))),
     uploadArtifacts: bool(get, 'upload-artifacts'),
     ...optional('retentionDays', positiveInt(get, 'retention-days', 90)),
-    release: oneOf(get, 'release', ['auto', 'true', 'false'] as const),
+    release,
     ...(releaseTag !== undefined && { releaseTag }),
     overwrite: bool(get, 'overwrite'),
     checksums,

@@ -4,7 +4,8 @@ import * as core from '@actions/core';
 import { createGitHubClient, type GitHubClientOptions } from './github/client';
 import { redact } from './github/errors';
 import { GoModError } from './gomod';
-import { installCancelHandlers } from './fs/cleanup';
+import { haltIfCancelled, installCancelHandlers } from './fs/cleanup';
+import { isFsError, plainFsError } from './fs/problems';
 import { parseInputs } from './inputs';
 import {
   reportFailure,
@@ -14,17 +15,25 @@ import {
   setVerifyOutputs,
   type RunProgress,
 } from './outputs';
-import { preflight } from './preflight/preflight';
+import { checkFileNamesForServer, preflight } from './preflight/preflight';
 import { publishPlugins } from './publish/publish';
 import { buildStage, resolveStage, syncStage, type RunContext } from './stages';
 import { verifyStage } from './verify/stage';
 
 export async function run(): Promise<void> {
-  installCancelHandlers((m) => core.info(m));
   // How far the run got: a failed run still writes its summary (what ran, what failed, what to do).
   const progress: RunProgress = { stage: 'Inputs', build: true };
   let token: string | undefined;
   let summary = core.getInput('summary').trim().toLowerCase() !== 'false';
+  installCancelHandlers(
+    (m) => core.info(m),
+    (signal) =>
+      reportFailure(
+        summary,
+        progress,
+        `The job was cancelled (${signal}) during ${progress.stage}: the run's containers were stopped and partial plugin files removed; go.mod is either as it was or fully written. Re-run the job to build.`,
+      ),
+  );
   try {
     const ctx = readContext();
     token = ctx.config.token;
@@ -34,7 +43,7 @@ export async function run(): Promise<void> {
 
     // Everything the file system can tell, before any request or write.
     progress.stage = 'Workspace check';
-    await preflight(ctx.config, ctx.workspace);
+    const checked = await preflight(ctx.config, ctx.workspace);
 
     const octokit = createGitHubClient({
       ...(ctx.config.token !== undefined && { token: ctx.config.token }),
@@ -44,11 +53,14 @@ export async function run(): Promise<void> {
 
     progress.stage = 'Resolve server';
     const server = await resolveStage(ctx, octokit);
+    await haltIfCancelled();
     progress.server = server;
+    if (checked.pluginName !== undefined) checkFileNamesForServer(ctx.config, checked.pluginName, server);
     setServerOutputs(server);
 
     progress.stage = 'Sync go.mod';
     const sync = await syncStage(ctx, server);
+    await haltIfCancelled();
     progress.sync = sync;
     setSyncOutputs(sync.changes);
 
@@ -61,6 +73,7 @@ export async function run(): Promise<void> {
     progress.stage = 'Build';
     const { pluginName, results, align } = await buildStage(ctx, server, sync);
     if (align) setSyncOutputs(sync.changes, align.changes);
+    await haltIfCancelled(); // nothing of a cancelled build is published
     progress.pluginName = pluginName;
     progress.results = results;
     progress.stage = 'Verify';
@@ -109,7 +122,7 @@ function readContext(): RunContext {
   return { config, workspace };
 }
 
-/** Bounds text that may come from a file that is not a go.mod at all (one line, a few dozen characters). */
+/** Bounds text that may come from a file that is not a go.mod at all (10 lines of 160 characters at most). */
 function bounded(text: string, max = 160): string {
   return text
     .split('\n')
@@ -130,7 +143,8 @@ function fail(e: unknown, token: string | undefined): string {
       startColumn: e.column,
     });
   }
-  const raw = e instanceof Error ? e.message : String(e);
+  // A file-system error no stage explained still gets plain words, never a bare EACCES.
+  const raw = isFsError(e) ? plainFsError(e) : e instanceof Error ? e.message : String(e);
   const message = clean(e instanceof GoModError ? bounded(raw) : raw);
   core.setFailed(message);
   return message;

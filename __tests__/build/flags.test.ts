@@ -127,6 +127,7 @@ describe('issue 12: split like a shell, refuse like a shell', () => {
     ['--tmpfs=/out:rw,size=64m'],
     ['--tmpfs //gocache/'],
     ['-v /'],
+    ['--device /dev/null:/proj/x'],
   ])('refuses a mount over the action own paths written as %j', (input) => {
     expect(() => parseDockerArgs(input)).toThrow(/would replace the action's own mount of \//);
   });

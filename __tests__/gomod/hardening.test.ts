@@ -19,7 +19,7 @@ import {
   GoModFile,
 } from '../../src/gomod';
 import { EXCERPT_BYTES, MAX_PROBLEMS } from '../../src/gomod/errors';
-import { syncGoMod } from '../../src/sync';
+import { syncGoMod } from '../../src/sync/sync';
 
 const SERVER = 'module s\n\ngo 1.22\n\nrequire (\n\texample.com/a v1.2.0\n\texample.com/b v0.3.0\n)\n';
 /** A plugin go.mod with bytes that are not UTF-8 in comments: Latin-1 é, a lone 0xff, a cut rune. */

@@ -253,7 +253,7 @@ function dockerOptions(words: string[]): DockerOption[] {
 
 /**
  * Parses `docker-args`; refuses mounts over the action's own container paths (`-v`, `--volume`,
- * `--mount`, `--tmpfs`, `--volumes-from`), a different working directory or entrypoint, and
+ * `--mount`, `--tmpfs`, `--device`, `--volumes-from`), a different working directory or entrypoint, and
  * options that change how the action runs and stops its containers (`--name`, `-d`).
  */
 export function parseDockerArgs(input: string): string[] {
@@ -266,7 +266,9 @@ export function parseDockerArgs(input: string): string[] {
           ? mountTarget(o.value ?? '')
           : o.name === '--tmpfs'
             ? (o.value ?? '').split(':')[0]
-            : undefined;
+            : o.name === '--device'
+              ? volumeTarget(o.value ?? '')
+              : undefined;
     const owned = target !== undefined ? ownedPathUnder(target) : undefined;
     if (owned) {
       throw new FlagError(

@@ -45,6 +45,8 @@ export interface BuildPlan {
   targets: PlannedTarget[];
   modCacheDir: string;
   goCacheDir: string;
+  /** Every container of this run is named `<containerPrefix><target>` (or `prepare`). */
+  containerPrefix: string;
 }
 
 export function planBuild(p: PlanInput): BuildPlan {
@@ -100,5 +102,6 @@ export function planBuild(p: PlanInput): BuildPlan {
     targets,
     modCacheDir,
     goCacheDir,
+    containerPrefix: containerName(p.runId, ''),
   };
 }

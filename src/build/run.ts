@@ -74,6 +74,9 @@ export async function prepareBuild(docker: Docker, input: BuildStageInput, plan:
     if (missing.length > 0) throw new Error(missingImagesMessage(missing, input.goVersion));
   });
   await prepareFolders(plan, config.outputDir);
+  core.info(
+    `The containers of this run are named ${plan.containerPrefix}<target>: a cancelled job stops them.`,
+  );
   if (!config.goModTidy) return;
   await core.group('Prepare modules (go mod tidy, go mod download)', async () => {
     core.info(`docker ${plan.prepareArgv.join(' ')}`);

@@ -28,6 +28,14 @@ export function cancelledBy(): string | undefined {
   return cancelled;
 }
 
+/**
+ * After a stage: if the run was cancelled meanwhile, never go on (no upload of a half-built run);
+ * the signal handler undoes, reports and ends the process.
+ */
+export async function haltIfCancelled(): Promise<void> {
+  if (cancelled !== undefined) await new Promise<never>(() => undefined);
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Runs every registered undo step (twice over, for work that registered while the first ran). */
@@ -60,7 +68,12 @@ export async function undoAll(log: (m: string) => void, settleMs = 3000): Promis
  * On SIGINT or SIGTERM: stop starting work, undo what is in flight, exit (130 for SIGINT, 143
  * for SIGTERM). A second signal while undoing does not cut it short.
  */
-export function installCancelHandlers(log: (m: string) => void, exit = (code: number) => process.exit(code)) {
+export function installCancelHandlers(
+  log: (m: string) => void,
+  /** Runs after the undo steps, before the exit (e.g. the job summary of the cancelled run). */
+  report: (signal: NodeJS.Signals) => Promise<void> = async () => undefined,
+  exit = (code: number) => process.exit(code),
+) {
   const handler = (signal: NodeJS.Signals): void => {
     if (cancelled !== undefined) {
       log(`${signal} received while stopping: still removing what the run started.`);
@@ -70,7 +83,10 @@ export function installCancelHandlers(log: (m: string) => void, exit = (code: nu
     log(
       `${signal} received: the job is being cancelled; stopping the run's containers and removing partial files.`,
     );
-    void undoAll(log).finally(() => exit(signal === 'SIGINT' ? 130 : 143));
+    void undoAll(log)
+      .then(() => report(signal))
+      .catch(() => undefined)
+      .finally(() => exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);

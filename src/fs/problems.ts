@@ -32,6 +32,25 @@ export function describeFsError(e: unknown, shown: string, expected: Expected): 
   }
 }
 
+/** Is this a Node file-system error (`code` like EACCES, with the syscall that failed)? */
+export function isFsError(e: unknown): e is NodeJS.ErrnoException {
+  const x = e as NodeJS.ErrnoException | undefined;
+  return (
+    e instanceof Error &&
+    typeof x?.code === 'string' &&
+    /^E[A-Z]+$/.test(x.code) &&
+    typeof x.syscall === 'string'
+  );
+}
+
+/** A file-system error that no stage explained, in plain words: what failed on which path. */
+export function plainFsError(e: NodeJS.ErrnoException): string {
+  const path = e.path ?? 'the path';
+  const op = e.syscall === 'open' || e.syscall === 'read' ? 'reading or writing' : (e.syscall ?? 'using');
+  const expected = e.syscall === 'mkdir' || e.syscall === 'scandir' ? 'a folder' : 'a file';
+  return `A file-system operation (${op}) failed: ${describeFsError(e, path, expected)}`;
+}
+
 /** What a stat says a path is, in words: `a folder`, `a FIFO`, `a character device`, ... */
 export function kindOf(st: {
   isFile(): boolean;

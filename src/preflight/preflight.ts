@@ -4,8 +4,8 @@
 // must be a regular file the run can read (and write, for go-mod-sync: cap), and output-dir must
 // be a folder inside the workspace where every target's file name is free for a plugin.
 import { constants, type Stats } from 'node:fs';
-import { access, lstat, readFile, realpath, stat } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { access, lstat, readFile, readlink, realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { pluginNameFromModule, renderFileNames } from '../build/naming';
 import { describeFsError, kindOf } from '../fs/problems';
 import { parseGoMod } from '../gomod';
@@ -27,6 +27,8 @@ export interface PreflightFacts {
   goModRealPath: string;
   /** The file name of every target, with the server and Go parts still stand-ins. */
   fileNames?: string[];
+  /** The plugin's name in file names (plugin-name, or from go.mod's module path). */
+  pluginName?: string;
 }
 
 export async function preflight(config: ActionConfig, workspaceRaw: string): Promise<PreflightFacts> {
@@ -84,6 +86,17 @@ export async function preflight(config: ActionConfig, workspaceRaw: string): Pro
     if (!isInside(workspace, goModRealPath)) {
       throw new PreflightError(
         `${name} is a symlink to a file outside the workspace (${goModRealPath}); the action reads and writes only inside the workspace: put the plugin's go.mod itself in ${show(wd)}`,
+      );
+    }
+  }
+  if (link.isSymbolicLink() && config.build) {
+    // The build containers mount only working-directory (at /proj): the link must lead to a file
+    // in it by a relative path, or go inside the container finds no go.mod.
+    const target = await readlink(goModPath);
+    const wdReal = await realpath(wd);
+    if (isAbsolute(target) || !isInside(wdReal, goModRealPath)) {
+      throw new PreflightError(
+        `${name} is a symlink to ${target}, which the build containers cannot see (they mount only working-directory, at /proj): make go.mod a regular file, or a relative symlink to a file inside ${show(wd)}`,
       );
     }
   }
@@ -188,5 +201,26 @@ export async function preflight(config: ActionConfig, workspaceRaw: string): Pro
       );
     }
   }
-  return { goModPath, goModRealPath, fileNames };
+  return { goModPath, goModRealPath, fileNames, pluginName };
+}
+
+/**
+ * Once the server's tag and Go version are known (after the API calls, before go.mod is
+ * written): the file names with them, e.g. a tag `release/2` in `{server}` is refused here.
+ */
+export function checkFileNamesForServer(
+  config: ActionConfig,
+  pluginName: string,
+  server: { tag: string; goVersion: string },
+): void {
+  try {
+    renderFileNames(
+      config.fileName,
+      { name: pluginName, server: server.tag, go: server.goVersion },
+      config.targets,
+      config.checksums ? [CHECKSUMS_FILE_NAME] : [],
+    );
+  } catch (e) {
+    throw new PreflightError(`Input ${(e as Error).message}`);
+  }
 }

@@ -309,12 +309,12 @@ export function renderFailureSummary(data: FailureSummaryData): string {
   const mark = { done: '✅', failed: '❌ failed', 'not run': '- not run', skipped: '- skipped' } as const;
   return `${[
     `## ${title}: failed${failed ? ` at ${cell(failed.name)}` : ''}`,
-    `❌ ${cell(shown[0] ?? 'The run failed.')}`,
+    `❌ The run stopped${failed ? ` at **${cell(failed.name)}**` : ''}; the stages after it did not run.`,
     table(
       ['Stage', 'Result'],
       data.stages.map((s) => [cell(s.name), `${mark[s.state]}${s.detail ? `: ${cell(s.detail)}` : ''}`]),
     ),
-    '### What to do',
+    '### What failed and what to do',
     `${shown.map((l) => cell(l)).join('<br>')}`,
     'Fix what the message says and re-run the job; the log has the details of every stage.',
   ].join('\n\n')}\n`;

@@ -74,6 +74,9 @@ describe('the next round', () => {
       kind: 'get',
       queries: ['example.com/y@v1.9.1'],
     });
+    expect(
+      pinQueries([...before.list, m('example.com/w', 'v0.9.0')], server, new Set(['example.com/w'])),
+    ).toEqual(['example.com/w@v1.0.0']);
     expect(pinQueries([...before.list, m('example.com/w', 'v0.9.0')], server)).toEqual([
       'example.com/w@v1.0.0',
       'example.com/y@v1.9.1',

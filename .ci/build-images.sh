@@ -25,10 +25,17 @@ SCRIPT_HASH=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)
 
 SUITE=bookworm
 EXTRA_SUITE=bookworm-backports
-# One package per Go version: golang-1.19 from bookworm, golang-1.23 from bookworm-backports
-# (installed with apt inside the root: debootstrap's --extra-suites breaks here).
+# A newer Go for the newest servers (gotify v2.9.1: GO_VERSION 1.26.0): trixie-backports, with
+# trixie beside it for its dependencies; installs cleanly on bookworm (as .ci/install-go.sh does
+# on the host). Both pinned low like bookworm-backports.
+NEW_SUITE=trixie-backports
+NEW_SUITE_BASE=trixie
+# One package per Go version: golang-1.19 from bookworm, golang-1.23 from bookworm-backports,
+# golang-1.26 from trixie-backports (installed with apt inside the root: debootstrap's
+# --extra-suites breaks here).
 GO_PACKAGES=(golang-1.19-go)
 GO_PACKAGES_EXTRA=(golang-1.23-go)
+GO_PACKAGES_NEW=(golang-1.26-go)
 ROOT_PACKAGES=(
   gcc libc6-dev git ca-certificates file
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross
@@ -63,13 +70,16 @@ finish_root() {
   mkdir -p "$dir/etc/apt/sources.list.d" "$dir/etc/apt/preferences.d"
   cp /etc/apt/sources.list.d/debian.sources "$dir/etc/apt/sources.list.d/debian.sources"
   host_entry "$EXTRA_SUITE" >"$dir/etc/apt/sources.list.d/$EXTRA_SUITE.sources"
-  printf 'Package: *\nPin: release n=%s\nPin-Priority: 100\n' "$EXTRA_SUITE" \
-    >"$dir/etc/apt/preferences.d/$EXTRA_SUITE"
-  # Go from the extra suite, with apt inside the root.
+  host_entry "$NEW_SUITE_BASE $NEW_SUITE" >"$dir/etc/apt/sources.list.d/$NEW_SUITE.sources"
+  for s in "$EXTRA_SUITE" "$NEW_SUITE_BASE" "$NEW_SUITE"; do
+    printf 'Package: *\nPin: release n=%s\nPin-Priority: 100\n' "$s" >"$dir/etc/apt/preferences.d/$s"
+  done
+  # Go from the extra suites, with apt inside the root.
   cp /etc/resolv.conf "$dir/etc/resolv.conf"
   mount -t proc proc "$dir/proc"
   chroot "$dir" apt-get update -qq &&
-    chroot "$dir" apt-get install -y -qq --no-install-recommends -t "$EXTRA_SUITE" "${GO_PACKAGES_EXTRA[@]}" >/dev/null ||
+    chroot "$dir" apt-get install -y -qq --no-install-recommends -t "$EXTRA_SUITE" "${GO_PACKAGES_EXTRA[@]}" >/dev/null &&
+    chroot "$dir" apt-get install -y -qq --no-install-recommends -t "$NEW_SUITE" "${GO_PACKAGES_NEW[@]}" >/dev/null ||
     {
       umount "$dir/proc"
       exit 1
@@ -79,7 +89,7 @@ finish_root() {
   # Each Debian Go (/usr/lib/go-1.xx, partly symlinks into /usr/share/go-1.xx) becomes a real,
   # self-contained tree /usr/local/go-1.xx; /usr/lib/go-1.xx disappears so that `go` does not
   # prefer its compiled-in GOROOT over /usr/local/go (each flow/build-go image moves one there).
-  for pkg in "${GO_PACKAGES[@]}" "${GO_PACKAGES_EXTRA[@]}"; do
+  for pkg in "${GO_PACKAGES[@]}" "${GO_PACKAGES_EXTRA[@]}" "${GO_PACKAGES_NEW[@]}"; do
     v=${pkg#golang-}
     v=${v%-go}
     real="$dir/usr/local/go-$v"
@@ -123,7 +133,8 @@ build_root() {
 }
 
 # Key of the root: everything that decides its content, nothing else.
-ROOT_KEY=$(printf '%s\n' "$SUITE" "$EXTRA_SUITE" "${ROOT_PACKAGES[*]}" "${GO_PACKAGES[*]}" "${GO_PACKAGES_EXTRA[*]}" \
+ROOT_KEY=$(printf '%s\n' "$SUITE" "$EXTRA_SUITE" "$NEW_SUITE" "$NEW_SUITE_BASE" "${ROOT_PACKAGES[*]}" \
+  "${GO_PACKAGES[*]}" "${GO_PACKAGES_EXTRA[*]}" "${GO_PACKAGES_NEW[*]}" \
   "$(declare -f host_entry finish_root build_root)" | sha256sum | cut -c1-16)
 ROOT_DIR=$CACHE/root-$ROOT_KEY
 ROOT_IMAGE=flow/build-root:$ROOT_KEY
@@ -135,7 +146,7 @@ label_of() { "$DOCKER" image inspect -f '{{index .Config.Labels "flow.build-imag
 # in the cached root dir or, when the cache dir is gone, in the imported root image.
 go_versions() {
   local pkg v out
-  for pkg in "${GO_PACKAGES[@]}" "${GO_PACKAGES_EXTRA[@]}"; do
+  for pkg in "${GO_PACKAGES[@]}" "${GO_PACKAGES_EXTRA[@]}" "${GO_PACKAGES_NEW[@]}"; do
     v=${pkg#golang-}
     v=${v%-go}
     if [ -d "$ROOT_DIR" ]; then

@@ -1,0 +1,106 @@
+// What the real test bed holds, as data: the gotify server releases it builds and the real
+// plugins it builds against them. Everything is pinned; nothing here runs a process.
+//
+// Why these: the module proxy reachable here serves only some versions. Of gotify/server/v2 it
+// serves v2.1.4, v2.5.0, v2.6.0, v2.6.1, v2.8.0 and v2.9.1 (v2.1.6-v2.3.0, v3.0.0 and
+// gotify/plugin-template at any version are refused), so the three releases span the Go
+// versions Debian gives us (1.19, 1.23, 1.26). Of third-party plugins only
+// github.com/0xPeterSatoshi/gotify-to-telegram v0.0.3 is served (and the checksum database does
+// not know it: its hash is pinned below instead). The other plugins are upstream's own example
+// plugins shipped inside the server module (plugin/example/*).
+
+/** The server's module path (still `/v2` at every tag, v3.0.0 included). */
+export const SERVER_MODULE = 'github.com/gotify/server/v2';
+
+/** The default targets, in the action's order, with the suffix upstream uses in asset names. */
+export const REAL_TARGETS = ['linux-amd64', 'linux-arm-7', 'linux-arm64', 'linux-386'] as const;
+export type RealTarget = (typeof REAL_TARGETS)[number];
+
+export interface RealServerSpec {
+  /** Release tag, e.g. `v2.9.1`. */
+  tag: string;
+  /** The Go series of the builder image that builds it (the image's full version is recorded). */
+  goSeries: string;
+  /** GO_VERSION upstream built it with (the builder image has the nearest Debian Go). */
+  upstreamGoVersion: string;
+}
+
+export const REAL_SERVERS: readonly RealServerSpec[] = [
+  { tag: 'v2.1.4', goSeries: '1.19', upstreamGoVersion: '1.16.0' },
+  { tag: 'v2.6.1', goSeries: '1.23', upstreamGoVersion: '1.23.3' },
+  { tag: 'v2.9.1', goSeries: '1.26', upstreamGoVersion: '1.26.0' },
+];
+
+/** The release whose every default target the quick (CI) subset builds and loads. */
+export const QUICK_ALL_TARGETS_TAG = 'v2.9.1';
+
+/**
+ * Server targets of a matrix: `full` builds every default target of every release; `quick`
+ * (the CI subset) every target of QUICK_ALL_TARGETS_TAG and linux-amd64 of the others.
+ */
+export function serverTargets(tag: string, matrix: 'quick' | 'full'): RealTarget[] {
+  if (matrix === 'full' || tag === QUICK_ALL_TARGETS_TAG) return [...REAL_TARGETS];
+  return ['linux-amd64'];
+}
+
+export interface RealPluginSpec {
+  /** Short name used in file names and the tested-against table. */
+  id: string;
+  /** Where the source comes from: a module version served by the module proxy. */
+  source: { module: string; version: string; subdir?: string };
+  /**
+   * The plugin's own module path (the `module` line; also what GetGotifyPluginInfo reports as
+   * ModulePath, which `GET /plugin` lists).
+   */
+  module: string;
+  /**
+   * For sources without a go.mod (upstream's examples live inside the server module): the
+   * requirements an author would write, at the versions of the server tag the source comes
+   * from; `go mod tidy` then writes go.sum.
+   */
+  authoredGoMod?: { go: string; require: string[] };
+  /** Pinned go.sum hash of the source zip, for versions the checksum database does not know. */
+  pinnedSum?: string;
+  /** A server release it should work with (its `go` line fits that release's Go). */
+  serverTag: string;
+  /** What makes it a useful case. */
+  why: string;
+}
+
+export const REAL_PLUGINS: readonly RealPluginSpec[] = [
+  {
+    id: 'minimal',
+    source: { module: SERVER_MODULE, version: 'v2.9.1', subdir: 'plugin/example/minimal' },
+    module: 'github.com/gotify/server/v2/example/minimal',
+    authoredGoMod: { go: '1.18', require: ['github.com/gotify/plugin-api'] },
+    serverTag: 'v2.1.4',
+    why: 'upstream example: the plugin API alone, old go line',
+  },
+  {
+    id: 'clock',
+    source: { module: SERVER_MODULE, version: 'v2.9.1', subdir: 'plugin/example/clock' },
+    module: 'github.com/gotify/server/v2/example/clock',
+    authoredGoMod: { go: '1.18', require: ['github.com/gotify/plugin-api', 'github.com/robfig/cron'] },
+    serverTag: 'v2.6.1',
+    why: 'upstream example: shares github.com/robfig/cron with the server (a pseudo-version up to v2.1.x)',
+  },
+  {
+    id: 'echo',
+    source: { module: SERVER_MODULE, version: 'v2.9.1', subdir: 'plugin/example/echo' },
+    module: 'github.com/gotify/server/v2/plugin/example/echo',
+    authoredGoMod: { go: '1.18', require: ['github.com/gotify/plugin-api', 'github.com/gin-gonic/gin'] },
+    serverTag: 'v2.9.1',
+    why: 'upstream example: shares gin and its whole dependency tree with the server',
+  },
+  {
+    id: 'telegram',
+    source: { module: 'github.com/0xPeterSatoshi/gotify-to-telegram', version: 'v0.0.3' },
+    module: 'github.com/0xPeterSatoshi/gotify-to-telegram',
+    pinnedSum: 'h1:Rdv7RXVmjjRtDxCIcI1CWzjjNtT+DsfjPBiyBnNPXcE=',
+    serverTag: 'v2.9.1',
+    why: 'third-party: go 1.23, gin/websocket shared with the server, zerolog and go-cache of its own',
+  },
+];
+
+/** The plugin and server of the negative control (go-mod-sync: off must make the server refuse it). */
+export const NEGATIVE_CONTROL = { plugin: 'telegram', serverTag: 'v2.9.1' } as const;

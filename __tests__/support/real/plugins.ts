@@ -1,0 +1,100 @@
+// Real plugin sources for the bed: fetched as module versions through the module proxy into the
+// bed's module cache, copied to `<bed>/plugins/<id>` (cached), and the modules that the action's
+// containers will need (after syncing go.mod to each server release, or not) downloaded there
+// too, so the containers build with no network from the bed's file proxy.
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RealPluginSpec } from './catalog';
+import { bedRoot, downloadModule, hostGo, replaceDir } from './host';
+
+/** `require` versions of a go.mod text (first version per module path). */
+export function requireVersions(goMod: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let inBlock = false;
+  for (const raw of goMod.split('\n')) {
+    const line = raw.replace(/\/\/.*$/, '').trim();
+    if (inBlock) {
+      if (line === ')') inBlock = false;
+      else {
+        const [path, version] = line.split(/\s+/);
+        if (path && version && !out.has(path)) out.set(path, version);
+      }
+      continue;
+    }
+    if (/^require\s*\($/.test(line)) inBlock = true;
+    else {
+      const m = /^require\s+(\S+)\s+(\S+)/.exec(line);
+      if (m && !out.has(m[1]!)) out.set(m[1]!, m[2]!);
+    }
+  }
+  return out;
+}
+
+/** Prepares `<bed>/plugins/<id>` from the plugin's module source (cached); returns the folder. */
+export async function pluginSource(spec: RealPluginSpec, root = bedRoot()): Promise<string> {
+  const dir = join(root, 'plugins', spec.id);
+  const stamp = join(dir, '.bed-plugin.json');
+  if (existsSync(stamp)) return dir;
+  const mod = await downloadModule(spec.source.module, spec.source.version, {
+    root,
+    noSumDb: spec.pinnedSum !== undefined,
+  });
+  if (spec.pinnedSum && mod.Sum !== spec.pinnedSum) {
+    throw new Error(
+      `${spec.source.module}@${spec.source.version}: hash ${mod.Sum}, pinned ${spec.pinnedSum}`,
+    );
+  }
+  const tmp = `${dir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  cpSync(spec.source.subdir ? join(mod.Dir, spec.source.subdir) : mod.Dir, tmp, { recursive: true });
+  if (spec.authoredGoMod) {
+    // Upstream's examples have no go.mod of their own (they are packages of the server module):
+    // write the one their author would, at the versions of the server tag they come from.
+    const server = requireVersions(readFileSync(join(mod.Dir, 'go.mod'), 'utf8'));
+    const lines = spec.authoredGoMod.require.map((p) => {
+      const v = server.get(p);
+      if (!v)
+        throw new Error(`${spec.id}: ${p} is not required by ${spec.source.module}@${spec.source.version}`);
+      return `\t${p} ${v}\n`;
+    });
+    writeFileSync(
+      join(tmp, 'go.mod'),
+      `module ${spec.module}\n\ngo ${spec.authoredGoMod.go}\n\nrequire (\n${lines.join('')})\n`,
+    );
+    await hostGo(['mod', 'tidy'], { cwd: tmp, root });
+  }
+  await hostGo(['mod', 'download'], { cwd: tmp, root });
+  writeFileSync(stamp.replace(dir, tmp), JSON.stringify({ source: spec.source, sum: mod.Sum }));
+  replaceDir(tmp, dir);
+  return dir;
+}
+
+/**
+ * Downloads on the host what `go mod tidy` needs once the plugin's go.mod is synced to the
+ * server's (every shared module set to the server's version, as gomod-cap does), so that the
+ * action's containers find it in the bed's file proxy. Best effort: a plugin that cannot be
+ * synced to that server (e.g. its go line is newer) is left for the action to report.
+ */
+export async function prefetchForServer(
+  pluginDir: string,
+  serverGoMod: string,
+  root = bedRoot(),
+): Promise<void> {
+  const tmp = mkdtempSync(join(root, 'prefetch-'));
+  try {
+    cpSync(pluginDir, tmp, { recursive: true });
+    const server = requireVersions(serverGoMod);
+    const plugin = requireVersions(readFileSync(join(tmp, 'go.mod'), 'utf8'));
+    const edits = [...plugin].filter(([p, v]) => server.has(p) && server.get(p) !== v);
+    if (edits.length > 0) {
+      await hostGo(['mod', 'edit', ...edits.map(([p]) => `-require=${p}@${server.get(p)}`)], {
+        cwd: tmp,
+        root,
+      });
+    }
+    await hostGo(['mod', 'tidy'], { cwd: tmp, root }).catch(() => undefined);
+    await hostGo(['mod', 'download'], { cwd: tmp, root }).catch(() => undefined);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

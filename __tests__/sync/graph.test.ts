@@ -70,10 +70,14 @@ describe('parsing what go prints', () => {
     ]);
   });
 
-  test('a module with an error, or broken JSON, throws with the reason', () => {
+  test('a module with an error and no version, or broken JSON, throws with the reason', () => {
     expect(() => parseModuleList('{"Path":"a.com/b","Error":{"Err":"not found"}}')).toThrow(
       'a.com/b: not found',
     );
+    // go list -e: a version whose .info a file proxy lacks still has its version.
+    expect(
+      parseModuleList('{"Path":"a.com/b","Version":"v1.0.0","Error":{"Err":"reading v1.0.0.info"}}'),
+    ).toEqual([{ path: 'a.com/b', version: 'v1.0.0', main: false, indirect: false }]);
     expect(() => splitJsonStream('{"Path": "a"')).toThrow(/ends inside/);
     expect(splitJsonStream('')).toEqual([]);
   });

@@ -129,7 +129,7 @@ function reasonFor(
   if (limit !== undefined && to === limit) {
     const chain = from === 'none' ? undefined : requirementChain(before.graph, before.list, module);
     return chain && chain.length > 2
-      ? `the server's version (${formatChain(chain)} had selected ${from})`
+      ? `the server's version (${from} came from ${formatChain(chain)})`
       : "the server's version";
   }
   if (to === 'none') return 'no longer required';

@@ -67,12 +67,12 @@ export interface AlignInput {
 
 const MARK = '@@flow-align@@';
 const LIST_AND_GRAPH =
-  `echo ${MARK}list && go list -m -json all && echo ${MARK}graph && go mod graph` +
+  `echo ${MARK}list && go list -m -e -json all && echo ${MARK}graph && go mod graph` +
   ` && echo ${MARK}used && go list -e -deps -f '{{with .Module}}{{.Path}}{{end}}' .`;
 /** One round: pin every shared module with go get, list what go get left, tidy, list again. */
-const ROUND = `go get "$@" && echo ${MARK}after-get && go list -m -json all && go mod tidy && ${LIST_AND_GRAPH}`;
+const ROUND = `go get "$@" && echo ${MARK}after-get && go list -m -e -json all && go mod tidy && ${LIST_AND_GRAPH}`;
 /** The server's build list, its go.mod as the main module of an empty folder. */
-const SERVER_LIST = 'go list -mod=mod -m -json all';
+const SERVER_LIST = 'go list -mod=mod -m -e -json all';
 
 /** The sections of a script's stdout, by the marker lines it printed. */
 export function scriptSections(stdout: string): Map<string, string> {

@@ -64,12 +64,16 @@ interface GoListModule {
   Error?: { Err?: string };
 }
 
-/** Parses `go list -m -json all`. A module with an error (e.g. not downloadable) throws. */
+/**
+ * Parses `go list -m -e -json all`. A module's error (with -e, e.g. no `.info` file in a file
+ * proxy made from a module cache: only its time is missing) does not matter while its version is
+ * known; a module without a version and with an error throws.
+ */
 export function parseModuleList(text: string): ListedModule[] {
   return splitJsonStream(text).map((raw) => {
     const m = raw as GoListModule;
     if (typeof m.Path !== 'string') throw new GraphParseError('go list printed a module without a Path');
-    if (m.Error?.Err) throw new GraphParseError(`${m.Path}: ${m.Error.Err}`);
+    if (m.Error?.Err && !m.Version && m.Main !== true) throw new GraphParseError(`${m.Path}: ${m.Error.Err}`);
     return {
       path: m.Path,
       version: m.Version ?? '',

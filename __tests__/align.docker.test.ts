@@ -183,7 +183,7 @@ describe('a transitive requirement raised by tidy, resolvable by a downgrade', (
         from: 'v1.10.0',
         to: 'v1.9.1',
         step: 'align',
-        reason: `the server's version (plugin -> ${X} v1.5.0 -> ${Y} v1.10.0 had selected v1.10.0)`,
+        reason: `the server's version (v1.10.0 came from plugin -> ${X} v1.5.0 -> ${Y} v1.10.0)`,
       },
     ]);
     const text = readFileSync(join(dir, 'go.mod'), 'utf8');

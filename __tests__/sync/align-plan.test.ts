@@ -74,6 +74,9 @@ describe('the next round', () => {
       kind: 'get',
       queries: ['example.com/y@v1.9.1'],
     });
+    expect(
+      pinQueries([...before.list, m('example.com/w', 'v0.9.0')], server, new Set(['example.com/w'])),
+    ).toEqual(['example.com/w@v1.0.0']);
     expect(pinQueries([...before.list, m('example.com/w', 'v0.9.0')], server)).toEqual([
       'example.com/w@v1.0.0',
       'example.com/y@v1.9.1',
@@ -112,7 +115,7 @@ describe('changes and why', () => {
     expect(changes.map(formatChange)).toEqual([
       'example.com/solo v1.0.0 -> none: no longer required',
       'example.com/x v1.5.0 -> v1.4.2: v1.5.0 needs example.com/y v1.10.0, the server has v1.9.1',
-      "example.com/y v1.10.0 -> v1.9.1: the server's version (plugin -> example.com/solo v1.0.0 -> example.com/y v1.10.0 had selected v1.10.0)",
+      "example.com/y v1.10.0 -> v1.9.1: the server's version (v1.10.0 came from plugin -> example.com/solo v1.0.0 -> example.com/y v1.10.0)",
     ]);
     expect(changes.every((c) => c.step === 'align')).toBe(true);
   });

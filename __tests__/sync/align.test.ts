@@ -109,6 +109,16 @@ describe('align', () => {
     expect(get.slice(-3)).toEqual([script(get), 'sh', 'y@v1.9.1']);
   });
 
+  test('a disagreement in a module the plugin does not link is left alone', async () => {
+    const docker = fakeDocker([
+      (argv) =>
+        script(argv).startsWith(`echo ${MARK}list`) ? ok(`${RAISED}${MARK}used\np\nx\n`) : undefined,
+    ]);
+    const r = await alignModuleGraph(input(docker));
+    expect(r).toMatchObject({ rounds: 0, shared: 0, changes: [] });
+    expect(script(docker.calls[0]!)).toContain("go list -e -deps -f '{{with .Module}}{{.Path}}{{end}}' .");
+  });
+
   test('no progress: fails with the chain and the go.mod line of the direct requirement', async () => {
     const docker = fakeDocker([
       (argv) =>

@@ -6,6 +6,7 @@ import {
   goModListsAll,
   parseModGraph,
   parseModuleList,
+  parseUsedModules,
   requirementChain,
   serverModulesFromGoMod,
   splitJsonStream,
@@ -69,10 +70,14 @@ describe('parsing what go prints', () => {
     ]);
   });
 
-  test('a module with an error, or broken JSON, throws with the reason', () => {
+  test('a module with an error and no version, or broken JSON, throws with the reason', () => {
     expect(() => parseModuleList('{"Path":"a.com/b","Error":{"Err":"not found"}}')).toThrow(
       'a.com/b: not found',
     );
+    // go list -e: a version whose .info a file proxy lacks still has its version.
+    expect(
+      parseModuleList('{"Path":"a.com/b","Version":"v1.0.0","Error":{"Err":"reading v1.0.0.info"}}'),
+    ).toEqual([{ path: 'a.com/b', version: 'v1.0.0', main: false, indirect: false }]);
     expect(() => splitJsonStream('{"Path": "a"')).toThrow(/ends inside/);
     expect(splitJsonStream('')).toEqual([]);
   });
@@ -123,6 +128,20 @@ describe('comparing build lists', () => {
     // z: the plugin replaces v1.0.0 by v1.0.1, which is what the server has: no disagreement.
     expect(c.disagreements).toEqual([
       { module: 'example.com/y', kind: 'version', plugin: 'v1.10.0', server: 'v1.9.1' },
+    ]);
+  });
+
+  test('only the modules the plugin links count when go list -deps says which they are', () => {
+    const used = parseUsedModules('example.com/plugin\nexample.com/x\n\nexample.com/x\n');
+    expect([...used]).toEqual(['example.com/plugin', 'example.com/x']);
+    const server = [m('example.com/y', 'v1.9.1'), m('example.com/x', 'v1.4.0')];
+    // y (in the build list for x's go.mod only) may drift: tidy does not keep its version.
+    expect(compareBuildLists(plugin, server, used).disagreements.map((d) => d.module)).toEqual([
+      'example.com/x',
+    ]);
+    expect(compareBuildLists(plugin, server).disagreements.map((d) => d.module)).toEqual([
+      'example.com/x',
+      'example.com/y',
     ]);
   });
 

@@ -22,6 +22,8 @@ export const MAX_ALIGN_ROUNDS = 5;
 export interface GraphState {
   list: ListedModule[];
   graph: ModGraph;
+  /** The modules whose packages the plugin links (all of the build list when absent). */
+  used?: ReadonlySet<string>;
 }
 
 /** A change the alignment made to the plugin's build list. */
@@ -42,12 +44,16 @@ export type AlignStep =
   | { kind: 'stuck'; why: 'replace' | 'no-progress' | 'bound' };
 
 /** `module@version` for every module both use, at the server's version (replaced ones left out). */
-export function pinQueries(plugin: readonly ListedModule[], server: readonly ListedModule[]): string[] {
+export function pinQueries(
+  plugin: readonly ListedModule[],
+  server: readonly ListedModule[],
+  used?: ReadonlySet<string>,
+): string[] {
   const serverByPath = new Map(server.filter((m) => !m.main).map((m) => [m.path, m]));
   const queries: string[] = [];
   for (const p of plugin) {
     const s = serverByPath.get(p.path);
-    if (p.main || !s || p.replace || s.replace) continue;
+    if (p.main || !s || p.replace || s.replace || (used && !used.has(p.path))) continue;
     queries.push(`${p.path}@${s.version}`);
   }
   return queries.sort();
@@ -69,13 +75,14 @@ export function planNextRound(opts: {
   plugin: readonly ListedModule[];
   server: readonly ListedModule[];
   history: readonly string[];
+  used?: ReadonlySet<string>;
 }): AlignStep {
   const { disagreements } = opts.comparison;
   if (disagreements.length === 0) return { kind: 'aligned' };
   if (disagreements.some((d) => d.kind !== 'version')) return { kind: 'stuck', why: 'replace' };
   if (opts.history.includes(disagreementKey(disagreements))) return { kind: 'stuck', why: 'no-progress' };
   if (opts.round >= MAX_ALIGN_ROUNDS) return { kind: 'stuck', why: 'bound' };
-  return { kind: 'get', queries: pinQueries(opts.plugin, opts.server) };
+  return { kind: 'get', queries: pinQueries(opts.plugin, opts.server, opts.used) };
 }
 
 function versionsOf(list: readonly ListedModule[]): Map<string, string> {
@@ -122,7 +129,7 @@ function reasonFor(
   if (limit !== undefined && to === limit) {
     const chain = from === 'none' ? undefined : requirementChain(before.graph, before.list, module);
     return chain && chain.length > 2
-      ? `the server's version (${formatChain(chain)} had selected ${from})`
+      ? `the server's version (${from} came from ${formatChain(chain)})`
       : "the server's version";
   }
   if (to === 'none') return 'no longer required';

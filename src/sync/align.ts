@@ -23,6 +23,7 @@ import {
   compareBuildLists,
   parseModGraph,
   parseModuleList,
+  parseUsedModules,
   serverModulesFromGoMod,
   type ListedModule,
 } from './graph';
@@ -65,11 +66,13 @@ export interface AlignInput {
 }
 
 const MARK = '@@flow-align@@';
-const LIST_AND_GRAPH = `echo ${MARK}list && go list -m -json all && echo ${MARK}graph && go mod graph`;
+const LIST_AND_GRAPH =
+  `echo ${MARK}list && go list -m -e -json all && echo ${MARK}graph && go mod graph` +
+  ` && echo ${MARK}used && go list -e -deps -f '{{with .Module}}{{.Path}}{{end}}' .`;
 /** One round: pin every shared module with go get, list what go get left, tidy, list again. */
-const ROUND = `go get "$@" && echo ${MARK}after-get && go list -m -json all && go mod tidy && ${LIST_AND_GRAPH}`;
+const ROUND = `go get "$@" && echo ${MARK}after-get && go list -m -e -json all && go mod tidy && ${LIST_AND_GRAPH}`;
 /** The server's build list, its go.mod as the main module of an empty folder. */
-const SERVER_LIST = 'go list -mod=mod -m -json all';
+const SERVER_LIST = 'go list -mod=mod -m -e -json all';
 
 /** The sections of a script's stdout, by the marker lines it printed. */
 export function scriptSections(stdout: string): Map<string, string> {
@@ -108,9 +111,11 @@ async function run(input: AlignInput, spec: ContainerSpec, script: string, args:
 }
 
 function state(sections: Map<string, string>): GraphState {
+  const used = sections.get('used');
   return {
     list: parseModuleList(sections.get('list') ?? ''),
     graph: parseModGraph(sections.get('graph') ?? ''),
+    ...(used !== undefined && { used: parseUsedModules(used) }),
   };
 }
 
@@ -163,9 +168,9 @@ export async function alignModuleGraph(input: AlignInput): Promise<AlignResult> 
   const server = await serverModules(input);
   const limits = new Map(server.modules.filter((m) => !m.main).map((m) => [m.path, m.version]));
   let now = state(await run(input, input.spec, LIST_AND_GRAPH, [], 'go list -m all'));
-  let comparison = compareBuildLists(now.list, server.modules);
+  let comparison = compareBuildLists(now.list, server.modules, now.used);
   input.log.info(
-    `The plugin's build list has ${count(now.list.length - 1, 'module')}, ${comparison.shared.length} of them also in the server's (${server.source === 'go.mod' ? input.serverGoModName : "the server's build list"}); ${count(comparison.disagreements.length, 'disagreement')}.`,
+    `The plugin's build list has ${count(now.list.length - 1, 'module')}${now.used ? `, its packages come from ${count(now.used.size - 1, 'module')} besides the plugin's own` : ''}; ${comparison.shared.length} of them also in the server's (${server.source === 'go.mod' ? input.serverGoModName : "the server's build list"}); ${count(comparison.disagreements.length, 'disagreement')}.`,
   );
   const result = (rounds: number, changes: AlignChange[]): AlignResult => ({
     mode: input.mode,
@@ -196,7 +201,14 @@ export async function alignModuleGraph(input: AlignInput): Promise<AlignResult> 
   const rounds: AlignChange[][] = [];
   let removedByGet = new Set<string>();
   for (let round = 0; ; round++) {
-    const step = planNextRound({ round, comparison, plugin: now.list, server: server.modules, history });
+    const step = planNextRound({
+      round,
+      comparison,
+      plugin: now.list,
+      server: server.modules,
+      history,
+      ...(now.used && { used: now.used }),
+    });
     if (step.kind === 'aligned') return result(rounds.length, mergeChanges(rounds));
     if (step.kind === 'stuck') {
       const conflicts = explainConflicts({
@@ -226,6 +238,6 @@ export async function alignModuleGraph(input: AlignInput): Promise<AlignResult> 
     const next = state(sections);
     rounds.push(roundChanges(now, next, limits));
     now = next;
-    comparison = compareBuildLists(now.list, server.modules);
+    comparison = compareBuildLists(now.list, server.modules, now.used);
   }
 }

@@ -64,12 +64,16 @@ interface GoListModule {
   Error?: { Err?: string };
 }
 
-/** Parses `go list -m -json all`. A module with an error (e.g. not downloadable) throws. */
+/**
+ * Parses `go list -m -e -json all`. A module's error (with -e, e.g. no `.info` file in a file
+ * proxy made from a module cache: only its time is missing) does not matter while its version is
+ * known; a module without a version and with an error throws.
+ */
 export function parseModuleList(text: string): ListedModule[] {
   return splitJsonStream(text).map((raw) => {
     const m = raw as GoListModule;
     if (typeof m.Path !== 'string') throw new GraphParseError('go list printed a module without a Path');
-    if (m.Error?.Err) throw new GraphParseError(`${m.Path}: ${m.Error.Err}`);
+    if (m.Error?.Err && !m.Version && m.Main !== true) throw new GraphParseError(`${m.Path}: ${m.Error.Err}`);
     return {
       path: m.Path,
       version: m.Version ?? '',
@@ -81,6 +85,21 @@ export function parseModuleList(text: string): ListedModule[] {
       ...(m.GoVersion !== undefined && { goVersion: m.GoVersion }),
     };
   });
+}
+
+/**
+ * The modules whose packages the plugin links, from `go list -e -deps -f '{{with .Module}}{{.Path}}{{end}}'`
+ * (one path per package; standard library packages print nothing). Only these can make Go's
+ * plugin loader refuse the plugin: the build list also holds modules that are there for tests or
+ * through go.mod files alone, and `go mod tidy` lets their versions drift.
+ */
+export function parseUsedModules(text: string): Set<string> {
+  return new Set(
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
+  );
 }
 
 /** A node of the module graph: `path@version`, or the main module's bare path. */
@@ -190,19 +209,22 @@ export interface Comparison {
 }
 
 /**
- * Compares every module both build lists use. Versions compare as exact strings (what Go's
+ * Compares every module both build lists use (of the plugin's, those it links when `used` is
+ * given). Versions compare as exact strings (what Go's
  * plugin loader checks is the package's build, which follows the exact version); a replace on
  * either side compares what replaces it.
  */
 export function compareBuildLists(
   plugin: readonly ListedModule[],
   server: readonly ListedModule[],
+  /** The modules the plugin links (parseUsedModules); all of the build list when absent. */
+  used?: ReadonlySet<string>,
 ): Comparison {
   const serverByPath = new Map(server.filter((m) => !m.main).map((m) => [m.path, m]));
   const shared: Comparison['shared'] = [];
   const disagreements: Disagreement[] = [];
   for (const p of plugin) {
-    if (p.main) continue;
+    if (p.main || (used && !used.has(p.path))) continue;
     const s = serverByPath.get(p.path);
     if (!s) continue;
     shared.push({ module: p.path, plugin: p.version, server: s.version });

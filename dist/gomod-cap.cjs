@@ -1,8 +1,10 @@
 const importMetaUrl = require('url').pathToFileURL(__filename).href;
 "use strict";
+var __create = Object.create;
 var __defProp = Object.defineProperty;
 var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
+var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
 var __export = (target, all) => {
   for (var name in all)
@@ -16,6 +18,14 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
+var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+  // If the importer is in node compatibility mode or this is not an ESM
+  // file that has been converted to a CommonJS file using a Babel-
+  // compatible transform (i.e. "__esModule" has not been set), then set
+  // "default" to the CommonJS "module.exports" for node compatibility.
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  mod
+));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // src/cli/gomod-cap.ts
@@ -25,92 +35,111 @@ __export(gomod_cap_exports, {
   parseArgs: () => parseArgs
 });
 module.exports = __toCommonJS(gomod_cap_exports);
-var import_node_fs2 = require("node:fs");
+var import_node_fs = require("node:fs");
 var import_node_path2 = require("node:path");
 
 // src/fs/atomic-write.ts
-var import_node_crypto = require("node:crypto");
-var import_node_fs = require("node:fs");
+var fsSync = __toESM(require("node:fs"), 1);
 var import_node_path = require("node:path");
-
-// src/fs/cleanup.ts
-var steps = /* @__PURE__ */ new Map();
-var nextId = 0;
-function onCancel(what, undo, opts = {}) {
-  const id = nextId++;
-  steps.set(id, { what, undo, first: opts.first ?? false });
-  return () => {
-    steps.delete(id);
-  };
+function tempName(path) {
+  const unique = `${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  return (0, import_node_path.join)((0, import_node_path.dirname)(path), `.${(0, import_node_path.basename)(path)}.${unique}.tmp`);
 }
-
-// src/fs/atomic-write.ts
-async function writeFileAtomic(linkOrPath, data) {
-  const path = await import_node_fs.promises.realpath(linkOrPath).catch((e) => {
-    if (e.code === "ENOENT") return linkOrPath;
-    throw e;
-  });
+function writeFileAtomicSync(path, data) {
   const dir = (0, import_node_path.dirname)(path);
-  const tmp = (0, import_node_path.join)(dir, `.${(0, import_node_path.basename)(path)}.${process.pid}.${(0, import_node_crypto.randomBytes)(6).toString("hex")}.tmp`);
+  const tmp = tempName(path);
   let mode;
   try {
-    mode = (await import_node_fs.promises.stat(path)).mode & 4095;
+    mode = fsSync.statSync(path).mode & 4095;
   } catch (e) {
     if (e.code !== "ENOENT") throw e;
   }
-  let handle;
-  const done = onCancel(`temporary file ${tmp}`, () => import_node_fs.promises.rm(tmp, { force: true }));
+  let fd;
   try {
-    handle = await import_node_fs.promises.open(tmp, "wx", mode ?? 438);
-    await handle.writeFile(data);
-    if (mode !== void 0) await handle.chmod(mode);
-    await handle.sync();
-    await handle.close();
-    handle = void 0;
-    await import_node_fs.promises.rename(tmp, path);
+    fd = fsSync.openSync(tmp, "wx", mode ?? 438);
+    fsSync.writeFileSync(fd, data);
+    if (mode !== void 0) fsSync.fchmodSync(fd, mode);
+    fsSync.fsyncSync(fd);
+    fsSync.closeSync(fd);
+    fd = void 0;
+    fsSync.renameSync(tmp, path);
   } catch (e) {
-    if (handle) await handle.close().catch(() => void 0);
-    await import_node_fs.promises.rm(tmp, { force: true }).catch(() => void 0);
+    if (fd !== void 0) {
+      try {
+        fsSync.closeSync(fd);
+      } catch {
+      }
+    }
+    fsSync.rmSync(tmp, { force: true });
     throw e;
-  } finally {
-    done();
   }
   try {
-    const d = await import_node_fs.promises.open(dir, "r");
+    const d = fsSync.openSync(dir, "r");
     try {
-      await d.sync();
+      fsSync.fsyncSync(d);
     } finally {
-      await d.close();
+      fsSync.closeSync(d);
     }
   } catch {
   }
 }
 
 // src/gomod/errors.ts
+var EXCERPT_BYTES = 32;
+var MAX_PROBLEMS = 5;
+var MAX_REASON = 300;
+function excerpt(bytes) {
+  if (bytes.length <= EXCERPT_BYTES) return bytes;
+  let cut = EXCERPT_BYTES;
+  for (let k = 0; k < 3 && cut > 0 && (bytes.charCodeAt(cut) & 192) === 128; k++) cut--;
+  return bytes.slice(0, cut) + "\xE2\x80\xA6";
+}
 var GoModError = class extends Error {
   file;
   line;
   column;
   reason;
   problems;
+  total;
   constructor(file, problems) {
-    const first = problems[0] ?? { line: 0, column: 0, reason: "invalid go.mod" };
-    super(problems.map((p) => `${file}:${p.line}:${p.column}: ${p.reason}`).join("\n"));
+    const shown = (problems.length > 0 ? problems : [{ line: 0, column: 0, reason: "invalid go.mod" }]).slice(0, MAX_PROBLEMS).map((p) => ({
+      ...p,
+      reason: p.reason.length > MAX_REASON ? p.reason.slice(0, MAX_REASON) + "\u2026" : p.reason
+    }));
+    const total = Math.max(problems.length, 1);
+    const lines = shown.map((p) => `${file}:${p.line}:${p.column}: ${p.reason}`);
+    if (total > shown.length) lines.push(`${file}: ${total - shown.length} more problems not shown`);
+    super(lines.join("\n"));
+    const first = shown[0];
     this.name = "GoModError";
     this.file = file;
     this.line = first.line;
     this.column = first.column;
     this.reason = first.reason;
-    this.problems = problems.length > 0 ? problems : [first];
+    this.problems = shown;
+    this.total = total;
   }
 };
 
 // src/gomod/bytes.ts
 var RUNE_ERROR = 65533;
 var ASCII = /^[^\u0080-\uffff]*$/;
+var ESCAPED = /[\udc80-\udcff]/;
+var utf8ToBytes = (text) => Buffer.from(text, "utf8").toString("latin1");
 function toBytes(text) {
   if (ASCII.test(text)) return text;
-  return Buffer.from(text, "utf8").toString("latin1");
+  if (!ESCAPED.test(text)) return utf8ToBytes(text);
+  let out = "";
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 56448 || c > 56575) continue;
+    const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
+    if (prev >= 55296 && prev <= 56319) continue;
+    out += utf8ToBytes(text.slice(start, i)) + String.fromCharCode(c - 56320);
+    start = i + 1;
+  }
+  return out + utf8ToBytes(text.slice(start));
 }
 function bytesFromArray(data) {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
@@ -122,8 +151,8 @@ function fromBytes(bytes) {
   if (ASCII.test(bytes)) return bytes;
   return Buffer.from(bytes, "latin1").toString("utf8");
 }
-function decodeRune(s, i) {
-  const n = s.length - i;
+function decodeRune(s, i, end = s.length) {
+  const n = end - i;
   if (n <= 0) return [RUNE_ERROR, 0];
   const c0 = s.charCodeAt(i);
   if (c0 < 128) return [c0, 1];
@@ -162,7 +191,7 @@ function decodeLastRune(s, end) {
   const lim = Math.max(0, end - 4);
   let start = end - 1;
   while (start > lim && (s.charCodeAt(start) & 192) === 128) start--;
-  const [r, size] = decodeRune(s.slice(0, end), start);
+  const [r, size] = decodeRune(s, start, end);
   if (start + size !== end) return [RUNE_ERROR, 1];
   return [r, size];
 }
@@ -288,7 +317,10 @@ function parseBuild(v) {
   if (start === i) return void 0;
   return [v.slice(0, i), v.slice(i)];
 }
+var PLAIN = /^v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/;
 function parse(v) {
+  const m = PLAIN.exec(v);
+  if (m) return { major: m[1], minor: m[2], patch: m[3], short: "", prerelease: "", build: "" };
   if (v === "" || v[0] !== "v") return void 0;
   const p = { major: "", minor: "", patch: "", short: "", prerelease: "", build: "" };
   let r = parseInt_(v.slice(1));
@@ -413,7 +445,7 @@ function checkPathMajor(v, pathMajor) {
     if (m === pathMajor.slice(1)) return void 0;
     pathMajor = pathMajor.slice(1);
   }
-  return `version "${v}" invalid: should be ${pathMajor}, not ${major(v)}`;
+  return `version "${excerpt(v)}" invalid: should be ${pathMajor}, not ${major(v)}`;
 }
 var badWindowsNames = ["CON", "PRN", "AUX", "NUL"];
 for (let i = 1; i <= 9; i++) badWindowsNames.push(`COM${i}`, `LPT${i}`);
@@ -698,11 +730,15 @@ function isIdent(c) {
   }
 }
 function describeRune(c) {
+  const named = { 7: "a", 8: "b", 9: "t", 10: "n", 11: "v", 12: "f", 13: "r" };
+  const hex2 = (width) => c.toString(16).padStart(width, "0");
+  if (named[c] !== void 0) return `'\\${named[c]}'`;
+  if (c < 32 || c === 127) return `'\\x${hex2(2)}'`;
   if (c >= 32 && c < 127) return `'${String.fromCharCode(c)}'`;
-  if (c < 256) return `'\\x${c.toString(16).padStart(2, "0")}'`;
-  if (c < 65536) return `'\\u${c.toString(16).padStart(4, "0")}'`;
-  return `'\\U${c.toString(16).padStart(8, "0")}'`;
+  if (c < 65536) return `'\\u${hex2(4)}'`;
+  return `'\\U${hex2(8)}'`;
 }
+var BOM_ADVICE = " (a byte-order mark: save the file as UTF-8 without it)";
 var ASCII_IDENT = new Uint8Array(128);
 for (let c = 33; c < 127; c++) ASCII_IDENT[c] = isIdent(c) ? 1 : 0;
 var SLASH = 47;
@@ -876,7 +912,9 @@ var Input = class {
         return;
       }
     }
-    if (!isIdent(c)) this.error(`unexpected input character ${describeRune(c)}`);
+    if (!isIdent(c)) {
+      this.error(`unexpected input character ${describeRune(c)}${c === 65279 ? BOM_ADVICE : ""}`);
+    }
     for (; ; ) {
       const a = s.charCodeAt(this.off);
       if (a < 128) {
@@ -1310,12 +1348,12 @@ var DirectiveError = class {
   verb;
   modPath;
   text() {
-    const directive = this.modPath !== "" ? `${this.verb} ${this.modPath}: ` : this.verb !== "" ? `${this.verb}: ` : "";
+    const directive = this.modPath !== "" ? `${this.verb} ${excerpt(this.modPath)}: ` : this.verb !== "" ? `${this.verb}: ` : "";
     return directive + this.reason;
   }
 };
 var goQuote = (b) => fromBytes(quote(b));
-var invalidVersion = (version, why) => `version ${goQuote(version)} invalid: ${why}`;
+var invalidVersion = (version, why) => `version ${goQuote(excerpt(version))} invalid: ${why}`;
 var Args = class _Args {
   constructor(line, offset) {
     this.line = line;
@@ -1432,8 +1470,8 @@ var GoModFile = class _GoModFile {
   ignore = [];
   /** Parses a byte string; throws GoModError. */
   static parseBytes(file, data) {
-    const fs3 = parseSyntax(file, data);
-    const f = new _GoModFile(fs3);
+    const fs = parseSyntax(file, data);
+    const f = new _GoModFile(fs);
     const problems = [];
     const fail = (line, e) => {
       let reason;
@@ -1442,7 +1480,7 @@ var GoModFile = class _GoModFile {
       else reason = String(e);
       problems.push({ line: line.start.line, column: line.start.lineRune, reason: fromBytes(reason) });
     };
-    for (const x of fs3.stmt) {
+    for (const x of fs.stmt) {
       if (x.kind === "line") {
         try {
           f.add(void 0, x, x.token[0], new Args(x, 1));
@@ -1452,7 +1490,7 @@ var GoModFile = class _GoModFile {
       } else if (x.kind === "block") {
         const known = ["module", "godebug", "require", "exclude", "replace", "retract", "tool", "ignore"];
         if (x.token.length > 1 || !known.includes(x.token[0])) {
-          fail(x, new DirectiveError(`unknown block type: ${x.token.join(" ")}`));
+          fail(x, new DirectiveError(`unknown block type: ${excerpt(x.token.join(" "))}`));
           continue;
         }
         for (const l of x.line) {
@@ -1471,12 +1509,12 @@ var GoModFile = class _GoModFile {
     const lineNo = line.start.line;
     switch (verb) {
       default:
-        throw new DirectiveError(`unknown directive: ${verb}`);
+        throw new DirectiveError(`unknown directive: ${excerpt(verb)}`);
       case "go": {
         if (this.go) throw new DirectiveError("repeated go statement");
         if (args.length !== 1) throw new DirectiveError("go directive expects exactly one argument");
         if (!GO_VERSION_RE.test(args.get(0))) {
-          throw new DirectiveError(`invalid go version '${args.get(0)}': must match format 1.23.0`);
+          throw new DirectiveError(`invalid go version '${excerpt(args.get(0))}': must match format 1.23.0`);
         }
         this.go = { version: fromBytes(args.get(0)), line: lineNo, syntax: line };
         return;
@@ -1486,7 +1524,7 @@ var GoModFile = class _GoModFile {
         if (args.length !== 1) throw new DirectiveError("toolchain directive expects exactly one argument");
         if (!TOOLCHAIN_RE.test(args.get(0))) {
           throw new DirectiveError(
-            `invalid toolchain version '${args.get(0)}': must match format go1.23.0 or default`
+            `invalid toolchain version '${excerpt(args.get(0))}': must match format go1.23.0 or default`
           );
         }
         this.toolchain = { name: fromBytes(args.get(0)), line: lineNo, syntax: line };
@@ -1538,7 +1576,7 @@ var GoModFile = class _GoModFile {
         const rationale = fromBytes(parseDirectiveComment(block, line));
         const [low, high, rest] = parseVersionInterval(verb, args);
         if (rest.length > 0) {
-          throw new DirectiveError(`unexpected token after version: ${goQuote(rest.get(0))}`);
+          throw new DirectiveError(`unexpected token after version: ${goQuote(excerpt(rest.get(0)))}`);
         }
         this.retract.push({
           low: fromBytes(low),
@@ -1607,7 +1645,9 @@ var GoModFile = class _GoModFile {
     if (args.length === arrow + 3) {
       nv = parseVersion(verb, ns, args, arrow + 2, false);
       if (isDirectoryPath(ns)) {
-        throw new DirectiveError(`replacement module directory path ${goQuote(ns)} cannot have version`);
+        throw new DirectiveError(
+          `replacement module directory path ${goQuote(excerpt(ns))} cannot have version`
+        );
       }
     }
     return {
@@ -1960,7 +2000,7 @@ var LaterEdits = class {
   byPath = /* @__PURE__ */ new Map();
   blockOf = /* @__PURE__ */ new Map();
   /** Blocks whose lines the previous edit removed. */
-  touched = [];
+  touched = /* @__PURE__ */ new Set();
   /** Blocks that a cleanup turned into a single line. */
   merged = [];
   /** Whether every change is for a path the file requires (always so for capChanges). */
@@ -1970,7 +2010,7 @@ var LaterEdits = class {
   /** `go mod edit -require=path@version` on a file read back from canonical text. */
   apply(path, version) {
     for (const b of this.touched) this.dropBlankTop(b);
-    this.touched = [];
+    this.touched.clear();
     const list = this.byPath.get(path);
     const [keep, ...drop] = list;
     keep.version = version;
@@ -1985,7 +2025,7 @@ var LaterEdits = class {
       const b = this.blockOf.get(r.syntax);
       if (b) {
         b.live--;
-        this.touched.push(b);
+        this.touched.add(b);
       }
     }
     if (drop.length > 0) this.byPath.set(path, [keep]);
@@ -2115,17 +2155,17 @@ function parseArgs(args) {
   }
   return opts;
 }
-async function goModPath(arg, cwd) {
+function goModPath(arg, cwd) {
   const p = (0, import_node_path2.resolve)(cwd, arg);
   try {
-    if ((await import_node_fs2.promises.stat(p)).isDirectory()) return [(0, import_node_path2.join)(p, "go.mod"), (0, import_node_path2.join)(arg, "go.mod")];
+    if ((0, import_node_fs.statSync)(p).isDirectory()) return [(0, import_node_path2.join)(p, "go.mod"), (0, import_node_path2.join)(arg, "go.mod")];
   } catch {
   }
   return [p, arg];
 }
-async function read(path, shown, label, io) {
+function read(path, shown, label, io) {
   try {
-    return await import_node_fs2.promises.readFile(path);
+    return (0, import_node_fs.readFileSync)(path);
   } catch (e) {
     const err = e;
     const why = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory" : err.message;
@@ -2144,11 +2184,11 @@ async function main(argv, io = { stderr: (l) => process.stderr.write(l + "\n"), 
     io.stderr(USAGE);
     return 2;
   }
-  const [from, fromName] = await goModPath(parsed.from, io.cwd);
-  const [to, toName] = await goModPath(parsed.to, io.cwd);
-  const server = await read(from, fromName, "server (-from)", io);
+  const [from, fromName] = goModPath(parsed.from, io.cwd);
+  const [to, toName] = goModPath(parsed.to, io.cwd);
+  const server = read(from, fromName, "server (-from)", io);
   if (!server) return 2;
-  const plugin = await read(to, toName, "plugin (-to)", io);
+  const plugin = read(to, toName, "plugin (-to)", io);
   if (!plugin) return 2;
   let result;
   try {
@@ -2174,7 +2214,7 @@ ${e.message}`);
   }
   if (!result.changed) return 0;
   try {
-    await writeFileAtomic(to, result.data);
+    writeFileAtomicSync(to, result.data);
   } catch (e) {
     io.stderr(`gomod-cap: cannot write ${toName}: ${e.message}`);
     return 2;

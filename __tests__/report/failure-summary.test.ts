@@ -22,6 +22,7 @@ describe('issue 12: a failed run still reports', () => {
       { name: 'Resolve server', state: 'done', detail: 'Flow/server v2.0.0, Go 1.22.4' },
       { name: 'Sync go.mod', state: 'failed' },
       { name: 'Build', state: 'not run' },
+      { name: 'Verify', state: 'not run' },
       { name: 'Publish', state: 'not run' },
     ]);
     expect(failureStages({ stage: 'Inputs', build: false }).map((s) => s.state)).toEqual([
@@ -29,6 +30,7 @@ describe('issue 12: a failed run still reports', () => {
       'not run',
       'not run',
       'not run',
+      'skipped',
       'skipped',
       'skipped',
     ]);

@@ -234,7 +234,7 @@ describe('7. plain messages for file-system and network failures', () => {
     try {
       const cap = await run(ws, {});
       expect(errorLine(cap.stdout)).toMatch(
-        /go\.mod is not writable: go-mod-sync: cap rewrites it .* or set go-mod-sync: check \(needs no write\)/,
+        /go\.mod is not writable: go-mod-sync: align rewrites it .* or set go-mod-sync: check \(needs no write\)/,
       );
       expect(cap.requests).toBe(0);
       expect(cap.log).not.toMatch(/EACCES|EPERM/);

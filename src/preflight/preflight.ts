@@ -1,7 +1,7 @@
 // The pre-flight check: everything about the run that the file system can tell, checked after
 // the inputs are parsed and before anything is read from the network or written to disk. The
 // plugin's folder and go.mod (and what a symlink points at) must be inside the workspace, go.mod
-// must be a regular file the run can read (and write, for go-mod-sync: cap), and output-dir must
+// must be a regular file the run can read (and write, for go-mod-sync: cap and align), and output-dir must
 // be a folder inside the workspace where every target's file name is free for a plugin.
 import { constants, type Stats } from 'node:fs';
 import { access, lstat, readFile, readlink, realpath, stat } from 'node:fs/promises';
@@ -116,7 +116,7 @@ export async function preflight(config: ActionConfig, workspaceRaw: string): Pro
       `${name} cannot be read (permission denied): make it readable by the runner's user`,
     );
   });
-  if (config.goModSync === 'cap') {
+  if (config.goModSync === 'cap' || config.goModSync === 'align') {
     const writable = await access(goModRealPath, constants.W_OK)
       .then(() => access(dirname(goModRealPath), constants.W_OK | constants.X_OK))
       .then(
@@ -125,7 +125,7 @@ export async function preflight(config: ActionConfig, workspaceRaw: string): Pro
       );
     if (!writable) {
       throw new PreflightError(
-        `${name} is not writable: go-mod-sync: cap rewrites it (through a new file in its folder, renamed over it). Make go.mod and its folder writable for the runner's user, or set go-mod-sync: check (needs no write) or off`,
+        `${name} is not writable: go-mod-sync: ${config.goModSync} rewrites it (through a new file in its folder, renamed over it). Make go.mod and its folder writable for the runner's user, or set go-mod-sync: check (needs no write) or off`,
       );
     }
   }

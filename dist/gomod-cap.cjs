@@ -618,18 +618,6 @@ function formatSyntax(f) {
 
 // src/gomod/syntax.ts
 var zeroPos = () => ({ line: 0, lineRune: 0, byte: 0 });
-function posAdd(p, s) {
-  const q = { ...p };
-  q.byte += s.length;
-  const lastNL = s.lastIndexOf("\n");
-  if (lastNL >= 0) {
-    q.line += s.split("\n").length - 1;
-    s = s.slice(lastNL + 1);
-    q.lineRune = 1;
-  }
-  q.lineRune += runeCount(s);
-  return q;
-}
 var newComments = () => ({ before: [], suffix: [], after: [] });
 function newLine(token, inBlock = false) {
   return { kind: "line", com: newComments(), start: zeroPos(), token, inBlock, end: zeroPos() };
@@ -654,23 +642,6 @@ function spanStart(x) {
       return x.pos;
     default:
       return x.start;
-  }
-}
-function span(x) {
-  switch (x.kind) {
-    case "file": {
-      if (x.stmt.length === 0) return [zeroPos(), zeroPos()];
-      return [span(x.stmt[0])[0], span(x.stmt[x.stmt.length - 1])[1]];
-    }
-    case "line":
-      return [x.start, x.end];
-    case "block":
-      return [x.start, posAdd(x.rparen.pos, ")")];
-    case "lparen":
-    case "rparen":
-      return [x.pos, posAdd(x.pos, ")")];
-    case "comments":
-      return [x.start, x.start];
   }
 }
 
@@ -711,6 +682,21 @@ var Token = class {
     return { line: this.endLine, lineRune: this.endLineRune, byte: this.endByte };
   }
 };
+function singleLineEnd(x) {
+  switch (x.kind) {
+    case "line":
+      return x.start.line === x.end.line ? x.end.byte : -1;
+    case "block":
+      return x.start.line === x.rparen.pos.line ? x.rparen.pos.byte + 1 : -1;
+    case "lparen":
+    case "rparen":
+      return x.pos.byte + 1;
+    case "comments":
+      return x.start.byte;
+    case "file":
+      return -1;
+  }
+}
 var Abort = class {
   constructor(error) {
     this.error = error;
@@ -959,10 +945,11 @@ var Input = class {
     this.post.push(x);
   }
   assignComments() {
-    this.order(this.file);
     const line = [];
     const suffix = [];
     for (const com of this.comments) (com.suffix ? suffix : line).push(com);
+    if (line.length === 0 && suffix.length === 0) return;
+    this.order(this.file);
     let li = 0;
     for (const x of this.pre) {
       if (li >= line.length) break;
@@ -977,9 +964,9 @@ var Input = class {
       const x = this.post[i];
       if (x.kind === "file") continue;
       if (suffix.length === 0) break;
-      const [start, end] = span(x);
-      if (start.line !== end.line) continue;
-      while (suffix.length > 0 && end.byte <= suffix[suffix.length - 1].start.byte) {
+      const end = singleLineEnd(x);
+      if (end < 0) continue;
+      while (suffix.length > 0 && end <= suffix[suffix.length - 1].start.byte) {
         x.com.suffix.push(suffix.pop());
       }
     }

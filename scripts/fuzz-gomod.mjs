@@ -44,7 +44,9 @@ try {
     process.exitCode = 1;
   }
   if (!process.exitCode) {
-    console.log(`ok: ${stats.cases} cases in ${elapsed().toFixed(1)} s (seed ${seed}): ${JSON.stringify(stats)}`);
+    console.log(
+      `ok: ${stats.cases} cases in ${elapsed().toFixed(1)} s (seed ${seed}): ${JSON.stringify(stats)}`,
+    );
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });

@@ -103,9 +103,14 @@ const SNIPPETS = [
   '\ufeff',
   '\u{1f600}',
 ].map((s) => Buffer.from(s));
-const INVALID_BYTES = [[0xff], [0x80], [0xc0, 0xaf], [0xe2, 0x9c], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80]].map(
-  (b) => Buffer.from(b),
-);
+const INVALID_BYTES = [
+  [0xff],
+  [0x80],
+  [0xc0, 0xaf],
+  [0xe2, 0x9c],
+  [0xed, 0xa0, 0x80],
+  [0xf4, 0x90, 0x80, 0x80],
+].map((b) => Buffer.from(b));
 
 /** 1 to 8 mutations: byte edits, snippets, invalid UTF-8, line moves, cuts and splices. */
 export function mutateBytes(r: Rand, data: Buffer, other: Buffer): Buffer {
@@ -170,7 +175,8 @@ function onlyGoModError(e: unknown, seed: number, input: Buffer, step: string): 
     lines.length <= 2 * MAX_PROBLEMS + 1 &&
     e.problems.length <= MAX_PROBLEMS &&
     e.message.length < (MAX_PROBLEMS + 1) * 400;
-  if (!bounded) throw new FuzzFailure(`${step}: unbounded or malformed GoModError:\n${e.message}`, seed, input);
+  if (!bounded)
+    throw new FuzzFailure(`${step}: unbounded or malformed GoModError:\n${e.message}`, seed, input);
   // No run of the file longer than an excerpt shows up in the message (tokens are cut).
   const text = input.toString('latin1');
   for (const line of text.split('\n')) {
@@ -246,7 +252,11 @@ export function fuzzCase(seed: number, c: { plugins: Buffer[]; servers: Buffer[]
 }
 
 /** The command line on files: on failure (exit 2) the plugin's go.mod is untouched, no temp file left. */
-export async function fuzzCli(seed: number, c: { plugins: Buffer[]; servers: Buffer[] }, stats: FuzzStats): Promise<void> {
+export async function fuzzCli(
+  seed: number,
+  c: { plugins: Buffer[]; servers: Buffer[] },
+  stats: FuzzStats,
+): Promise<void> {
   const r = new Rand(seed ^ 0x5a5a5a5a);
   const plugin = mutateBytes(r, r.pick(c.plugins), r.pick(c.plugins));
   const server = r.chance(0.7) ? r.pick(c.servers) : mutateBytes(r, r.pick(c.servers), plugin);
@@ -258,13 +268,15 @@ export async function fuzzCli(seed: number, c: { plugins: Buffer[]; servers: Buf
     stats.cliRuns++;
     const after = readFileSync(join(dir, 'go.mod'));
     const files = readdirSync(dir).sort().join(',');
-    if (files !== 'go.mod,server.mod') throw new FuzzFailure(`the command line left files: ${files}`, seed, plugin);
+    if (files !== 'go.mod,server.mod')
+      throw new FuzzFailure(`the command line left files: ${files}`, seed, plugin);
     if (code === 2 && !after.equals(plugin)) {
       throw new FuzzFailure('the command line failed and still wrote go.mod', seed, plugin);
     }
     if (code === 0) {
       const want = Buffer.from(capGoModBytes(server, plugin).data);
-      if (!after.equals(want)) throw new FuzzFailure('the command line wrote other bytes than the cap', seed, plugin);
+      if (!after.equals(want))
+        throw new FuzzFailure('the command line wrote other bytes than the cap', seed, plugin);
     } else if (code !== 2) {
       throw new FuzzFailure(`the command line exited ${code}`, seed, plugin);
     }

@@ -75,8 +75,8 @@ export function applyCapBytesStepwise(pluginFile: string, plugin: string, change
 }
 
 /**
- * The edits after the first, on the tree parsed from the first one's output. That text is sorted
- * and clean, so each further `go mod edit -require` only sets the version of the path's first
+ * The edits after the first, on the tree of the first one's output as read back (readBack). That
+ * text is sorted and clean, so each further `go mod edit -require` only sets the version of the path's first
  * line and removes its other lines: sorting then moves no remaining line (the kept line keeps its
  * path, its neighbours' order is unchanged), and cleanup only drops the removed lines and blocks
  * left empty, and turns a block left with one line into a single line. Those are done once at the
@@ -87,54 +87,67 @@ export function applyCapBytesStepwise(pluginFile: string, plugin: string, change
  *   back as comment blocks of their own: when that line goes later, those comments stay.
  */
 class LaterEdits {
-  /** Live require entries per path, in file order. */
-  private readonly byPath = new Map<string, Require[]>();
-  private readonly blockOf = new Map<Line, BlockState>();
+  /** Live require entries per path, in file order (a list only for a path on several lines). */
+  private readonly byPath = new Map<string, Require | Require[]>();
+  /** The block of each line in one, made when a line is first removed (most files have none). */
+  private blockOf: Map<Line, BlockState> | undefined;
   /** Blocks whose lines the previous edit removed. */
   private readonly touched = new Set<BlockState>();
   /** Blocks that a cleanup turned into a single line. */
   private readonly merged: BlockState[] = [];
 
   constructor(private readonly f: GoModFile) {
-    for (const stmt of f.syntax.stmt) {
-      if (stmt.kind !== 'block') continue;
-      const state: BlockState = { block: stmt, live: stmt.line.length, first: 0 };
-      for (const l of stmt.line) this.blockOf.set(l, state);
-    }
     for (const r of f.require) {
-      const list = this.byPath.get(r.path);
-      if (list) list.push(r);
-      else this.byPath.set(r.path, [r]);
+      const had = this.byPath.get(r.path);
+      if (had === undefined) this.byPath.set(r.path, r);
+      else if (Array.isArray(had)) had.push(r);
+      else this.byPath.set(r.path, [had, r]);
     }
+  }
+
+  private block(line: Line): BlockState | undefined {
+    if (!this.blockOf) {
+      this.blockOf = new Map();
+      for (const stmt of this.f.syntax.stmt) {
+        if (stmt.kind !== 'block') continue;
+        const state: BlockState = { block: stmt, live: stmt.line.length, first: 0 };
+        for (const l of stmt.line) this.blockOf.set(l, state);
+      }
+    }
+    return this.blockOf.get(line);
   }
 
   /** Whether every change is for a path the file requires (always so for capChanges). */
   covers(changes: CapChange[]): boolean {
-    return changes.every((c) => (this.byPath.get(c.module)?.length ?? 0) > 0);
+    for (const c of changes) if (!this.byPath.has(c.module)) return false;
+    return true;
   }
 
   /** `go mod edit -require=path@version` on a file read back from canonical text. */
   apply(path: string, version: string): void {
     for (const b of this.touched) this.dropBlankTop(b);
     this.touched.clear();
-    const list = this.byPath.get(path)!;
-    const [keep, ...drop] = list;
-    keep!.version = version;
-    const tokens = ['require', autoQuote(toBytes(path)), toBytes(version)];
-    keep!.syntax.token = keep!.syntax.inBlock ? tokens.slice(1) : tokens;
-    for (const r of drop) {
+    const entry = this.byPath.get(path)!;
+    const keep = Array.isArray(entry) ? entry[0]! : entry;
+    keep.version = version;
+    const p = autoQuote(toBytes(path));
+    const v = toBytes(version);
+    keep.syntax.token = keep.syntax.inBlock ? [p, v] : ['require', p, v];
+    if (!Array.isArray(entry)) return;
+    this.byPath.set(path, keep);
+    for (let i = 1; i < entry.length; i++) {
+      const r = entry[i]!;
       r.syntax.token = [];
       r.syntax.com.suffix = [];
       r.path = '';
       r.version = '';
       r.indirect = false;
-      const b = this.blockOf.get(r.syntax);
+      const b = this.block(r.syntax);
       if (b) {
         b.live--;
         this.touched.add(b);
       }
     }
-    if (drop.length > 0) this.byPath.set(path, [keep!]);
     for (const b of this.touched) {
       if (b.merged || b.live !== 1 || b.block.rparen.com.before.length > 0) continue;
       b.merged = this.firstLive(b);
@@ -205,27 +218,86 @@ interface BlockState {
  * result is byte-identical to applyCapBytesStepwise.
  */
 export function applyCapBytes(pluginFile: string, plugin: string, changes: CapChange[]): string {
-  return applyCap(pluginFile, plugin, undefined, changes);
+  return applyCap(pluginFile, plugin, {}, changes);
 }
 
-/** applyCapBytes; parsed, when given, is plugin parsed and not edited (it is edited here). */
+/**
+ * applyCapBytes; held.file, when there, is plugin parsed and not edited: it is edited here, and
+ * let go of as soon as it is used (a large file's trees are not kept alive at once).
+ */
 function applyCap(
   pluginFile: string,
   plugin: string,
-  parsed: GoModFile | undefined,
+  held: { file?: GoModFile },
   changes: CapChange[],
 ): string {
   const todo = changes.filter(accepted);
   if (todo.length === 0) return plugin;
-  const once = editStep(pluginFile, parsed ?? plugin, todo[0]!);
-  if (todo.length === 1) return once;
-  const f = GoModFile.parseBytes(pluginFile, once);
-  const later = new LaterEdits(f);
+  const f = held.file ?? GoModFile.parseBytes(pluginFile, plugin);
+  held.file = undefined;
+  // The first `go mod edit -require`, as such.
+  f.addRequire(todo[0]!.module, todo[0]!.to);
+  f.sortBlocks();
+  f.cleanup();
+  if (todo.length === 1) return f.formatBytes();
   const rest = todo.slice(1);
-  if (!later.covers(rest)) return applyCapBytesStepwise(pluginFile, once, rest);
+  const later = new LaterEdits(readBack(f));
+  if (!later.covers(rest)) return applyCapBytesStepwise(pluginFile, f.formatBytes(), rest);
   for (const c of rest) later.apply(c.module, c.to);
   later.finish();
   return f.formatBytes();
+}
+
+/**
+ * Makes a sorted, cleaned-up file what parsing its printed text gives, for what later edits
+ * look at: the parser drops a blank line at the top of a block; a block that cleanup turned into
+ * a single line keeps, before it, only the comments after the last blank line (those before it
+ * read back as a comment block of their own); and the require lines are in file order.
+ */
+function readBack(f: GoModFile): GoModFile {
+  const stmts: Stmt[] = [];
+  const order: Line[] = [];
+  for (const stmt of f.syntax.stmt) {
+    if (stmt.kind === 'block') {
+      const before = stmt.line[0]?.com.before;
+      if (before && before.length > 0 && before[0]!.token === '') before.shift();
+      for (const l of stmt.line) order.push(l);
+    } else if (stmt.kind === 'line') {
+      const before = stmt.com.before;
+      let last = before.length - 1;
+      while (last >= 0 && before[last]!.token !== '') last--;
+      if (last >= 0) {
+        const kept = before.slice(0, last);
+        if (kept.some((c) => c.token !== '')) {
+          stmts.push({ kind: 'comments', com: { before: kept, suffix: [], after: [] }, start: stmt.start });
+        }
+        stmt.com.before = before.slice(last + 1);
+      }
+      order.push(stmt);
+    }
+    stmts.push(stmt);
+  }
+  f.syntax.stmt = stmts;
+  const byLine = new Map<Line, Require>();
+  for (const r of f.require) byLine.set(r.syntax, r);
+  const require: Require[] = [];
+  for (const l of order) {
+    const r = byLine.get(l);
+    if (r) require.push(r);
+  }
+  f.require = require;
+  return f;
+}
+
+/** Parses both files (the server's first, as gomod-cap does) and compares them. */
+function parseBoth(
+  server: string,
+  plugin: string,
+  opts: CapOptions,
+): { held: { file?: GoModFile }; changes: CapChange[] } {
+  const s = GoModFile.parseBytes(opts.serverFile ?? 'server go.mod', server);
+  const p = GoModFile.parseBytes(opts.pluginFile ?? 'go.mod', plugin);
+  return { held: { file: p }, changes: capChanges(s, p) };
 }
 
 function capBytes(
@@ -233,12 +305,9 @@ function capBytes(
   plugin: string,
   opts: CapOptions,
 ): { changed: boolean; out: string; changes: CapChange[] } {
-  const pluginFile = opts.pluginFile ?? 'go.mod';
-  const s = GoModFile.parseBytes(opts.serverFile ?? 'server go.mod', server);
-  const p = GoModFile.parseBytes(pluginFile, plugin);
-  const changes = capChanges(s, p);
+  const { held, changes } = parseBoth(server, plugin, opts);
   if (changes.length === 0) return { changed: false, out: plugin, changes };
-  const out = applyCap(pluginFile, plugin, p, changes);
+  const out = applyCap(opts.pluginFile ?? 'go.mod', plugin, held, changes);
   return { changed: out !== plugin, out, changes };
 }
 

@@ -12,7 +12,6 @@ import {
   type Position,
   newBlock,
   newComments,
-  span,
   spanStart,
 } from './syntax';
 
@@ -52,6 +51,23 @@ class Token {
   }
   get endPos(): Position {
     return { line: this.endLine, lineRune: this.endLineRune, byte: this.endByte };
+  }
+}
+
+/** The end byte of span(x) when x is on one line, else -1 (span without allocating). */
+function singleLineEnd(x: Expr): number {
+  switch (x.kind) {
+    case 'line':
+      return x.start.line === x.end.line ? x.end.byte : -1;
+    case 'block':
+      return x.start.line === x.rparen.pos.line ? x.rparen.pos.byte + 1 : -1;
+    case 'lparen':
+    case 'rparen':
+      return x.pos.byte + 1;
+    case 'comments':
+      return x.start.byte;
+    case 'file':
+      return -1;
   }
 }
 
@@ -334,10 +350,11 @@ class Input {
   }
 
   private assignComments(): void {
-    this.order(this.file);
     const line: Comment[] = [];
     const suffix: Comment[] = [];
     for (const com of this.comments) (com.suffix ? suffix : line).push(com);
+    if (line.length === 0 && suffix.length === 0) return;
+    this.order(this.file);
 
     let li = 0;
     for (const x of this.pre) {
@@ -354,9 +371,9 @@ class Input {
       const x = this.post[i]!;
       if (x.kind === 'file') continue;
       if (suffix.length === 0) break;
-      const [start, end] = span(x);
-      if (start.line !== end.line) continue;
-      while (suffix.length > 0 && end.byte <= suffix[suffix.length - 1]!.start.byte) {
+      const end = singleLineEnd(x);
+      if (end < 0) continue;
+      while (suffix.length > 0 && end <= suffix[suffix.length - 1]!.start.byte) {
         x.com.suffix.push(suffix.pop()!);
       }
     }

@@ -103,6 +103,7 @@ export function isValid(v: string): boolean {
 
 /** semver.Canonical: "" when invalid; build metadata dropped; short forms completed. */
 export function canonical(v: string): string {
+  if (PLAIN.test(v)) return v;
   const p = parse(v);
   if (!p) return '';
   if (p.build !== '') return v.slice(0, v.length - p.build.length);
@@ -111,11 +112,13 @@ export function canonical(v: string): string {
 }
 
 export function major(v: string): string {
+  if (PLAIN.test(v)) return v.slice(0, v.indexOf('.'));
   const p = parse(v);
   return p ? v.slice(0, 1 + p.major.length) : '';
 }
 
 export function build(v: string): string {
+  if (PLAIN.test(v)) return '';
   return parse(v)?.build ?? '';
 }
 

@@ -350,6 +350,7 @@ function parse(v) {
   return p;
 }
 function canonical(v) {
+  if (PLAIN.test(v)) return v;
   const p = parse(v);
   if (!p) return "";
   if (p.build !== "") return v.slice(0, v.length - p.build.length);
@@ -357,10 +358,12 @@ function canonical(v) {
   return v;
 }
 function major(v) {
+  if (PLAIN.test(v)) return v.slice(0, v.indexOf("."));
   const p = parse(v);
   return p ? v.slice(0, 1 + p.major.length) : "";
 }
 function build(v) {
+  if (PLAIN.test(v)) return "";
   return parse(v)?.build ?? "";
 }
 function compareInt(x, y) {
@@ -615,18 +618,6 @@ function formatSyntax(f) {
 
 // src/gomod/syntax.ts
 var zeroPos = () => ({ line: 0, lineRune: 0, byte: 0 });
-function posAdd(p, s) {
-  const q = { ...p };
-  q.byte += s.length;
-  const lastNL = s.lastIndexOf("\n");
-  if (lastNL >= 0) {
-    q.line += s.split("\n").length - 1;
-    s = s.slice(lastNL + 1);
-    q.lineRune = 1;
-  }
-  q.lineRune += runeCount(s);
-  return q;
-}
 var newComments = () => ({ before: [], suffix: [], after: [] });
 function newLine(token, inBlock = false) {
   return { kind: "line", com: newComments(), start: zeroPos(), token, inBlock, end: zeroPos() };
@@ -651,23 +642,6 @@ function spanStart(x) {
       return x.pos;
     default:
       return x.start;
-  }
-}
-function span(x) {
-  switch (x.kind) {
-    case "file": {
-      if (x.stmt.length === 0) return [zeroPos(), zeroPos()];
-      return [span(x.stmt[0])[0], span(x.stmt[x.stmt.length - 1])[1]];
-    }
-    case "line":
-      return [x.start, x.end];
-    case "block":
-      return [x.start, posAdd(x.rparen.pos, ")")];
-    case "lparen":
-    case "rparen":
-      return [x.pos, posAdd(x.pos, ")")];
-    case "comments":
-      return [x.start, x.start];
   }
 }
 
@@ -708,6 +682,21 @@ var Token = class {
     return { line: this.endLine, lineRune: this.endLineRune, byte: this.endByte };
   }
 };
+function singleLineEnd(x) {
+  switch (x.kind) {
+    case "line":
+      return x.start.line === x.end.line ? x.end.byte : -1;
+    case "block":
+      return x.start.line === x.rparen.pos.line ? x.rparen.pos.byte + 1 : -1;
+    case "lparen":
+    case "rparen":
+      return x.pos.byte + 1;
+    case "comments":
+      return x.start.byte;
+    case "file":
+      return -1;
+  }
+}
 var Abort = class {
   constructor(error) {
     this.error = error;
@@ -956,10 +945,11 @@ var Input = class {
     this.post.push(x);
   }
   assignComments() {
-    this.order(this.file);
     const line = [];
     const suffix = [];
     for (const com of this.comments) (com.suffix ? suffix : line).push(com);
+    if (line.length === 0 && suffix.length === 0) return;
+    this.order(this.file);
     let li = 0;
     for (const x of this.pre) {
       if (li >= line.length) break;
@@ -974,9 +964,9 @@ var Input = class {
       const x = this.post[i];
       if (x.kind === "file") continue;
       if (suffix.length === 0) break;
-      const [start, end] = span(x);
-      if (start.line !== end.line) continue;
-      while (suffix.length > 0 && end.byte <= suffix[suffix.length - 1].start.byte) {
+      const end = singleLineEnd(x);
+      if (end < 0) continue;
+      while (suffix.length > 0 && end <= suffix[suffix.length - 1].start.byte) {
         x.com.suffix.push(suffix.pop());
       }
     }
@@ -1984,51 +1974,63 @@ function applyCapBytesStepwise(pluginFile, plugin, changes) {
 var LaterEdits = class {
   constructor(f) {
     this.f = f;
-    for (const stmt of f.syntax.stmt) {
-      if (stmt.kind !== "block") continue;
-      const state = { block: stmt, live: stmt.line.length, first: 0 };
-      for (const l of stmt.line) this.blockOf.set(l, state);
-    }
     for (const r of f.require) {
-      const list = this.byPath.get(r.path);
-      if (list) list.push(r);
-      else this.byPath.set(r.path, [r]);
+      const had = this.byPath.get(r.path);
+      if (had === void 0) this.byPath.set(r.path, r);
+      else if (Array.isArray(had)) had.push(r);
+      else this.byPath.set(r.path, [had, r]);
     }
   }
   f;
-  /** Live require entries per path, in file order. */
+  /** Live require entries per path, in file order (a list only for a path on several lines). */
   byPath = /* @__PURE__ */ new Map();
-  blockOf = /* @__PURE__ */ new Map();
+  /** The block of each line in one, made when a line is first removed (most files have none). */
+  blockOf;
   /** Blocks whose lines the previous edit removed. */
   touched = /* @__PURE__ */ new Set();
   /** Blocks that a cleanup turned into a single line. */
   merged = [];
+  block(line) {
+    if (!this.blockOf) {
+      this.blockOf = /* @__PURE__ */ new Map();
+      for (const stmt of this.f.syntax.stmt) {
+        if (stmt.kind !== "block") continue;
+        const state = { block: stmt, live: stmt.line.length, first: 0 };
+        for (const l of stmt.line) this.blockOf.set(l, state);
+      }
+    }
+    return this.blockOf.get(line);
+  }
   /** Whether every change is for a path the file requires (always so for capChanges). */
   covers(changes) {
-    return changes.every((c) => (this.byPath.get(c.module)?.length ?? 0) > 0);
+    for (const c of changes) if (!this.byPath.has(c.module)) return false;
+    return true;
   }
   /** `go mod edit -require=path@version` on a file read back from canonical text. */
   apply(path, version) {
     for (const b of this.touched) this.dropBlankTop(b);
     this.touched.clear();
-    const list = this.byPath.get(path);
-    const [keep, ...drop] = list;
+    const entry = this.byPath.get(path);
+    const keep = Array.isArray(entry) ? entry[0] : entry;
     keep.version = version;
-    const tokens = ["require", autoQuote(toBytes(path)), toBytes(version)];
-    keep.syntax.token = keep.syntax.inBlock ? tokens.slice(1) : tokens;
-    for (const r of drop) {
+    const p = autoQuote(toBytes(path));
+    const v = toBytes(version);
+    keep.syntax.token = keep.syntax.inBlock ? [p, v] : ["require", p, v];
+    if (!Array.isArray(entry)) return;
+    this.byPath.set(path, keep);
+    for (let i = 1; i < entry.length; i++) {
+      const r = entry[i];
       r.syntax.token = [];
       r.syntax.com.suffix = [];
       r.path = "";
       r.version = "";
       r.indirect = false;
-      const b = this.blockOf.get(r.syntax);
+      const b = this.block(r.syntax);
       if (b) {
         b.live--;
         this.touched.add(b);
       }
     }
-    if (drop.length > 0) this.byPath.set(path, [keep]);
     for (const b of this.touched) {
       if (b.merged || b.live !== 1 || b.block.rparen.com.before.length > 0) continue;
       b.merged = this.firstLive(b);
@@ -2072,26 +2074,65 @@ var LaterEdits = class {
     if (before.length > 0 && before[0].token === "") before.shift();
   }
 };
-function applyCap(pluginFile, plugin, parsed, changes) {
+function applyCap(pluginFile, plugin, held, changes) {
   const todo = changes.filter(accepted);
   if (todo.length === 0) return plugin;
-  const once = editStep(pluginFile, parsed ?? plugin, todo[0]);
-  if (todo.length === 1) return once;
-  const f = GoModFile.parseBytes(pluginFile, once);
-  const later = new LaterEdits(f);
+  const f = held.file ?? GoModFile.parseBytes(pluginFile, plugin);
+  held.file = void 0;
+  f.addRequire(todo[0].module, todo[0].to);
+  f.sortBlocks();
+  f.cleanup();
+  if (todo.length === 1) return f.formatBytes();
   const rest = todo.slice(1);
-  if (!later.covers(rest)) return applyCapBytesStepwise(pluginFile, once, rest);
+  const later = new LaterEdits(readBack(f));
+  if (!later.covers(rest)) return applyCapBytesStepwise(pluginFile, f.formatBytes(), rest);
   for (const c of rest) later.apply(c.module, c.to);
   later.finish();
   return f.formatBytes();
 }
-function capBytes(server, plugin, opts) {
-  const pluginFile = opts.pluginFile ?? "go.mod";
+function readBack(f) {
+  const stmts = [];
+  const order = [];
+  for (const stmt of f.syntax.stmt) {
+    if (stmt.kind === "block") {
+      const before = stmt.line[0]?.com.before;
+      if (before && before.length > 0 && before[0].token === "") before.shift();
+      for (const l of stmt.line) order.push(l);
+    } else if (stmt.kind === "line") {
+      const before = stmt.com.before;
+      let last = before.length - 1;
+      while (last >= 0 && before[last].token !== "") last--;
+      if (last >= 0) {
+        const kept = before.slice(0, last);
+        if (kept.some((c) => c.token !== "")) {
+          stmts.push({ kind: "comments", com: { before: kept, suffix: [], after: [] }, start: stmt.start });
+        }
+        stmt.com.before = before.slice(last + 1);
+      }
+      order.push(stmt);
+    }
+    stmts.push(stmt);
+  }
+  f.syntax.stmt = stmts;
+  const byLine = /* @__PURE__ */ new Map();
+  for (const r of f.require) byLine.set(r.syntax, r);
+  const require2 = [];
+  for (const l of order) {
+    const r = byLine.get(l);
+    if (r) require2.push(r);
+  }
+  f.require = require2;
+  return f;
+}
+function parseBoth(server, plugin, opts) {
   const s = GoModFile.parseBytes(opts.serverFile ?? "server go.mod", server);
-  const p = GoModFile.parseBytes(pluginFile, plugin);
-  const changes = capChanges(s, p);
+  const p = GoModFile.parseBytes(opts.pluginFile ?? "go.mod", plugin);
+  return { held: { file: p }, changes: capChanges(s, p) };
+}
+function capBytes(server, plugin, opts) {
+  const { held, changes } = parseBoth(server, plugin, opts);
   if (changes.length === 0) return { changed: false, out: plugin, changes };
-  const out = applyCap(pluginFile, plugin, p, changes);
+  const out = applyCap(opts.pluginFile ?? "go.mod", plugin, held, changes);
   return { changed: out !== plugin, out, changes };
 }
 function capGoModBytes(server, plugin, opts = {}) {

@@ -24,6 +24,8 @@ export interface ActionConfig {
   goModTidy: boolean;
   /** Keep the Go module cache between runs (Actions cache). */
   cache: boolean;
+  /** Keep the Go build cache (GOCACHE) between runs (Actions cache). */
+  buildCache: boolean;
   build: boolean;
   targets: Target[];
   buildImage: string;
@@ -168,6 +170,7 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     goModSync: oneOf(get, 'go-mod-sync', ['cap', 'check', 'off'] as const),
     goModTidy: bool(get, 'go-mod-tidy'),
     cache: bool(get, 'cache'),
+    buildCache: bool(get, 'build-cache'),
     build: bool(get, 'build'),
     targets: wrap('targets', () => parseTargets(get('targets'))),
     buildImage: image,

@@ -5,7 +5,7 @@ import { GoModError } from './gomod';
 import { parseInputs } from './inputs';
 import { reportRun, setServerOutputs, setSyncOutputs } from './outputs';
 import { publishPlugins } from './publish/publish';
-import { buildStage, resolveStage, syncStage, type RunContext } from './stages';
+import { buildStage, resolveStage, saveCachesStage, syncStage, type RunContext } from './stages';
 
 export async function run(): Promise<void> {
   try {
@@ -28,7 +28,9 @@ export async function run(): Promise<void> {
       return;
     }
 
-    const { pluginName, results } = await buildStage(ctx, server, sync);
+    const build = await buildStage(ctx, server, sync);
+    const { pluginName, results } = build;
+    await saveCachesStage(build);
     const published = await publishPlugins(ctx.config, octokit, { server, pluginName, results });
     await reportRun(ctx.config, { pluginName, server, sync, results, published });
 

@@ -10,6 +10,7 @@ import {
   failedTargetsMessage,
   missingImagesMessage,
   prepareFolders,
+  type ImageCheck,
   type TargetResult,
 } from './build';
 import type { Docker } from './docker';
@@ -60,10 +61,17 @@ export function makePlan(input: BuildStageInput): BuildPlan {
   });
 }
 
-/** Checks images and prepares modules; throws before any build when an image is missing. */
-export async function prepareBuild(docker: Docker, input: BuildStageInput, plan: BuildPlan): Promise<void> {
+/**
+ * Checks images and prepares modules; throws before any build when an image is missing. Returns
+ * the image checks (with each image's ID).
+ */
+export async function prepareBuild(
+  docker: Docker,
+  input: BuildStageInput,
+  plan: BuildPlan,
+): Promise<ImageCheck[]> {
   const { config } = input;
-  await core.group('Builder images', async () => {
+  const checks = await core.group('Builder images', async () => {
     const checks = await checkImages(docker, plan.images, config.pull);
     for (const c of checks) {
       core.info(
@@ -72,9 +80,10 @@ export async function prepareBuild(docker: Docker, input: BuildStageInput, plan:
     }
     const missing = checks.filter((c) => !c.ok);
     if (missing.length > 0) throw new Error(missingImagesMessage(missing, input.goVersion));
+    return checks;
   });
   await prepareFolders(plan, config.outputDir);
-  if (!config.goModTidy) return;
+  if (!config.goModTidy) return checks;
   await core.group('Prepare modules (go mod tidy, go mod download)', async () => {
     core.info(`docker ${plan.prepareArgv.join(' ')}`);
     const r = await docker.run(plan.prepareArgv);
@@ -85,6 +94,7 @@ export async function prepareBuild(docker: Docker, input: BuildStageInput, plan:
       );
     }
   });
+  return checks;
 }
 
 /** Builds every target; logs a group per target as it finishes; never throws for a failed target. */

@@ -128,13 +128,16 @@ export async function buildStage(
 }
 
 /**
- * Saves the module and build caches, only when every target built (and loaded): a cache is never
- * made from a failed run. Call it after the build (and verify) stages.
+ * Saves the module and build caches, only when every target built and loaded: a cache is never
+ * made from a failed run. Call it after the build and verify stages; `loaded` is false when the
+ * verify stage found a plugin the server does not load.
  */
-export async function saveCachesStage(build: BuildStageResult): Promise<void> {
+export async function saveCachesStage(build: BuildStageResult, loaded = true): Promise<void> {
   const { modules, build: goBuild } = build.caches;
-  if (!build.results.every((r) => r.ok)) {
-    if (modules || goBuild) core.info('Not saving the Go caches: not every target built.');
+  if (!loaded || !build.results.every((r) => r.ok)) {
+    if (modules || goBuild) {
+      core.info(`Not saving the Go caches: not every target ${loaded ? 'built' : 'loaded'}.`);
+    }
     return;
   }
   if (modules) {

@@ -117,8 +117,10 @@ export async function buildStage(
   const cached = config.cache
     ? await restoreModules(config, server.goVersion, sync.goModText, plan.modCacheDir)
     : undefined;
-  const images = await prepareBuild(docker, stage, plan);
-  const built = await restoreGoBuildCache(config, server.goVersion, plan, images);
+  let built: Awaited<ReturnType<typeof restoreGoBuildCache>>;
+  await prepareBuild(docker, stage, plan, async (images) => {
+    built = await restoreGoBuildCache(config, server.goVersion, sync.goModText, plan, images);
+  });
   const results = await buildTargets(docker, stage, plan);
   const caches: PendingCaches = {
     ...(cached && { modules: { dir: plan.modCacheDir, ...cached } }),
@@ -182,12 +184,14 @@ async function restoreModules(config: ActionConfig, goVersion: string, goModText
 }
 
 /**
- * Restores the build cache (GOCACHE, shared by every target), keyed by the Go version, the
- * images' IDs and go.sum after `go mod tidy`. Skipped when `-a` bypasses the cache anyway.
+ * Restores the build cache (GOCACHE, shared by every target) while `go mod tidy` runs, keyed by
+ * the Go version, the images' IDs and the synced go.mod with go.sum (as the module cache: they
+ * fix every module version). Skipped when `-a` bypasses the cache anyway. Never throws.
  */
 async function restoreGoBuildCache(
   config: ActionConfig,
   goVersion: string,
+  goModText: string,
   plan: BuildPlan,
   checks: ImageCheck[],
 ): Promise<{ keys: BuildCacheKeys; restored: RestoreResult } | undefined> {
@@ -207,8 +211,14 @@ async function restoreGoBuildCache(
     core.info(`Go build cache: no image ID for ${unknown.join(', ')}, not restoring or saving.`);
     return undefined;
   }
-  const goSum = await readFile(join(config.workingDirectory, 'go.sum'), 'utf8').catch(() => undefined);
-  const keys = buildCacheKeys({ goVersion, images, goSum, os: 'linux' });
+  const goSum = await readFile(join(config.workingDirectory, 'go.sum'), 'utf8').catch(() => '');
+  let keys: BuildCacheKeys;
+  try {
+    keys = buildCacheKeys({ goVersion, images, goSum: `${goModText}\n${goSum}`, os: 'linux' });
+  } catch (e) {
+    core.warning(`Go build cache not used: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
   const restored = await core.group('Restore Go build cache', () =>
     restoreBuildCache(plan.goCacheDir, keys, cacheLog),
   );

@@ -63,12 +63,14 @@ export function makePlan(input: BuildStageInput): BuildPlan {
 
 /**
  * Checks images and prepares modules; throws before any build when an image is missing. Returns
- * the image checks (with each image's ID).
+ * the image checks (with each image's ID). `whileTidying` (the build cache restore) runs, with its
+ * own log group, while `go mod tidy` runs in its container; it must not throw.
  */
 export async function prepareBuild(
   docker: Docker,
   input: BuildStageInput,
   plan: BuildPlan,
+  whileTidying: (checks: ImageCheck[]) => Promise<unknown> = async () => undefined,
 ): Promise<ImageCheck[]> {
   const { config } = input;
   const checks = await core.group('Builder images', async () => {
@@ -83,10 +85,15 @@ export async function prepareBuild(
     return checks;
   });
   await prepareFolders(plan, config.outputDir);
-  if (!config.goModTidy) return checks;
+  if (!config.goModTidy) {
+    await whileTidying(checks);
+    return checks;
+  }
+  const tidy = docker.run(plan.prepareArgv);
+  await whileTidying(checks);
   await core.group('Prepare modules (go mod tidy, go mod download)', async () => {
     core.info(`docker ${plan.prepareArgv.join(' ')}`);
-    const r = await docker.run(plan.prepareArgv);
+    const r = await tidy;
     if (r.output.trim()) core.info(r.output.trimEnd());
     if (r.exitCode !== 0) {
       throw new Error(

@@ -3,9 +3,9 @@
 // few seconds: Go's own cache keys (compiler, flags, sources, C compiler) decide what is reused,
 // so a stale entry can cost space but never give a wrong build.
 //
-// One entry per Go version, builder images (their IDs, which cover the target set) and go.sum;
-// the restore key falls back to the same Go version and images, so a changed go.sum still reuses
-// the compiled standard library and the unchanged modules. Saved only after every target built
+// One entry per Go version, builder images (their IDs, which cover the target set) and the
+// synced go.mod and go.sum; the restore key falls back to the same Go version and images, so a
+// changed go.sum still reuses the compiled standard library and the unchanged modules. Saved only after every target built
 // (and loaded): `saveBuildCache` is a separate step the run calls at the end. A cache that cannot
 // be read or written is a warning, never a failed build.
 //
@@ -23,7 +23,7 @@ export interface BuildCacheKeyInput {
   goVersion: string;
   /** Every target with the ID (`docker image inspect` .Id, a sha256 digest) of the image that builds it. */
   images: { target: string; imageId: string }[];
-  /** Text of the plugin's go.sum as the build sees it (after go mod tidy), or undefined when there is none. */
+  /** What fixes every module version: the synced go.mod and go.sum (their text), or undefined. */
   goSum: string | undefined;
   os: 'linux';
 }

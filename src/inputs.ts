@@ -28,6 +28,8 @@ export interface ActionConfig {
   goModTidy: boolean;
   /** Keep the Go module cache between runs (Actions cache). */
   cache: boolean;
+  /** Keep the Go build cache (GOCACHE) between runs (Actions cache). */
+  buildCache: boolean;
   build: boolean;
   targets: Target[];
   buildImage: string;
@@ -236,6 +238,7 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     goModSync: oneOf(get, 'go-mod-sync', ['align', 'cap', 'check', 'off'] as const),
     goModTidy: bool(get, 'go-mod-tidy'),
     cache: bool(get, 'cache'),
+    buildCache: bool(get, 'build-cache'),
     build,
     targets,
     buildImage: image,

@@ -17,7 +17,7 @@ import {
 } from './outputs';
 import { checkFileNamesForServer, preflight } from './preflight/preflight';
 import { publishPlugins } from './publish/publish';
-import { buildStage, resolveStage, syncStage, type RunContext } from './stages';
+import { buildStage, resolveStage, saveCachesStage, syncStage, type RunContext } from './stages';
 import { verifyStage } from './verify/stage';
 
 export async function run(): Promise<void> {
@@ -71,7 +71,8 @@ export async function run(): Promise<void> {
     }
 
     progress.stage = 'Build';
-    const { pluginName, results, align } = await buildStage(ctx, server, sync);
+    const build = await buildStage(ctx, server, sync);
+    const { pluginName, results, align } = build;
     if (align) setSyncOutputs(sync.changes, align.changes);
     await haltIfCancelled(); // nothing of a cancelled build is published
     progress.pluginName = pluginName;
@@ -79,6 +80,8 @@ export async function run(): Promise<void> {
     progress.stage = 'Verify';
     const verified = await verifyStage(octokit, { ...ctx, server, sync, results });
     setVerifyOutputs(verified);
+    // The caches are saved only from a run whose plugins all built and loaded.
+    await saveCachesStage(build, verified.problems.length === 0);
     if (verified.problems.length > 0) {
       // A plugin the server refuses is never published: nothing is uploaded.
       await reportRun(ctx.config, { pluginName, server, sync, ...(align && { align }), results, verified });
@@ -91,6 +94,7 @@ export async function run(): Promise<void> {
       );
       return;
     }
+    await haltIfCancelled();
     progress.stage = 'Publish';
     const published = await publishPlugins(ctx.config, octokit, { server, pluginName, results });
     await reportRun(ctx.config, {

@@ -4,10 +4,14 @@ import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Octokit } from '@octokit/rest';
+import { buildCacheKeys, rebuildsAll, restoreBuildCache, saveBuildCache } from './cache/build-cache';
+import type { BuildCacheKeys } from './cache/build-cache';
 import { moduleCacheKeys, restoreModuleCache, saveModuleCache } from './cache/module-cache';
-import type { TargetResult } from './build/build';
+import type { ModuleCacheKeys, RestoreResult } from './cache/module-cache';
+import type { ImageCheck, TargetResult } from './build/build';
 import { createDocker } from './build/docker';
 import { pluginNameFromModule } from './build/naming';
+import type { BuildPlan } from './build/plan';
 import { buildTargets, makePlan, prepareBuild } from './build/run';
 import { compareGoVersions, isValidGoVersion } from './github/go-version';
 import { parseGoMod, type CapChange } from './gomod';
@@ -91,9 +95,16 @@ export interface BuildStageResult {
   results: TargetResult[];
   /** The module graph check or alignment after tidy (absent with go-mod-sync: off). */
   align?: AlignResult;
+  /** What saveCachesStage saves once every target built (and loaded). */
+  caches: PendingCaches;
 }
 
-/** Images, module cache, `go mod tidy`, every target; never throws for a failed target. */
+interface PendingCaches {
+  modules?: { dir: string; keys: ModuleCacheKeys; restored: RestoreResult };
+  build?: { dir: string; keys: BuildCacheKeys; restored: RestoreResult };
+}
+
+/** Images, module and build caches, `go mod tidy`, every target; never throws for a failed target. */
 export async function buildStage(
   ctx: RunContext,
   server: ServerFacts,
@@ -121,7 +132,10 @@ export async function buildStage(
   const cached = config.cache
     ? await restoreModules(config, server.goVersion, sync.goModText, plan.modCacheDir)
     : undefined;
-  await prepareBuild(docker, stage, plan);
+  let built: Awaited<ReturnType<typeof restoreGoBuildCache>>;
+  await prepareBuild(docker, stage, plan, async (images) => {
+    built = await restoreGoBuildCache(config, server.goVersion, sync.goModText, plan, images);
+  });
   const align = await alignStage({
     mode: config.goModSync,
     docker,
@@ -133,12 +147,36 @@ export async function buildStage(
     serverGoModName: server.goModName,
   });
   const results = await buildTargets(docker, stage, plan);
-  if (cached && results.every((r) => r.ok)) {
+  const caches: PendingCaches = {
+    ...(cached && { modules: { dir: plan.modCacheDir, ...cached } }),
+    ...(built && { build: { dir: plan.goCacheDir, ...built } }),
+  };
+  return { pluginName, results, caches, ...(align && { align }) };
+}
+
+/**
+ * Saves the module and build caches, only when every target built and loaded: a cache is never
+ * made from a failed run. Call it after the build and verify stages; `loaded` is false when the
+ * verify stage found a plugin the server does not load.
+ */
+export async function saveCachesStage(build: BuildStageResult, loaded = true): Promise<void> {
+  const { modules, build: goBuild } = build.caches;
+  if (!loaded || !build.results.every((r) => r.ok)) {
+    if (modules || goBuild) {
+      core.info(`Not saving the Go caches: not every target ${loaded ? 'built' : 'loaded'}.`);
+    }
+    return;
+  }
+  if (modules) {
     await core.group('Save Go module cache', () =>
-      saveModuleCache(plan.modCacheDir, cached.keys, cached.restored, cacheLog),
+      saveModuleCache(modules.dir, modules.keys, modules.restored, cacheLog),
     );
   }
-  return { pluginName, results, ...(align && { align }) };
+  if (goBuild) {
+    await core.group('Save Go build cache', () =>
+      saveBuildCache(goBuild.dir, goBuild.keys, goBuild.restored, cacheLog),
+    );
+  }
 }
 
 /**
@@ -167,5 +205,47 @@ async function restoreModules(config: ActionConfig, goVersion: string, goModText
   const goSum = await readFile(join(config.workingDirectory, 'go.sum'), 'utf8').catch(() => '');
   const keys = moduleCacheKeys({ goVersion, goSum: `${goModText}\n${goSum}`, os: 'linux' });
   const restored = await core.group('Restore Go module cache', () => restoreModuleCache(dir, keys, cacheLog));
+  return { keys, restored };
+}
+
+/**
+ * Restores the build cache (GOCACHE, shared by every target) while `go mod tidy` runs, keyed by
+ * the Go version, the images' IDs and the synced go.mod with go.sum (as the module cache: they
+ * fix every module version). Skipped when `-a` bypasses the cache anyway. Never throws.
+ */
+async function restoreGoBuildCache(
+  config: ActionConfig,
+  goVersion: string,
+  goModText: string,
+  plan: BuildPlan,
+  checks: ImageCheck[],
+): Promise<{ keys: BuildCacheKeys; restored: RestoreResult } | undefined> {
+  if (rebuildsAll(config.buildFlags)) {
+    core.info(
+      'build-flags holds -a: every package is rebuilt, so the Go build cache is bypassed (not restored or saved). The plugins are the same without -a.',
+    );
+    return undefined;
+  }
+  if (!config.buildCache) return undefined;
+  const images = plan.targets.map((t) => ({
+    target: t.target.name,
+    imageId: checks.find((c) => c.image === t.image)?.id ?? '',
+  }));
+  const unknown = images.filter((i) => i.imageId === '').map((i) => i.target);
+  if (unknown.length > 0) {
+    core.info(`Go build cache: no image ID for ${unknown.join(', ')}, not restoring or saving.`);
+    return undefined;
+  }
+  const goSum = await readFile(join(config.workingDirectory, 'go.sum'), 'utf8').catch(() => '');
+  let keys: BuildCacheKeys;
+  try {
+    keys = buildCacheKeys({ goVersion, images, goSum: `${goModText}\n${goSum}`, os: 'linux' });
+  } catch (e) {
+    core.warning(`Go build cache not used: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+  const restored = await core.group('Restore Go build cache', () =>
+    restoreBuildCache(plan.goCacheDir, keys, cacheLog),
+  );
   return { keys, restored };
 }

@@ -98,7 +98,26 @@ describe('checkImages', () => {
 
     const always = fakeDocker(() => ok());
     await checkImages(always, images, 'always');
-    expect(always.calls.map((c) => c[0])).toEqual(['pull', 'pull']);
+    // Inspected after the pull only for the ID (the build cache key).
+    expect(always.calls.map((c) => c[0])).toEqual(['pull', 'image', 'pull', 'image']);
+  });
+
+  it("records each image's ID, present or pulled (the build cache is keyed by it)", async () => {
+    const id = (n: string) => `sha256:${n.repeat(64)}`;
+    let pulled = false;
+    const docker = fakeDocker((args) => {
+      if (args[0] === 'pull') {
+        pulled = true;
+        return ok('pulled');
+      }
+      if (args.at(-1)!.endsWith('amd64')) return ok(`${id('a')}\n`);
+      return pulled ? ok(id('b')) : { exitCode: 1, output: 'No such image' };
+    });
+    const checks = await checkImages(docker, images, 'missing', { pullDelayMs: 0 });
+    expect(checks.map((c) => [c.pulled, c.id])).toEqual([
+      [false, id('a')],
+      [true, id('b')],
+    ]);
   });
 });
 

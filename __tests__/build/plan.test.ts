@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildArgv, forwardedEnvNames, goBuildCommand } from '../../src/build/argv';
+import { buildArgv, forwardedEnvNames, goBuildCommand, targetLdflags } from '../../src/build/argv';
 import { planBuild, type PlanInput } from '../../src/build/plan';
 import { parseTarget, parseTargets } from '../../src/build/targets';
 
@@ -37,7 +37,9 @@ describe('planBuild', () => {
       '-e', 'GOPROXY', '-e', 'GOPRIVATE',
       '--network', 'host',
       'flow/build:1.12.0-linux-arm-7',
-      'go', 'build', '-mod=readonly', '-a', '-installsuffix', 'cgo', '-ldflags', '-w -s', '-buildmode=plugin',
+      'go', 'build', '-mod=readonly', '-a', '-installsuffix', 'cgo',
+      // Go before 1.21 links arm with gold: a soname keeps the temporary path out (targetLdflags).
+      '-ldflags', '-w -s -extldflags=-Wl,-soname=hello-linux-arm-7.so', '-buildmode=plugin',
       '-o', '/out/.hello-linux-arm-7.so.r1.partial', '/proj',
     ]); // prettier-ignore
     expect(plan.targets.map((t) => [t.image, t.fileName, t.path, t.tempPath])).toEqual([
@@ -123,5 +125,28 @@ describe('argv pieces', () => {
       { target: parseTarget('linux-amd64'), buildFlags: [], ldflags: '-w', outputName: 'o' },
     );
     expect(argv.filter((a) => a.startsWith('GOPROXY'))).toEqual(['GOPROXY']);
+  });
+});
+
+describe('targetLdflags (reproducible arm plugins before Go 1.21)', () => {
+  const arm64 = parseTarget('linux-arm64');
+  it.each([
+    ['1.19.8', 'linux-arm64', '-w -s', '-w -s -extldflags=-Wl,-soname=p.so'],
+    ['1.20.14', 'linux-arm-7', '-w -s', '-w -s -extldflags=-Wl,-soname=p.so'],
+    ['go1.16', 'linux-arm64', '', '-extldflags=-Wl,-soname=p.so'],
+    ['1.21.0', 'linux-arm64', '-w -s', '-w -s'],
+    ['1.23.5', 'linux-arm-7', '-w -s', '-w -s'],
+    ['1.19.8', 'linux-amd64', '-w -s', '-w -s'],
+    ['1.19.8', 'linux-386', '-w -s', '-w -s'],
+    ['1.19.8', 'linux-arm64', '-w -s -extldflags "-static"', '-w -s -extldflags "-static"'],
+    ['1.19.8', 'linux-arm64', '-extldflags=-L/x', '-extldflags=-L/x'],
+  ])('Go %s %s %j -> %j', (go, target, ldflags, want) => {
+    expect(targetLdflags(ldflags, go, parseTarget(target), 'p.so')).toBe(want);
+  });
+
+  it('the plan passes it to the arm builds of an old Go only', () => {
+    const plan = planBuild({ ...input, goVersion: '1.19.8', targets: [arm64, parseTarget('linux-amd64')] });
+    const ld = plan.targets.map((t) => t.argv[t.argv.indexOf('-ldflags') + 1]);
+    expect(ld).toEqual(['-w -s -extldflags=-Wl,-soname=hello-linux-arm64.so', '-w -s']);
   });
 });

@@ -62,6 +62,24 @@ export interface BuildCommand {
   outputName: string;
 }
 
+/**
+ * The linker flags for one target. Before Go 1.21, `go build` ran the external linker with the
+ * output in its random temporary folder (`/tmp/go-build123/b001/exe/a.out.so`), and gold - which
+ * Go uses for arm and arm64 - writes that path into the plugin's version definition
+ * (.gnu.version_d): two builds of the same source differed in those bytes and so in their build
+ * IDs. A soname (the final file name) takes the path's place, which makes the plugin the same on
+ * every run; the code, the Go package hashes and how the server loads it are unchanged (the server
+ * opens plugins by path). Go 1.21 runs the linker in the output folder instead, so nothing is
+ * added there, nor for targets linked by GNU ld, nor when the user's ldflags set -extldflags.
+ */
+export function targetLdflags(ldflags: string, goVersion: string, target: Target, fileName: string): string {
+  const m = /^(?:go)?(\d+)\.(\d+)/.exec(goVersion);
+  const before121 = m !== null && (Number(m[1]) < 1 || (Number(m[1]) === 1 && Number(m[2]) < 21));
+  const gold = target.arch === 'arm' || target.arch === 'arm64';
+  if (!before121 || !gold || /(^|\s)--?extldflags\b/.test(ldflags)) return ldflags;
+  return `${ldflags} -extldflags=-Wl,-soname=${fileName}`.trim();
+}
+
 /** The upstream build command, run in the target's image: `go build <flags> -ldflags ... -buildmode=plugin -o /out/<file> /proj`. */
 export function goBuildCommand(cmd: BuildCommand): string[] {
   return [

@@ -19,6 +19,8 @@ export interface ImageCheck {
   targets: Target[];
   ok: boolean;
   pulled: boolean;
+  /** The image's ID (`docker image inspect` .Id, `sha256:...`) when it is present. */
+  id?: string;
   detail?: string;
 }
 
@@ -45,9 +47,9 @@ export async function checkImages(
 ): Promise<ImageCheck[]> {
   const results: ImageCheck[] = [];
   for (const { image, targets } of images) {
-    const present = pull !== 'always' && (await docker.run(inspectImageArgv(image))).exitCode === 0;
-    if (present) {
-      results.push({ image, targets, ok: true, pulled: false });
+    const id = pull !== 'always' ? await inspectId(docker, image) : undefined;
+    if (id !== undefined) {
+      results.push({ image, targets, ok: true, pulled: false, ...(id && { id }) });
       continue;
     }
     if (pull === 'never') {
@@ -61,9 +63,10 @@ export async function checkImages(
       continue;
     }
     const r = await pullWithRetries(docker, image, opts.pullAttempts ?? 3, opts.pullDelayMs ?? 2000);
+    const pulledId = r.exitCode === 0 ? await inspectId(docker, image) : undefined;
     results.push(
       r.exitCode === 0
-        ? { image, targets, ok: true, pulled: true }
+        ? { image, targets, ok: true, pulled: true, ...(pulledId && { id: pulledId }) }
         : {
             image,
             targets,
@@ -74,6 +77,13 @@ export async function checkImages(
     );
   }
   return results;
+}
+
+/** The image's ID when it is present locally ('' when docker printed none), else undefined. */
+async function inspectId(docker: Docker, image: string): Promise<string | undefined> {
+  const r = await docker.run(inspectImageArgv(image));
+  if (r.exitCode !== 0) return undefined;
+  return /^sha256:[0-9a-f]{64}$/.exec(r.output.trim())?.[0] ?? '';
 }
 
 /** The message for images that could not be had, naming Go version and targets. */

@@ -1,6 +1,6 @@
 // Planning a build: which image, file and argv for every target. Pure: tested as data.
 import { join } from 'node:path';
-import { buildArgv, containerName, prepareModulesArgv, type ContainerSpec } from './argv';
+import { buildArgv, containerName, prepareModulesArgv, targetLdflags, type ContainerSpec } from './argv';
 import { imageTag, renderFileNames } from './naming';
 import type { Target } from './targets';
 
@@ -81,7 +81,7 @@ export function planBuild(p: PlanInput): BuildPlan {
       argv: buildArgv(spec(image, target.name, p.outputDir), {
         target,
         buildFlags: p.buildFlags,
-        ldflags: p.ldflags,
+        ldflags: targetLdflags(p.ldflags, p.goVersion, target, fileName),
         outputName: tempName,
       }),
     };

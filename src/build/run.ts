@@ -10,6 +10,7 @@ import {
   failedTargetsMessage,
   missingImagesMessage,
   prepareFolders,
+  type ImageCheck,
   type TargetResult,
 } from './build';
 import type { Docker } from './docker';
@@ -60,10 +61,19 @@ export function makePlan(input: BuildStageInput): BuildPlan {
   });
 }
 
-/** Checks images and prepares modules; throws before any build when an image is missing. */
-export async function prepareBuild(docker: Docker, input: BuildStageInput, plan: BuildPlan): Promise<void> {
+/**
+ * Checks images and prepares modules; throws before any build when an image is missing. Returns
+ * the image checks (with each image's ID). `whileTidying` (the build cache restore) runs, with its
+ * own log group, while `go mod tidy` runs in its container; it must not throw.
+ */
+export async function prepareBuild(
+  docker: Docker,
+  input: BuildStageInput,
+  plan: BuildPlan,
+  whileTidying: (checks: ImageCheck[]) => Promise<unknown> = async () => undefined,
+): Promise<ImageCheck[]> {
   const { config } = input;
-  await core.group('Builder images', async () => {
+  const checks = await core.group('Builder images', async () => {
     const checks = await checkImages(docker, plan.images, config.pull);
     for (const c of checks) {
       core.info(
@@ -72,15 +82,21 @@ export async function prepareBuild(docker: Docker, input: BuildStageInput, plan:
     }
     const missing = checks.filter((c) => !c.ok);
     if (missing.length > 0) throw new Error(missingImagesMessage(missing, input.goVersion));
+    return checks;
   });
   await prepareFolders(plan, config.outputDir);
   core.info(
     `The containers of this run are named ${plan.containerPrefix}<target>: a cancelled job stops them.`,
   );
-  if (!config.goModTidy) return;
+  if (!config.goModTidy) {
+    await whileTidying(checks);
+    return checks;
+  }
+  const tidy = docker.run(plan.prepareArgv);
+  await whileTidying(checks);
   await core.group('Prepare modules (go mod tidy, go mod download)', async () => {
     core.info(`docker ${plan.prepareArgv.join(' ')}`);
-    const r = await docker.run(plan.prepareArgv);
+    const r = await tidy;
     if (r.output.trim()) core.info(r.output.trimEnd());
     if (r.exitCode !== 0) {
       throw new Error(
@@ -88,6 +104,7 @@ export async function prepareBuild(docker: Docker, input: BuildStageInput, plan:
       );
     }
   });
+  return checks;
 }
 
 /** Builds every target; logs a group per target as it finishes; never throws for a failed target. */

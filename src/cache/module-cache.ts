@@ -5,10 +5,9 @@
 // never a failed build.
 //
 // `moduleCacheKeys` is pure (tested as data); `restoreModuleCache` / `saveModuleCache` are the
-// thin shell around @actions/cache.
+// thin shell around @actions/cache, loaded only when a run uses the cache (see scripts/bundle.mjs).
 import { createHash } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
-import * as cache from '@actions/cache';
 
 export const KEY_PREFIX = 'flow-plugin-gomod';
 
@@ -107,6 +106,7 @@ export async function restoreModuleCache(
   keys: ModuleCacheKeys,
   log: CacheLog,
 ): Promise<RestoreResult> {
+  const cache = await import('@actions/cache');
   if (!cache.isFeatureAvailable()) {
     log.info('Go module cache: no Actions cache service on this runner, not restoring.');
     return { hit: 'miss', skipped: 'unavailable' };
@@ -154,6 +154,7 @@ export async function saveModuleCache(
     log.info(`Go module cache: ${keys.primary} was restored exactly, not saving again.`);
     return { saved: false, skipped: 'exact-hit' };
   }
+  const cache = await import('@actions/cache');
   if (!cache.isFeatureAvailable()) {
     log.info('Go module cache: no Actions cache service on this runner, not saving.');
     return { saved: false, skipped: 'unavailable' };

@@ -1,7 +1,7 @@
 // Workflow artifacts: every plugin is its own artifact, uploaded unzipped (the @actions/artifact
 // v6 `skipArchive` option: one file, stored as-is), named so that jobs of a matrix never collide.
 // Naming and URLs are pure; `uploadPluginArtifacts` is the thin adapter around the client.
-import { DefaultArtifactClient, type ArtifactClient } from '@actions/artifact';
+import type { ArtifactClient } from '@actions/artifact';
 import * as core from '@actions/core';
 import { copyFile, link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -187,7 +187,8 @@ export async function uploadPluginArtifacts(
     names.add(n);
   }
 
-  const client = options.client ?? new DefaultArtifactClient();
+  // Loaded only when a run uploads (start-up stays short): see scripts/bundle.mjs.
+  const client = options.client ?? new (await import('@actions/artifact')).DefaultArtifactClient();
   const env = options.env ?? process.env;
   const staging = await mkdtemp(
     join(options.tempDir ?? (process.env['RUNNER_TEMP'] || tmpdir()), 'artifacts-'),

@@ -95,6 +95,8 @@ export interface EnsureOptions {
   matrix?: 'quick' | 'full';
   /** Only these tags (default: every release of the catalog). */
   tags?: string[];
+  /** Only these server targets (default: the matrix's); e.g. ['linux-amd64'] for a fast start. */
+  targets?: RealTarget[];
   log?: (line: string) => void;
 }
 
@@ -169,6 +171,7 @@ export async function ensureRealBed(opts: EnsureOptions = {}): Promise<RealBed> 
   for (const target of REAL_TARGETS) {
     for (const server of servers) {
       if (!serverTargets(server.tag, matrix).includes(target)) continue;
+      if (opts.targets && !opts.targets.includes(target)) continue;
       const b = await buildServer(sources.get(server.tag)!, server.goVersion, target, { root, log });
       server.binaries[target] = b.binary;
       server.assets[target] = b.asset;

@@ -30,6 +30,14 @@ const results = JSON.parse(readFileSync(file, 'utf8'));
 const cell = (row) =>
   !row ? '–' : row.result === 'loaded' ? 'loaded' : row.result === 'refused' ? '**refused**' : 'not built';
 const esc = (s) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** The server's panic, shortened to what differs: `panic: error while loading plugin x.so: ... package P`. */
+const short = (reason) => {
+  const m =
+    /^(panic: error while loading plugin \S+): .*(plugin was built with a different version of package \S+)/.exec(
+      reason,
+    );
+  return m ? `${m[1]} ... ${m[2]}` : reason;
+};
 
 const groups = new Map();
 for (const r of results.rows) {
@@ -61,7 +69,7 @@ for (const g of sorted) {
   const bad = g.find((r) => r.result !== 'loaded');
   const reason = bad ? bad.reason : g[0].reason;
   lines.push(
-    `| ${first.server} (${s ? s.goVersion : '?'}) | ${first.plugin} | ${first.sync ? 'on' : 'off'}${first.run ? ` (${first.run})` : ''} | ${TARGETS.map((t) => cell(byTarget.get(t))).join(' | ')} | ${esc(reason)} |`,
+    `| ${first.server} (${s ? s.goVersion : '?'}) | ${first.plugin} | ${first.sync ? 'on' : 'off'}${first.run ? ` (${first.run})` : ''} | ${TARGETS.map((t) => cell(byTarget.get(t))).join(' | ')} | ${esc(short(reason))} |`,
   );
 }
 lines.push('');

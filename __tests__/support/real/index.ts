@@ -15,6 +15,11 @@
 //     serverBinary: bed.servers[2].binaries['linux-amd64'], pluginFile: '<dir>/build/x-linux-amd64.so' });
 //   r.loaded; r.plugins[0].modulePath; r.panic  // 'panic: error while loading plugin ...'
 //
+// What the bed showed (README "Tested against"): the action syncs go.mod once, `go mod tidy` can
+// then add modules at versions other than the server's (refused by the real server until a
+// second run aligns them), and for servers whose go.mod is older than `go 1.17` (v2.1.4) only
+// alignToServerBuildList (the whole build list, by hand) makes a plugin load.
+//
 // Build it from the command line (what .ci/run does before the tests): bash .ci/real-bed
 import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,6 +43,7 @@ export * from './catalog';
 export { bedRoot, goproxyDir, modCacheDir } from './host';
 export { loadIntoRealServer, panicLine, serverRunner, type LoadResult, type ServerPlugin } from './load';
 export { serverAssetName, serverBinaryName } from './servers';
+export { alignToServerBuildList, buildList } from './plugins';
 
 export interface RealServer {
   tag: string;
@@ -95,6 +101,8 @@ export interface EnsureOptions {
   matrix?: 'quick' | 'full';
   /** Only these tags (default: every release of the catalog). */
   tags?: string[];
+  /** Only these server targets (default: the matrix's); e.g. ['linux-amd64'] for a fast start. */
+  targets?: RealTarget[];
   log?: (line: string) => void;
 }
 
@@ -169,6 +177,7 @@ export async function ensureRealBed(opts: EnsureOptions = {}): Promise<RealBed> 
   for (const target of REAL_TARGETS) {
     for (const server of servers) {
       if (!serverTargets(server.tag, matrix).includes(target)) continue;
+      if (opts.targets && !opts.targets.includes(target)) continue;
       const b = await buildServer(sources.get(server.tag)!, server.goVersion, target, { root, log });
       server.binaries[target] = b.binary;
       server.assets[target] = b.asset;

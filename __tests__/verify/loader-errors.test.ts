@@ -124,7 +124,7 @@ describe('adviceFor', () => {
     expect(adviceFor(failure('github.com/gin-gonic/gin/render'), ctx)).toEqual({
       fix:
         "the plugin's build has github.com/gin-gonic/gin v1.10.0, gotify/server v2.6.1 requires v1.9.1. " +
-        'Align the module: go get github.com/gin-gonic/gin@v1.9.1 and commit go.mod (go-mod-sync: cap then keeps it aligned), ' +
+        'Align the module: go get github.com/gin-gonic/gin@v1.9.1 and commit go.mod (go-mod-sync: align, the default, does this for every shared module), ' +
         'or build for a server release whose go.mod requires github.com/gin-gonic/gin v1.10.0.',
       line: 6,
       module: 'github.com/gin-gonic/gin',
@@ -144,8 +144,8 @@ describe('adviceFor', () => {
     });
     expect(a).toMatchObject({ line: 7, module: 'golang.org/x/crypto' });
     expect(a.fix).toBe(
-      "the plugin's build has golang.org/x/crypto v0.23.0 (indirect: go mod tidy brought it in, after the sync), gotify/server v2.6.1 requires v0.29.0. " +
-        'Align the module: go get golang.org/x/crypto@v0.29.0 and commit go.mod (go-mod-sync: cap then keeps it aligned), ' +
+      "the plugin's build has golang.org/x/crypto v0.23.0 (indirect: go mod tidy brought it in), gotify/server v2.6.1 requires v0.29.0. " +
+        'Align the module: go get golang.org/x/crypto@v0.29.0 and commit go.mod (go-mod-sync: align, the default, does this for every shared module), ' +
         'or build for a server release whose go.mod requires golang.org/x/crypto v0.23.0.',
     );
   });

@@ -141,8 +141,8 @@ export function adviceFor(f: LoadFailure, ctx: AdviceContext): LoadAdvice {
         `so the plugin does not build with the server's ${module}${theirs ? ` ${theirs.version}` : ''}: remove the replace, or replace the server's version the same way.`;
     } else if (mine && theirs && mine.version !== theirs.version) {
       fix =
-        `the plugin's build has ${mine.path} ${mine.version}${mine.indirect ? ' (indirect: go mod tidy brought it in, after the sync)' : ''}, ${server} requires ${theirs.version}. ` +
-        `Align the module: go get ${mine.path}@${theirs.version} and commit go.mod (go-mod-sync: cap then keeps it aligned), ` +
+        `the plugin's build has ${mine.path} ${mine.version}${mine.indirect ? ' (indirect: go mod tidy brought it in)' : ''}, ${server} requires ${theirs.version}. ` +
+        `Align the module: go get ${mine.path}@${theirs.version} and commit go.mod (go-mod-sync: align, the default, does this for every shared module), ` +
         `or build for a server release whose go.mod requires ${mine.path} ${mine.version}.`;
     } else if (mine && theirs) {
       fix =
@@ -151,7 +151,7 @@ export function adviceFor(f: LoadFailure, ctx: AdviceContext): LoadAdvice {
     } else if (theirs) {
       fix =
         `${server} requires ${theirs.path} ${theirs.version}, but the plugin's build list has another version ` +
-        `(its go.mod does not list ${theirs.path}, so go-mod-sync cannot align it). ` +
+        `(its go.mod does not list ${theirs.path}: go-mod-sync: align aligns it, cap cannot). ` +
         `Require it explicitly: go get ${theirs.path}@${theirs.version}.`;
     } else if (mine) {
       fix =

@@ -200,11 +200,11 @@ describe('failures', () => {
     const dir = newPlugin();
     const r = await action(dir, {
       'server-version': 'v2.0.0',
-      targets: 'linux-amd64,linux-riscv64',
+      targets: 'linux-amd64,linux-arm-6',
       pull: 'never',
     });
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toContain(`flow/build:${NEW_GO}-linux-riscv64 (Go ${NEW_GO}, linux-riscv64)`);
+    expect(r.stdout).toContain(`flow/build:${NEW_GO}-linux-arm-6 (Go ${NEW_GO}, linux-arm-6)`);
     expect(existsSync(join(dir, 'build', 'hello-linux-amd64.so'))).toBe(false);
     expect(r.stdout).not.toContain('::group::Built');
   });

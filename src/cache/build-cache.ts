@@ -12,8 +12,8 @@
 // `buildCacheKeys` and `rebuildsAll` are pure (tested as data); restore and save are the thin
 // shell around @actions/cache, loaded only when a run uses the cache.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir } from 'node:fs/promises';
-import { classifyRestore, goSumDigest, NO_GO_SUM, shouldSave } from './module-cache';
+import { mkdir } from 'node:fs/promises';
+import { classifyRestore, goSumDigest, isEmptyDir, message, NO_GO_SUM, saveCacheDir } from './module-cache';
 import type { CacheLog, RestoreResult, SaveResult } from './module-cache';
 
 export const BUILD_KEY_PREFIX = 'flow-plugin-gobuild';
@@ -120,47 +120,11 @@ export async function restoreBuildCache(
  * Saves `dir` under the primary key unless it was restored exactly. Call it only after every
  * target built and loaded. Never throws: any failure is a warning.
  */
-export async function saveBuildCache(
+export function saveBuildCache(
   dir: string,
   keys: BuildCacheKeys,
   restored: RestoreResult,
   log: CacheLog,
 ): Promise<SaveResult> {
-  if (!shouldSave(restored)) {
-    log.info(`Go build cache: ${keys.primary} was restored exactly, not saving again.`);
-    return { saved: false, skipped: 'exact-hit' };
-  }
-  const cache = await import('@actions/cache');
-  if (!cache.isFeatureAvailable()) {
-    log.info('Go build cache: no Actions cache service on this runner, not saving.');
-    return { saved: false, skipped: 'unavailable' };
-  }
-  try {
-    if (await isEmptyDir(dir)) {
-      log.info(`Go build cache: ${dir} is empty or missing, nothing to save.`);
-      return { saved: false, skipped: 'empty' };
-    }
-    const id = await cache.saveCache([dir], keys.primary);
-    if (id === -1) {
-      log.warning(`Go build cache not saved under ${keys.primary} (see the cache messages above).`);
-      return { saved: false };
-    }
-    log.info(`Go build cache saved under ${keys.primary}.`);
-    return { saved: true };
-  } catch (e) {
-    log.warning(`Go build cache not saved under ${keys.primary}: ${message(e)}`);
-    return { saved: false };
-  }
-}
-
-async function isEmptyDir(dir: string): Promise<boolean> {
-  try {
-    return (await readdir(dir)).length === 0;
-  } catch {
-    return true;
-  }
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return saveCacheDir('Go build cache', dir, keys.primary, restored, log);
 }

@@ -144,40 +144,54 @@ export async function restoreModuleCache(
  * the builds succeeded. Never throws: any failure (service down, another job saving the same key,
  * rate limit) is a warning.
  */
-export async function saveModuleCache(
+export function saveModuleCache(
   dir: string,
   keys: ModuleCacheKeys,
   restored: RestoreResult,
   log: CacheLog,
 ): Promise<SaveResult> {
+  return saveCacheDir('Go module cache', dir, keys.primary, restored, log);
+}
+
+/**
+ * The save step both caches share (`what` names the cache in the log): skipped on an exact hit,
+ * without the cache service or for an empty folder; never throws.
+ */
+export async function saveCacheDir(
+  what: string,
+  dir: string,
+  primaryKey: string,
+  restored: RestoreResult,
+  log: CacheLog,
+): Promise<SaveResult> {
   if (!shouldSave(restored)) {
-    log.info(`Go module cache: ${keys.primary} was restored exactly, not saving again.`);
+    log.info(`${what}: ${primaryKey} was restored exactly, not saving again.`);
     return { saved: false, skipped: 'exact-hit' };
   }
   const cache = await import('@actions/cache');
   if (!cache.isFeatureAvailable()) {
-    log.info('Go module cache: no Actions cache service on this runner, not saving.');
+    log.info(`${what}: no Actions cache service on this runner, not saving.`);
     return { saved: false, skipped: 'unavailable' };
   }
   try {
     if (await isEmptyDir(dir)) {
-      log.info(`Go module cache: ${dir} is empty or missing, nothing to save.`);
+      log.info(`${what}: ${dir} is empty or missing, nothing to save.`);
       return { saved: false, skipped: 'empty' };
     }
-    const id = await cache.saveCache([dir], keys.primary);
+    const id = await cache.saveCache([dir], primaryKey);
     if (id === -1) {
-      log.warning(`Go module cache not saved under ${keys.primary} (see the cache messages above).`);
+      log.warning(`${what} not saved under ${primaryKey} (see the cache messages above).`);
       return { saved: false };
     }
-    log.info(`Go module cache saved under ${keys.primary}.`);
+    log.info(`${what} saved under ${primaryKey}.`);
     return { saved: true };
   } catch (e) {
-    log.warning(`Go module cache not saved under ${keys.primary}: ${message(e)}`);
+    log.warning(`${what} not saved under ${primaryKey}: ${message(e)}`);
     return { saved: false };
   }
 }
 
-async function isEmptyDir(dir: string): Promise<boolean> {
+export async function isEmptyDir(dir: string): Promise<boolean> {
   try {
     return (await readdir(dir)).length === 0;
   } catch {
@@ -185,6 +199,6 @@ async function isEmptyDir(dir: string): Promise<boolean> {
   }
 }
 
-function message(e: unknown): string {
+export function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

@@ -15,10 +15,11 @@
 //     serverBinary: bed.servers[2].binaries['linux-amd64'], pluginFile: '<dir>/build/x-linux-amd64.so' });
 //   r.loaded; r.plugins[0].modulePath; r.panic  // 'panic: error while loading plugin ...'
 //
-// What the bed showed (README "Tested against"): the action syncs go.mod once, `go mod tidy` can
-// then add modules at versions other than the server's (refused by the real server until a
-// second run aligns them), and for servers whose go.mod is older than `go 1.17` (v2.1.4) only
-// alignToServerBuildList (the whole build list, by hand) makes a plugin load.
+// What the bed showed (README "Tested against"): with gomod-cap alone, `go mod tidy` added modules
+// at versions other than the server's (the real server refused them until a second run), and for
+// servers whose go.mod is older than `go 1.17` (v2.1.4) only the whole build list made a plugin
+// load (alignToServerBuildList, by hand). go-mod-sync: align (the default) now does both: every
+// real plugin here loads on the first run.
 //
 // Build it from the command line (what .ci/run does before the tests): bash .ci/real-bed
 import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';

@@ -14,7 +14,14 @@ const server = {
   goModName: 'Flow/server@v2.0.0:go.mod',
   warnings: [],
 };
-const sync = { mode: 'check' as const, goModPath: '/ws/go.mod', changes: [], written: false, goModText: '', goSum: '' };
+const sync = {
+  mode: 'check' as const,
+  goModPath: '/ws/go.mod',
+  changes: [],
+  written: false,
+  goModText: '',
+  goSum: '',
+};
 
 describe('issue 12: a failed run still reports', () => {
   it('lists what ran, what failed and what did not run', () => {

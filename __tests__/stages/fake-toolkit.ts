@@ -25,9 +25,12 @@ export function fakeToolkit(inputs: Record<string, string> = {}): { tk: Toolkit;
     getInput: (name) => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '',
     info: (m) => void rec.log.push(`info: ${m}`),
     debug: (m) => void rec.log.push(`debug: ${m}`),
-    warning: (message, where) => void rec.annotations.push({ level: 'warning', message, ...(where && { where }) }),
-    error: (message, where) => void rec.annotations.push({ level: 'error', message, ...(where && { where }) }),
-    notice: (message, where) => void rec.annotations.push({ level: 'notice', message, ...(where && { where }) }),
+    warning: (message, where) =>
+      void rec.annotations.push({ level: 'warning', message, ...(where && { where }) }),
+    error: (message, where) =>
+      void rec.annotations.push({ level: 'error', message, ...(where && { where }) }),
+    notice: (message, where) =>
+      void rec.annotations.push({ level: 'notice', message, ...(where && { where }) }),
     async group(name, fn) {
       rec.log.push(`group: ${name}`);
       try {

@@ -11,7 +11,14 @@ import { fakeContext } from './fake-toolkit';
 import { built, failed, server } from './fixtures';
 
 const octokit = {} as Octokit;
-const sync: SyncResult = { mode: 'cap', goModPath: '/p/go.mod', changes: [], written: false, goModText: '', goSum: '' };
+const sync: SyncResult = {
+  mode: 'cap',
+  goModPath: '/p/go.mod',
+  changes: [],
+  written: false,
+  goModText: '',
+  goSum: '',
+};
 const tagPush = { GITHUB_REPOSITORY: 'me/hello', GITHUB_REF: 'refs/tags/v1.0.0', GITHUB_EVENT_NAME: 'push' };
 
 function publisher(draft: boolean, calls: string[] = []): Publisher {
@@ -42,7 +49,11 @@ function publisher(draft: boolean, calls: string[] = []): Publisher {
     },
     uploadAssets: async (_o, a) => {
       calls.push(`upload ${a.files.map((f) => f.name).join(',')}`);
-      return a.files.map((f) => ({ name: f.name, ok: true, url: `https://github.com/me/hello/releases/download/v1.0.0/${f.name}` }));
+      return a.files.map((f) => ({
+        name: f.name,
+        ok: true,
+        url: `https://github.com/me/hello/releases/download/v1.0.0/${f.name}`,
+      }));
     },
   };
 }
@@ -52,7 +63,12 @@ describe('publish stage -> report stage', () => {
     const { ctx, rec } = fakeContext({ release: 'auto', targets: 'linux-amd64' }, { env: tagPush });
     const results = [built(ctx.config.outputDir, 'linux-amd64')];
     const calls: string[] = [];
-    const published = await publishStage(ctx, octokit, { server, pluginName: 'hello', results }, publisher(true, calls));
+    const published = await publishStage(
+      ctx,
+      octokit,
+      { server, pluginName: 'hello', results },
+      publisher(true, calls),
+    );
     expect(published.release).toMatchObject({ tag: 'v1.0.0', draft: true });
     expect(calls).toEqual([
       'artifacts hello-linux-amd64.so env me/hello',
@@ -67,7 +83,10 @@ describe('publish stage -> report stage', () => {
     expect(rec.outputs['release-url']).toBe('https://github.com/me/hello/releases/tag/v1.0.0');
     expect(rec.outputs['checksums']).toBe(published.checksumsPath);
     expect(readFileSync(published.checksumsPath!, 'utf8')).toContain('hello-linux-amd64.so');
-    const entries = JSON.parse(rec.outputs['artifacts']!) as { artifactId?: number; releaseAssetUrl?: string }[];
+    const entries = JSON.parse(rec.outputs['artifacts']!) as {
+      artifactId?: number;
+      releaseAssetUrl?: string;
+    }[];
     expect(entries).toEqual([
       expect.objectContaining({
         artifactId: 1,
@@ -80,9 +99,16 @@ describe('publish stage -> report stage', () => {
   it('a published release: no draft note', async () => {
     const { ctx, rec } = fakeContext({ release: 'auto', targets: 'linux-amd64' }, { env: tagPush });
     const results = [built(ctx.config.outputDir, 'linux-amd64')];
-    const published = await publishStage(ctx, octokit, { server, pluginName: 'hello', results }, publisher(false));
+    const published = await publishStage(
+      ctx,
+      octokit,
+      { server, pluginName: 'hello', results },
+      publisher(false),
+    );
     await reportStage(ctx, { pluginName: 'hello', server, sync, results, published });
-    expect(rec.summary).toContain('Release: <a href="https://github.com/me/hello/releases/tag/v1.0.0">v1.0.0</a>');
+    expect(rec.summary).toContain(
+      'Release: <a href="https://github.com/me/hello/releases/tag/v1.0.0">v1.0.0</a>',
+    );
     expect(rec.summary).not.toContain('draft');
   });
 
@@ -93,9 +119,16 @@ describe('publish stage -> report stage', () => {
     );
     const results = [built(ctx.config.outputDir, 'linux-amd64'), failed('linux-arm64')];
     const calls: string[] = [];
-    const published = await publishStage(ctx, octokit, { server, pluginName: 'hello', results }, publisher(true, calls));
+    const published = await publishStage(
+      ctx,
+      octokit,
+      { server, pluginName: 'hello', results },
+      publisher(true, calls),
+    );
     expect(calls).toEqual([]);
-    expect(published.problems).toEqual(['not uploaded to release v1.0.0 because the build failed for linux-arm64']);
+    expect(published.problems).toEqual([
+      'not uploaded to release v1.0.0 because the build failed for linux-arm64',
+    ]);
     expect(published.release).toBeUndefined();
     await reportStage(ctx, { pluginName: 'hello', server, sync, results, published });
     expect(rec.summary).toContain('build failed: go build exited with code 1');
@@ -136,7 +169,12 @@ describe('publish stage -> report stage', () => {
 
   it('a failed run: the summary names the stage that failed and what ran before it', async () => {
     const { ctx, rec } = fakeContext({ targets: 'linux-amd64' });
-    await reportFailure(ctx.tk, true, { stage: 'Build', build: true, server, sync, pluginName: 'hello' }, 'it broke');
+    await reportFailure(
+      ctx.tk,
+      true,
+      { stage: 'Build', build: true, server, sync, pluginName: 'hello' },
+      'it broke',
+    );
     expect(rec.summary).toContain('## Flow plugin hello: failed at Build');
     expect(rec.summary).toContain('Flow/server v2.0.0, Go 1.22.4');
   });

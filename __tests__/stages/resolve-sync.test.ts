@@ -95,7 +95,7 @@ describe('sync stage', () => {
   it('check without a build: an annotation on every mismatched line, and the run stops', async () => {
     const { ctx, rec } = plugin({ 'go-mod-sync': 'check', build: 'false' });
     await expect(syncStage(ctx, server)).rejects.toThrow(
-      'go.mod requires 1 module version other than the server\'s:\n  github.com/gin-gonic/gin v1.9.0 -> server has v1.9.1 (line 6)\nSet go-mod-sync: cap',
+      "go.mod requires 1 module version other than the server's:\n  github.com/gin-gonic/gin v1.9.0 -> server has v1.9.1 (line 6)\nSet go-mod-sync: cap",
     );
     expect(rec.annotations).toEqual([
       {

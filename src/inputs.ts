@@ -85,7 +85,7 @@ function oneOf<T extends string>(get: GetInput, name: string, allowed: readonly 
   );
 }
 
-/** YAML 1.2 core booleans, like @actions/core's getBooleanInput. */
+/** YAML 1.2 core booleans, like the Actions toolkit's getBooleanInput. */
 function bool(get: GetInput, name: string): boolean {
   const raw = get(name).trim();
   if (['true', 'True', 'TRUE'].includes(raw)) return true;

@@ -148,17 +148,13 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
   const server = repository(get, 'server-repository');
   const serverVersion = versionSpec(get, 'server-version');
   const token = secret(get, 'github-token');
-  const workingDirectory = folderInside(get, 'working-directory', {
-    workspace,
-    base: workspace,
-    example: 'plugins/hello',
-  });
+  const workingDirectory = folderInside(get, 'working-directory', workspace, workspace);
   const buildImage = imageName(get, 'build-image');
   const fileName = fileNameTemplate(get, 'file-name');
-  const outputDir = folderInside(get, 'output-dir', { workspace, base: workingDirectory, example: 'build' });
+  const outputDir = folderInside(get, 'output-dir', workingDirectory, workspace);
   const pluginName = safeName(get, 'plugin-name');
   const releaseTag = text(get, 'release-tag');
-  const targets = wrap('targets', () => parseTargets(get('targets')));
+  const targets = parsed(get, 'targets', parseTargets);
   const checksums = bool(get, 'checksums');
   checkFileNames(fileName, { pluginName, serverVersion, targets, checksums });
   checkGoFlags(ctx.env?.GOFLAGS); // a FlagError naming GOFLAGS and the step's env
@@ -167,8 +163,7 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
   // release: true without a tag to upload to is known now, not after the build.
   if (build && ctx.env) decideRelease(release, releaseTag, ctx.env);
   const serverAsset = serverTemplate(get, 'server-asset', '{owner}-{target}.zip');
-  const serverBinary =
-    text(get, 'server-binary') && serverTemplate(get, 'server-binary', './gotify-{target}');
+  const serverBinary = optionalServerTemplate(get, 'server-binary', './gotify-{target}');
 
   return {
     server,
@@ -186,11 +181,11 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     ...(pluginName !== undefined && { pluginName }),
     outputDir,
     fileName,
-    ldflags: wrap('ldflags', () => parseLdflags(get('ldflags'))),
-    buildFlags: wrap('build-flags', () => parseBuildFlags(get('build-flags'))),
+    ldflags: parsed(get, 'ldflags', parseLdflags),
+    buildFlags: parsed(get, 'build-flags', parseBuildFlags),
     pull: oneOf(get, 'pull', ['missing', 'always', 'never'] as const),
     parallel: positiveInt(get, 'parallel', 64) ?? Math.max(1, ctx.cpuCount ?? cpus().length),
-    dockerArgs: wrap('docker-args', () => parseDockerArgs(get('docker-args'))),
+    dockerArgs: parsed(get, 'docker-args', parseDockerArgs),
     uploadArtifacts: bool(get, 'upload-artifacts'),
     ...optional('retentionDays', positiveInt(get, 'retention-days', 90)),
     release,
@@ -200,7 +195,7 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     summary: bool(get, 'summary'),
     verify: oneOf(get, 'verify', ['auto', 'true', 'false'] as const),
     serverAsset,
-    ...(serverBinary && { serverBinary }),
+    ...(serverBinary !== undefined && { serverBinary }),
   };
 }
 
@@ -208,6 +203,11 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
 export function describeConfig(config: ActionConfig): string {
   const { token, ...rest } = config;
   return JSON.stringify({ ...rest, token: token === undefined ? 'none' : 'set (not shown)' });
+}
+
+/** An input parsed by its module's parser (targets, flags), its error named for the input. */
+function parsed<T>(get: GetInput, name: string, parse: (raw: string) => T): T {
+  return wrap(name, () => parse(get(name)));
 }
 
 /** A trimmed text input; undefined when empty. */
@@ -249,20 +249,20 @@ function secret(get: GetInput, name: string): string | undefined {
   return token;
 }
 
-/** A folder relative to `base`, which must be inside the workspace. */
-function folderInside(
-  get: GetInput,
-  name: 'working-directory' | 'output-dir',
-  where: { workspace: string; base: string; example: string },
-): string {
-  const fallback = name === 'working-directory' ? '.' : 'build';
+const FOLDERS = {
+  'working-directory': { fallback: '.', relativeTo: 'it', example: 'plugins/hello' },
+  'output-dir': { fallback: 'build', relativeTo: 'working-directory', example: 'build' },
+};
+
+/** A folder relative to `base` (empty: the input's default), which must be inside the workspace. */
+function folderInside(get: GetInput, name: keyof typeof FOLDERS, base: string, workspace: string): string {
+  const { fallback, relativeTo, example } = FOLDERS[name];
   const raw = get(name).trim() || fallback;
-  const path = resolve(where.base, raw);
-  if (!isInside(where.workspace, path)) {
-    const relativeTo = name === 'working-directory' ? 'it' : 'working-directory';
+  const path = resolve(base, raw);
+  if (!isInside(workspace, path)) {
     throw new InputError(
       name,
-      `"${raw}" is outside the workspace (${where.workspace}); write a folder inside it, relative to ${relativeTo}, e.g. ${where.example}`,
+      `"${raw}" is outside the workspace (${workspace}); write a folder inside it, relative to ${relativeTo}, e.g. ${example}`,
     );
   }
   return path;
@@ -320,6 +320,11 @@ function checkFileNames(
       run.checksums ? [CHECKSUMS_FILE_NAME] : [],
     ),
   );
+}
+
+/** server-binary: a template when set, else undefined. */
+function optionalServerTemplate(get: GetInput, name: string, example: string): string | undefined {
+  return text(get, name) === undefined ? undefined : serverTemplate(get, name, example);
 }
 
 /** A `server-asset` / `server-binary` template: not empty, known placeholders only. */

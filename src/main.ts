@@ -45,6 +45,8 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
     // Everything the file system can tell, before any request or write.
     progress.stage = 'Workspace check';
     const checked = await preflight(config, ctx.workspace);
+    // The name the failure summary shows from here on (known from go.mod before any request).
+    if (checked.pluginName !== undefined) progress.pluginName = checked.pluginName;
 
     const octokit = createGitHubClient({
       ...(config.token !== undefined && { token: config.token }),

@@ -32,12 +32,30 @@ const stopAtTidy: Docker = {
 
 describe('parse once', () => {
   it.each([
-    ['check', PLUGIN.replace('v1.9.0', 'v1.9.1'), 1, 1],
-    ['cap', PLUGIN.replace('v1.9.0', 'v1.9.1'), 1, 1],
+    {
+      why: 'check, nothing to change: each go.mod parsed once',
+      mode: 'check',
+      plugin: PLUGIN.replace('v1.9.0', 'v1.9.1'),
+      serverParses: 1,
+      pluginParses: 1,
+    },
+    {
+      why: 'cap, nothing to change: each go.mod parsed once',
+      mode: 'cap',
+      plugin: PLUGIN.replace('v1.9.0', 'v1.9.1'),
+      serverParses: 1,
+      pluginParses: 1,
+    },
     // gomod-cap edits its own tree of both files (the engine's API takes text): one more each,
     // and the written go.mod is parsed once.
-    ['cap', PLUGIN, 2, 3],
-  ] as const)('go-mod-sync: %s: server parsed %#', async (mode, plugin, serverParses, pluginParses) => {
+    {
+      why: 'cap writes go.mod: gomod-cap parses both once more, the written file is parsed once',
+      mode: 'cap',
+      plugin: PLUGIN,
+      serverParses: 2,
+      pluginParses: 3,
+    },
+  ] as const)('$why', async ({ mode, plugin, serverParses, pluginParses }) => {
     const count = counting();
     const server = serverFacts({
       repository: 'Flow/server',

@@ -34,7 +34,7 @@ import {
   actionModuleSetup,
 } from './support/fixtures';
 import { runAction, type RunResult } from './support/runner';
-import type { ArtifactEntry as Entry } from '../src/outputs';
+import type { ArtifactEntry as Entry } from '../src/report/record';
 
 const versions = await builderGoVersions();
 if (versions.length < 2)

@@ -20,7 +20,7 @@ import {
 import { startResultsService, type ResultsService } from './support/results-service';
 import { startCacheService } from './support/cache-service';
 import { runAction, type RunResult } from './support/runner';
-import type { ArtifactEntry as Entry } from '../src/outputs';
+import type { ArtifactEntry as Entry } from '../src/report/record';
 
 const [GO] = (await builderGoVersions()).slice(-1);
 if (!GO) throw new Error('no builder images: run .ci/docker.sh');

@@ -25,7 +25,7 @@ import {
 } from './support/real';
 import { runAction, type RunResult } from './support/runner';
 import { capGoMod } from '../src/gomod';
-import type { ArtifactEntry as Entry } from '../src/outputs';
+import type { ArtifactEntry as Entry } from '../src/report/record';
 
 const TAG = 'v2.1.4';
 const TARGET = 'linux-amd64';

@@ -19,7 +19,7 @@ import {
   type GoEnv,
 } from './support/fixtures';
 import { runAction, type RunResult } from './support/runner';
-import type { ArtifactEntry as Entry } from '../src/outputs';
+import type { ArtifactEntry as Entry } from '../src/report/record';
 
 const versions = await builderGoVersions();
 if (versions.length === 0) throw new Error('need builder images (run .ci/docker.sh)');

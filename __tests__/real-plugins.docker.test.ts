@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { ArtifactEntry } from '../src/outputs';
+import type { ArtifactEntry } from '../src/report/record';
 import { startGitHubStandIn, type GitHubStandIn } from './support/github';
 import { removeTree } from './support/fixtures';
 import {

@@ -87,7 +87,7 @@ const artifacts = JSON.parse(built.outputs.artifacts!) as {
 
 const octokit = createGitHubClient({ token: TOKEN, baseUrl: gh.url });
 const listAssets = assetLister(octokit, { owner: 'gotify', repo: 'server', tag: server.tag });
-const docker = createDocker();
+const docker = createDocker(process.env);
 const binaries: Record<string, string> = {};
 for (const target of targets) {
   for (const pass of ['download', 'tool cache'] as const) {

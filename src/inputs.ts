@@ -3,7 +3,13 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { cpus } from 'node:os';
 import { parseTargets, TargetError, type Target } from './build/targets';
-import { FileNameError, FILE_NAME_PLACEHOLDERS, renderFileNames } from './build/naming';
+import {
+  FileNameError,
+  fileNamePlaceholderList,
+  isSafeName,
+  renderFileNames,
+  unknownFileNamePlaceholder,
+} from './build/naming';
 import { checkGoFlags, FlagError, parseBuildFlags, parseDockerArgs, parseLdflags } from './build/flags';
 import { parseVersionSpec, VersionResolutionError } from './github/versions';
 import { CHECKSUMS_FILE_NAME } from './publish/checksums';
@@ -79,7 +85,7 @@ function oneOf<T extends string>(get: GetInput, name: string, allowed: readonly 
   );
 }
 
-/** YAML 1.2 core booleans, like @actions/core's getBooleanInput. */
+/** YAML 1.2 core booleans, like the Actions toolkit's getBooleanInput. */
 function bool(get: GetInput, name: string): boolean {
   const raw = get(name).trim();
   if (['true', 'True', 'TRUE'].includes(raw)) return true;
@@ -133,104 +139,34 @@ export interface ParseContext {
   env?: Record<string, string | undefined>;
 }
 
+/**
+ * The inputs, one line each, in the order they are checked (the first problem is the one
+ * reported); then the checks that need several inputs at once.
+ */
 export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
-  const repoRaw = get('server-repository').trim();
-  const repo = REPO.exec(repoRaw.replace(/^https:\/\/github\.com\//, '').replace(/\.git$/, ''));
-  if (!repo || repo[2] === '.' || repo[2] === '..') {
-    throw new InputError('server-repository', `"${repoRaw}" is not owner/name; write e.g. Flow/server`);
-  }
-
-  const serverVersion = get('server-version').trim() || 'latest';
-  try {
-    parseVersionSpec(serverVersion);
-  } catch (e) {
-    if (!(e instanceof VersionResolutionError)) throw e;
-    throw new InputError('server-version', e.message.replace(/^server-version /, ''));
-  }
-
-  const token = get('github-token').trim() || undefined;
-  if (token !== undefined && CONTROL.test(token)) {
-    // The value is never echoed: it is a secret, and a broken one.
-    throw new InputError(
-      'github-token',
-      'the token contains a line break or another control character, so it cannot be sent; check the secret it comes from (a token is one line of letters, digits and _)',
-    );
-  }
-
   const workspace = resolve(ctx.workspace);
-  const wdRaw = get('working-directory').trim() || '.';
-  const workingDirectory = resolve(workspace, wdRaw);
-  if (!isInside(workspace, workingDirectory)) {
-    throw new InputError(
-      'working-directory',
-      `"${wdRaw}" is outside the workspace (${workspace}); write a folder inside it, relative to it, e.g. plugins/hello`,
-    );
-  }
-
-  const image = get('build-image').trim();
-  if (!IMAGE.test(image)) {
-    throw new InputError(
-      'build-image',
-      `"${image}" is not an image name without a tag; write e.g. flow/build or ghcr.io/me/build (the tag <go>-<target> is added by the action)`,
-    );
-  }
-
-  const fileName = get('file-name').trim();
-  if (!fileName) {
-    throw new InputError('file-name', `write a template, e.g. {name}-{target}.so`);
-  }
-  const placeholders = [...fileName.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!);
-  const unknown = placeholders.find((p) => !(FILE_NAME_PLACEHOLDERS as readonly string[]).includes(p));
-  if (unknown !== undefined) {
-    throw new InputError(
-      'file-name',
-      `unknown placeholder {${unknown}}; use ${FILE_NAME_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
-    );
-  }
-
-  const outRaw = get('output-dir').trim() || 'build';
-  const outputDir = resolve(workingDirectory, outRaw);
-  if (!isInside(workspace, outputDir)) {
-    throw new InputError(
-      'output-dir',
-      `"${outRaw}" is outside the workspace (${workspace}); write a folder inside it, relative to working-directory, e.g. build`,
-    );
-  }
-  const pluginName = get('plugin-name').trim() || undefined;
-  if (pluginName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(pluginName)) {
-    throw new InputError(
-      'plugin-name',
-      `"${pluginName}" is not usable in a file name; use letters, digits, ".", "_", "+", "-"`,
-    );
-  }
-
-  const releaseTag = get('release-tag').trim() || undefined;
-  const targets = wrap('targets', () => parseTargets(get('targets')));
+  const server = repository(get, 'server-repository');
+  const serverVersion = versionSpec(get, 'server-version');
+  const token = secret(get, 'github-token');
+  const workingDirectory = folderInside(get, 'working-directory', workspace, workspace);
+  const buildImage = imageName(get, 'build-image');
+  const fileName = fileNameTemplate(get, 'file-name');
+  const outputDir = folderInside(get, 'output-dir', workingDirectory, workspace);
+  const pluginName = safeName(get, 'plugin-name');
+  const releaseTag = text(get, 'release-tag');
+  const targets = parsed(get, 'targets', parseTargets);
   const checksums = bool(get, 'checksums');
-  // Every file name the template gives, per target, before anything runs: the server tag and Go
-  // version are not known yet (an exact tag is), so stand-ins of the same shape are used.
-  const spec = parseVersionSpec(serverVersion);
-  wrap('file-name', () =>
-    renderFileNames(
-      fileName,
-      { name: pluginName ?? 'plugin', server: spec.kind === 'exact' ? spec.tag : 'v1.0.0', go: '1.0.0' },
-      targets,
-      checksums ? [CHECKSUMS_FILE_NAME] : [],
-    ),
-  );
+  checkFileNames(fileName, { pluginName, serverVersion, targets, checksums });
   checkGoFlags(ctx.env?.GOFLAGS); // a FlagError naming GOFLAGS and the step's env
   const release = oneOf(get, 'release', ['auto', 'true', 'false'] as const);
   const build = bool(get, 'build');
   // release: true without a tag to upload to is known now, not after the build.
   if (build && ctx.env) decideRelease(release, releaseTag, ctx.env);
-
   const serverAsset = serverTemplate(get, 'server-asset', '{owner}-{target}.zip');
-  const serverBinary = get('server-binary').trim()
-    ? serverTemplate(get, 'server-binary', './gotify-{target}')
-    : undefined;
+  const serverBinary = optionalServerTemplate(get, 'server-binary', './gotify-{target}');
 
   return {
-    server: { owner: repo[1]!, repo: repo[2]! },
+    server,
     serverVersion,
     includePrereleases: bool(get, 'include-prereleases'),
     ...(token !== undefined && { token }),
@@ -241,15 +177,15 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     buildCache: bool(get, 'build-cache'),
     build,
     targets,
-    buildImage: image,
+    buildImage,
     ...(pluginName !== undefined && { pluginName }),
     outputDir,
     fileName,
-    ldflags: wrap('ldflags', () => parseLdflags(get('ldflags'))),
-    buildFlags: wrap('build-flags', () => parseBuildFlags(get('build-flags'))),
+    ldflags: parsed(get, 'ldflags', parseLdflags),
+    buildFlags: parsed(get, 'build-flags', parseBuildFlags),
     pull: oneOf(get, 'pull', ['missing', 'always', 'never'] as const),
     parallel: positiveInt(get, 'parallel', 64) ?? Math.max(1, ctx.cpuCount ?? cpus().length),
-    dockerArgs: wrap('docker-args', () => parseDockerArgs(get('docker-args'))),
+    dockerArgs: parsed(get, 'docker-args', parseDockerArgs),
     uploadArtifacts: bool(get, 'upload-artifacts'),
     ...optional('retentionDays', positiveInt(get, 'retention-days', 90)),
     release,
@@ -261,6 +197,134 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     serverAsset,
     ...(serverBinary !== undefined && { serverBinary }),
   };
+}
+
+/** The validated inputs for the debug log: every value but the token (only whether one is set). */
+export function describeConfig(config: ActionConfig): string {
+  const { token, ...rest } = config;
+  return JSON.stringify({ ...rest, token: token === undefined ? 'none' : 'set (not shown)' });
+}
+
+/** An input parsed by its module's parser (targets, flags), its error named for the input. */
+function parsed<T>(get: GetInput, name: string, parse: (raw: string) => T): T {
+  return wrap(name, () => parse(get(name)));
+}
+
+/** A trimmed text input; undefined when empty. */
+function text(get: GetInput, name: string): string | undefined {
+  return get(name).trim() || undefined;
+}
+
+/** `owner/name` (a github.com URL or a `.git` suffix is accepted). */
+function repository(get: GetInput, name: string): { owner: string; repo: string } {
+  const raw = get(name).trim();
+  const m = REPO.exec(raw.replace(/^https:\/\/github\.com\//, '').replace(/\.git$/, ''));
+  if (!m || m[2] === '.' || m[2] === '..') {
+    throw new InputError(name, `"${raw}" is not owner/name; write e.g. Flow/server`);
+  }
+  return { owner: m[1]!, repo: m[2]! };
+}
+
+/** `latest`, an exact tag or a semver range. */
+function versionSpec(get: GetInput, name: string): string {
+  const spec = get(name).trim() || 'latest';
+  try {
+    parseVersionSpec(spec);
+  } catch (e) {
+    if (!(e instanceof VersionResolutionError)) throw e;
+    throw new InputError(name, e.message.replace(/^server-version /, ''));
+  }
+  return spec;
+}
+
+/** A token: one line without control characters. The value is never echoed: it is a secret. */
+function secret(get: GetInput, name: string): string | undefined {
+  const token = text(get, name);
+  if (token !== undefined && CONTROL.test(token)) {
+    throw new InputError(
+      name,
+      'the token contains a line break or another control character, so it cannot be sent; check the secret it comes from (a token is one line of letters, digits and _)',
+    );
+  }
+  return token;
+}
+
+const FOLDERS = {
+  'working-directory': { fallback: '.', relativeTo: 'it', example: 'plugins/hello' },
+  'output-dir': { fallback: 'build', relativeTo: 'working-directory', example: 'build' },
+};
+
+/** A folder relative to `base` (empty: the input's default), which must be inside the workspace. */
+function folderInside(get: GetInput, name: keyof typeof FOLDERS, base: string, workspace: string): string {
+  const { fallback, relativeTo, example } = FOLDERS[name];
+  const raw = get(name).trim() || fallback;
+  const path = resolve(base, raw);
+  if (!isInside(workspace, path)) {
+    throw new InputError(
+      name,
+      `"${raw}" is outside the workspace (${workspace}); write a folder inside it, relative to ${relativeTo}, e.g. ${example}`,
+    );
+  }
+  return path;
+}
+
+/** An image name without a tag (the action adds `<go>-<target>`). */
+function imageName(get: GetInput, name: string): string {
+  const image = get(name).trim();
+  if (!IMAGE.test(image)) {
+    throw new InputError(
+      name,
+      `"${image}" is not an image name without a tag; write e.g. flow/build or ghcr.io/me/build (the tag <go>-<target> is added by the action)`,
+    );
+  }
+  return image;
+}
+
+/** A `file-name` template: not empty, known placeholders only (build/naming.ts knows them). */
+function fileNameTemplate(get: GetInput, name: string): string {
+  const template = get(name).trim();
+  if (!template) throw new InputError(name, `write a template, e.g. {name}-{target}.so`);
+  const unknown = unknownFileNamePlaceholder(template);
+  if (unknown !== undefined) {
+    throw new InputError(name, `unknown placeholder {${unknown}}; use ${fileNamePlaceholderList()}`);
+  }
+  return template;
+}
+
+/** A name used in file names (plugin-name); undefined when empty. */
+function safeName(get: GetInput, name: string): string | undefined {
+  const value = text(get, name);
+  if (value !== undefined && !isSafeName(value)) {
+    throw new InputError(
+      name,
+      `"${value}" is not usable in a file name; use letters, digits, ".", "_", "+", "-"`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Every file name the template gives, per target, before anything runs: the server tag and Go
+ * version are not known yet (an exact tag is), so stand-ins of the same shape are used.
+ */
+function checkFileNames(
+  template: string,
+  run: { pluginName: string | undefined; serverVersion: string; targets: Target[]; checksums: boolean },
+): void {
+  const spec = parseVersionSpec(run.serverVersion);
+  wrap('file-name', () =>
+    renderFileNames(
+      template,
+      { name: run.pluginName ?? 'plugin', server: spec.kind === 'exact' ? spec.tag : 'v1.0.0', go: '1.0.0' },
+      run.targets,
+      run.checksums ? [CHECKSUMS_FILE_NAME] : [],
+    ),
+  );
+}
+
+/** server-binary: a template when set, else undefined. */
+function optionalServerTemplate(get: GetInput, name: string, example: string): string | undefined {
+  return text(get, name) === undefined ? undefined : serverTemplate(get, name, example);
 }
 
 /** A `server-asset` / `server-binary` template: not empty, known placeholders only. */

@@ -1,103 +1,102 @@
 // The story of a run: read inputs -> check the workspace -> resolve the server -> sync go.mod ->
-// build -> verify -> publish -> report (also when a stage fails).
-import * as core from '@actions/core';
+// build -> verify -> publish -> report (also when a stage fails). Every stage logs, annotates and
+// sets outputs through the toolkit; the step's environment is read here and handed on.
+import { createDocker, withDebugLog } from './build/docker';
+import { saveCaches, buildStage } from './build/stage';
+import type { RunContext } from './context';
+import { haltIfCancelled, installCancelHandlers } from './fs/cleanup';
+import { isFsError, plainFsError } from './fs/problems';
 import { createGitHubClient, type GitHubClientOptions } from './github/client';
 import { redact } from './github/errors';
 import { GoModError } from './gomod';
-import { haltIfCancelled, installCancelHandlers } from './fs/cleanup';
-import { isFsError, plainFsError } from './fs/problems';
-import { parseInputs } from './inputs';
-import {
-  reportFailure,
-  reportRun,
-  setServerOutputs,
-  setSyncOutputs,
-  setVerifyOutputs,
-  type RunProgress,
-} from './outputs';
+import { describeConfig, parseInputs } from './inputs';
 import { checkFileNamesForServer, preflight } from './preflight/preflight';
-import { publishPlugins } from './publish/publish';
-import { buildStage, resolveStage, saveCachesStage, syncStage, type RunContext } from './stages';
+import { publishStage } from './publish/stage';
+import type { RunProgress } from './report/record';
+import { reportFailure, reportStage } from './report/stage';
+import { resolveStage } from './resolve/stage';
+import { syncStage } from './sync/stage';
+import { actionsToolkit, type RunEnv, type Toolkit } from './toolkit';
 import { verifyStage } from './verify/stage';
 
-export async function run(): Promise<void> {
+export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.env): Promise<void> {
   // How far the run got: a failed run still writes its summary (what ran, what failed, what to do).
   const progress: RunProgress = { stage: 'Inputs', build: true };
   let token: string | undefined;
-  let summary = core.getInput('summary').trim().toLowerCase() !== 'false';
+  let summary = tk.getInput('summary').trim().toLowerCase() !== 'false';
   installCancelHandlers(
-    (m) => core.info(m),
+    (m) => tk.info(m),
     (signal) =>
       reportFailure(
+        tk,
         summary,
         progress,
         `The job was cancelled (${signal}) during ${progress.stage}: the run's containers were stopped and partial plugin files removed; go.mod is either as it was or fully written. Re-run the job to build.`,
       ),
   );
   try {
-    const ctx = readContext();
-    token = ctx.config.token;
-    summary = ctx.config.summary;
-    progress.build = ctx.config.build;
-    if (ctx.config.pluginName !== undefined) progress.pluginName = ctx.config.pluginName;
+    const ctx = readContext(tk, env);
+    const { config } = ctx;
+    token = config.token;
+    summary = config.summary;
+    progress.build = config.build;
+    if (config.pluginName !== undefined) progress.pluginName = config.pluginName;
 
     // Everything the file system can tell, before any request or write.
     progress.stage = 'Workspace check';
-    const checked = await preflight(ctx.config, ctx.workspace);
+    const checked = await preflight(config, ctx.workspace);
+    // The name the failure summary shows from here on (known from go.mod before any request).
+    if (checked.pluginName !== undefined) progress.pluginName = checked.pluginName;
 
     const octokit = createGitHubClient({
-      ...(ctx.config.token !== undefined && { token: ctx.config.token }),
-      ...clientTuning(process.env),
-      log: (m) => core.info(m),
+      ...(config.token !== undefined && { token: config.token }),
+      ...(env.GITHUB_API_URL && { baseUrl: env.GITHUB_API_URL }),
+      ...clientTuning(env),
+      log: (m) => tk.info(m),
     });
+    const docker = withDebugLog(createDocker(env), (m) => tk.debug(m));
 
     progress.stage = 'Resolve server';
     const server = await resolveStage(ctx, octokit);
     await haltIfCancelled();
     progress.server = server;
-    if (checked.pluginName !== undefined) checkFileNamesForServer(ctx.config, checked.pluginName, server);
-    setServerOutputs(server);
+    if (checked.pluginName !== undefined) checkFileNamesForServer(config, checked.pluginName, server);
 
     progress.stage = 'Sync go.mod';
-    const sync = await syncStage(ctx, server);
+    const sync = await syncStage(ctx, server, checked.goMod);
     await haltIfCancelled();
     progress.sync = sync;
-    setSyncOutputs(sync.changes);
 
-    if (!ctx.config.build) {
-      core.info('build is false: stopping after resolve and sync.');
-      await reportRun(ctx.config, { server, sync });
+    if (!config.build) {
+      tk.info('build is false: stopping after resolve and sync.');
+      await reportStage(ctx, { server, sync });
       return;
     }
 
     progress.stage = 'Build';
-    const build = await buildStage(ctx, server, sync);
+    const build = await buildStage(ctx, server, sync, docker);
     const { pluginName, results, align } = build;
-    if (align) setSyncOutputs(sync.changes, align.changes);
     await haltIfCancelled(); // nothing of a cancelled build is published
     progress.pluginName = pluginName;
     progress.results = results;
+
     progress.stage = 'Verify';
-    const verified = await verifyStage(octokit, { ...ctx, server, sync, results });
-    setVerifyOutputs(verified);
+    const verified = await verifyStage(ctx, octokit, docker, { server, sync, results });
     // The caches are saved only from a run whose plugins all built and loaded.
-    await saveCachesStage(build, verified.problems.length === 0);
+    await saveCaches(ctx, build, verified.problems.length === 0);
+    const failed = results.filter((r) => !r.ok).map((r) => r.target.name);
+    const buildProblems = failed.length > 0 ? [`the build failed for ${failed.join(', ')}`] : [];
     if (verified.problems.length > 0) {
       // A plugin the server refuses is never published: nothing is uploaded.
-      await reportRun(ctx.config, { pluginName, server, sync, ...(align && { align }), results, verified });
-      const failedBuilds = results.filter((r) => !r.ok).map((r) => r.target.name);
-      core.setFailed(
-        [
-          ...(failedBuilds.length > 0 ? [`the build failed for ${failedBuilds.join(', ')}`] : []),
-          ...verified.problems,
-        ].join('; '),
-      );
+      await reportStage(ctx, { pluginName, server, sync, ...(align && { align }), results, verified });
+      tk.setFailed([...buildProblems, ...verified.problems].join('; '));
       return;
     }
     await haltIfCancelled();
+
     progress.stage = 'Publish';
-    const published = await publishPlugins(ctx.config, octokit, { server, pluginName, results });
-    await reportRun(ctx.config, {
+    const published = await publishStage(ctx, octokit, { server, pluginName, results });
+    await reportStage(ctx, {
       pluginName,
       server,
       sync,
@@ -106,24 +105,20 @@ export async function run(): Promise<void> {
       verified,
       published,
     });
-
-    const failed = results.filter((r) => !r.ok).map((r) => r.target.name);
-    const problems = [
-      ...(failed.length > 0 ? [`the build failed for ${failed.join(', ')}`] : []),
-      ...published.problems,
-    ];
-    if (problems.length > 0) core.setFailed(problems.join('; '));
+    const problems = [...buildProblems, ...published.problems];
+    if (problems.length > 0) tk.setFailed(problems.join('; '));
   } catch (e) {
-    const message = fail(e, token);
-    await reportFailure(summary, progress, message);
+    const message = fail(tk, e, token);
+    await reportFailure(tk, summary, progress, message);
   }
 }
 
-function readContext(): RunContext {
-  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-  const config = parseInputs((name) => core.getInput(name), { workspace, env: process.env });
-  if (config.token) core.setSecret(config.token);
-  return { config, workspace };
+function readContext(tk: Toolkit, env: RunEnv): RunContext {
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const config = parseInputs((name) => tk.getInput(name), { workspace, env });
+  if (config.token) tk.setSecret(config.token);
+  tk.debug(`inputs: ${describeConfig(config)}`);
+  return { tk, config, workspace, env };
 }
 
 /** Bounds text that may come from a file that is not a go.mod at all (10 lines of 160 characters at most). */
@@ -136,11 +131,11 @@ function bounded(text: string, max = 160): string {
 }
 
 /** Reports the error (the token removed, go.mod excerpts bounded); returns the message reported. */
-function fail(e: unknown, token: string | undefined): string {
+function fail(tk: Toolkit, e: unknown, token: string | undefined): string {
   const clean = (text: string) => redact(text, [token]);
   // An invalid go.mod of the plugin is also an annotation on the line Go would point at.
   if (e instanceof GoModError && !e.file.includes('@')) {
-    core.error(clean(bounded(e.reason)), {
+    tk.error(clean(bounded(e.reason)), {
       title: 'invalid go.mod',
       file: e.file,
       startLine: e.line,
@@ -150,7 +145,7 @@ function fail(e: unknown, token: string | undefined): string {
   // A file-system error no stage explained still gets plain words, never a bare EACCES.
   const raw = isFsError(e) ? plainFsError(e) : e instanceof Error ? e.message : String(e);
   const message = clean(e instanceof GoModError ? bounded(raw) : raw);
-  core.setFailed(message);
+  tk.setFailed(message);
   return message;
 }
 
@@ -158,7 +153,7 @@ function fail(e: unknown, token: string | undefined): string {
  * Development knobs (not inputs): the tests shorten the client's backoff and time bound through
  * FLOW_GITHUB_RETRY_BASE_MS, FLOW_GITHUB_TIMEOUT_MS and FLOW_GITHUB_WRITE_SPACING_MS.
  */
-function clientTuning(env: NodeJS.ProcessEnv): Partial<GitHubClientOptions> {
+function clientTuning(env: RunEnv): Partial<GitHubClientOptions> {
   const tuning: Partial<GitHubClientOptions> = {};
   const knobs = {
     retryBaseMs: 'FLOW_GITHUB_RETRY_BASE_MS',

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildAll, checkImages, failedTargetsMessage, missingImagesMessage } from '../../src/build/build';
+import { buildAll, checkImages, failedTargetsMessage, missingImagesMessage } from '../../src/build/execute';
 import type { Docker, DockerResult } from '../../src/build/docker';
 import { planBuild } from '../../src/build/plan';
 import { parseTargets } from '../../src/build/targets';

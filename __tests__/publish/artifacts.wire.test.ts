@@ -70,6 +70,7 @@ describe('uploadPluginArtifacts over the wire', () => {
       serverTag: SERVER_TAG,
       retentionDays: 5,
       checksums: { path: checksumsPath },
+      env: process.env,
     });
 
     expect(results.map((r) => [r.kind, r.ok, r.error])).toEqual([

@@ -6,10 +6,10 @@ import {
   formatDuration,
   formatSize,
   renderSummary,
-  writeSummary,
   type SummaryData,
   type SummaryTarget,
 } from '../../src/report/summary';
+import { actionsToolkit } from '../../src/toolkit';
 
 const SHA = '3f2a9c0d1e4b5a6978877665544332211009f8e7d6c5b4a39281706f5e4d3c2b';
 
@@ -206,7 +206,7 @@ describe('formatSize and formatDuration', () => {
   ])('duration %d -> %s', (n, s) => expect(formatDuration(n)).toBe(s));
 });
 
-describe('writeSummary', () => {
+describe('the toolkit writes the job summary', () => {
   const saved = process.env['GITHUB_STEP_SUMMARY'];
   let dir: string | undefined;
   afterEach(() => {
@@ -220,13 +220,16 @@ describe('writeSummary', () => {
     const file = join(dir, 'summary.md');
     writeFileSync(file, 'before\n');
     process.env['GITHUB_STEP_SUMMARY'] = file;
-    expect(await writeSummary('## hello\n')).toBe(true);
-    expect(await writeSummary('second\n')).toBe(true);
+    const tk = actionsToolkit();
+    await tk.appendSummary('## hello\n');
+    await tk.appendSummary('second\n');
     expect(readFileSync(file, 'utf8')).toBe('before\n## hello\n\nsecond\n\n');
   });
 
-  it('warns instead of failing when there is no summary file', async () => {
-    delete process.env['GITHUB_STEP_SUMMARY'];
-    expect(await writeSummary('## hello\n')).toBe(false);
+  it('throws when the summary cannot be written, and keeps nothing buffered for the next write', async () => {
+    process.env['GITHUB_STEP_SUMMARY'] = join(tmpdir(), 'no-such-folder-flow', 'summary.md');
+    const tk = actionsToolkit();
+    await expect(tk.appendSummary('## lost\n')).rejects.toThrow();
+    expect((await import('@actions/core')).summary.stringify()).toBe('');
   });
 });

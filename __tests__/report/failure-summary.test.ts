@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { failureStages, summaryData } from '../../src/outputs';
+import { failureStages, summaryData } from '../../src/report/record';
 import { renderFailureSummary, renderSummary } from '../../src/report/summary';
+import { parseGoMod } from '../../src/gomod';
 
 const server = {
   repository: 'Flow/server',
@@ -8,11 +9,19 @@ const server = {
   goVersion: '1.22.4',
   goVersionSource: 'GO_VERSION' as const,
   module: 'github.com/flow/server/v2',
-  goModText: '',
+  goMod: parseGoMod('module github.com/flow/server/v2\n'),
+  goModText: 'module github.com/flow/server/v2\n',
   goModName: 'Flow/server@v2.0.0:go.mod',
   warnings: [],
 };
-const sync = { mode: 'check' as const, goModPath: '/ws/go.mod', changes: [], written: false, goModText: '' };
+const sync = {
+  mode: 'check' as const,
+  goModPath: '/ws/go.mod',
+  changes: [],
+  written: false,
+  goModText: '',
+  goSum: '',
+};
 
 describe('issue 12: a failed run still reports', () => {
   it('lists what ran, what failed and what did not run', () => {

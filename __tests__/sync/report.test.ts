@@ -1,6 +1,8 @@
 // The alignment's changes in what people and later steps read: go-mod-changes and the summary.
 import { describe, expect, test } from 'vitest';
-import { goModChangesOutput, summaryData } from '../../src/outputs';
+import { parseGoMod } from '../../src/gomod';
+import { summaryData } from '../../src/report/record';
+import { goModChangesOutput } from '../../src/sync/sync';
 import { renderSummary } from '../../src/report/summary';
 import type { AlignChange } from '../../src/sync/align-plan';
 import type { ServerFacts } from '../../src/resolve/server';
@@ -22,7 +24,8 @@ const server: ServerFacts = {
   goVersion: '1.23.5',
   goVersionSource: 'GO_VERSION',
   module: 'example.com/flow/server',
-  goModText: '',
+  goMod: parseGoMod('module example.com/flow/server\n'),
+  goModText: 'module example.com/flow/server\n',
   goModName: 'flow/server@v2.0.0:go.mod',
   warnings: [],
 };
@@ -44,7 +47,7 @@ describe('job summary', () => {
   test('cap and align changes in one table, with step and why; removed modules said so', () => {
     const data = summaryData({
       server,
-      sync: { mode: 'align', goModPath: '/p/go.mod', changes: cap, written: true, goModText: '' },
+      sync: { mode: 'align', goModPath: '/p/go.mod', changes: cap, written: true, goModText: '', goSum: '' },
       align: { changes: align },
     });
     expect(data.goMod!.changes).toHaveLength(3);
@@ -63,7 +66,7 @@ describe('job summary', () => {
     const md = renderSummary(
       summaryData({
         server,
-        sync: { mode: 'cap', goModPath: '/p/go.mod', changes: cap, written: true, goModText: '' },
+        sync: { mode: 'cap', goModPath: '/p/go.mod', changes: cap, written: true, goModText: '', goSum: '' },
       }),
     );
     expect(md).toContain('| Module | From | To |\n');

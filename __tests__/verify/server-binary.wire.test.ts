@@ -93,6 +93,7 @@ async function get(
     target,
     listAssets: assetLister(octokit, { owner: 'gotify', repo: 'server', tag }),
     tempDir: join(root, 'tmp'),
+    toolCache: Boolean(opts.toolCache),
     log: () => undefined,
   });
 }

@@ -18,7 +18,15 @@ export interface Docker {
   run(args: string[], opts?: { env?: Record<string, string> }): Promise<DockerResult>;
 }
 
-export function createDocker(binary = process.env.FLOW_DOCKER_BINARY || 'docker'): Docker {
+/**
+ * `env` is the step's environment, passed to docker (the forwarded Go variables are read from it);
+ * FLOW_DOCKER_BINARY there (a development knob) names another binary.
+ */
+export function createDocker(env: Record<string, string | undefined>): Docker {
+  const binary = env.FLOW_DOCKER_BINARY || 'docker';
+  const base = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
   return {
     async run(args, opts = {}) {
       if (cancelledBy())
@@ -29,7 +37,7 @@ export function createDocker(binary = process.env.FLOW_DOCKER_BINARY || 'docker'
         ? onCancel(`container ${name}`, () => removeContainer(binary, name), { first: true })
         : () => undefined;
       try {
-        return await runDocker(binary, args, opts);
+        return await runDocker(binary, args, { env: { ...base, ...opts.env } });
       } finally {
         done();
       }
@@ -40,7 +48,7 @@ export function createDocker(binary = process.env.FLOW_DOCKER_BINARY || 'docker'
 async function runDocker(
   binary: string,
   args: string[],
-  opts: { env?: Record<string, string> },
+  opts: { env: Record<string, string> },
 ): Promise<DockerResult> {
   let output = '';
   let stdout = '';
@@ -56,7 +64,7 @@ async function runDocker(
     exitCode = await exec(binary, args, {
       silent: true,
       ignoreReturnCode: true,
-      env: { ...(process.env as Record<string, string>), ...opts.env },
+      env: opts.env,
       listeners: { stdout: appendOut, stderr: append },
     });
   } catch (e) {
@@ -77,4 +85,14 @@ function removeContainer(binary: string, name: string): Promise<void> {
       resolve();
     });
   });
+}
+
+/** Docker that writes the argv of every command to `debug` before running it. */
+export function withDebugLog(docker: Docker, debug: (message: string) => void): Docker {
+  return {
+    run(args, opts) {
+      debug(`docker ${args.join(' ')}`);
+      return docker.run(args, opts);
+    },
+  };
 }

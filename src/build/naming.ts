@@ -19,6 +19,11 @@ export function pluginNameFromModule(modulePath: string): string {
   return last;
 }
 
+/** The plugin's name in file names: plugin-name when set, else from go.mod's module path, else `plugin`. */
+export function pluginNameFor(configured: string | undefined, modulePath: string | undefined): string {
+  return configured ?? (modulePath ? pluginNameFromModule(modulePath) : 'plugin');
+}
+
 export const FILE_NAME_PLACEHOLDERS = ['name', 'target', 'os', 'arch', 'server', 'go'] as const;
 export type FileNameVars = Record<(typeof FILE_NAME_PLACEHOLDERS)[number], string>;
 
@@ -34,19 +39,33 @@ export function targetVars(target: Target): Pick<FileNameVars, 'target' | 'os' |
   };
 }
 
-const SAFE = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+/** A name usable as a file name: letters, digits, `.`, `_`, `+`, `-`, starting with a letter or digit. */
+export function isSafeName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(name);
+}
+
+/** The first placeholder of a `file-name` template that is not one of FILE_NAME_PLACEHOLDERS. */
+export function unknownFileNamePlaceholder(template: string): string | undefined {
+  return [...template.matchAll(/\{([^{}]*)\}/g)]
+    .map((m) => m[1]!)
+    .find((p) => !(FILE_NAME_PLACEHOLDERS as readonly string[]).includes(p));
+}
+
+/** `{name}, {target}, ...`: the placeholders a `file-name` template may use. */
+export function fileNamePlaceholderList(): string {
+  return FILE_NAME_PLACEHOLDERS.map((p) => `{${p}}`).join(', ');
+}
 
 /** Renders the `file-name` template; throws FileNameError for unknown placeholders or unsafe names. */
 export function renderFileName(template: string, vars: FileNameVars): string {
-  const name = template.replace(/\{([^{}]*)\}/g, (whole, key: string) => {
-    if (!(FILE_NAME_PLACEHOLDERS as readonly string[]).includes(key)) {
-      throw new FileNameError(
-        `file-name "${template}": unknown placeholder ${whole}; use ${FILE_NAME_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
-      );
-    }
-    return vars[key as keyof FileNameVars];
-  });
-  if (!SAFE.test(name) || name.includes('..')) {
+  const unknown = unknownFileNamePlaceholder(template);
+  if (unknown !== undefined) {
+    throw new FileNameError(
+      `file-name "${template}": unknown placeholder {${unknown}}; use ${fileNamePlaceholderList()}`,
+    );
+  }
+  const name = template.replace(/\{([^{}]*)\}/g, (_, key: string) => vars[key as keyof FileNameVars]);
+  if (!isSafeName(name) || name.includes('..')) {
     throw new FileNameError(
       `file-name "${template}" gives "${name}", which is not a safe file name: use letters, digits, ".", "_", "+" and "-" only (no "/" or ".."), starting with a letter or digit`,
     );

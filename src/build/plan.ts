@@ -1,6 +1,7 @@
 // Planning a build: which image, file and argv for every target. Pure: tested as data.
 import { join } from 'node:path';
 import { buildArgv, containerName, prepareModulesArgv, targetLdflags, type ContainerSpec } from './argv';
+import { compareGoVersions, isValidGoVersion } from '../github/go-version';
 import { imageTag, renderFileNames } from './naming';
 import type { Target } from './targets';
 
@@ -47,6 +48,22 @@ export interface BuildPlan {
   goCacheDir: string;
   /** Every container of this run is named `<containerPrefix><target>` (or `prepare`). */
   containerPrefix: string;
+}
+
+/**
+ * The images run with GOTOOLCHAIN=local: a plugin whose `go` line is newer than the server's Go
+ * cannot build there. The message (for the go.mod line) says what to write; undefined when it builds.
+ */
+export function goLineTooNew(
+  go: { version: string; line: number } | undefined,
+  serverGo: string,
+  goModName: string,
+): { message: string; line: number } | undefined {
+  if (!go || !isValidGoVersion(go.version) || compareGoVersions(go.version, serverGo) <= 0) return undefined;
+  return {
+    line: go.line,
+    message: `${goModName} says go ${go.version}, newer than the server's Go ${serverGo}: the plugin must build with Go ${serverGo} to load into the server. Lower the go line to ${serverGo} or older (go mod edit -go=${serverGo.replace(/^(\d+\.\d+).*$/, '$1')}), or build for a newer server.`,
+  };
 }
 
 export function planBuild(p: PlanInput): BuildPlan {

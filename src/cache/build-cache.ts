@@ -78,6 +78,53 @@ export function rebuildsAll(buildFlags: readonly string[]): boolean {
   });
 }
 
+export type BuildCacheUse =
+  | { use: true; keys: BuildCacheKeys }
+  /** Not restored or saved; `say` is for the log (absent: nothing worth saying), `warn` when it is a problem. */
+  | { use: false; say?: string; warn?: boolean };
+
+/**
+ * Whether this run restores and saves the build cache, and under which keys: not with `-a`
+ * (every package is rebuilt anyway), not when build-cache is false, not without every image's
+ * ID (they are in the key). Pure.
+ */
+export function buildCacheUse(input: {
+  enabled: boolean;
+  buildFlags: readonly string[];
+  goVersion: string;
+  images: { target: string; imageId: string | undefined }[];
+  /** The synced go.mod and go.sum. */
+  lockText: string;
+}): BuildCacheUse {
+  if (rebuildsAll(input.buildFlags)) {
+    return {
+      use: false,
+      say: 'build-flags holds -a: every package is rebuilt, so the Go build cache is bypassed (not restored or saved). The plugins are the same without -a.',
+    };
+  }
+  if (!input.enabled) return { use: false };
+  const unknown = input.images.filter((i) => !i.imageId).map((i) => i.target);
+  if (unknown.length > 0) {
+    return {
+      use: false,
+      say: `Go build cache: no image ID for ${unknown.join(', ')}, not restoring or saving.`,
+    };
+  }
+  try {
+    const images = input.images.map((i) => ({ target: i.target, imageId: i.imageId! }));
+    return {
+      use: true,
+      keys: buildCacheKeys({ goVersion: input.goVersion, images, goSum: input.lockText, os: 'linux' }),
+    };
+  } catch (e) {
+    return {
+      use: false,
+      say: `Go build cache not used: ${e instanceof Error ? e.message : String(e)}`,
+      warn: true,
+    };
+  }
+}
+
 /**
  * Restores the build cache into `dir` (created when missing). Files already there stay unless
  * the entry holds the same name (Go names cache files by content hash, so they are equal).

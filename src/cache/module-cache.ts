@@ -62,6 +62,11 @@ export function moduleCacheKeys(input: ModuleCacheKeyInput): ModuleCacheKeys {
   return { primary: `${prefix}${sum}`, restoreKeys };
 }
 
+/** `primary (restore keys: a, b)`, for the debug log. */
+export function describeKeys(keys: { primary: string; restoreKeys: readonly string[] }): string {
+  return `${keys.primary} (restore keys: ${keys.restoreKeys.join(', ')})`;
+}
+
 export interface CacheLog {
   info(message: string): void;
   warning(message: string): void;

@@ -96,7 +96,7 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
 
   const client = new ClientClass({
     auth: options.token || undefined,
-    baseUrl: (options.baseUrl || process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    baseUrl: (options.baseUrl || 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: 'flow-plugin-build-action',
     // Octokit's own request log repeats what attemptGuard reports; only deprecation warnings pass.
     log: { debug: () => undefined, info: () => undefined, warn: log, error: () => undefined },

@@ -6,9 +6,9 @@
 import { constants, type Stats } from 'node:fs';
 import { access, lstat, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { pluginNameFromModule, renderFileNames } from '../build/naming';
+import { pluginNameFor, renderFileNames } from '../build/naming';
 import { describeFsError, kindOf } from '../fs/problems';
-import { parseGoMod } from '../gomod';
+import { decodeGoMod, parseGoMod, type GoModFile } from '../gomod';
 import { isInside, type ActionConfig } from '../inputs';
 import { parseVersionSpec } from '../github/versions';
 import { CHECKSUMS_FILE_NAME } from '../publish/checksums';
@@ -29,6 +29,8 @@ export interface PreflightFacts {
   fileNames?: string[];
   /** The plugin's name in file names (plugin-name, or from go.mod's module path). */
   pluginName?: string;
+  /** go.mod as read and parsed here (for the plugin's name), so the sync does not read it again. */
+  goMod?: { text: string; file: GoModFile };
 }
 
 export async function preflight(config: ActionConfig, workspaceRaw: string): Promise<PreflightFacts> {
@@ -170,12 +172,12 @@ export async function preflight(config: ActionConfig, workspaceRaw: string): Pro
   }
 
   // Every target's file, with the plugin's name as the build will use it.
-  let pluginName = config.pluginName;
-  if (pluginName === undefined) {
-    const text = await readFile(goModRealPath, 'utf8');
-    const module = parseGoMod(text, name).module?.path;
-    pluginName = module ? pluginNameFromModule(module) : 'plugin';
+  let goMod: PreflightFacts['goMod'];
+  if (config.pluginName === undefined) {
+    const text = decodeGoMod(await readFile(goModRealPath));
+    goMod = { text, file: parseGoMod(text, name) };
   }
+  const pluginName = pluginNameFor(config.pluginName, goMod?.file.module?.path);
   const spec = parseVersionSpec(config.serverVersion);
   let fileNames: string[];
   try {
@@ -201,7 +203,7 @@ export async function preflight(config: ActionConfig, workspaceRaw: string): Pro
       );
     }
   }
-  return { goModPath, goModRealPath, fileNames, pluginName };
+  return { goModPath, goModRealPath, fileNames, pluginName, ...(goMod && { goMod }) };
 }
 
 /**

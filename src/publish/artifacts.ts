@@ -2,7 +2,6 @@
 // v6 `skipArchive` option: one file, stored as-is), named so that jobs of a matrix never collide.
 // Naming and URLs are pure; `uploadPluginArtifacts` is the thin adapter around the client.
 import type { ArtifactClient } from '@actions/artifact';
-import * as core from '@actions/core';
 import { copyFile, link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -116,10 +115,12 @@ export interface UploadOptions {
    * deleted and the upload tried again, like upload-artifact's `overwrite`. Default false.
    */
   overwrite?: boolean;
-  /** Where the run is, for artifact URLs; default `process.env`. */
+  /** Where the run is (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID), for artifact URLs. */
   env?: Record<string, string | undefined>;
-  /** Folder for the temporary copies named after the artifacts; default `RUNNER_TEMP` or the OS temp folder. */
+  /** Folder for the temporary copies named after the artifacts (RUNNER_TEMP); default the OS temp folder. */
   tempDir?: string;
+  /** Where a replaced artifact, each upload and each failure are said (the publish stage logs them). */
+  log?: { info(message: string): void; warning(message: string): void };
 }
 
 interface UploadOutcome {
@@ -189,10 +190,9 @@ export async function uploadPluginArtifacts(
 
   // Loaded only when a run uploads (start-up stays short): see scripts/bundle.mjs.
   const client = options.client ?? new (await import('@actions/artifact')).DefaultArtifactClient();
-  const env = options.env ?? process.env;
-  const staging = await mkdtemp(
-    join(options.tempDir ?? (process.env['RUNNER_TEMP'] || tmpdir()), 'artifacts-'),
-  );
+  const env = options.env ?? {};
+  const log = options.log ?? { info: () => undefined, warning: () => undefined };
+  const staging = await mkdtemp(join(options.tempDir || tmpdir(), 'artifacts-'));
   const results: ArtifactUpload[] = [];
   const upload = (folder: string, p: Omit<Upload, 'folder'>) =>
     uploadOne(
@@ -201,6 +201,7 @@ export async function uploadPluginArtifacts(
       retentionDays,
       env,
       options.overwrite ?? false,
+      log,
     );
   try {
     for (const [i, p] of plugins.entries()) {
@@ -251,6 +252,7 @@ async function uploadOne(
   retentionDays: number | undefined,
   env: Record<string, string | undefined>,
   overwrite: boolean,
+  log: NonNullable<UploadOptions['log']>,
 ): Promise<UploadOutcome> {
   const base = { artifactName: p.artifactName, fileName: p.fileName };
   try {
@@ -269,7 +271,7 @@ async function uploadOne(
       response = await send();
     } catch (error) {
       if (!overwrite || !isNameConflict(error)) throw error;
-      core.info(`Artifact ${p.artifactName} already exists on this run (an earlier attempt): replacing it`);
+      log.info(`Artifact ${p.artifactName} already exists on this run (an earlier attempt): replacing it`);
       await client.deleteArtifact(p.artifactName);
       response = await send();
     }
@@ -277,7 +279,7 @@ async function uploadOne(
       return { ...base, ok: false, error: 'the artifact service returned no artifact id' };
     }
     const url = artifactUrl(env, response.id);
-    core.info(`Uploaded ${p.fileName} as artifact ${p.artifactName} (id ${response.id})`);
+    log.info(`Uploaded ${p.fileName} as artifact ${p.artifactName} (id ${response.id})`);
     return {
       ...base,
       ok: true,
@@ -288,7 +290,7 @@ async function uploadOne(
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    core.warning(`Artifact upload of ${p.fileName} (${p.artifactName}) failed: ${message}`);
+    log.warning(`Artifact upload of ${p.fileName} (${p.artifactName}) failed: ${message}`);
     return { ...base, ok: false, error: message };
   }
 }

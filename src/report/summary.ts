@@ -1,7 +1,5 @@
 // The job summary: what was built for which server, what changed in go.mod, and where every
-// plugin can be downloaded. `renderSummary` is pure (data in, markdown out); `writeSummary` is the
-// thin adapter around core.summary.
-import * as core from '@actions/core';
+// plugin can be downloaded. Pure: data in, markdown out (the report stage writes it).
 
 export interface GoModChange {
   module: string;
@@ -318,18 +316,4 @@ export function renderFailureSummary(data: FailureSummaryData): string {
     `${shown.map((l) => cell(l)).join('<br>')}`,
     'Fix what the message says and re-run the job; the log has the details of every stage.',
   ].join('\n\n')}\n`;
-}
-
-/** Appends the markdown to the job summary. A summary that cannot be written is a warning, never a failed build. */
-export async function writeSummary(markdown: string): Promise<boolean> {
-  try {
-    await core.summary.addRaw(markdown, true).write();
-    return true;
-  } catch (error) {
-    core.summary.emptyBuffer();
-    core.warning(
-      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    return false;
-  }
 }

@@ -3,7 +3,7 @@
 import type { Octokit } from '@octokit/rest';
 import { resolveServerGoVersion } from '../github/go-version';
 import { readServerFiles, resolveServerRelease } from '../github/server-release';
-import { parseGoMod } from '../gomod';
+import { parseGoMod, type GoModFile } from '../gomod';
 import type { ActionConfig } from '../inputs';
 
 export interface ServerFacts {
@@ -14,6 +14,8 @@ export interface ServerFacts {
   goVersionSource: 'GO_VERSION' | 'toolchain';
   /** The module path from go.mod's `module` line (never derived from the tag). */
   module: string;
+  /** The server's go.mod, parsed once here; the sync, the alignment and verify read it. */
+  goMod: GoModFile;
   goModText: string;
   /** e.g. `Flow/server@v2.0.0:go.mod`, for error messages. */
   goModName: string;
@@ -55,6 +57,7 @@ export function serverFacts(input: {
     goVersion: go.version,
     goVersionSource: go.source,
     module: parsed.module.path,
+    goMod: parsed,
     goModText: input.goMod,
     goModName,
     warnings: go.warnings,

@@ -57,6 +57,8 @@ export interface AlignInput {
   spec: ContainerSpec;
   serverGoMod: string;
   serverGoModName: string;
+  /** The server's go.mod as the resolve parsed it (parsed from serverGoMod when absent). */
+  serverParsed?: GoModFile;
   /** Host folder for the server's module when its build list must be computed (go < 1.17). */
   workDir: string;
   /** The plugin's go.mod on the host (read for the lines of annotations). */
@@ -123,7 +125,7 @@ function state(sections: Map<string, string>): GraphState {
 async function serverModules(
   input: AlignInput,
 ): Promise<{ modules: ListedModule[]; source: AlignResult['serverSource'] }> {
-  const fromGoMod = serverModulesFromGoMod(input.serverGoMod, input.serverGoModName);
+  const fromGoMod = serverModulesFromGoMod(input.serverParsed ?? input.serverGoMod, input.serverGoModName);
   if (fromGoMod.complete) return { modules: fromGoMod.modules, source: 'go.mod' };
   const dir = join(input.workDir, 'server-modules');
   await rm(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // The plugin's module graph next to the server's: parse what `go list -m -json all` and
 // `go mod graph` print, compare build lists, and find the requirement chain that explains a
 // version (who needs it). Pure: text in, data out; tested as data.
-import { parseGoMod } from '../gomod';
+import { parseGoMod, type GoModFile } from '../gomod';
 import { compare as semverCompare } from '../gomod/semver';
 
 /** One module of a build list, as `go list -m -json` describes it. */
@@ -151,10 +151,10 @@ export function goModListsAll(go: string | undefined): boolean {
 
 /** The server's modules as its go.mod states them (requires, with the replaces that apply). */
 export function serverModulesFromGoMod(
-  text: string,
+  goMod: string | GoModFile,
   file = 'server go.mod',
 ): { modules: ListedModule[]; complete: boolean; go?: string } {
-  const f = parseGoMod(text, file);
+  const f = typeof goMod === 'string' ? parseGoMod(goMod, file) : goMod;
   const modules: ListedModule[] = [];
   if (f.module) modules.push({ path: f.module.path, version: '', main: true, indirect: false });
   const seen = new Map<string, ListedModule>();

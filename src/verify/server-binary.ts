@@ -64,6 +64,8 @@ export async function serverBinaryFor(args: {
   listAssets: () => Promise<ServerAssets>;
   /** A folder for downloads and extraction (under RUNNER_TEMP). */
   tempDir: string;
+  /** Keep the downloaded server in the runner's tool cache (the runner has one: RUNNER_TOOL_CACHE). */
+  toolCache?: boolean;
   log: (msg: string) => void;
 }): Promise<ServerBinary> {
   const { octokit, config, tag, target, log } = args;
@@ -83,7 +85,7 @@ export async function serverBinaryFor(args: {
 
   const assetName = renderServerTemplate('server-asset', config.serverAsset, vars);
   const key = toolCacheKey({ repository: `${owner}/${repo}`, tag }, target, assetName);
-  const toolCache = Boolean(process.env.RUNNER_TOOL_CACHE);
+  const toolCache = args.toolCache ?? false;
   if (toolCache) {
     const dir = tc.find(key.tool, key.version, key.arch);
     if (dir) {

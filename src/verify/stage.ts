@@ -2,20 +2,19 @@
 // resolved server release for its target, before anything is uploaded. A plugin the server
 // refuses is an error quoting the loader, annotated on the go.mod line of the module at fault,
 // with what fixes it.
-import * as core from '@actions/core';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { Octokit } from '@octokit/rest';
-import type { TargetResult } from '../build/build';
-import { createDocker, type Docker } from '../build/docker';
+import type { TargetResult } from '../build/execute';
+import type { Docker } from '../build/docker';
+import { pluginGoModName, scratchDir, userOfRunner, type RunContext } from '../context';
 import { parseGoMod } from '../gomod';
-import type { ActionConfig } from '../inputs';
 import type { ServerFacts } from '../resolve/server';
 import type { SyncResult } from '../sync/sync';
 import { parseBinfmtEntry, type BinfmtState } from './emulation';
 import { loadPlugin, type LoadOutcome } from './load';
 import { adviceFor, parseLoadFailure } from './loader-errors';
-import { decideTargets, emulationNotice, verifyProblems, type VerifyEntry } from './plan';
+import { decideTargets, emulationNotice, verifiedOutput, verifyProblems, type VerifyEntry } from './plan';
 import { assetLister, serverBinaryFor } from './server-binary';
 
 export interface VerifyResult {
@@ -28,8 +27,6 @@ export interface VerifyResult {
 }
 
 export interface VerifyStageInput {
-  config: ActionConfig;
-  workspace: string;
   server: ServerFacts;
   sync: SyncResult;
   results: TargetResult[];
@@ -53,17 +50,11 @@ export async function readBinfmt(dir: string): Promise<BinfmtState> {
   return { enabled: status.trim() === 'enabled', entries };
 }
 
-function userOfRunner(): { uid: number; gid: number } | undefined {
-  return typeof process.getuid === 'function' && typeof process.getgid === 'function'
-    ? { uid: process.getuid(), gid: process.getgid() }
-    : undefined;
-}
-
 /**
  * Development knobs (not inputs): FLOW_BINFMT_DIR (the binfmt_misc folder to read) and
  * FLOW_VERIFY_TIMEOUT_MS (the bound for one server start, default 120 s).
  */
-function knobs(env: NodeJS.ProcessEnv) {
+function knobs(env: RunContext['env']) {
   const t = env.FLOW_VERIFY_TIMEOUT_MS;
   return {
     binfmtDir: env.FLOW_BINFMT_DIR || '/proc/sys/fs/binfmt_misc',
@@ -80,32 +71,42 @@ function tail(output: string, lines = 3): string {
 }
 
 export async function verifyStage(
+  ctx: RunContext,
   octokit: Octokit,
+  docker: Docker,
   input: VerifyStageInput,
-  docker: Docker = createDocker(),
 ): Promise<VerifyResult> {
-  const { config, server } = input;
+  const result = await verifyPlugins(ctx, octokit, docker, input);
+  ctx.tk.setOutput('verified', verifiedOutput(result.entries));
+  return result;
+}
+
+async function verifyPlugins(
+  ctx: RunContext,
+  octokit: Octokit,
+  docker: Docker,
+  input: VerifyStageInput,
+): Promise<VerifyResult> {
+  const { tk, config, env } = ctx;
+  const { server } = input;
   const label = `${server.repository} ${server.tag}`;
   if (config.verify === 'false') {
-    core.info('verify is false: the plugins are not loaded into the server before the upload.');
+    tk.info('verify is false: the plugins are not loaded into the server before the upload.');
     return { entries: [], problems: [], server: label };
   }
-  return core.group(`Verify plugins load into ${label}`, async () => {
-    const { binfmtDir, timeoutMs } = knobs(process.env);
+  return tk.group(`Verify plugins load into ${label}`, async () => {
+    const { binfmtDir, timeoutMs } = knobs(env);
     const binfmt = await readBinfmt(binfmtDir);
     const decisions = decideTargets(config.verify, input.results, process.arch, binfmt);
-    const tempDir = join(
-      process.env.RUNNER_TEMP || join(config.workingDirectory, '.flow-build-cache'),
-      'flow-verify',
-    );
+    const tempDir = scratchDir(ctx, 'flow-verify');
     const listAssets = assetLister(octokit, { ...config.server, tag: server.tag });
-    const goModFile = relative(input.workspace, join(config.workingDirectory, 'go.mod')) || 'go.mod';
+    const goModFile = pluginGoModName(ctx);
     // The go.mod the plugins were built with: after the sync and `go mod tidy` (which may add lines).
     const builtGoMod = await readFile(join(config.workingDirectory, 'go.mod'), 'utf8').catch(
       () => input.sync.goModText,
     );
     const pluginGoMod = parseGoMod(builtGoMod, goModFile);
-    const serverGoMod = parseGoMod(server.goModText, server.goModName);
+    const serverGoMod = server.goMod;
     const user = userOfRunner();
 
     const entries: VerifyEntry[] = [];
@@ -113,7 +114,7 @@ export async function verifyStage(
       const r = input.results.find((x) => x.target.name === d.target.name)!;
       if (!d.verify) {
         entries.push({ target: d.target.name, status: 'not-verified', reason: d.reason, durationMs: 0 });
-        core.info(`not verified ${d.target.name}: ${d.reason}`);
+        tk.info(`not verified ${d.target.name}: ${d.reason}`);
         continue;
       }
       const started = Date.now();
@@ -124,7 +125,7 @@ export async function verifyStage(
           reason,
           durationMs: Date.now() - started,
         });
-        core.info(`not verified ${d.target.name}: ${reason}`);
+        tk.info(`not verified ${d.target.name}: ${reason}`);
       };
       let binary;
       try {
@@ -134,13 +135,14 @@ export async function verifyStage(
             server: config.server,
             serverAsset: config.serverAsset,
             ...(config.serverBinary !== undefined && { serverBinary: config.serverBinary }),
-            workspace: input.workspace,
+            workspace: ctx.workspace,
           },
           tag: server.tag,
           target: d.target,
           listAssets,
           tempDir,
-          log: (m) => core.info(m),
+          toolCache: Boolean(env.RUNNER_TOOL_CACHE),
+          log: (m) => tk.info(m),
         });
       } catch (e) {
         notVerified(`no server binary: ${(e as Error).message}`);
@@ -150,7 +152,7 @@ export async function verifyStage(
         notVerified(binary.reason);
         continue;
       }
-      if (binary.cached) core.info(`${binary.source}: from the tool cache`);
+      if (binary.cached) tk.info(`${binary.source}: from the tool cache`);
       let outcome: LoadOutcome;
       try {
         outcome = await loadPlugin(docker, {
@@ -171,7 +173,7 @@ export async function verifyStage(
       const how = d.via === 'emulator' ? ' (emulated)' : '';
       const durationMs = Date.now() - started;
       if (outcome.status === 'loaded') {
-        core.info(
+        tk.info(
           `loaded ${r.fileName} into ${label} ${d.target.name}${how} in ${seconds(durationMs)}: the server lists ${outcome.modulePath || 'it'}`,
         );
         entries.push({
@@ -182,7 +184,7 @@ export async function verifyStage(
         });
         const own = pluginGoMod.module?.path;
         if (outcome.modulePath && own && outcome.modulePath !== own) {
-          core.info(
+          tk.info(
             `  note: the plugin reports the module path ${outcome.modulePath} (GetGotifyPluginInfo), its go.mod says ${own}; the server keys its settings by the reported one.`,
           );
         }
@@ -202,7 +204,7 @@ export async function verifyStage(
             ? `the server did not start (exit code ${outcome.exitCode}): ${tail(outcome.output) || 'no output'}`
             : 'the server started but does not list the plugin',
         );
-        if (outcome.output.trim()) core.info(outcome.output.trimEnd());
+        if (outcome.output.trim()) tk.info(outcome.output.trimEnd());
         continue;
       }
       const advice = adviceFor(failure, {
@@ -212,10 +214,10 @@ export async function verifyStage(
         serverGoVersion: server.goVersion,
       });
       entries.push({ target: d.target.name, status: 'failed', reason: failure.reason, durationMs });
-      core.info(`FAILED ${r.fileName}${how} in ${seconds(durationMs)}; the server said:`);
-      core.info(outcome.output.trimEnd());
+      tk.info(`FAILED ${r.fileName}${how} in ${seconds(durationMs)}; the server said:`);
+      tk.info(outcome.output.trimEnd());
       const message = `${d.target.name}: ${label} refuses ${r.fileName}: ${failure.reason}. Fix: ${advice.fix}`;
-      core.error(message, {
+      tk.error(message, {
         title: `plugin does not load into ${label}`,
         ...(advice.line !== undefined && advice.line > 0 && { file: goModFile, startLine: advice.line }),
       });
@@ -223,7 +225,10 @@ export async function verifyStage(
     // Downloads and run folders (a server kept in the tool cache lives on there).
     await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
     const notice = emulationNotice(decisions);
-    if (notice) (config.verify === 'true' ? core.error : core.notice)(notice);
+    if (notice) {
+      if (config.verify === 'true') tk.error(notice);
+      else tk.notice(notice);
+    }
     const problems = verifyProblems(config.verify, entries);
     return { entries, problems, server: label };
   });

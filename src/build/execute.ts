@@ -1,5 +1,5 @@
-// Running a build plan: image checks, module preparation, the per-target builds in parallel, and
-// the checks on what they produce. Uses the Docker adapter; no knowledge of the toolkit.
+// Running a build plan: image checks, the per-target builds in parallel, and the checks on what
+// they produce (ELF machine, rename into place, hash). Uses the Docker adapter; no toolkit.
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { inspectImageArgv, pullImageArgv } from './argv';
 import type { Docker } from './docker';

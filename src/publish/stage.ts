@@ -1,15 +1,14 @@
 // The publish stage: checksums beside the plugins, workflow artifacts, release assets. Every side
 // effect has its input; nothing is silently partial - each failed upload becomes a problem that
 // fails the step and says which files were and were not uploaded.
-import * as core from '@actions/core';
 import type { Octokit } from '@octokit/rest';
-import type { TargetResult } from '../build/build';
+import type { TargetResult } from '../build/execute';
+import type { RunContext } from '../context';
 import { findReleaseByTag, uploadReleaseAssets } from '../github/release-assets';
-import type { ActionConfig } from '../inputs';
 import type { ServerFacts } from '../resolve/server';
 import { uploadPluginArtifacts, type ArtifactUpload } from './artifacts';
 import { CHECKSUMS_FILE_NAME, writeChecksums } from './checksums';
-import { decideRelease } from './release-decision';
+import { releaseUpload } from './release-decision';
 import { formatUploadFailure } from './upload-report';
 
 export interface ReleaseAssetResult {
@@ -22,17 +21,32 @@ export interface ReleaseAssetResult {
 export interface PublishResult {
   checksumsPath?: string;
   artifacts: ArtifactUpload[];
-  release?: { tag: string; url?: string; assets: ReleaseAssetResult[] };
+  /** The release uploaded to; `draft` when it is not published yet (its assets are not public). */
+  release?: { tag: string; url?: string; draft: boolean; assets: ReleaseAssetResult[] };
   /** Messages for the step's failure; empty when everything asked for was done. */
   problems: string[];
 }
 
-export async function publishPlugins(
-  config: ActionConfig,
+/** The network side of publishing (a test passes fakes). */
+export interface Publisher {
+  uploadArtifacts: typeof uploadPluginArtifacts;
+  findRelease: typeof findReleaseByTag;
+  uploadAssets: typeof uploadReleaseAssets;
+}
+
+const github: Publisher = {
+  uploadArtifacts: uploadPluginArtifacts,
+  findRelease: findReleaseByTag,
+  uploadAssets: uploadReleaseAssets,
+};
+
+export async function publishStage(
+  ctx: RunContext,
   octokit: Octokit,
   run: { server: ServerFacts; pluginName: string; results: TargetResult[] },
-  env: Record<string, string | undefined> = process.env,
+  publisher: Publisher = github,
 ): Promise<PublishResult> {
+  const { tk, config, env } = ctx;
   const built = run.results.filter((r) => r.ok);
   const out: PublishResult = { artifacts: [], problems: [] };
   if (built.length === 0) return out;
@@ -42,12 +56,12 @@ export async function publishPlugins(
       config.outputDir,
       built.map((r) => ({ fileName: r.fileName, sha256: r.sha256! })),
     );
-    core.info(`Wrote ${out.checksumsPath}`);
+    tk.info(`Wrote ${out.checksumsPath}`);
   }
 
   if (config.uploadArtifacts) {
-    out.artifacts = await core.group('Upload artifacts', async () => {
-      const uploads = await uploadPluginArtifacts(
+    out.artifacts = await tk.group('Upload artifacts', async () => {
+      const uploads = await publisher.uploadArtifacts(
         built.map((r) => ({ path: r.path, target: r.target.name, fileName: r.fileName })),
         {
           serverTag: run.server.tag,
@@ -55,10 +69,13 @@ export async function publishPlugins(
           overwrite: config.overwrite,
           ...(config.retentionDays !== undefined && { retentionDays: config.retentionDays }),
           ...(out.checksumsPath !== undefined && { checksums: { path: out.checksumsPath } }),
+          env,
+          ...(env.RUNNER_TEMP && { tempDir: env.RUNNER_TEMP }),
+          log: { info: (m) => tk.info(m), warning: (m) => tk.warning(m) },
         },
       );
       for (const u of uploads) {
-        core.info(
+        tk.info(
           u.ok
             ? `uploaded ${u.artifactName} (id ${u.id}) ${u.url ?? ''}`
             : `FAILED ${u.artifactName}: ${u.error}`,
@@ -78,24 +95,16 @@ export async function publishPlugins(
     if (problem) out.problems.push(problem);
   }
 
-  const decision = decideRelease(config.release, config.releaseTag, env);
-  if (!decision.upload) {
-    core.info(`No release upload: ${decision.reason}.`);
-    return out;
-  }
   const failed = run.results.filter((r) => !r.ok).map((r) => r.target.name);
-  if (failed.length > 0) {
-    // A release is what users download: never publish a partial set of architectures to it.
-    out.problems.push(
-      `not uploaded to release ${decision.tag} because the build failed for ${failed.join(', ')}`,
-    );
+  const to = releaseUpload(config.release, config.releaseTag, env, failed);
+  if (!to.upload) {
+    if ('problem' in to) out.problems.push(to.problem);
+    else tk.info(`No release upload: ${to.reason}.`);
     return out;
   }
-  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
-  if (!owner || !repo)
-    throw new Error('GITHUB_REPOSITORY is not set, so the release to upload to is unknown');
-  out.release = await core.group(`Upload release assets (${decision.tag})`, async () => {
-    const release = await findReleaseByTag(octokit, { owner, repo, tag: decision.tag });
+  tk.debug(`release upload: ${to.owner}/${to.repo} tag ${to.tag}`);
+  out.release = await tk.group(`Upload release assets (${to.tag})`, async () => {
+    const release = await publisher.findRelease(octokit, to);
     const files = built.map((r) => ({
       path: r.path,
       name: r.fileName,
@@ -103,17 +112,17 @@ export async function publishPlugins(
     }));
     if (out.checksumsPath)
       files.push({ path: out.checksumsPath, name: CHECKSUMS_FILE_NAME, contentType: 'text/plain' });
-    const assets = await uploadReleaseAssets(octokit, {
+    const assets = await publisher.uploadAssets(octokit, {
       release,
       files,
       overwrite: config.overwrite,
-      log: (m: string) => core.info(m),
+      log: (m: string) => tk.info(m),
     });
     for (const a of assets)
-      core.info(a.ok ? `uploaded ${a.name} ${a.url ?? ''}` : `FAILED ${a.name}: ${a.error}`);
-    return { tag: decision.tag, url: release.html_url, assets };
+      tk.info(a.ok ? `uploaded ${a.name} ${a.url ?? ''}` : `FAILED ${a.name}: ${a.error}`);
+    return { tag: to.tag, url: release.html_url, draft: release.draft === true, assets };
   });
-  const problem = formatUploadFailure(out.release.assets, `release ${decision.tag}`);
+  const problem = formatUploadFailure(out.release.assets, `release ${to.tag}`);
   if (problem) out.problems.push(problem);
   return out;
 }

@@ -1,23 +1,13 @@
-// Step outputs and the job summary: what later steps and people read after a run.
-import * as core from '@actions/core';
-import type { TargetResult } from './build/build';
-import type { CapChange } from './gomod';
-import type { ActionConfig } from './inputs';
-import type { PublishResult } from './publish/publish';
-import { CHECKSUMS_FILE_NAME } from './publish/checksums';
-import {
-  renderFailureSummary,
-  renderSummary,
-  writeSummary,
-  type StageState,
-  type SummaryData,
-  type SummaryTarget,
-} from './report/summary';
-import type { ServerFacts } from './resolve/server';
-import type { SyncResult } from './sync/sync';
-import { verifiedOutput } from './verify/plan';
-import type { VerifyResult } from './verify/stage';
-import type { AlignChange } from './sync/align-plan';
+// What people and later steps read after a run, as plain data: the `artifacts` output's entries,
+// the job summary's data and the stages of a failed run. Pure: the report stage writes them.
+import type { TargetResult } from '../build/execute';
+import type { PublishResult } from '../publish/stage';
+import { CHECKSUMS_FILE_NAME } from '../publish/checksums';
+import type { StageState, SummaryData, SummaryTarget } from './summary';
+import type { ServerFacts } from '../resolve/server';
+import type { SyncResult } from '../sync/sync';
+import type { VerifyResult } from '../verify/stage';
+import type { AlignChange } from '../sync/align-plan';
 
 export interface ArtifactEntry {
   target: string;
@@ -56,24 +46,6 @@ export function artifactEntries(results: TargetResult[], published?: PublishResu
     });
 }
 
-/** Every go.mod change, with the step that made it: `cap` (gomod-cap) or `align` (with its reason). */
-export function goModChangesOutput(changes: CapChange[], align: readonly AlignChange[] = []): string {
-  return JSON.stringify([
-    ...changes.map(({ module, from, to }) => ({ module, from, to, step: 'cap' })),
-    ...align.map(({ module, from, to, step, reason }) => ({ module, from, to, step, reason })),
-  ]);
-}
-
-export function setServerOutputs(server: ServerFacts): void {
-  core.setOutput('server-version', server.tag);
-  core.setOutput('go-version', server.goVersion);
-  core.setOutput('server-module', server.module);
-}
-
-export function setSyncOutputs(changes: CapChange[], align: readonly AlignChange[] = []): void {
-  core.setOutput('go-mod-changes', goModChangesOutput(changes, align));
-}
-
 export interface RunRecord {
   pluginName?: string;
   server: ServerFacts;
@@ -83,10 +55,6 @@ export interface RunRecord {
   results?: TargetResult[];
   verified?: VerifyResult;
   published?: PublishResult;
-}
-
-export function setVerifyOutputs(verified: VerifyResult): void {
-  core.setOutput('verified', verifiedOutput(verified.entries));
 }
 
 type UploadState = { ok: boolean; url?: string; error?: string };
@@ -152,7 +120,7 @@ export function summaryData(run: RunRecord): SummaryData {
       },
     }),
     ...(published?.release?.url !== undefined && {
-      release: { tag: published.release.tag, url: published.release.url },
+      release: { tag: published.release.tag, url: published.release.url, draft: published.release.draft },
     }),
     ...(run.results === undefined && { buildSkipped: true }),
   };
@@ -203,29 +171,4 @@ export function failureStages(p: RunProgress): StageState[] {
     const state = i < at ? 'done' : i === at ? 'failed' : skipped ? 'skipped' : 'not run';
     return { name, state, ...(detail[name] !== undefined && { detail: detail[name] }) };
   });
-}
-
-/** The job summary of a failed run (unless summary is false). Never throws. */
-export async function reportFailure(summary: boolean, progress: RunProgress, message: string): Promise<void> {
-  if (!summary) return;
-  await writeSummary(
-    renderFailureSummary({
-      ...(progress.pluginName !== undefined && { pluginName: progress.pluginName }),
-      stages: failureStages(progress),
-      message,
-    }),
-  );
-}
-
-export async function reportRun(config: ActionConfig, run: RunRecord): Promise<void> {
-  if (run.results) {
-    const entries = artifactEntries(run.results, run.published);
-    core.setOutput('artifacts', JSON.stringify(entries));
-    core.setOutput('files', entries.map((e) => e.path).join('\n'));
-  }
-  if (run.published?.checksumsPath) core.setOutput('checksums', run.published.checksumsPath);
-  if (run.published?.release?.url) core.setOutput('release-url', run.published.release.url);
-  if (!config.summary) return;
-  // A report, not the product: writeSummary turns a failure into a warning.
-  await writeSummary(renderSummary(summaryData(run)));
 }

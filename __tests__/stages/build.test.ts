@@ -1,0 +1,164 @@
+// The build stage on plain data: a fake toolkit and a fake Docker that answers image inspects,
+// runs `go mod tidy` and "builds" by writing an ELF header where the argv says. What the log,
+// the debug lines and the annotations say; the go line rule; the caches handed to saveCaches.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withDebugLog, type Docker } from '../../src/build/docker';
+import { buildStage, saveCaches } from '../../src/build/stage';
+import { parseGoMod } from '../../src/gomod';
+import type { SyncResult } from '../../src/sync/sync';
+import { fakeContext } from './fake-toolkit';
+import { server } from './fixtures';
+
+const id = (c: string) => `sha256:${c.repeat(64)}`;
+
+function elf(machine: number, bits: 32 | 64): Buffer {
+  const b = Buffer.alloc(64);
+  b.set([0x7f, 0x45, 0x4c, 0x46, bits === 64 ? 2 : 1, 1], 0);
+  b.writeUInt16LE(machine, 18);
+  return b;
+}
+
+/** Records every argv; a build whose image is in `broken` fails with a compile error. */
+function fakeDocker(broken: string[] = []) {
+  const calls: string[][] = [];
+  const docker: Docker = {
+    run(args) {
+      calls.push(args);
+      if (args[0] === 'image')
+        return Promise.resolve({
+          exitCode: 0,
+          output: `${id(args.at(-1)!.endsWith('amd64') ? 'a' : 'b')}\n`,
+        });
+      const last = args.at(-1)!;
+      if (last.includes('go mod tidy'))
+        return Promise.resolve({ exitCode: 0, output: 'go: downloading example.com/x v1.0.0\n' });
+      const image = args.find((a) => a.startsWith('flow/build:'))!;
+      if (broken.some((t) => image.endsWith(t))) {
+        return Promise.resolve({
+          exitCode: 1,
+          output: '# github.com/me/hello\n./main.go:7:2: undefined: nope\n',
+        });
+      }
+      const out = args[args.findIndex((a, i) => args[i - 1] === '-v' && a.endsWith(':/out'))]!.replace(
+        /:\/out$/,
+        '',
+      );
+      const file = args[args.indexOf('-o') + 1]!.replace(/^\/out\//, '');
+      writeFileSync(join(out, file), image.endsWith('arm64') ? elf(183, 64) : elf(62, 64));
+      return Promise.resolve({ exitCode: 0, output: '' });
+    },
+  };
+  return { docker, calls };
+}
+
+function stage(inputs: Record<string, string>, goMod = 'module github.com/me/hello\n\ngo 1.21\n') {
+  const { ctx, rec } = fakeContext({ 'go-mod-sync': 'off', targets: 'linux-amd64,linux-arm64', ...inputs });
+  writeFileSync(join(ctx.workspace, 'go.mod'), goMod);
+  mkdirSync(ctx.env.RUNNER_TEMP!, { recursive: true });
+  const sync: SyncResult = {
+    mode: 'off',
+    goModPath: join(ctx.workspace, 'go.mod'),
+    changes: [],
+    written: false,
+    goModText: goMod,
+    goMod: parseGoMod(goMod),
+    goSum: '',
+    moduleCache: {
+      primary: 'flow-plugin-gomod-linux-go1.22.4-abc',
+      restoreKeys: ['flow-plugin-gomod-linux-go1.22.4-'],
+    },
+  };
+  return { ctx, rec, sync };
+}
+
+describe('build stage', () => {
+  it('logs images, caches, tidy and a group per target; debug has every argv and the cache keys', async () => {
+    const { ctx, rec, sync } = stage({});
+    const fake = fakeDocker();
+    const r = await buildStage(
+      ctx,
+      server,
+      sync,
+      withDebugLog(fake.docker, (m) => ctx.tk.debug(m)),
+    );
+    expect(r.pluginName).toBe('hello');
+    expect(r.results.map((x) => [x.target.name, x.ok])).toEqual([
+      ['linux-amd64', true],
+      ['linux-arm64', true],
+    ]);
+    const groups = rec.log.filter((l) => l.startsWith('group: ')).map((l) => l.slice(7));
+    expect(groups.slice(0, 4)).toEqual([
+      'Restore Go module cache',
+      'Builder images',
+      'Restore Go build cache',
+      'Prepare modules (go mod tidy, go mod download)',
+    ]);
+    expect(groups.slice(4).sort()).toEqual(
+      [
+        expect.stringMatching(/^Built linux-amd64 in /),
+        expect.stringMatching(/^Built linux-arm64 in /),
+      ].sort(),
+    );
+    // go mod tidy starts before the build cache restore, which runs while tidy does.
+    const tidyStarted = rec.log.findIndex(
+      (l) => l.startsWith('debug: docker run') && l.includes('go mod tidy'),
+    );
+    expect(tidyStarted).toBeGreaterThan(-1);
+    expect(tidyStarted).toBeLessThan(rec.log.indexOf('group: Restore Go build cache'));
+    // Every container's argv, in debug, before it runs.
+    for (const argv of fake.calls) expect(rec.log).toContain(`debug: docker ${argv.join(' ')}`);
+    expect(rec.log).toContainEqual(
+      expect.stringMatching(/^debug: build cache key: flow-plugin-gobuild-linux-go1\.22\.4-/),
+    );
+    expect(rec.log).toContain(`debug: image flow/build:1.22.4-linux-amd64: ${id('a')}`);
+    expect(r.caches.modules?.keys.primary).toBe('flow-plugin-gomod-linux-go1.22.4-abc');
+    expect(r.caches.build?.keys.primary).toMatch(/^flow-plugin-gobuild-linux-go1\.22\.4-/);
+    expect(rec.annotations).toEqual([]);
+
+    // Saved only when every plugin built and loaded.
+    await saveCaches(ctx, r, false);
+    expect(rec.log.at(-1)).toBe('info: Not saving the Go caches: not every target loaded.');
+  });
+
+  it('a go line newer than the server Go: an annotation on that line, before any container', async () => {
+    const { ctx, rec, sync } = stage({}, 'module github.com/me/hello\n\ngo 1.23\n');
+    const fake = fakeDocker();
+    await expect(buildStage(ctx, server, sync, fake.docker)).rejects.toThrow(
+      "go.mod says go 1.23, newer than the server's Go 1.22.4",
+    );
+    expect(fake.calls).toEqual([]);
+    expect(rec.annotations).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        where: { title: 'go line newer than the server', file: 'go.mod', startLine: 3 },
+      }),
+    ]);
+  });
+
+  it('a failed target: compile errors as annotations on the file, the stage goes on', async () => {
+    const { ctx, rec, sync } = stage({ 'build-cache': 'false', cache: 'false' });
+    const fake = fakeDocker(['arm64']);
+    const r = await buildStage(ctx, server, sync, fake.docker);
+    expect(r.results.map((x) => x.ok)).toEqual([true, false]);
+    expect(rec.annotations).toEqual([
+      {
+        level: 'error',
+        message: 'linux-arm64: undefined: nope',
+        where: { title: 'go build', file: 'main.go', startLine: 7, startColumn: 2 },
+      },
+      { level: 'error', message: 'linux-arm64: go build exited with code 1' },
+    ]);
+    expect(rec.log).toContain('info: 1 of 2 targets failed: linux-arm64 (go build exited with code 1)');
+    expect(r.caches).toEqual({});
+  });
+
+  it('-a in build-flags: the build cache is bypassed and the log says why', async () => {
+    const { ctx, rec, sync } = stage({ 'build-flags': '-a', cache: 'false' });
+    await buildStage(ctx, server, sync, fakeDocker().docker);
+    expect(rec.log).toContain(
+      'info: build-flags holds -a: every package is rebuilt, so the Go build cache is bypassed (not restored or saved). The plugins are the same without -a.',
+    );
+  });
+});

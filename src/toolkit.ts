@@ -1,0 +1,62 @@
+// The thin adapter around @actions/core: the one seam between a run and the runner. The stages
+// take a Toolkit (log, groups, annotations, outputs, the job summary) and `main.ts` passes the
+// real one; a test passes a fake and reads what a stage logged, annotated and set.
+import * as core from '@actions/core';
+
+/** Where an annotation points (a file relative to the workspace, a line, a column). */
+export interface Annotation {
+  title?: string;
+  file?: string;
+  startLine?: number;
+  startColumn?: number;
+}
+
+export interface Toolkit {
+  getInput(name: string): string;
+  info(message: string): void;
+  /** Shown only when the run has step debug logging on (ACTIONS_STEP_DEBUG). */
+  debug(message: string): void;
+  warning(message: string, where?: Annotation): void;
+  error(message: string, where?: Annotation): void;
+  notice(message: string, where?: Annotation): void;
+  /** A collapsible log section around `fn`. */
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** A section opened and closed by hand (the per-target log, written as each build finishes). */
+  startGroup(name: string): void;
+  endGroup(): void;
+  setOutput(name: string, value: string): void;
+  setFailed(message: string): void;
+  /** Masks the value in every later log line. */
+  setSecret(value: string): void;
+  /** Appends markdown to the job summary; throws when it cannot be written (nothing stays buffered). */
+  appendSummary(markdown: string): Promise<void>;
+}
+
+/** The real toolkit: @actions/core. */
+export function actionsToolkit(): Toolkit {
+  return {
+    getInput: (name) => core.getInput(name),
+    info: (m) => core.info(m),
+    debug: (m) => core.debug(m),
+    warning: (m, where) => core.warning(m, where),
+    error: (m, where) => core.error(m, where),
+    notice: (m, where) => core.notice(m, where),
+    group: (name, fn) => core.group(name, fn),
+    startGroup: (name) => core.startGroup(name),
+    endGroup: () => core.endGroup(),
+    setOutput: (name, value) => core.setOutput(name, value),
+    setFailed: (m) => core.setFailed(m),
+    setSecret: (v) => core.setSecret(v),
+    async appendSummary(markdown) {
+      try {
+        await core.summary.addRaw(markdown, true).write();
+      } catch (e) {
+        core.summary.emptyBuffer();
+        throw e;
+      }
+    },
+  };
+}
+
+/** The step's environment as the stages read it (main passes `process.env`). */
+export type RunEnv = Readonly<Record<string, string | undefined>>;

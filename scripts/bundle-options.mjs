@@ -7,6 +7,9 @@ export const bundleOptions = {
   format: 'cjs',
   legalComments: 'none',
   logLevel: 'warning',
+  // Paths as seen from the project (its path comments stay the same when node_modules is a
+  // symlink, as in a git worktree that shares one): the bundle does not depend on where it is made.
+  preserveSymlinks: true,
   // Some toolkit packages reference import.meta.url; give them a CJS equivalent.
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },

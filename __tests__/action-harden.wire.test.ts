@@ -199,6 +199,26 @@ describe('2. the run stays inside the workspace', () => {
     expect(ok.requests).toBeGreaterThan(0);
   });
 
+  it('verify: true for a target this runner cannot run is refused before any request or write', async () => {
+    // A binfmt_misc folder without handlers: a runner where arm64 binaries cannot run.
+    const binfmt = mkdtempSync(join(tmpdir(), 'flow-binfmt-'));
+    writeFileSync(join(binfmt, 'status'), 'enabled\n');
+    const ws = workspace();
+    const inputs = { build: 'true', verify: 'true', targets: 'linux-amd64,linux-arm64' };
+    const r = await run(ws, inputs, { env: { FLOW_BINFMT_DIR: binfmt } });
+    expect(r.exitCode).toBe(1);
+    expect(errorLine(r.stdout)).toContain(
+      'verify is true, but this runner cannot run linux-arm64 (no emulator for arm64 is registered on this runner), so those plugins could not be loaded before the upload. Add `- uses: docker/setup-qemu-action@v3` before this step, or set verify: auto to load the plugins this runner can run (verify: false loads none). Nothing was built or uploaded.',
+    );
+    expect(r.requests).toBe(0);
+    expect(readFileSync(join(ws, 'go.mod'), 'utf8')).toBe(PLUGIN_GO_MOD);
+    // auto goes on (to Docker, absent here): the unrunnable target is only left unverified later.
+    const auto = await run(workspace(), { ...inputs, verify: 'auto' }, { env: { FLOW_BINFMT_DIR: binfmt } });
+    expect(errorLine(auto.stdout)).not.toMatch(/verify is true/);
+    expect(errorLine(auto.stdout)).toMatch(/No builder image/);
+    expect(auto.requests).toBeGreaterThan(0);
+  });
+
   it('a file that is not a go.mod is quoted in a bounded excerpt at most', async () => {
     const long = `password=${'x'.repeat(5000)}\n`;
     const r = await run(workspace(long), {});

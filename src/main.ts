@@ -17,7 +17,7 @@ import { reportFailure, reportStage } from './report/stage';
 import { resolveStage } from './resolve/stage';
 import { syncStage } from './sync/stage';
 import { actionsToolkit, type RunEnv, type Toolkit } from './toolkit';
-import { verifyStage } from './verify/stage';
+import { checkVerifyUpFront, verifyStage } from './verify/stage';
 
 export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.env): Promise<void> {
   // How far the run got: a failed run still writes its summary (what ran, what failed, what to do).
@@ -45,6 +45,7 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
     // Everything the file system can tell, before any request or write.
     progress.stage = 'Workspace check';
     const checked = await preflight(config, ctx.workspace);
+    await checkVerifyUpFront(ctx);
     // The name the failure summary shows from here on (known from go.mod before any request).
     if (checked.pluginName !== undefined) progress.pluginName = checked.pluginName;
 

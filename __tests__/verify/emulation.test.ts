@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseTarget, parseTargets } from '../../src/build/targets';
 import { elfHeaderFor, howToRun, parseBinfmtEntry, type BinfmtState } from '../../src/verify/emulation';
-import { decideTargets, emulationNotice } from '../../src/verify/plan';
+import { decideTargets, emulationNotice, unrunnableMessage, unrunnableTargets } from '../../src/verify/plan';
 
 // What qemu-user-static + binfmt-support register on Debian (read on our machine, 2026-11-26).
 const DEBIAN_ARM = `enabled
@@ -108,6 +108,26 @@ describe('howToRun', () => {
   it('an arm64 runner runs arm64 natively and needs an emulator for amd64', () => {
     expect(howToRun(t('linux-arm64'), 'arm64', state({}, false))).toEqual({ runs: true, via: 'native' });
     expect(howToRun(t('linux-amd64'), 'arm64', state({}, false))).toMatchObject({ runs: false });
+  });
+});
+
+describe('unrunnableTargets (verify: true, checked before anything runs)', () => {
+  const targets = parseTargets('linux-amd64,linux-arm-7,linux-arm64,linux-386');
+  it('without an emulator the arm targets are refused, with the reason; auto and false refuse none', () => {
+    const missing = unrunnableTargets('true', targets, 'x64', state({}, false));
+    expect(missing.map((m) => [m.target.name, m.reason])).toEqual([
+      ['linux-arm-7', 'no emulator for arm is registered on this runner'],
+      ['linux-arm64', 'no emulator for arm64 is registered on this runner'],
+    ]);
+    expect(unrunnableMessage(missing)).toMatch(
+      /^verify is true, but this runner cannot run linux-arm-7 \(no emulator for arm is registered on this runner\); linux-arm64 .*set verify: auto/,
+    );
+    expect(unrunnableTargets('auto', targets, 'x64', state({}, false))).toEqual([]);
+    expect(unrunnableTargets('false', targets, 'x64', state({}, false))).toEqual([]);
+  });
+  it('with the F-flag emulators registered every target runs', () => {
+    const all = state({ 'qemu-aarch64': DEBIAN_AARCH64, 'qemu-arm': DEBIAN_ARM });
+    expect(unrunnableTargets('true', targets, 'x64', all)).toEqual([]);
   });
 });
 

@@ -37,6 +37,32 @@ export function decideTargets(
   });
 }
 
+/**
+ * With `verify: true`, the targets this runner cannot run at all (no emulator): known before
+ * anything is built, so the run refuses them up front. Empty otherwise.
+ */
+export function unrunnableTargets(
+  mode: VerifyMode,
+  targets: Target[],
+  hostArch: string,
+  binfmt: BinfmtState,
+): { target: Target; reason: string }[] {
+  if (mode !== 'true') return [];
+  return targets.flatMap((target) => {
+    const how = howToRun(target, hostArch, binfmt);
+    return how.runs ? [] : [{ target, reason: how.reason }];
+  });
+}
+
+/** The refusal of `verify: true` for targets this runner cannot run, naming the input and what to write. */
+export function unrunnableMessage(missing: { target: Target; reason: string }[]): string {
+  return (
+    `verify is true, but this runner cannot run ${missing.map((m) => `${m.target.name} (${m.reason})`).join('; ')}, ` +
+    'so those plugins could not be loaded before the upload. Add `- uses: docker/setup-qemu-action@v3` before this step, ' +
+    'or set verify: auto to load the plugins this runner can run (verify: false loads none). Nothing was built or uploaded.'
+  );
+}
+
 /** The one notice for targets left unverified for want of an emulator (auto), or undefined. */
 export function emulationNotice(decisions: TargetDecision[]): string | undefined {
   const names = decisions.filter((d) => !d.verify && d.noEmulator).map((d) => d.target.name);

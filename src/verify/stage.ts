@@ -14,7 +14,15 @@ import type { SyncResult } from '../sync/sync';
 import { parseBinfmtEntry, type BinfmtState } from './emulation';
 import { loadPlugin, type LoadOutcome } from './load';
 import { adviceFor, parseLoadFailure } from './loader-errors';
-import { decideTargets, emulationNotice, verifiedOutput, verifyProblems, type VerifyEntry } from './plan';
+import {
+  decideTargets,
+  emulationNotice,
+  unrunnableMessage,
+  unrunnableTargets,
+  verifiedOutput,
+  verifyProblems,
+  type VerifyEntry,
+} from './plan';
 import { assetLister, serverBinaryFor } from './server-binary';
 
 export interface VerifyResult {
@@ -30,6 +38,18 @@ export interface VerifyStageInput {
   server: ServerFacts;
   sync: SyncResult;
   results: TargetResult[];
+}
+
+/**
+ * Before anything is requested, written or built: with `verify: true` every target must be one this
+ * runner can run (natively or through a registered emulator); otherwise the run stops here.
+ */
+export async function checkVerifyUpFront(ctx: RunContext): Promise<void> {
+  const { config } = ctx;
+  if (!config.build || config.verify !== 'true') return;
+  const binfmt = await readBinfmt(knobs(ctx.env).binfmtDir);
+  const missing = unrunnableTargets(config.verify, config.targets, process.arch, binfmt);
+  if (missing.length > 0) throw new Error(unrunnableMessage(missing));
 }
 
 /** Reads the binfmt_misc folder (FLOW_BINFMT_DIR lets a test play a runner without emulators). */

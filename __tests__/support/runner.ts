@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { linkSharedGoCache } from './test-cache';
 
 export const projectRoot = resolve(import.meta.dirname, '..', '..');
 export const bundlePath = join(projectRoot, 'dist', 'index.cjs');
@@ -28,6 +29,13 @@ export interface RunOptions {
   /** Working directory of the step (GITHUB_WORKSPACE). Default: a new temp folder. */
   cwd?: string;
   timeoutMs?: number;
+  /**
+   * The Go build cache the builds start from: `shared` (default) links the host's GOCACHE kept
+   * across test runs (./test-cache.ts), `empty` a new one. A run given its own RUNNER_TEMP in `env`,
+   * or talking to an Actions cache service, always starts empty (the action restores and saves
+   * GOCACHE itself then).
+   */
+  goCache?: 'shared' | 'empty';
 }
 
 /** Parses the GITHUB_OUTPUT file format (`name<<DELIM\nvalue\nDELIM`, or `name=value`). */
@@ -87,6 +95,10 @@ export async function runAction(opts: RunOptions = {}): Promise<RunResult> {
   writeFileSync(outputFile, '');
   writeFileSync(summaryFile, '');
   const cwd = opts.cwd ?? home;
+  const ownTemp = opts.env?.RUNNER_TEMP !== undefined;
+  const cacheService =
+    opts.env?.ACTIONS_CACHE_SERVICE_V2 !== undefined || opts.env?.ACTIONS_CACHE_URL !== undefined;
+  if ((opts.goCache ?? 'shared') === 'shared' && !ownTemp && !cacheService) linkSharedGoCache(runnerTemp);
   // Start from a clean environment: nothing of the developer's GitHub/Actions setup leaks in.
   const base: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {

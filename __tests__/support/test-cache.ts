@@ -20,21 +20,19 @@
 //    pin the modules) and of the module proxy it reads - so a kept binary is the one the same
 //    build would write again (Go builds are reproducible), and any change builds afresh.
 //
-// FLOW_TEST_CACHE: the folder (default .tmp/test-cache in the checkout; .ci/run keeps it under
-// /var/cache so clean clones share it), or `off`: every run starts from an empty GOCACHE and
-// builds its fixture servers.
+// FLOW_TEST_CACHE: the folder (default /var/cache/flow-test-cache, beside the real bed, so every
+// checkout and clean clone on the machine shares it), or `off`: every run starts from an empty
+// GOCACHE and builds its fixture servers. Removing the folder only costs time.
 import { createHash, type Hash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { dockerOk, type DockerResult } from './docker';
 
-const projectRoot = resolve(import.meta.dirname, '..', '..');
-
 /** The test cache folder, or undefined when FLOW_TEST_CACHE=off. */
 export function testCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const v = env.FLOW_TEST_CACHE?.trim();
   if (v === 'off') return undefined;
-  return v ? resolve(v) : join(projectRoot, '.tmp', 'test-cache');
+  return resolve(v || '/var/cache/flow-test-cache');
 }
 
 /**

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { linkSharedGoCache } from './test-cache';
+import { linkSharedCaches } from './test-cache';
 
 export const projectRoot = resolve(import.meta.dirname, '..', '..');
 export const bundlePath = join(projectRoot, 'dist', 'index.cjs');
@@ -36,6 +36,11 @@ export interface RunOptions {
    * GOCACHE itself then).
    */
   goCache?: 'shared' | 'empty';
+  /**
+   * The run's modules come from the real bed's proxy (real modules, immutable by version): with a
+   * shared GOCACHE, the module cache is shared across runs too (./test-cache.ts).
+   */
+  realModules?: boolean;
 }
 
 /** Parses the GITHUB_OUTPUT file format (`name<<DELIM\nvalue\nDELIM`, or `name=value`). */
@@ -98,7 +103,8 @@ export async function runAction(opts: RunOptions = {}): Promise<RunResult> {
   const ownTemp = opts.env?.RUNNER_TEMP !== undefined;
   const cacheService =
     opts.env?.ACTIONS_CACHE_SERVICE_V2 !== undefined || opts.env?.ACTIONS_CACHE_URL !== undefined;
-  if ((opts.goCache ?? 'shared') === 'shared' && !ownTemp && !cacheService) linkSharedGoCache(runnerTemp);
+  if ((opts.goCache ?? 'shared') === 'shared' && !ownTemp && !cacheService)
+    linkSharedCaches(runnerTemp, { realModules: opts.realModules ?? false });
   // Start from a clean environment: nothing of the developer's GitHub/Actions setup leaks in.
   const base: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {

@@ -14,6 +14,11 @@
 //    Tests whose point is the cold path - the build cache tests, `-a` against the cache, cancel
 //    mid-build - pass their own RUNNER_TEMP and so start empty.
 //
+//  - gomodcache-real/: a Go module cache for runs whose modules come from the real bed's proxy
+//    (real modules, immutable by version and pinned by go.sum), linked the same way when a test
+//    asks for it (runAction's `realModules`). Not for the fixture proxies: they make modules of
+//    the same path and version with different contents.
+//
 //  - hosts/: the fixture servers (the judges the plugins are loaded into), built with `-a` like
 //    the real server. A build is kept under a digest of everything it depends on - the builder
 //    image's ID, the `go build` argv, every file of the server's source folder (go.mod and go.sum
@@ -36,21 +41,34 @@ export function testCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
 }
 
 /**
- * Links the action's GOCACHE folder under `runnerTemp` to the shared one (created when missing).
- * Returns the shared folder, or undefined when the test cache is off.
+ * Links the action's GOCACHE folder under `runnerTemp` to the shared one (created when missing),
+ * and with `realModules` its module cache to the shared one for the real bed's modules. Returns
+ * the shared GOCACHE folder, or undefined when the test cache is off.
  */
-export function linkSharedGoCache(
+export function linkSharedCaches(
   runnerTemp: string,
+  opts: { realModules?: boolean } = {},
   env: NodeJS.ProcessEnv = process.env,
 ): string | undefined {
   const root = testCacheDir(env);
   if (root === undefined) return undefined;
-  const shared = join(root, 'gocache');
-  mkdirSync(shared, { recursive: true });
   const buildDir = join(runnerTemp, 'flow-plugin-build');
   mkdirSync(buildDir, { recursive: true });
-  symlinkSync(shared, join(buildDir, 'gocache'), 'dir');
-  return shared;
+  const link = (shared: string, name: string) => {
+    mkdirSync(shared, { recursive: true });
+    symlinkSync(shared, join(buildDir, name), 'dir');
+  };
+  link(join(root, 'gocache'), 'gocache');
+  if (opts.realModules) link(join(root, 'gomodcache-real'), 'gomodcache');
+  return join(root, 'gocache');
+}
+
+/** The shared GOCACHE folder for a host `go` (created when missing), or undefined when off. */
+export function sharedGoCache(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const root = testCacheDir(env);
+  if (root === undefined) return undefined;
+  mkdirSync(join(root, 'gocache'), { recursive: true });
+  return join(root, 'gocache');
 }
 
 /** Feeds every file under `dir` (relative name, size and content, sorted by name) into `hash`. */

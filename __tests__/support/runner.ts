@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { removeTree } from './fixtures';
 import { linkSharedCaches } from './test-cache';
 
 export const projectRoot = resolve(import.meta.dirname, '..', '..');
@@ -17,7 +18,7 @@ export interface RunResult {
   outputs: Record<string, string>;
   /** Contents of GITHUB_STEP_SUMMARY. */
   summary: string;
-  /** The folder used as RUNNER_TEMP / GITHUB_WORKSPACE parent. */
+  /** The folder holding the run's files (and the workspace when no `cwd` was given); its RUNNER_TEMP is removed after the run. */
   home: string;
 }
 
@@ -138,6 +139,13 @@ export async function runAction(opts: RunOptions = {}): Promise<RunResult> {
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 600_000);
   const exitCode: number = await new Promise((res) => child.on('close', (code) => res(code ?? -1)));
   clearTimeout(timer);
+  // RUNNER_TEMP ends with the job on a runner: its module and build caches (hundreds of MB a run)
+  // would otherwise pile up in the temp folder. The shared caches are links: only they go.
+  try {
+    removeTree(runnerTemp);
+  } catch {
+    // best effort: a leftover folder costs space, not a result
+  }
   return {
     exitCode,
     stdout,

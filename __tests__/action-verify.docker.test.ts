@@ -25,6 +25,7 @@ import {
 } from './support/real';
 import { hostGo, hostGoEnv } from './support/real/host';
 import { runAction, type RunResult } from './support/runner';
+import { sharedGoCache } from './support/test-cache';
 import { capGoMod } from '../src/gomod';
 import type { VerifyEntry } from '../src/verify/plan';
 
@@ -50,7 +51,7 @@ function buildHangingServer(file: string): void {
     env: {
       PATH: process.env.PATH,
       HOME: root,
-      GOCACHE: join(root, 'gocache'),
+      GOCACHE: sharedGoCache() ?? join(root, 'gocache'),
       GOPATH: join(root, 'gopath'),
       GOPROXY: 'off',
       GOTOOLCHAIN: 'local',
@@ -134,6 +135,7 @@ async function action(
     },
     env: { GITHUB_API_URL: gh.url, RUNNER_TOOL_CACHE: toolCache, ...mods.env, ...env },
     timeoutMs: 1_500_000,
+    realModules: true,
   });
 }
 

@@ -67,6 +67,7 @@ async function action(
     },
     env: { GITHUB_API_URL: gh.url, ...mods.env },
     timeoutMs: 900_000,
+    realModules: true,
   });
   return { r, dir };
 }

@@ -118,6 +118,7 @@ async function build(
     },
     env: { GITHUB_API_URL: gh.url, ...mods.env },
     timeoutMs: 1_500_000,
+    realModules: true,
   });
   const entries =
     r.exitCode === 0 && r.outputs.artifacts ? (JSON.parse(r.outputs.artifacts) as ArtifactEntry[]) : [];

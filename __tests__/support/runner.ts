@@ -4,6 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { removeTree } from './fixtures';
+import { linkSharedCaches } from './test-cache';
 
 export const projectRoot = resolve(import.meta.dirname, '..', '..');
 export const bundlePath = join(projectRoot, 'dist', 'index.cjs');
@@ -16,7 +18,7 @@ export interface RunResult {
   outputs: Record<string, string>;
   /** Contents of GITHUB_STEP_SUMMARY. */
   summary: string;
-  /** The folder used as RUNNER_TEMP / GITHUB_WORKSPACE parent. */
+  /** The folder holding the run's files (and the workspace when no `cwd` was given); its RUNNER_TEMP is removed after the run. */
   home: string;
 }
 
@@ -28,6 +30,18 @@ export interface RunOptions {
   /** Working directory of the step (GITHUB_WORKSPACE). Default: a new temp folder. */
   cwd?: string;
   timeoutMs?: number;
+  /**
+   * The Go build cache the builds start from: `shared` (default) links the host's GOCACHE kept
+   * across test runs (./test-cache.ts), `empty` a new one. A run given its own RUNNER_TEMP in `env`,
+   * or talking to an Actions cache service, always starts empty (the action restores and saves
+   * GOCACHE itself then).
+   */
+  goCache?: 'shared' | 'empty';
+  /**
+   * The run's modules come from the real bed's proxy (real modules, immutable by version): with a
+   * shared GOCACHE, the module cache is shared across runs too (./test-cache.ts).
+   */
+  realModules?: boolean;
 }
 
 /** Parses the GITHUB_OUTPUT file format (`name<<DELIM\nvalue\nDELIM`, or `name=value`). */
@@ -87,6 +101,11 @@ export async function runAction(opts: RunOptions = {}): Promise<RunResult> {
   writeFileSync(outputFile, '');
   writeFileSync(summaryFile, '');
   const cwd = opts.cwd ?? home;
+  const ownTemp = opts.env?.RUNNER_TEMP !== undefined;
+  const cacheService =
+    opts.env?.ACTIONS_CACHE_SERVICE_V2 !== undefined || opts.env?.ACTIONS_CACHE_URL !== undefined;
+  if ((opts.goCache ?? 'shared') === 'shared' && !ownTemp && !cacheService)
+    linkSharedCaches(runnerTemp, { realModules: opts.realModules ?? false });
   // Start from a clean environment: nothing of the developer's GitHub/Actions setup leaks in.
   const base: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
@@ -120,6 +139,13 @@ export async function runAction(opts: RunOptions = {}): Promise<RunResult> {
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 600_000);
   const exitCode: number = await new Promise((res) => child.on('close', (code) => res(code ?? -1)));
   clearTimeout(timer);
+  // RUNNER_TEMP ends with the job on a runner: its module and build caches (hundreds of MB a run)
+  // would otherwise pile up in the temp folder. The shared caches are links: only they go.
+  try {
+    removeTree(runnerTemp);
+  } catch {
+    // best effort: a leftover folder costs space, not a result
+  }
   return {
     exitCode,
     stdout,

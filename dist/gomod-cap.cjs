@@ -618,7 +618,13 @@ function formatSyntax(f) {
 
 // src/gomod/syntax.ts
 var zeroPos = () => ({ line: 0, lineRune: 0, byte: 0 });
-var newComments = () => ({ before: [], suffix: [], after: [] });
+var NONE = Object.freeze([]);
+var newComments = () => ({ before: NONE, suffix: NONE, after: NONE });
+function addComment(com, list, c) {
+  const l = com[list];
+  if (l === NONE) com[list] = [c];
+  else l.push(c);
+}
 function newLine(token, inBlock = false) {
   return { kind: "line", com: newComments(), start: zeroPos(), token, inBlock, end: zeroPos() };
 }
@@ -656,32 +662,6 @@ var LPAREN = 40;
 var RPAREN = 41;
 var isComment = (k) => k === COMMENT || k === EOLCOMMENT;
 var isEOL = (k) => k === EOF || k === EOLCOMMENT || k === NL;
-var Token = class {
-  constructor(kind, text, line, lineRune, byte) {
-    this.kind = kind;
-    this.text = text;
-    this.line = line;
-    this.lineRune = lineRune;
-    this.byte = byte;
-    this.endLine = line;
-    this.endLineRune = lineRune;
-    this.endByte = byte;
-  }
-  kind;
-  text;
-  line;
-  lineRune;
-  byte;
-  endLine;
-  endLineRune;
-  endByte;
-  get pos() {
-    return { line: this.line, lineRune: this.lineRune, byte: this.byte };
-  }
-  get endPos() {
-    return { line: this.endLine, lineRune: this.endLineRune, byte: this.endByte };
-  }
-};
 function singleLineEnd(x) {
   switch (x.kind) {
     case "line":
@@ -736,7 +716,6 @@ var Input = class {
   constructor(filename, complete) {
     this.filename = filename;
     this.complete = complete;
-    this.token = new Token(EOF, "", this.line, this.lineRune, this.off);
   }
   filename;
   complete;
@@ -745,7 +724,18 @@ var Input = class {
   line = 1;
   lineRune = 1;
   tokenStart = 0;
-  token;
+  // The current token, in fields rather than an object per token (a large file has millions):
+  // its kind, text, and start and end positions.
+  tKind = EOF;
+  tText = "";
+  tLine = 1;
+  tRune = 1;
+  tByte = 0;
+  tEndLine = 1;
+  tEndRune = 1;
+  tEndByte = 0;
+  /** Tokens of the line being parsed; each line gets an exact-size copy. */
+  lineTokens = [];
   comments = [];
   file;
   pre = [];
@@ -790,27 +780,34 @@ var Input = class {
   }
   startToken() {
     this.tokenStart = this.off;
-    this.token = new Token(EOF, "", this.line, this.lineRune, this.off);
+    this.tKind = EOF;
+    this.tText = "";
+    this.tLine = this.line;
+    this.tRune = this.lineRune;
+    this.tByte = this.off;
+  }
+  /** The start of the current token. */
+  tokPos() {
+    return { line: this.tLine, lineRune: this.tRune, byte: this.tByte };
   }
   endToken(kind) {
-    this.token.kind = kind;
+    this.tKind = kind;
     let text = this.complete.slice(this.tokenStart, this.off);
     if (isComment(kind)) {
       if (text.endsWith("\r\n")) text = text.slice(0, -2);
       else if (text.endsWith("\n")) text = text.slice(0, -1);
     }
-    this.token.text = text;
-    this.token.endLine = this.line;
-    this.token.endLineRune = this.lineRune;
-    this.token.endByte = this.off;
+    this.tText = text;
+    this.tEndLine = this.line;
+    this.tEndRune = this.lineRune;
+    this.tEndByte = this.off;
   }
   peek() {
-    return this.token.kind;
+    return this.tKind;
   }
+  /** Moves on to the next token (Go's lex, without returning the current one: read it first). */
   lex() {
-    const tok = this.token;
     this.readToken();
-    return tok;
   }
   /** Whether only spaces come between the start of the current line and the offset. */
   onlySpaceBefore() {
@@ -852,7 +849,7 @@ var Input = class {
           return;
         }
         this.endToken(EOLCOMMENT);
-        this.comments.push({ start: this.token.pos, token: this.token.text, suffix });
+        this.comments.push({ start: this.tokPos(), token: this.tText, suffix });
         return;
       }
       if (c2 === SLASH && this.peekSlash(STAR))
@@ -883,7 +880,7 @@ var Input = class {
         this.readRune();
         for (; ; ) {
           if (this.eof()) {
-            this.restore(this.token.pos);
+            this.restore(this.tokPos());
             this.error("unexpected EOF in string");
           }
           if (this.peekRune() === NL) this.error("unexpected newline in string");
@@ -891,7 +888,7 @@ var Input = class {
           if (r === quote2) break;
           if (r === 92 && quote2 !== 96) {
             if (this.eof()) {
-              this.restore(this.token.pos);
+              this.restore(this.tokPos());
               this.error("unexpected EOF in string");
             }
             this.readRune();
@@ -955,11 +952,11 @@ var Input = class {
       if (li >= line.length) break;
       const start = spanStart(x);
       while (li < line.length && start.byte >= line[li].start.byte) {
-        x.com.before.push(line[li]);
+        addComment(x.com, "before", line[li]);
         li++;
       }
     }
-    for (; li < line.length; li++) this.file.com.after.push(line[li]);
+    for (; li < line.length; li++) addComment(this.file.com, "after", line[li]);
     for (let i = this.post.length - 1; i >= 0; i--) {
       const x = this.post[i];
       if (x.kind === "file") continue;
@@ -967,11 +964,11 @@ var Input = class {
       const end = singleLineEnd(x);
       if (end < 0) continue;
       while (suffix.length > 0 && end <= suffix[suffix.length - 1].start.byte) {
-        x.com.suffix.push(suffix.pop());
+        addComment(x.com, "suffix", suffix.pop());
       }
     }
     for (const x of this.post) if (x.com.suffix.length > 1) x.com.suffix.reverse();
-    for (const com of suffix) this.file.com.before.push(com);
+    for (const com of suffix) addComment(this.file.com, "before", com);
   }
   parseFile() {
     this.file = { kind: "file", name: "", com: newComments(), stmt: [] };
@@ -986,9 +983,10 @@ var Input = class {
           }
           break;
         case COMMENT: {
-          const tok = this.lex();
-          cb ??= { kind: "comments", com: newComments(), start: tok.pos };
-          cb.com.before.push({ start: tok.pos, token: tok.text, suffix: false });
+          const start = this.tokPos();
+          cb ??= { kind: "comments", com: newComments(), start };
+          addComment(cb.com, "before", { start, token: this.tText, suffix: false });
+          this.lex();
           break;
         }
         case EOF:
@@ -1003,48 +1001,75 @@ var Input = class {
       }
     }
   }
+  /** The end of the last token taken into a line, as a position. */
+  endLine = 0;
+  endRune = 0;
+  endByte = 0;
+  /** Takes the current token into the line being parsed. */
+  take() {
+    this.lineTokens.push(this.tText);
+    this.endLine = this.tEndLine;
+    this.endRune = this.tEndRune;
+    this.endByte = this.tEndByte;
+    this.lex();
+  }
+  lineEnd() {
+    return { line: this.endLine, lineRune: this.endRune, byte: this.endByte };
+  }
   parseStmt() {
-    const first = this.lex();
-    const start = first.pos;
-    let last = first;
-    const tokens = [first.text];
+    const start = this.tokPos();
+    const tokens = this.lineTokens;
+    tokens.length = 0;
+    this.take();
     for (; ; ) {
-      const tok = this.lex();
-      if (isEOL(tok.kind)) {
-        const end = last.endPos;
-        this.file.stmt.push({ kind: "line", com: newComments(), start, token: tokens, inBlock: false, end });
+      const kind = this.tKind;
+      if (isEOL(kind)) {
+        this.lex();
+        const end = this.lineEnd();
+        this.file.stmt.push({
+          kind: "line",
+          com: newComments(),
+          start,
+          token: tokens.slice(),
+          inBlock: false,
+          end
+        });
         return;
       }
-      if (tok.kind === LPAREN) {
+      if (kind === LPAREN) {
+        const lparen = this.tokPos();
+        const lparenText = this.tText;
+        this.lex();
         const next = this.peek();
         if (isEOL(next)) {
-          this.file.stmt.push(this.parseLineBlock(start, tokens, tok));
+          this.file.stmt.push(this.parseLineBlock(start, tokens.slice(), lparen));
           return;
         } else if (next === RPAREN) {
-          const rparen = this.lex();
+          const rparen = this.tokPos();
+          const rparenText = this.tText;
+          this.lex();
           if (isEOL(this.peek())) {
             this.lex();
-            const block = newBlock(tokens);
+            const block = newBlock(tokens.slice());
             block.start = start;
-            block.lparen.pos = tok.pos;
-            block.rparen.pos = rparen.pos;
+            block.lparen.pos = lparen;
+            block.rparen.pos = rparen;
             this.file.stmt.push(block);
             return;
           }
-          tokens.push(tok.text, rparen.text);
+          tokens.push(lparenText, rparenText);
         } else {
-          tokens.push(tok.text);
+          tokens.push(lparenText);
         }
         continue;
       }
-      tokens.push(tok.text);
-      last = tok;
+      this.take();
     }
   }
   parseLineBlock(start, token, lparen) {
     const x = newBlock(token);
     x.start = start;
-    x.lparen.pos = lparen.pos;
+    x.lparen.pos = lparen;
     let comments = [];
     for (; ; ) {
       switch (this.peek()) {
@@ -1058,8 +1083,8 @@ var Input = class {
           }
           break;
         case COMMENT: {
-          const tok = this.lex();
-          comments.push({ start: tok.pos, token: tok.text, suffix: false });
+          comments.push({ start: this.tokPos(), token: this.tText, suffix: false });
+          this.lex();
           break;
         }
         case EOF:
@@ -1068,10 +1093,11 @@ var Input = class {
           );
           break;
         case RPAREN: {
-          const rparen = this.lex();
+          const rparen = this.tokPos();
+          this.lex();
           if (comments.length === 1 && comments[0].token === "") comments = [];
-          x.rparen.com.before = comments;
-          x.rparen.pos = rparen.pos;
+          if (comments.length > 0) x.rparen.com.before = comments;
+          x.rparen.pos = rparen;
           if (!isEOL(this.peek())) this.error("syntax error (expected newline after closing paren)");
           this.lex();
           return x;
@@ -1088,18 +1114,24 @@ var Input = class {
     }
   }
   parseLine() {
-    const first = this.lex();
-    if (isEOL(first.kind)) this.error("internal parse error: parseLine at end of line");
-    const start = first.pos;
-    let last = first;
-    const tokens = [first.text];
+    if (isEOL(this.tKind)) this.error("internal parse error: parseLine at end of line");
+    const start = this.tokPos();
+    const tokens = this.lineTokens;
+    tokens.length = 0;
+    this.take();
     for (; ; ) {
-      const tok = this.lex();
-      if (isEOL(tok.kind)) {
-        return { kind: "line", com: newComments(), start, token: tokens, inBlock: true, end: last.endPos };
+      if (isEOL(this.tKind)) {
+        this.lex();
+        return {
+          kind: "line",
+          com: newComments(),
+          start,
+          token: tokens.slice(),
+          inBlock: true,
+          end: this.lineEnd()
+        };
       }
-      tokens.push(tok.text);
-      last = tok;
+      this.take();
     }
   }
   /** The position for internal errors. */

@@ -10,6 +10,7 @@ import {
   type Line,
   type LineBlock,
   type Position,
+  addComment,
   newBlock,
   newComments,
   spanStart,
@@ -29,30 +30,6 @@ const RPAREN = 0x29;
 
 const isComment = (k: TokenKind): boolean => k === COMMENT || k === EOLCOMMENT;
 const isEOL = (k: TokenKind): boolean => k === EOF || k === EOLCOMMENT || k === NL;
-
-/** A token; its positions are made on demand (most are never asked for). */
-class Token {
-  endLine: number;
-  endLineRune: number;
-  endByte: number;
-  constructor(
-    public kind: TokenKind,
-    public text: string,
-    readonly line: number,
-    readonly lineRune: number,
-    readonly byte: number,
-  ) {
-    this.endLine = line;
-    this.endLineRune = lineRune;
-    this.endByte = byte;
-  }
-  get pos(): Position {
-    return { line: this.line, lineRune: this.lineRune, byte: this.byte };
-  }
-  get endPos(): Position {
-    return { line: this.endLine, lineRune: this.endLineRune, byte: this.endByte };
-  }
-}
 
 /** The end byte of span(x) when x is on one line, else -1 (span without allocating). */
 function singleLineEnd(x: Expr): number {
@@ -120,7 +97,18 @@ class Input {
   private line = 1;
   private lineRune = 1;
   private tokenStart = 0;
-  private token: Token;
+  // The current token, in fields rather than an object per token (a large file has millions):
+  // its kind, text, and start and end positions.
+  private tKind: TokenKind = EOF;
+  private tText = '';
+  private tLine = 1;
+  private tRune = 1;
+  private tByte = 0;
+  private tEndLine = 1;
+  private tEndRune = 1;
+  private tEndByte = 0;
+  /** Tokens of the line being parsed; each line gets an exact-size copy. */
+  private readonly lineTokens: string[] = [];
   private comments: Comment[] = [];
   private file!: FileSyntax;
   private pre: Expr[] = [];
@@ -129,9 +117,7 @@ class Input {
   constructor(
     private readonly filename: string,
     private readonly complete: string,
-  ) {
-    this.token = new Token(EOF, '', this.line, this.lineRune, this.off);
-  }
+  ) {}
 
   parse(): FileSyntax {
     this.readToken();
@@ -180,30 +166,38 @@ class Input {
 
   private startToken(): void {
     this.tokenStart = this.off;
-    this.token = new Token(EOF, '', this.line, this.lineRune, this.off);
+    this.tKind = EOF;
+    this.tText = '';
+    this.tLine = this.line;
+    this.tRune = this.lineRune;
+    this.tByte = this.off;
+  }
+
+  /** The start of the current token. */
+  private tokPos(): Position {
+    return { line: this.tLine, lineRune: this.tRune, byte: this.tByte };
   }
 
   private endToken(kind: TokenKind): void {
-    this.token.kind = kind;
+    this.tKind = kind;
     let text = this.complete.slice(this.tokenStart, this.off);
     if (isComment(kind)) {
       if (text.endsWith('\r\n')) text = text.slice(0, -2);
       else if (text.endsWith('\n')) text = text.slice(0, -1);
     }
-    this.token.text = text;
-    this.token.endLine = this.line;
-    this.token.endLineRune = this.lineRune;
-    this.token.endByte = this.off;
+    this.tText = text;
+    this.tEndLine = this.line;
+    this.tEndRune = this.lineRune;
+    this.tEndByte = this.off;
   }
 
   private peek(): TokenKind {
-    return this.token.kind;
+    return this.tKind;
   }
 
-  private lex(): Token {
-    const tok = this.token;
+  /** Moves on to the next token (Go's lex, without returning the current one: read it first). */
+  private lex(): void {
     this.readToken();
-    return tok;
   }
 
   /** Whether only spaces come between the start of the current line and the offset. */
@@ -249,7 +243,7 @@ class Input {
           return;
         }
         this.endToken(EOLCOMMENT);
-        this.comments.push({ start: this.token.pos, token: this.token.text, suffix });
+        this.comments.push({ start: this.tokPos(), token: this.tText, suffix });
         return;
       }
       if (c === SLASH && this.peekSlash(STAR))
@@ -282,7 +276,7 @@ class Input {
         this.readRune();
         for (;;) {
           if (this.eof()) {
-            this.restore(this.token.pos);
+            this.restore(this.tokPos());
             this.error('unexpected EOF in string');
           }
           if (this.peekRune() === NL) this.error('unexpected newline in string');
@@ -290,7 +284,7 @@ class Input {
           if (r === quote) break;
           if (r === 0x5c && quote !== 0x60) {
             if (this.eof()) {
-              this.restore(this.token.pos);
+              this.restore(this.tokPos());
               this.error('unexpected EOF in string');
             }
             this.readRune();
@@ -361,11 +355,11 @@ class Input {
       if (li >= line.length) break;
       const start = spanStart(x);
       while (li < line.length && start.byte >= line[li]!.start.byte) {
-        x.com.before.push(line[li]!);
+        addComment(x.com, 'before', line[li]!);
         li++;
       }
     }
-    for (; li < line.length; li++) this.file.com.after.push(line[li]!);
+    for (; li < line.length; li++) addComment(this.file.com, 'after', line[li]!);
 
     for (let i = this.post.length - 1; i >= 0; i--) {
       const x = this.post[i]!;
@@ -374,11 +368,11 @@ class Input {
       const end = singleLineEnd(x);
       if (end < 0) continue;
       while (suffix.length > 0 && end <= suffix[suffix.length - 1]!.start.byte) {
-        x.com.suffix.push(suffix.pop()!);
+        addComment(x.com, 'suffix', suffix.pop()!);
       }
     }
     for (const x of this.post) if (x.com.suffix.length > 1) x.com.suffix.reverse();
-    for (const com of suffix) this.file.com.before.push(com);
+    for (const com of suffix) addComment(this.file.com, 'before', com);
   }
 
   private parseFile(): void {
@@ -394,9 +388,10 @@ class Input {
           }
           break;
         case COMMENT: {
-          const tok = this.lex();
-          cb ??= { kind: 'comments', com: newComments(), start: tok.pos };
-          cb.com.before.push({ start: tok.pos, token: tok.text, suffix: false });
+          const start = this.tokPos();
+          cb ??= { kind: 'comments', com: newComments(), start };
+          addComment(cb.com, 'before', { start, token: this.tText, suffix: false });
+          this.lex();
           break;
         }
         case EOF:
@@ -412,49 +407,80 @@ class Input {
     }
   }
 
+  /** The end of the last token taken into a line, as a position. */
+  private endLine = 0;
+  private endRune = 0;
+  private endByte = 0;
+
+  /** Takes the current token into the line being parsed. */
+  private take(): void {
+    this.lineTokens.push(this.tText);
+    this.endLine = this.tEndLine;
+    this.endRune = this.tEndRune;
+    this.endByte = this.tEndByte;
+    this.lex();
+  }
+
+  private lineEnd(): Position {
+    return { line: this.endLine, lineRune: this.endRune, byte: this.endByte };
+  }
+
   private parseStmt(): void {
-    const first = this.lex();
-    const start = first.pos;
-    let last = first;
-    const tokens = [first.text];
+    const start = this.tokPos();
+    const tokens = this.lineTokens;
+    tokens.length = 0;
+    this.take();
     for (;;) {
-      const tok = this.lex();
-      if (isEOL(tok.kind)) {
-        const end = last.endPos;
-        this.file.stmt.push({ kind: 'line', com: newComments(), start, token: tokens, inBlock: false, end });
+      const kind = this.tKind;
+      if (isEOL(kind)) {
+        this.lex();
+        const end = this.lineEnd();
+        this.file.stmt.push({
+          kind: 'line',
+          com: newComments(),
+          start,
+          token: tokens.slice(),
+          inBlock: false,
+          end,
+        });
         return;
       }
-      if (tok.kind === LPAREN) {
+      if (kind === LPAREN) {
+        // The paren is not the end of the line's span (as in Go, where it is not `last`).
+        const lparen = this.tokPos();
+        const lparenText = this.tText;
+        this.lex();
         const next = this.peek();
         if (isEOL(next)) {
-          this.file.stmt.push(this.parseLineBlock(start, tokens, tok));
+          this.file.stmt.push(this.parseLineBlock(start, tokens.slice(), lparen));
           return;
         } else if (next === RPAREN) {
-          const rparen = this.lex();
+          const rparen = this.tokPos();
+          const rparenText = this.tText;
+          this.lex();
           if (isEOL(this.peek())) {
             this.lex();
-            const block = newBlock(tokens);
+            const block = newBlock(tokens.slice());
             block.start = start;
-            block.lparen.pos = tok.pos;
-            block.rparen.pos = rparen.pos;
+            block.lparen.pos = lparen;
+            block.rparen.pos = rparen;
             this.file.stmt.push(block);
             return;
           }
-          tokens.push(tok.text, rparen.text);
+          tokens.push(lparenText, rparenText);
         } else {
-          tokens.push(tok.text);
+          tokens.push(lparenText);
         }
         continue;
       }
-      tokens.push(tok.text);
-      last = tok;
+      this.take();
     }
   }
 
-  private parseLineBlock(start: Position, token: string[], lparen: Token): LineBlock {
+  private parseLineBlock(start: Position, token: string[], lparen: Position): LineBlock {
     const x = newBlock(token);
     x.start = start;
-    x.lparen.pos = lparen.pos;
+    x.lparen.pos = lparen;
     let comments: Comment[] = [];
     for (;;) {
       switch (this.peek()) {
@@ -471,8 +497,8 @@ class Input {
           }
           break;
         case COMMENT: {
-          const tok = this.lex();
-          comments.push({ start: tok.pos, token: tok.text, suffix: false });
+          comments.push({ start: this.tokPos(), token: this.tText, suffix: false });
+          this.lex();
           break;
         }
         case EOF:
@@ -481,11 +507,12 @@ class Input {
           );
           break;
         case RPAREN: {
-          const rparen = this.lex();
+          const rparen = this.tokPos();
+          this.lex();
           // A blank line right before the closing paren is not kept.
           if (comments.length === 1 && comments[0]!.token === '') comments = [];
-          x.rparen.com.before = comments;
-          x.rparen.pos = rparen.pos;
+          if (comments.length > 0) x.rparen.com.before = comments;
+          x.rparen.pos = rparen;
           if (!isEOL(this.peek())) this.error('syntax error (expected newline after closing paren)');
           this.lex();
           return x;
@@ -503,18 +530,24 @@ class Input {
   }
 
   private parseLine(): Line {
-    const first = this.lex();
-    if (isEOL(first.kind)) this.error('internal parse error: parseLine at end of line');
-    const start = first.pos;
-    let last = first;
-    const tokens = [first.text];
+    if (isEOL(this.tKind)) this.error('internal parse error: parseLine at end of line');
+    const start = this.tokPos();
+    const tokens = this.lineTokens;
+    tokens.length = 0;
+    this.take();
     for (;;) {
-      const tok = this.lex();
-      if (isEOL(tok.kind)) {
-        return { kind: 'line', com: newComments(), start, token: tokens, inBlock: true, end: last.endPos };
+      if (isEOL(this.tKind)) {
+        this.lex();
+        return {
+          kind: 'line',
+          com: newComments(),
+          start,
+          token: tokens.slice(),
+          inBlock: true,
+          end: this.lineEnd(),
+        };
       }
-      tokens.push(tok.text);
-      last = tok;
+      this.take();
     }
   }
 

@@ -42,7 +42,21 @@ export interface Comments {
   after: Comment[];
 }
 
-export const newComments = (): Comments => ({ before: [], suffix: [], after: [] });
+/**
+ * The empty list every Comments starts with: most lines have no comments, so one frozen array
+ * stands for all of their lists (a large file's tree is then a third smaller). Lists are replaced,
+ * never pushed to, while empty: use addComment.
+ */
+const NONE: Comment[] = Object.freeze([] as Comment[]) as Comment[];
+
+export const newComments = (): Comments => ({ before: NONE, suffix: NONE, after: NONE });
+
+/** Appends a comment to one of the lists of com (which may be the shared empty list). */
+export function addComment(com: Comments, list: keyof Comments, c: Comment): void {
+  const l = com[list];
+  if (l === NONE) com[list] = [c];
+  else l.push(c);
+}
 
 /** A line of tokens, e.g. `require example.com/x v1.2.3`, or `example.com/x v1.2.3` in a block. */
 export interface Line {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GoModError, fmtGoMod, formatGoMod, parseGoMod, parseGoModBytes } from '../../src/gomod';
+import fc from 'fast-check';
+import { compareLine, sortByLine } from '../../src/gomod/modfile';
+import { newLine, type Line } from '../../src/gomod/syntax';
 import { errorRows, fmtRows } from './tables';
 
 describe('fmtGoMod (go mod edit -fmt)', () => {
@@ -184,5 +187,37 @@ describe('edits', () => {
     expect(() => parseGoMod(base).setGo('1.x')).toThrow(/invalid language version/);
     expect(() => parseGoMod(base).setToolchain('1.22')).toThrow(/invalid toolchain name/);
     expect(edited((f) => f.dropGo())).toBe(edited(() => undefined).replace('go 1.21\n\n', ''));
+  });
+});
+
+describe('sorting a block by its tokens (sortByLine)', () => {
+  const line = (token: string[], id: number): Line => ({
+    ...newLine(token, true),
+    start: { line: id, lineRune: 1, byte: 0 },
+  });
+  const tokenArb = fc.oneof(
+    fc.constantFrom('a', 'ab', 'a/b', 'a.b', 'v1.0.0', 'v1.0.0-pre', '"a b"', '=>', 'b'),
+    fc.string({
+      unit: fc.constantFrom('a', 'b', '/', '.', '\x02', '\u00ff', '-'),
+      minLength: 1,
+      maxLength: 4,
+    }),
+  );
+
+  it('gives the stable comparator sort, prefixes and repeated lines included', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(tokenArb, { minLength: 0, maxLength: 3 }), { maxLength: 40 }), (toks) => {
+        const lines = toks.map((t, i) => line(t, i));
+        const want = [...lines].sort(compareLine).map((l) => l.start.line);
+        expect(sortByLine(lines)?.map((l) => l.start.line)).toEqual(want);
+      }),
+      { seed: 12, numRuns: 500 },
+    );
+  });
+
+  it('leaves a block with a separator character in a token to the comparator', () => {
+    expect(sortByLine([line(['a\x01'], 0), line(['a'], 1)])).toBeUndefined();
+    expect(sortByLine([line(['a\x00b'], 0)])).toBeUndefined();
+    expect(sortByLine([line([''], 0), line([], 1)])).toBeUndefined();
   });
 });

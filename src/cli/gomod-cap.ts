@@ -111,6 +111,27 @@ function read(path: string, shown: string, label: string, io: CliIO): Uint8Array
   }
 }
 
+/**
+ * The process's stderr, one write per 64 KiB rather than per line (a cap of 160,000 modules
+ * logs 160,000 lines); flush writes the rest.
+ */
+export function bufferedStderr(
+  write: (s: string) => void = (s) => process.stderr.write(s),
+): CliIO['stderr'] & {
+  flush: () => void;
+} {
+  let buf = '';
+  const flush = (): void => {
+    if (buf !== '') write(buf);
+    buf = '';
+  };
+  const line = (l: string): void => {
+    buf += l + '\n';
+    if (buf.length >= 1 << 16) flush();
+  };
+  return Object.assign(line, { flush });
+}
+
 /** Runs the command line; returns the exit code. */
 export async function main(
   argv: string[],
@@ -168,11 +189,14 @@ export async function main(
 
 // Run when executed as the bundled command line (dist/gomod-cap.cjs), not when imported.
 if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module) {
-  main(process.argv.slice(2)).then(
+  const stderr = bufferedStderr();
+  main(process.argv.slice(2), { stderr, cwd: process.cwd() }).then(
     (code) => {
+      stderr.flush();
       process.exitCode = code;
     },
     (e: unknown) => {
+      stderr.flush();
       process.stderr.write(
         `gomod-cap: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
       );

@@ -253,7 +253,7 @@ function compareBytes(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function compareLine(li: Line, lj: Line): number {
+export function compareLine(li: Line, lj: Line): number {
   for (let k = 0; k < li.token.length && k < lj.token.length; k++) {
     if (li.token[k] !== lj.token[k]) return compareBytes(li.token[k]!, lj.token[k]!);
   }
@@ -279,6 +279,29 @@ function compareLineRetract(li: Line, lj: Line): number {
   const c = semverCompare(li0, lj0);
   if (c !== 0) return -c;
   return -semverCompare(li1, lj1);
+}
+
+/** The control characters sortByLine's keys use as separators. */
+const KEY_SEPARATORS = /[\x00\x01]/;
+
+/**
+ * lines stably sorted by compareLine, or undefined when a token is empty (never so in a parsed
+ * file) or holds a character the sort keys use as a separator. The sort compares strings (token \x01 token ... \x00 index) without calling
+ * back into JavaScript for each of a large block's n log n comparisons: a token that is a prefix
+ * of another sorts first (\x01 and \x00 are below every other character), a line that is a
+ * prefix of another too (\x00 < \x01), and equal lines keep their order (the index, two
+ * fixed-width code units).
+ */
+export function sortByLine(lines: Line[]): Line[] | undefined {
+  const keys = new Array<string>(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const token = lines[i]!.token;
+    for (const t of token) if (t === '' || KEY_SEPARATORS.test(t)) return undefined;
+    const key = token.join('\x01');
+    keys[i] = key + '\x00' + String.fromCharCode(i >>> 16, i & 0xffff);
+  }
+  keys.sort();
+  return keys.map((k) => lines[(k.charCodeAt(k.length - 2) << 16) | k.charCodeAt(k.length - 1)]!);
 }
 
 function isSorted(lines: Line[], less: (a: Line, b: Line) => number): boolean {
@@ -669,7 +692,10 @@ export class GoModFile {
       if (stmt.token[0] === 'exclude' && semanticExclude) less = compareLineExclude;
       else if (stmt.token[0] === 'retract') less = compareLineRetract;
       // A stable sort leaves sorted lines as they are: check that first, in linear time.
-      if (!isSorted(stmt.line, less)) stmt.line.sort(less);
+      if (isSorted(stmt.line, less)) continue;
+      const sorted = less === compareLine && stmt.line.length < 2 ** 32 ? sortByLine(stmt.line) : undefined;
+      if (!sorted) stmt.line.sort(less);
+      else for (let i = 0; i < sorted.length; i++) stmt.line[i] = sorted[i]!;
     }
   }
 

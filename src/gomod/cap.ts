@@ -138,7 +138,7 @@ class LaterEdits {
     for (let i = 1; i < entry.length; i++) {
       const r = entry[i]!;
       r.syntax.token = [];
-      r.syntax.com.suffix = [];
+      if (r.syntax.com.suffix.length > 0) r.syntax.com.suffix = [];
       r.path = '';
       r.version = '';
       r.indirect = false;

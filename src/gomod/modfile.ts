@@ -16,6 +16,7 @@ import {
   type Stmt,
   newBlock,
   newLine,
+  ownComments,
 } from './syntax';
 
 export interface ModuleStmt {
@@ -584,7 +585,7 @@ export class GoModFile {
 
   private static markRemoved(line: Line): void {
     line.token = [];
-    line.com.suffix = [];
+    if (line.com.suffix.length > 0) line.com.suffix = [];
   }
 
   /**
@@ -798,7 +799,9 @@ function setIndirect(r: Require, indirect: boolean): void {
   if (isIndirect(line) === indirect) return;
   if (indirect) {
     if (line.com.suffix.length === 0) {
-      line.com.suffix = [{ start: { line: 0, lineRune: 0, byte: 0 }, token: '// indirect', suffix: true }];
+      ownComments(line).suffix = [
+        { start: { line: 0, lineRune: 0, byte: 0 }, token: '// indirect', suffix: true },
+      ];
       return;
     }
     const com: Comment = line.com.suffix[0]!;

@@ -13,7 +13,10 @@ import {
   addComment,
   newBlock,
   newComments,
+  noComments,
+  ownComments,
   spanStart,
+  zeroPos,
 } from './syntax';
 
 const EOF = -1;
@@ -355,11 +358,11 @@ class Input {
       if (li >= line.length) break;
       const start = spanStart(x);
       while (li < line.length && start.byte >= line[li]!.start.byte) {
-        addComment(x.com, 'before', line[li]!);
+        addComment(x, 'before', line[li]!);
         li++;
       }
     }
-    for (; li < line.length; li++) addComment(this.file.com, 'after', line[li]!);
+    for (; li < line.length; li++) addComment(this.file, 'after', line[li]!);
 
     for (let i = this.post.length - 1; i >= 0; i--) {
       const x = this.post[i]!;
@@ -368,11 +371,11 @@ class Input {
       const end = singleLineEnd(x);
       if (end < 0) continue;
       while (suffix.length > 0 && end <= suffix[suffix.length - 1]!.start.byte) {
-        addComment(x.com, 'suffix', suffix.pop()!);
+        addComment(x, 'suffix', suffix.pop()!);
       }
     }
     for (const x of this.post) if (x.com.suffix.length > 1) x.com.suffix.reverse();
-    for (const com of suffix) addComment(this.file.com, 'before', com);
+    for (const com of suffix) addComment(this.file, 'before', com);
   }
 
   private parseFile(): void {
@@ -390,7 +393,7 @@ class Input {
         case COMMENT: {
           const start = this.tokPos();
           cb ??= { kind: 'comments', com: newComments(), start };
-          addComment(cb.com, 'before', { start, token: this.tText, suffix: false });
+          addComment(cb, 'before', { start, token: this.tText, suffix: false });
           this.lex();
           break;
         }
@@ -400,7 +403,7 @@ class Input {
         default:
           this.parseStmt();
           if (cb) {
-            this.file.stmt[this.file.stmt.length - 1]!.com.before = cb.com.before;
+            ownComments(this.file.stmt[this.file.stmt.length - 1]!).before = cb.com.before;
             cb = undefined;
           }
       }
@@ -437,7 +440,7 @@ class Input {
         const end = this.lineEnd();
         this.file.stmt.push({
           kind: 'line',
-          com: newComments(),
+          com: noComments(),
           start,
           token: tokens.slice(),
           inBlock: false,
@@ -493,7 +496,7 @@ class Input {
             (comments.length === 0 && x.line.length > 0) ||
             (comments.length > 0 && comments[comments.length - 1]!.token !== '')
           ) {
-            comments.push({ start: { line: 0, lineRune: 0, byte: 0 }, token: '', suffix: false });
+            comments.push({ start: zeroPos(), token: '', suffix: false });
           }
           break;
         case COMMENT: {
@@ -521,7 +524,7 @@ class Input {
           const l = this.parseLine();
           x.line.push(l);
           if (comments.length > 0) {
-            l.com.before = comments;
+            ownComments(l).before = comments;
             comments = [];
           }
         }
@@ -540,7 +543,7 @@ class Input {
         this.lex();
         return {
           kind: 'line',
-          com: newComments(),
+          com: noComments(),
           start,
           token: tokens.slice(),
           inBlock: true,

@@ -9,7 +9,11 @@ export interface Position {
   byte: number;
 }
 
-export const zeroPos = (): Position => ({ line: 0, lineRune: 0, byte: 0 });
+/** Positions are never changed in place (posAdd copies), so the zero one is shared. */
+const ZERO_POS: Position = Object.freeze({ line: 0, lineRune: 0, byte: 0 });
+
+/** The position of syntax that was not parsed (added by an edit, or a blank line's marker). */
+export const zeroPos = (): Position => ZERO_POS;
 
 /** The position at the end of s, when s starts at p. */
 export function posAdd(p: Position, s: string): Position {
@@ -43,16 +47,28 @@ export interface Comments {
 }
 
 /**
- * The empty list every Comments starts with: most lines have no comments, so one frozen array
- * stands for all of their lists (a large file's tree is then a third smaller). Lists are replaced,
- * never pushed to, while empty: use addComment.
+ * The empty list every Comments starts with, and the comments of every parsed line without any:
+ * most lines have none, so one frozen array and one frozen Comments stand for all of them (a
+ * large file's tree is then a third smaller). A list is replaced, never pushed to, while empty
+ * (addComment), and a line's Comments is made its own before a list is set (ownComments).
  */
 const NONE: Comment[] = Object.freeze([] as Comment[]) as Comment[];
+const NO_COMMENTS: Comments = Object.freeze({ before: NONE, suffix: NONE, after: NONE });
 
 export const newComments = (): Comments => ({ before: NONE, suffix: NONE, after: NONE });
 
-/** Appends a comment to one of the lists of com (which may be the shared empty list). */
-export function addComment(com: Comments, list: keyof Comments, c: Comment): void {
+/** The shared, frozen Comments of a parsed line that has none (see ownComments). */
+export const noComments = (): Comments => NO_COMMENTS;
+
+/** The comments of x, made its own first if x shares the empty ones: safe to set lists on. */
+export function ownComments(x: { com: Comments }): Comments {
+  if (x.com === NO_COMMENTS) x.com = newComments();
+  return x.com;
+}
+
+/** Appends a comment to one of the lists of x's comments. */
+export function addComment(x: { com: Comments }, list: keyof Comments, c: Comment): void {
+  const com = ownComments(x);
   const l = com[list];
   if (l === NONE) com[list] = [c];
   else l.push(c);

@@ -1,20 +1,20 @@
-// gomod-cap in linear time: applyCapBytes (the first `go mod edit -require` as such, the others
+// gomod-cap in linear time: applyCapLatin1 (the first `go mod edit -require` as such, the others
 // on one tree) gives the same bytes as the original's one process per change, which the
 // differential suite checks against the real go command.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { capChanges, capGoMod, parseGoMod } from '../../src/gomod';
-import { toBytes } from '../../src/gomod/bytes';
-import { applyCapBytes, applyCapBytesStepwise } from '../../src/gomod/cap';
+import { latin1FromText } from '../../src/gomod/bytes';
+import { applyCapLatin1, applyCapLatin1Stepwise } from '../../src/gomod/cap';
 import { Rand, genDupPair, genPair } from './gen';
 
 function both(server: string, plugin: string): [string, string] {
   const changes = capChanges(parseGoMod(server), parseGoMod(plugin));
-  const p = toBytes(plugin);
-  return [applyCapBytes('go.mod', p, changes), applyCapBytesStepwise('go.mod', p, changes)];
+  const p = latin1FromText(plugin);
+  return [applyCapLatin1('go.mod', p, changes), applyCapLatin1Stepwise('go.mod', p, changes)];
 }
 
-describe('applyCapBytes equals one go mod edit per change', () => {
+describe('applyCapLatin1 equals one go mod edit per change', () => {
   it('on pairs with repeated modules, blank lines and comments', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 0x7fffffff }), (seed) => {

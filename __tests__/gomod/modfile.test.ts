@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GoModError, fmtGoMod, formatGoMod, parseGoMod, parseGoModBytes } from '../../src/gomod';
 import fc from 'fast-check';
-import { compareLine, sortByLine } from '../../src/gomod/modfile';
+import { asLatin1, latin1FromArray, latin1FromText } from '../../src/gomod/bytes';
+import { GoModFile, compareLine, sortByLine } from '../../src/gomod/modfile';
 import { newLine, type Line } from '../../src/gomod/syntax';
 import { errorRows, fmtRows } from './tables';
 
@@ -18,7 +19,7 @@ describe('fmtGoMod (go mod edit -fmt)', () => {
   it('keeps bytes that are not UTF-8 in comments', () => {
     const data = Buffer.concat([Buffer.from('module m // '), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]);
     const f = parseGoModBytes(data);
-    expect(Buffer.from(f.formatBytes(), 'latin1')).toEqual(data);
+    expect(Buffer.from(f.formatLatin1(), 'latin1')).toEqual(data);
   });
 });
 
@@ -192,7 +193,7 @@ describe('edits', () => {
 
 describe('sorting a block by its tokens (sortByLine)', () => {
   const line = (token: string[], id: number): Line => ({
-    ...newLine(token, true),
+    ...newLine(token.map(asLatin1), true),
     start: { line: id, lineRune: 1, byte: 0 },
   });
   const tokenArb = fc.oneof(
@@ -219,5 +220,17 @@ describe('sorting a block by its tokens (sortByLine)', () => {
     expect(sortByLine([line(['a\x01'], 0), line(['a'], 1)])).toBeUndefined();
     expect(sortByLine([line(['a\x00b'], 0)])).toBeUndefined();
     expect(sortByLine([line([''], 0), line([], 1)])).toBeUndefined();
+  });
+});
+
+describe('bytes and text are different types', () => {
+  it('Latin1 strings come from a conversion, so text is not parsed as bytes by mistake', () => {
+    const text = 'module m // caf\u00e9\n';
+    // @ts-expect-error text is not Latin1: convert it with latin1FromText (typecheck fails if it were)
+    expect(GoModFile.parseLatin1('go.mod', text).module?.path).toBe('m');
+    const bytes = latin1FromText(text);
+    expect(bytes).toBe('module m // caf\u00c3\u00a9\n');
+    expect(latin1FromArray(Buffer.from(text))).toBe(bytes);
+    expect(GoModFile.parseLatin1('go.mod', bytes).formatLatin1()).toBe(bytes);
   });
 });

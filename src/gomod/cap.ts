@@ -1,6 +1,13 @@
 // gomod-cap (cmd/gomod-cap of the plugin API repository), ported: align the plugin's require
 // versions with the server's, exactly as the original does with `go mod edit -require`.
-import { bytesFromArray, bytesToArray, textFromBytes, toBytes } from './bytes';
+import {
+  type Latin1,
+  arrayFromLatin1,
+  asLatin1,
+  latin1FromArray,
+  latin1FromText,
+  textFromLatin1,
+} from './bytes';
 import { checkImportPath } from './module';
 import { GoModFile, autoQuote, mustQuote, type Require } from './modfile';
 import type { CommentBlock, Line, LineBlock, Stmt } from './syntax';
@@ -49,26 +56,26 @@ export function capChanges(server: GoModFile, plugin: GoModFile): CapChange[] {
 
 /** Whether `go mod edit -require=path@version` accepts the change (the original ignores a refusal). */
 function accepted(c: CapChange): boolean {
-  const version = toBytes(c.to);
-  if (checkImportPath(toBytes(c.module)) !== undefined || mustQuote(version)) return false;
+  const version = latin1FromText(c.to);
+  if (checkImportPath(latin1FromText(c.module)) !== undefined || mustQuote(version)) return false;
   return !version.startsWith('-') && !version.startsWith('/');
 }
 
 /** One `go mod edit -require=path@version`: parse, set the require, sort blocks, clean up, print. */
-function editStep(pluginFile: string, text: string | GoModFile, c: CapChange): string {
-  const f = typeof text === 'string' ? GoModFile.parseBytes(pluginFile, text) : text;
+function editStep(pluginFile: string, text: Latin1 | GoModFile, c: CapChange): Latin1 {
+  const f = typeof text === 'string' ? GoModFile.parseLatin1(pluginFile, text) : text;
   f.addRequire(c.module, c.to);
   f.sortBlocks();
   f.cleanup();
-  return f.formatBytes();
+  return f.formatLatin1();
 }
 
 /**
  * The reference: applies changes as gomod-cap does, one `go mod edit -require` per change, each
  * reading what the previous one wrote. Costs a parse and a print of the whole file per change
- * (quadratic for large files with many changes); applyCapBytes gives the same bytes in linear time.
+ * (quadratic for large files with many changes); applyCapLatin1 gives the same bytes in linear time.
  */
-export function applyCapBytesStepwise(pluginFile: string, plugin: string, changes: CapChange[]): string {
+export function applyCapLatin1Stepwise(pluginFile: string, plugin: Latin1, changes: CapChange[]): Latin1 {
   let cur = plugin;
   for (const c of changes) if (accepted(c)) cur = editStep(pluginFile, cur, c);
   return cur;
@@ -130,9 +137,9 @@ class LaterEdits {
     const entry = this.byPath.get(path)!;
     const keep = Array.isArray(entry) ? entry[0]! : entry;
     keep.version = version;
-    const p = autoQuote(toBytes(path));
-    const v = toBytes(version);
-    keep.syntax.token = keep.syntax.inBlock ? [p, v] : ['require', p, v];
+    const p = autoQuote(latin1FromText(path));
+    const v = latin1FromText(version);
+    keep.syntax.token = keep.syntax.inBlock ? [p, v] : [asLatin1('require'), p, v];
     if (!Array.isArray(entry)) return;
     this.byPath.set(path, keep);
     for (let i = 1; i < entry.length; i++) {
@@ -215,37 +222,37 @@ interface BlockState {
  * A change `go mod edit` would refuse (a path that is not a valid import path) is skipped, as
  * the original ignores that command's failure. Works on byte strings, in linear time: the first
  * edit runs as such, the others on one tree read back from its output (see LaterEdits); the
- * result is byte-identical to applyCapBytesStepwise.
+ * result is byte-identical to applyCapLatin1Stepwise.
  */
-export function applyCapBytes(pluginFile: string, plugin: string, changes: CapChange[]): string {
+export function applyCapLatin1(pluginFile: string, plugin: Latin1, changes: CapChange[]): Latin1 {
   return applyCap(pluginFile, plugin, {}, changes);
 }
 
 /**
- * applyCapBytes; held.file, when there, is plugin parsed and not edited: it is edited here, and
+ * applyCapLatin1; held.file, when there, is plugin parsed and not edited: it is edited here, and
  * let go of as soon as it is used (a large file's trees are not kept alive at once).
  */
 function applyCap(
   pluginFile: string,
-  plugin: string,
+  plugin: Latin1,
   held: { file?: GoModFile },
   changes: CapChange[],
-): string {
+): Latin1 {
   const todo = changes.filter(accepted);
   if (todo.length === 0) return plugin;
-  const f = held.file ?? GoModFile.parseBytes(pluginFile, plugin);
+  const f = held.file ?? GoModFile.parseLatin1(pluginFile, plugin);
   held.file = undefined;
   // The first `go mod edit -require`, as such.
   f.addRequire(todo[0]!.module, todo[0]!.to);
   f.sortBlocks();
   f.cleanup();
-  if (todo.length === 1) return f.formatBytes();
+  if (todo.length === 1) return f.formatLatin1();
   const rest = todo.slice(1);
   const later = new LaterEdits(readBack(f));
-  if (!later.covers(rest)) return applyCapBytesStepwise(pluginFile, f.formatBytes(), rest);
+  if (!later.covers(rest)) return applyCapLatin1Stepwise(pluginFile, f.formatLatin1(), rest);
   for (const c of rest) later.apply(c.module, c.to);
   later.finish();
-  return f.formatBytes();
+  return f.formatLatin1();
 }
 
 /**
@@ -291,20 +298,20 @@ function readBack(f: GoModFile): GoModFile {
 
 /** Parses both files (the server's first, as gomod-cap does) and compares them. */
 function parseBoth(
-  server: string,
-  plugin: string,
+  server: Latin1,
+  plugin: Latin1,
   opts: CapOptions,
 ): { held: { file?: GoModFile }; changes: CapChange[] } {
-  const s = GoModFile.parseBytes(opts.serverFile ?? 'server go.mod', server);
-  const p = GoModFile.parseBytes(opts.pluginFile ?? 'go.mod', plugin);
+  const s = GoModFile.parseLatin1(opts.serverFile ?? 'server go.mod', server);
+  const p = GoModFile.parseLatin1(opts.pluginFile ?? 'go.mod', plugin);
   return { held: { file: p }, changes: capChanges(s, p) };
 }
 
-function capBytes(
-  server: string,
-  plugin: string,
+function capLatin1(
+  server: Latin1,
+  plugin: Latin1,
   opts: CapOptions,
-): { changed: boolean; out: string; changes: CapChange[] } {
+): { changed: boolean; out: Latin1; changes: CapChange[] } {
   const { held, changes } = parseBoth(server, plugin, opts);
   if (changes.length === 0) return { changed: false, out: plugin, changes };
   const out = applyCap(opts.pluginFile ?? 'go.mod', plugin, held, changes);
@@ -318,8 +325,8 @@ function capBytes(
  * valid UTF-8 come back as they were, as `go mod edit` keeps them.
  */
 export function capGoMod(serverText: string, pluginText: string, opts: CapOptions = {}): CapResult {
-  const r = capBytes(toBytes(serverText), toBytes(pluginText), opts);
-  return { changed: r.changed, text: r.changed ? textFromBytes(r.out) : pluginText, changes: r.changes };
+  const r = capLatin1(latin1FromText(serverText), latin1FromText(pluginText), opts);
+  return { changed: r.changed, text: r.changed ? textFromLatin1(r.out) : pluginText, changes: r.changes };
 }
 
 /** capGoMod on raw bytes, byte-exact even for go.mod files that are not valid UTF-8. */
@@ -328,6 +335,6 @@ export function capGoModBytes(
   plugin: Uint8Array,
   opts: CapOptions = {},
 ): { changed: boolean; data: Uint8Array; changes: CapChange[] } {
-  const r = capBytes(bytesFromArray(server), bytesFromArray(plugin), opts);
-  return { changed: r.changed, data: r.changed ? bytesToArray(r.out) : plugin, changes: r.changes };
+  const r = capLatin1(latin1FromArray(server), latin1FromArray(plugin), opts);
+  return { changed: r.changed, data: r.changed ? arrayFromLatin1(r.out) : plugin, changes: r.changes };
 }

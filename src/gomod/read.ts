@@ -1,6 +1,6 @@
 // The go.mod lexer and parser (golang.org/x/mod/modfile read.go): builds the lossless syntax tree
 // and attaches every comment to the syntax it belongs to. Input and tokens are byte strings.
-import { decodeRune, isPrint, isSpace, runeCount, trimSpace } from './bytes';
+import { type Latin1, asLatin1, decodeRune, isPrint, isSpace, runeCount, trimSpace } from './bytes';
 import { GoModError } from './errors';
 import {
   type Comment,
@@ -103,7 +103,7 @@ class Input {
   // The current token, in fields rather than an object per token (a large file has millions):
   // its kind, text, and start and end positions.
   private tKind: TokenKind = EOF;
-  private tText = '';
+  private tText = asLatin1('');
   private tLine = 1;
   private tRune = 1;
   private tByte = 0;
@@ -111,7 +111,7 @@ class Input {
   private tEndRune = 1;
   private tEndByte = 0;
   /** Tokens of the line being parsed; each line gets an exact-size copy. */
-  private readonly lineTokens: string[] = [];
+  private readonly lineTokens: Latin1[] = [];
   private comments: Comment[] = [];
   private file!: FileSyntax;
   private pre: Expr[] = [];
@@ -170,7 +170,7 @@ class Input {
   private startToken(): void {
     this.tokenStart = this.off;
     this.tKind = EOF;
-    this.tText = '';
+    this.tText = asLatin1('');
     this.tLine = this.line;
     this.tRune = this.lineRune;
     this.tByte = this.off;
@@ -188,7 +188,7 @@ class Input {
       if (text.endsWith('\r\n')) text = text.slice(0, -2);
       else if (text.endsWith('\n')) text = text.slice(0, -1);
     }
-    this.tText = text;
+    this.tText = asLatin1(text);
     this.tEndLine = this.line;
     this.tEndRune = this.lineRune;
     this.tEndByte = this.off;
@@ -480,7 +480,7 @@ class Input {
     }
   }
 
-  private parseLineBlock(start: Position, token: string[], lparen: Position): LineBlock {
+  private parseLineBlock(start: Position, token: Latin1[], lparen: Position): LineBlock {
     const x = newBlock(token);
     x.start = start;
     x.lparen.pos = lparen;
@@ -496,7 +496,7 @@ class Input {
             (comments.length === 0 && x.line.length > 0) ||
             (comments.length > 0 && comments[comments.length - 1]!.token !== '')
           ) {
-            comments.push({ start: zeroPos(), token: '', suffix: false });
+            comments.push({ start: zeroPos(), token: asLatin1(''), suffix: false });
           }
           break;
         case COMMENT: {
@@ -561,10 +561,10 @@ class Input {
 }
 
 /**
- * Parses go.mod bytes (a byte string) into the syntax tree; throws GoModError, and only that,
+ * Parses go.mod bytes (a Latin1 string) into the syntax tree; throws GoModError, and only that,
  * for any input.
  */
-export function parseSyntax(file: string, data: string): FileSyntax {
+export function parseSyntax(file: string, data: Latin1): FileSyntax {
   const input = new Input(file, data);
   try {
     return input.parse();

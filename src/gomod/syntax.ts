@@ -1,6 +1,7 @@
-// The lossless go.mod syntax tree (golang.org/x/mod/modfile read.go). All text is byte strings
-// (see bytes.ts). Comments are attached to the syntax they belong to, so that edits keep them.
-import { runeCount } from './bytes';
+// The lossless go.mod syntax tree (golang.org/x/mod/modfile read.go). Tokens and comments are
+// bytes (Latin1, see bytes.ts). Comments are attached to the syntax they belong to, so that edits
+// keep them.
+import { type Latin1, runeCount } from './bytes';
 
 /** A place in the input: line (from 1), rune within the line (from 1), byte offset (from 0). */
 export interface Position {
@@ -32,7 +33,7 @@ export function posAdd(p: Position, s: string): Position {
 /** One // comment; token has no trailing newline. An empty token stands for a blank line. */
 export interface Comment {
   start: Position;
-  token: string;
+  token: Latin1;
   /** An end-of-line comment (not a whole line). */
   suffix: boolean;
 }
@@ -80,7 +81,7 @@ export interface Line {
   com: Comments;
   start: Position;
   /** Empty after an edit removed the line (dropped by cleanup). */
-  token: string[];
+  token: Latin1[];
   inBlock: boolean;
   end: Position;
 }
@@ -91,7 +92,7 @@ export interface LineBlock {
   com: Comments;
   start: Position;
   lparen: Paren;
-  token: string[];
+  token: Latin1[];
   line: Line[];
   rparen: Paren;
 }
@@ -121,11 +122,11 @@ export interface FileSyntax {
   stmt: Stmt[];
 }
 
-export function newLine(token: string[], inBlock = false): Line {
+export function newLine(token: Latin1[], inBlock = false): Line {
   return { kind: 'line', com: newComments(), start: zeroPos(), token, inBlock, end: zeroPos() };
 }
 
-export function newBlock(token: string[]): LineBlock {
+export function newBlock(token: Latin1[]): LineBlock {
   return {
     kind: 'block',
     com: newComments(),

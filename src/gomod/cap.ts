@@ -103,12 +103,33 @@ class LaterEdits {
   /** Blocks that a cleanup turned into a single line. */
   private readonly merged: BlockState[] = [];
 
-  constructor(private readonly f: GoModFile) {
+  /** f read back (readBack), and its lines in file order. */
+  constructor(
+    private readonly f: GoModFile,
+    order: Line[],
+  ) {
+    let repeated: Require[][] | undefined;
     for (const r of f.require) {
       const had = this.byPath.get(r.path);
-      if (had === undefined) this.byPath.set(r.path, r);
-      else if (Array.isArray(had)) had.push(r);
-      else this.byPath.set(r.path, [had, r]);
+      if (had === undefined) {
+        this.byPath.set(r.path, r);
+      } else if (Array.isArray(had)) {
+        had.push(r);
+      } else {
+        const list = [had, r];
+        this.byPath.set(r.path, list);
+        (repeated ??= []).push(list);
+      }
+    }
+    // f.require is in the order of the file as parsed; sorting may have moved lines. Only the
+    // order among the lines of one path matters here (the first one is kept).
+    if (repeated) {
+      const at = new Map<Line, number>();
+      for (const list of repeated) for (const r of list) at.set(r.syntax, 0);
+      order.forEach((l, i) => {
+        if (at.has(l)) at.set(l, i);
+      });
+      for (const list of repeated) list.sort((a, b) => at.get(a.syntax)! - at.get(b.syntax)!);
     }
   }
 
@@ -124,7 +145,10 @@ class LaterEdits {
     return this.blockOf.get(line);
   }
 
-  /** Whether every change is for a path the file requires (always so for capChanges). */
+  /**
+   * Whether every change is for a path the file requires. Always so for changes from capChanges:
+   * each is for a path the plugin requires, and the first edit leaves a line for every path.
+   */
   covers(changes: CapChange[]): boolean {
     for (const c of changes) if (!this.byPath.has(c.module)) return false;
     return true;
@@ -225,7 +249,7 @@ interface BlockState {
  * result is byte-identical to applyCapLatin1Stepwise.
  */
 export function applyCapLatin1(pluginFile: string, plugin: Latin1, changes: CapChange[]): Latin1 {
-  return applyCap(pluginFile, plugin, {}, changes);
+  return applyCap(pluginFile, plugin, {}, changes, false);
 }
 
 /**
@@ -237,6 +261,7 @@ function applyCap(
   plugin: Latin1,
   held: { file?: GoModFile },
   changes: CapChange[],
+  fromCapChanges: boolean,
 ): Latin1 {
   const todo = changes.filter(accepted);
   if (todo.length === 0) return plugin;
@@ -248,8 +273,9 @@ function applyCap(
   f.cleanup();
   if (todo.length === 1) return f.formatLatin1();
   const rest = todo.slice(1);
-  const later = new LaterEdits(readBack(f));
-  if (!later.covers(rest)) return applyCapLatin1Stepwise(pluginFile, f.formatLatin1(), rest);
+  const later = new LaterEdits(f, readBack(f));
+  if (!fromCapChanges && !later.covers(rest))
+    return applyCapLatin1Stepwise(pluginFile, f.formatLatin1(), rest);
   for (const c of rest) later.apply(c.module, c.to);
   later.finish();
   return f.formatLatin1();
@@ -259,9 +285,10 @@ function applyCap(
  * Makes a sorted, cleaned-up file what parsing its printed text gives, for what later edits
  * look at: the parser drops a blank line at the top of a block; a block that cleanup turned into
  * a single line keeps, before it, only the comments after the last blank line (those before it
- * read back as a comment block of their own); and the require lines are in file order.
+ * read back as a comment block of their own). Returns the lines in file order (the order of
+ * f.require after a parse: LaterEdits uses it for the lines of a path on several).
  */
-function readBack(f: GoModFile): GoModFile {
+function readBack(f: GoModFile): Line[] {
   const stmts: Stmt[] = [];
   const order: Line[] = [];
   for (const stmt of f.syntax.stmt) {
@@ -285,15 +312,7 @@ function readBack(f: GoModFile): GoModFile {
     stmts.push(stmt);
   }
   f.syntax.stmt = stmts;
-  const byLine = new Map<Line, Require>();
-  for (const r of f.require) byLine.set(r.syntax, r);
-  const require: Require[] = [];
-  for (const l of order) {
-    const r = byLine.get(l);
-    if (r) require.push(r);
-  }
-  f.require = require;
-  return f;
+  return order;
 }
 
 /** Parses both files (the server's first, as gomod-cap does) and compares them. */
@@ -314,7 +333,7 @@ function capLatin1(
 ): { changed: boolean; out: Latin1; changes: CapChange[] } {
   const { held, changes } = parseBoth(server, plugin, opts);
   if (changes.length === 0) return { changed: false, out: plugin, changes };
-  const out = applyCap(opts.pluginFile ?? 'go.mod', plugin, held, changes);
+  const out = applyCap(opts.pluginFile ?? 'go.mod', plugin, held, changes, true);
   return { changed: out !== plugin, out, changes };
 }
 

@@ -3,6 +3,7 @@ import { GoModError, fmtGoMod, formatGoMod, parseGoMod, parseGoModBytes } from '
 import fc from 'fast-check';
 import { asLatin1, latin1FromArray, latin1FromText } from '../../src/gomod/bytes';
 import { GoModFile, compareLine, sortByLine } from '../../src/gomod/modfile';
+import { checkImportPath, checkImportPathSlow } from '../../src/gomod/module';
 import { newLine, type Line } from '../../src/gomod/syntax';
 import { errorRows, fmtRows } from './tables';
 
@@ -232,5 +233,46 @@ describe('bytes and text are different types', () => {
     expect(bytes).toBe('module m // caf\u00c3\u00a9\n');
     expect(latin1FromArray(Buffer.from(text))).toBe(bytes);
     expect(GoModFile.parseLatin1('go.mod', bytes).formatLatin1()).toBe(bytes);
+  });
+});
+
+describe('checkImportPath', () => {
+  it('the regular-expression fast path agrees with the element-by-element check', () => {
+    const unit = fc.constantFrom(
+      'a',
+      'Z',
+      '0',
+      '-',
+      '.',
+      '_',
+      '+',
+      '~',
+      '/',
+      '1',
+      'c',
+      'o',
+      'n',
+      'm',
+      'x',
+      '\u00e9',
+      ' ',
+    );
+    const word = fc.constantFrom('con', 'COM1', 'lpt9', 'nul', 'aux.txt', 'prn', 'com0', 'x~1', 'a.');
+    const path = fc
+      .array(fc.oneof(fc.string({ unit, maxLength: 6 }), word), { minLength: 1, maxLength: 4 })
+      .map((parts) => parts.join('/'));
+    fc.assert(
+      fc.property(path, (p) => {
+        expect(checkImportPath(p)).toBe(checkImportPathSlow(p));
+      }),
+      { seed: 7, numRuns: 5000 },
+    );
+    for (const p of ['github.com/a/b', 'example.com/CON', 'x/com1.go', 'a/b.', '-a/b', 'a//b', 'a/b~1']) {
+      expect(checkImportPath(p)).toBe(checkImportPathSlow(p));
+    }
+    expect(checkImportPath('github.com/org1/mod1')).toBeUndefined();
+    expect(checkImportPath('example.com/x/Nul.txt')).toMatch(
+      /disallowed as path element component on Windows/,
+    );
   });
 });

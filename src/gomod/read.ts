@@ -9,6 +9,7 @@ import {
   type FileSyntax,
   type Line,
   type LineBlock,
+  LineNode,
   type Position,
   addComment,
   newBlock,
@@ -38,6 +39,7 @@ const isEOL = (k: TokenKind): boolean => k === EOF || k === EOLCOMMENT || k === 
 function singleLineEnd(x: Expr): number {
   switch (x.kind) {
     case 'line':
+      if (x instanceof LineNode) return x.singleLineEnd();
       return x.start.line === x.end.line ? x.end.byte : -1;
     case 'block':
       return x.start.line === x.rparen.pos.line ? x.rparen.pos.byte + 1 : -1;
@@ -424,8 +426,9 @@ class Input {
     this.lex();
   }
 
-  private lineEnd(): Position {
-    return { line: this.endLine, lineRune: this.endRune, byte: this.endByte };
+  /** A parsed line, ending where the last token taken ended. */
+  private newLine(start: Position, tokens: Latin1[], inBlock: boolean): Line {
+    return new LineNode(noComments(), tokens, inBlock, start, this.endLine, this.endRune, this.endByte);
   }
 
   private parseStmt(): void {
@@ -437,15 +440,7 @@ class Input {
       const kind = this.tKind;
       if (isEOL(kind)) {
         this.lex();
-        const end = this.lineEnd();
-        this.file.stmt.push({
-          kind: 'line',
-          com: noComments(),
-          start,
-          token: tokens.slice(),
-          inBlock: false,
-          end,
-        });
+        this.file.stmt.push(this.newLine(start, tokens.slice(), false));
         return;
       }
       if (kind === LPAREN) {
@@ -541,14 +536,7 @@ class Input {
     for (;;) {
       if (isEOL(this.tKind)) {
         this.lex();
-        return {
-          kind: 'line',
-          com: noComments(),
-          start,
-          token: tokens.slice(),
-          inBlock: true,
-          end: this.lineEnd(),
-        };
+        return this.newLine(start, tokens.slice(), true);
       }
       this.take();
     }

@@ -122,8 +122,61 @@ export interface FileSyntax {
   stmt: Stmt[];
 }
 
+/**
+ * A Line that keeps its start and end as numbers: a large file has hundreds of thousands of
+ * lines, and two position objects fewer on each is a smaller tree for the garbage collector to
+ * copy and mark. start and end are made when asked for (rarely: messages, comment placement).
+ */
+export class LineNode implements Line {
+  readonly kind = 'line';
+  private startLine: number;
+  private startRune: number;
+  private startByte: number;
+  private endLine: number;
+  private endRune: number;
+  private endByte: number;
+
+  constructor(
+    public com: Comments,
+    public token: Latin1[],
+    public inBlock: boolean,
+    start: Position,
+    endLine: number,
+    endRune: number,
+    endByte: number,
+  ) {
+    this.startLine = start.line;
+    this.startRune = start.lineRune;
+    this.startByte = start.byte;
+    this.endLine = endLine;
+    this.endRune = endRune;
+    this.endByte = endByte;
+  }
+
+  get start(): Position {
+    return { line: this.startLine, lineRune: this.startRune, byte: this.startByte };
+  }
+  set start(p: Position) {
+    this.startLine = p.line;
+    this.startRune = p.lineRune;
+    this.startByte = p.byte;
+  }
+  get end(): Position {
+    return { line: this.endLine, lineRune: this.endRune, byte: this.endByte };
+  }
+  set end(p: Position) {
+    this.endLine = p.line;
+    this.endRune = p.lineRune;
+    this.endByte = p.byte;
+  }
+  /** The end byte of span(this) when it is on one line, else -1 (without making positions). */
+  singleLineEnd(): number {
+    return this.startLine === this.endLine ? this.endByte : -1;
+  }
+}
+
 export function newLine(token: Latin1[], inBlock = false): Line {
-  return { kind: 'line', com: newComments(), start: zeroPos(), token, inBlock, end: zeroPos() };
+  return new LineNode(newComments(), token, inBlock, zeroPos(), 0, 0, 0);
 }
 
 export function newBlock(token: Latin1[]): LineBlock {

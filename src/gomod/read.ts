@@ -9,6 +9,7 @@ import {
   type FileSyntax,
   type Line,
   type LineBlock,
+  CommentNode,
   LineNode,
   type Position,
   addComment,
@@ -52,6 +53,9 @@ function singleLineEnd(x: Expr): number {
       return -1;
   }
 }
+
+/** c.start.byte, without making a position for a parsed comment. */
+const startByte = (c: Comment): number => (c instanceof CommentNode ? c.startByte : c.start.byte);
 
 /** Thrown inside the parser to unwind on the first syntax error. */
 class Abort {
@@ -178,6 +182,11 @@ class Input {
     this.tByte = this.off;
   }
 
+  /** The current token as a comment. */
+  private newComment(suffix: boolean): CommentNode {
+    return new CommentNode(this.tText, suffix, this.tLine, this.tRune, this.tByte);
+  }
+
   /** The start of the current token. */
   private tokPos(): Position {
     return { line: this.tLine, lineRune: this.tRune, byte: this.tByte };
@@ -248,7 +257,7 @@ class Input {
           return;
         }
         this.endToken(EOLCOMMENT);
-        this.comments.push({ start: this.tokPos(), token: this.tText, suffix });
+        this.comments.push(this.newComment(suffix));
         return;
       }
       if (c === SLASH && this.peekSlash(STAR))
@@ -359,7 +368,7 @@ class Input {
     for (const x of this.pre) {
       if (li >= line.length) break;
       const start = spanStart(x);
-      while (li < line.length && start.byte >= line[li]!.start.byte) {
+      while (li < line.length && start.byte >= startByte(line[li]!)) {
         addComment(x, 'before', line[li]!);
         li++;
       }
@@ -372,7 +381,7 @@ class Input {
       if (suffix.length === 0) break;
       const end = singleLineEnd(x);
       if (end < 0) continue;
-      while (suffix.length > 0 && end <= suffix[suffix.length - 1]!.start.byte) {
+      while (suffix.length > 0 && end <= startByte(suffix[suffix.length - 1]!)) {
         addComment(x, 'suffix', suffix.pop()!);
       }
     }
@@ -395,7 +404,7 @@ class Input {
         case COMMENT: {
           const start = this.tokPos();
           cb ??= { kind: 'comments', com: newComments(), start };
-          addComment(cb, 'before', { start, token: this.tText, suffix: false });
+          addComment(cb, 'before', this.newComment(false));
           this.lex();
           break;
         }
@@ -495,7 +504,7 @@ class Input {
           }
           break;
         case COMMENT: {
-          comments.push({ start: this.tokPos(), token: this.tText, suffix: false });
+          comments.push(this.newComment(false));
           this.lex();
           break;
         }

@@ -38,6 +38,24 @@ export interface Comment {
   suffix: boolean;
 }
 
+/** A parsed comment: its start kept as numbers, made into a position when asked for. */
+export class CommentNode implements Comment {
+  constructor(
+    public token: Latin1,
+    public suffix: boolean,
+    private readonly line: number,
+    private readonly lineRune: number,
+    private readonly byte: number,
+  ) {}
+  get start(): Position {
+    return { line: this.line, lineRune: this.lineRune, byte: this.byte };
+  }
+  /** start.byte, without making the position. */
+  get startByte(): number {
+    return this.byte;
+  }
+}
+
 export interface Comments {
   /** Whole-line comments before the expression. */
   before: Comment[];

@@ -211,7 +211,10 @@ class LaterEdits {
       }
       this.f.syntax.stmt = stmts;
     }
-    this.f.sortBlocks();
+    // The require blocks need no sorting: each path has one line left (edits change only its
+    // version, so no two remaining lines change order), and the stable sort would only move the
+    // removed lines (empty, before all others) to the top, which cleanup drops.
+    this.f.sortBlocks(false);
     this.f.cleanup();
   }
 

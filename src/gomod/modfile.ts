@@ -707,12 +707,16 @@ export class GoModFile {
     this.toolchain = undefined;
   }
 
-  /** Removes duplicate exclude, replace, tool and ignore lines, then sorts every block. */
-  sortBlocks(): void {
+  /**
+   * Removes duplicate exclude, replace, tool and ignore lines, then sorts every block (but the
+   * require blocks when sortRequire is false: for a caller that knows they are sorted).
+   */
+  sortBlocks(sortRequire = true): void {
     this.removeDups();
     const semanticExclude = this.go !== undefined && semverCompare('v' + this.go.version, 'v1.21') >= 0;
     for (const stmt of this.syntax.stmt) {
       if (stmt.kind !== 'block') continue;
+      if (!sortRequire && stmt.token[0] === 'require') continue;
       let less = compareLine;
       if (stmt.token[0] === 'exclude' && semanticExclude) less = compareLineExclude;
       else if (stmt.token[0] === 'retract') less = compareLineRetract;

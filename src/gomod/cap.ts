@@ -42,16 +42,40 @@ export interface CapOptions {
  * also requires at a different version string. The server's last line for a module wins.
  */
 export function capChanges(server: GoModFile, plugin: GoModFile): CapChange[] {
-  const constraint = new Map<string, string>();
-  for (const r of server.require) constraint.set(r.path, r.version);
-  const changes: CapChange[] = [];
+  return findChanges(server, plugin).changes;
+}
+
+/** capChanges, with what applying them needs to know of the plugin's require lines. */
+interface FoundChanges {
+  changes: CapChange[];
+  /** The plugin's require for each change. */
+  requires: Require[];
+  /** Paths the plugin requires on several lines (of those the server requires). */
+  repeated: Set<string>;
+}
+
+function findChanges(server: GoModFile, plugin: GoModFile): FoundChanges {
+  // Path to an index into versions; the plugin's lines per path are counted in a typed array,
+  // not in objects or another map (a large file has a hundred thousand paths).
+  const index = new Map<string, number>();
+  const versions: string[] = [];
+  for (const r of server.require) {
+    index.set(r.path, versions.length);
+    versions.push(r.version);
+  }
+  const lines = new Uint32Array(versions.length);
+  const found: FoundChanges = { changes: [], requires: [], repeated: new Set() };
   for (const r of plugin.require) {
-    const want = constraint.get(r.path);
-    if (want !== undefined && want !== r.version) {
-      changes.push({ module: r.path, from: r.version, to: want, line: r.line });
+    const i = index.get(r.path);
+    if (i === undefined) continue;
+    if (++lines[i]! === 2) found.repeated.add(r.path);
+    const want = versions[i]!;
+    if (want !== r.version) {
+      found.changes.push({ module: r.path, from: r.version, to: want, line: r.line });
+      found.requires.push(r);
     }
   }
-  return changes;
+  return found;
 }
 
 /** Whether `go mod edit -require=path@version` accepts the change (the original ignores a refusal). */
@@ -103,13 +127,19 @@ class LaterEdits {
   /** Blocks that a cleanup turned into a single line. */
   private readonly merged: BlockState[] = [];
 
-  /** f read back (readBack), and its lines in file order. */
+  /**
+   * f read back (readBack), and its lines in file order. With only, the edits will name the
+   * require of each path (apply's third argument) but for the paths in only: just those are
+   * looked up by path.
+   */
   constructor(
     private readonly f: GoModFile,
     order: Line[],
+    only?: Set<string>,
   ) {
     let repeated: Require[][] | undefined;
-    for (const r of f.require) {
+    for (const r of only?.size === 0 ? [] : f.require) {
+      if (only && !only.has(r.path)) continue;
       const had = this.byPath.get(r.path);
       if (had === undefined) {
         this.byPath.set(r.path, r);
@@ -154,11 +184,17 @@ class LaterEdits {
     return true;
   }
 
-  /** `go mod edit -require=path@version` on a file read back from canonical text. */
-  apply(path: string, version: string): void {
+  /**
+   * `go mod edit -require=path@version` on a file read back from canonical text. require is the
+   * path's require line when known (see the constructor).
+   */
+  apply(path: string, version: string, require?: Require): void {
     for (const b of this.touched) this.dropBlankTop(b);
     this.touched.clear();
-    const entry = this.byPath.get(path)!;
+    const entry =
+      require !== undefined && (this.byPath.size === 0 || !this.byPath.has(path))
+        ? require
+        : this.byPath.get(path)!;
     const keep = Array.isArray(entry) ? entry[0]! : entry;
     keep.version = version;
     const p = autoQuote(latin1FromText(path));
@@ -252,7 +288,7 @@ interface BlockState {
  * result is byte-identical to applyCapLatin1Stepwise.
  */
 export function applyCapLatin1(pluginFile: string, plugin: Latin1, changes: CapChange[]): Latin1 {
-  return applyCap(pluginFile, plugin, {}, changes, false);
+  return applyCap(pluginFile, plugin, {}, changes);
 }
 
 /**
@@ -264,9 +300,16 @@ function applyCap(
   plugin: Latin1,
   held: { file?: GoModFile },
   changes: CapChange[],
-  fromCapChanges: boolean,
+  found?: FoundChanges,
 ): Latin1 {
-  const todo = changes.filter(accepted);
+  // found: changes are capChanges' for held.file, with their require lines.
+  const todo: CapChange[] = [];
+  const requires: Require[] = [];
+  changes.forEach((c, i) => {
+    if (!accepted(c)) return;
+    todo.push(c);
+    if (found) requires.push(found.requires[i]!);
+  });
   if (todo.length === 0) return plugin;
   const f = held.file ?? GoModFile.parseLatin1(pluginFile, plugin);
   held.file = undefined;
@@ -275,11 +318,11 @@ function applyCap(
   f.sortBlocks();
   f.cleanup();
   if (todo.length === 1) return f.formatLatin1();
-  const rest = todo.slice(1);
-  const later = new LaterEdits(f, readBack(f));
-  if (!fromCapChanges && !later.covers(rest))
-    return applyCapLatin1Stepwise(pluginFile, f.formatLatin1(), rest);
-  for (const c of rest) later.apply(c.module, c.to);
+  const later = new LaterEdits(f, readBack(f), found?.repeated);
+  if (!found && !later.covers(todo.slice(1))) {
+    return applyCapLatin1Stepwise(pluginFile, f.formatLatin1(), todo.slice(1));
+  }
+  for (let i = 1; i < todo.length; i++) later.apply(todo[i]!.module, todo[i]!.to, requires[i]);
   later.finish();
   return f.formatLatin1();
 }
@@ -323,10 +366,10 @@ function parseBoth(
   server: Latin1,
   plugin: Latin1,
   opts: CapOptions,
-): { held: { file?: GoModFile }; changes: CapChange[] } {
+): { held: { file?: GoModFile }; found: FoundChanges } {
   const s = GoModFile.parseLatin1(opts.serverFile ?? 'server go.mod', server);
   const p = GoModFile.parseLatin1(opts.pluginFile ?? 'go.mod', plugin);
-  return { held: { file: p }, changes: capChanges(s, p) };
+  return { held: { file: p }, found: findChanges(s, p) };
 }
 
 function capLatin1(
@@ -334,9 +377,10 @@ function capLatin1(
   plugin: Latin1,
   opts: CapOptions,
 ): { changed: boolean; out: Latin1; changes: CapChange[] } {
-  const { held, changes } = parseBoth(server, plugin, opts);
+  const { held, found } = parseBoth(server, plugin, opts);
+  const changes = found.changes;
   if (changes.length === 0) return { changed: false, out: plugin, changes };
-  const out = applyCap(opts.pluginFile ?? 'go.mod', plugin, held, changes, true);
+  const out = applyCap(opts.pluginFile ?? 'go.mod', plugin, held, changes, found);
   return { changed: out !== plugin, out, changes };
 }
 

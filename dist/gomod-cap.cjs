@@ -2079,17 +2079,26 @@ function parseVersionInterval(verb, args) {
 }
 
 // src/gomod/cap.ts
-function capChanges(server, plugin) {
-  const constraint = /* @__PURE__ */ new Map();
-  for (const r of server.require) constraint.set(r.path, r.version);
-  const changes = [];
+function findChanges(server, plugin) {
+  const index = /* @__PURE__ */ new Map();
+  const versions = [];
+  for (const r of server.require) {
+    index.set(r.path, versions.length);
+    versions.push(r.version);
+  }
+  const lines = new Uint32Array(versions.length);
+  const found = { changes: [], requires: [], repeated: /* @__PURE__ */ new Set() };
   for (const r of plugin.require) {
-    const want = constraint.get(r.path);
-    if (want !== void 0 && want !== r.version) {
-      changes.push({ module: r.path, from: r.version, to: want, line: r.line });
+    const i = index.get(r.path);
+    if (i === void 0) continue;
+    if (++lines[i] === 2) found.repeated.add(r.path);
+    const want = versions[i];
+    if (want !== r.version) {
+      found.changes.push({ module: r.path, from: r.version, to: want, line: r.line });
+      found.requires.push(r);
     }
   }
-  return changes;
+  return found;
 }
 function accepted(c) {
   const version = latin1FromText(c.to);
@@ -2109,11 +2118,16 @@ function applyCapLatin1Stepwise(pluginFile, plugin, changes) {
   return cur;
 }
 var LaterEdits = class {
-  /** f read back (readBack), and its lines in file order. */
-  constructor(f, order) {
+  /**
+   * f read back (readBack), and its lines in file order. With only, the edits will name the
+   * require of each path (apply's third argument) but for the paths in only: just those are
+   * looked up by path.
+   */
+  constructor(f, order, only) {
     this.f = f;
     let repeated;
-    for (const r of f.require) {
+    for (const r of only?.size === 0 ? [] : f.require) {
+      if (only && !only.has(r.path)) continue;
       const had = this.byPath.get(r.path);
       if (had === void 0) {
         this.byPath.set(r.path, r);
@@ -2162,11 +2176,14 @@ var LaterEdits = class {
     for (const c of changes) if (!this.byPath.has(c.module)) return false;
     return true;
   }
-  /** `go mod edit -require=path@version` on a file read back from canonical text. */
-  apply(path, version) {
+  /**
+   * `go mod edit -require=path@version` on a file read back from canonical text. require is the
+   * path's require line when known (see the constructor).
+   */
+  apply(path, version, require2) {
     for (const b of this.touched) this.dropBlankTop(b);
     this.touched.clear();
-    const entry = this.byPath.get(path);
+    const entry = require2 !== void 0 && (this.byPath.size === 0 || !this.byPath.has(path)) ? require2 : this.byPath.get(path);
     const keep = Array.isArray(entry) ? entry[0] : entry;
     keep.version = version;
     const p = autoQuote(latin1FromText(path));
@@ -2230,8 +2247,14 @@ var LaterEdits = class {
     if (before.length > 0 && before[0].token === "") before.shift();
   }
 };
-function applyCap(pluginFile, plugin, held, changes, fromCapChanges) {
-  const todo = changes.filter(accepted);
+function applyCap(pluginFile, plugin, held, changes, found) {
+  const todo = [];
+  const requires = [];
+  changes.forEach((c, i) => {
+    if (!accepted(c)) return;
+    todo.push(c);
+    if (found) requires.push(found.requires[i]);
+  });
   if (todo.length === 0) return plugin;
   const f = held.file ?? GoModFile.parseLatin1(pluginFile, plugin);
   held.file = void 0;
@@ -2239,11 +2262,11 @@ function applyCap(pluginFile, plugin, held, changes, fromCapChanges) {
   f.sortBlocks();
   f.cleanup();
   if (todo.length === 1) return f.formatLatin1();
-  const rest = todo.slice(1);
-  const later = new LaterEdits(f, readBack(f));
-  if (!fromCapChanges && !later.covers(rest))
-    return applyCapLatin1Stepwise(pluginFile, f.formatLatin1(), rest);
-  for (const c of rest) later.apply(c.module, c.to);
+  const later = new LaterEdits(f, readBack(f), found?.repeated);
+  if (!found && !later.covers(todo.slice(1))) {
+    return applyCapLatin1Stepwise(pluginFile, f.formatLatin1(), todo.slice(1));
+  }
+  for (let i = 1; i < todo.length; i++) later.apply(todo[i].module, todo[i].to, requires[i]);
   later.finish();
   return f.formatLatin1();
 }
@@ -2276,12 +2299,13 @@ function readBack(f) {
 function parseBoth(server, plugin, opts) {
   const s = GoModFile.parseLatin1(opts.serverFile ?? "server go.mod", server);
   const p = GoModFile.parseLatin1(opts.pluginFile ?? "go.mod", plugin);
-  return { held: { file: p }, changes: capChanges(s, p) };
+  return { held: { file: p }, found: findChanges(s, p) };
 }
 function capLatin1(server, plugin, opts) {
-  const { held, changes } = parseBoth(server, plugin, opts);
+  const { held, found } = parseBoth(server, plugin, opts);
+  const changes = found.changes;
   if (changes.length === 0) return { changed: false, out: plugin, changes };
-  const out = applyCap(opts.pluginFile ?? "go.mod", plugin, held, changes, true);
+  const out = applyCap(opts.pluginFile ?? "go.mod", plugin, held, changes, found);
   return { changed: out !== plugin, out, changes };
 }
 function capGoModBytes(server, plugin, opts = {}) {

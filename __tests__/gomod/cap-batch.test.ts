@@ -37,6 +37,19 @@ describe('applyCapLatin1 equals one go mod edit per change', () => {
     );
   });
 
+  it('a retract version written "" (kept unquoted: it prints as nothing) is read back by each edit', () => {
+    // Found by `npm run fuzz` (seed 2654542808): after the first edit the line prints as
+    // `\t // indirect`, which the next edit reads as a comment before the block's `)`.
+    const plugin =
+      'module m\n\nretract (\n\tv2.0.0-rc.1\n\t""  // indirect\n)\n\n' +
+      'require (\n\texample.com/a v0.1.0\n\texample.com/b v1.0.0\n)\n';
+    const server = 'module s\n\nrequire (\n\texample.com/a v0.2.0\n\texample.com/b v1.1.0\n)\n';
+    const [fast, stepwise] = both(server, plugin);
+    expect(fast).toBe(stepwise);
+    expect(stepwise).toContain('retract (\n\tv2.0.0-rc.1\n// indirect\n)');
+    expect(capGoMod(server, plugin).text).toBe(stepwise);
+  });
+
   it('removing the first lines of a block keeps the blank line only after the last edit', () => {
     const server = 'module s\nrequire (\n\texample.com/a v1.0.0\n\texample.com/b v1.0.0\n)\n';
     const plugin =

@@ -318,6 +318,8 @@ function applyCap(
   f.sortBlocks();
   f.cleanup();
   if (todo.length === 1) return f.formatLatin1();
+  // A version token that does not print as itself: the later edits read what the first wrote.
+  if (f.unquotedVersion) return applyCapLatin1Stepwise(pluginFile, f.formatLatin1(), todo.slice(1));
   const later = new LaterEdits(f, readBack(f), found?.repeated);
   if (!found && !later.covers(todo.slice(1))) {
     return applyCapLatin1Stepwise(pluginFile, f.formatLatin1(), todo.slice(1));

@@ -331,6 +331,12 @@ export class GoModFile {
   retract: Retract[] = [];
   tool: Tool[] = [];
   ignore: Ignore[] = [];
+  /**
+   * A retract version was written quoted and needs quotes (`""`, `"v1 x"`): Go keeps it as
+   * unquoted text, which prints as something else (nothing, two tokens), so the printed file
+   * does not read back as this tree.
+   */
+  unquotedVersion = false;
 
   constructor(readonly syntax: FileSyntax) {}
 
@@ -446,6 +452,7 @@ export class GoModFile {
       case 'retract': {
         const rationale = lossyTextFromLatin1(parseDirectiveComment(block, line));
         const [low, high, rest] = parseVersionInterval(verb, args);
+        if (mustQuote(low) || mustQuote(high)) this.unquotedVersion = true;
         if (rest.length > 0) {
           throw new DirectiveError(`unexpected token after version: ${goQuote(excerpt(rest.get(0)))}`);
         }

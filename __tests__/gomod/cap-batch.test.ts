@@ -50,6 +50,23 @@ describe('applyCapLatin1 equals one go mod edit per change', () => {
     expect(capGoMod(server, plugin).text).toBe(stepwise);
   });
 
+  it('an edit that cannot read what the previous one wrote changes nothing, and the cap goes on', () => {
+    // `[v1.0.0, ""]` prints as `[v1.0.0, ]`, which the second `go mod edit` cannot read: it fails
+    // and the original gomod-cap ignores that, so the file is what the first edit wrote.
+    const plugin =
+      'module m\n\nretract [v1.0.0, ""]\n\n' +
+      'require (\n\texample.com/a v0.1.0\n\texample.com/b v1.0.0\n)\n';
+    const server = 'module s\n\nrequire (\n\texample.com/a v0.2.0\n\texample.com/b v1.1.0\n)\n';
+    const changes = capChanges(parseGoMod(server), parseGoMod(plugin));
+    expect(changes).toHaveLength(2);
+    const first = applyCapLatin1Stepwise('go.mod', latin1FromText(plugin), changes.slice(0, 1));
+    expect(first).toContain('retract [v1.0.0, ]\n');
+    const [fast, stepwise] = both(server, plugin);
+    expect(stepwise).toBe(first);
+    expect(fast).toBe(first);
+    expect(capGoMod(server, plugin).text).toBe(first);
+  });
+
   it('removing the first lines of a block keeps the blank line only after the last edit', () => {
     const server = 'module s\nrequire (\n\texample.com/a v1.0.0\n\texample.com/b v1.0.0\n)\n';
     const plugin =

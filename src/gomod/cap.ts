@@ -8,6 +8,7 @@ import {
   latin1FromText,
   textFromLatin1,
 } from './bytes';
+import { GoModError } from './errors';
 import { checkImportPath } from './module';
 import { GoModFile, autoQuote, mustQuote, type Require } from './modfile';
 import type { CommentBlock, Line, LineBlock, Stmt } from './syntax';
@@ -98,10 +99,20 @@ function editStep(pluginFile: string, text: Latin1 | GoModFile, c: CapChange): L
  * The reference: applies changes as gomod-cap does, one `go mod edit -require` per change, each
  * reading what the previous one wrote. Costs a parse and a print of the whole file per change
  * (quadratic for large files with many changes); applyCapLatin1 gives the same bytes in linear time.
+ * An edit that cannot read what the previous one wrote (a retract version `""` followed by a
+ * comma prints as a line Go cannot read back) fails and changes nothing, as `go mod edit` does;
+ * the original ignores the failure and goes on.
  */
 export function applyCapLatin1Stepwise(pluginFile: string, plugin: Latin1, changes: CapChange[]): Latin1 {
   let cur = plugin;
-  for (const c of changes) if (accepted(c)) cur = editStep(pluginFile, cur, c);
+  for (const c of changes) {
+    if (!accepted(c)) continue;
+    try {
+      cur = editStep(pluginFile, cur, c);
+    } catch (e) {
+      if (!(e instanceof GoModError)) throw e;
+    }
+  }
   return cur;
 }
 

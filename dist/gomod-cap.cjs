@@ -1573,6 +1573,12 @@ var GoModFile = class _GoModFile {
   retract = [];
   tool = [];
   ignore = [];
+  /**
+   * A retract version was written quoted and needs quotes (`""`, `"v1 x"`): Go keeps it as
+   * unquoted text, which prints as something else (nothing, two tokens), so the printed file
+   * does not read back as this tree.
+   */
+  unquotedVersion = false;
   /** Parses go.mod bytes; throws GoModError. */
   static parseLatin1(file, data) {
     const fs = parseSyntax(file, data);
@@ -1684,6 +1690,7 @@ var GoModFile = class _GoModFile {
       case "retract": {
         const rationale = lossyTextFromLatin1(parseDirectiveComment(block, line));
         const [low, high, rest] = parseVersionInterval(verb, args);
+        if (mustQuote(low) || mustQuote(high)) this.unquotedVersion = true;
         if (rest.length > 0) {
           throw new DirectiveError(`unexpected token after version: ${goQuote(excerpt(rest.get(0)))}`);
         }
@@ -2114,7 +2121,14 @@ function editStep(pluginFile, text, c) {
 }
 function applyCapLatin1Stepwise(pluginFile, plugin, changes) {
   let cur = plugin;
-  for (const c of changes) if (accepted(c)) cur = editStep(pluginFile, cur, c);
+  for (const c of changes) {
+    if (!accepted(c)) continue;
+    try {
+      cur = editStep(pluginFile, cur, c);
+    } catch (e) {
+      if (!(e instanceof GoModError)) throw e;
+    }
+  }
   return cur;
 }
 var LaterEdits = class {
@@ -2262,6 +2276,7 @@ function applyCap(pluginFile, plugin, held, changes, found) {
   f.sortBlocks();
   f.cleanup();
   if (todo.length === 1) return f.formatLatin1();
+  if (f.unquotedVersion) return applyCapLatin1Stepwise(pluginFile, f.formatLatin1(), todo.slice(1));
   const later = new LaterEdits(f, readBack(f), found?.repeated);
   if (!found && !later.covers(todo.slice(1))) {
     return applyCapLatin1Stepwise(pluginFile, f.formatLatin1(), todo.slice(1));

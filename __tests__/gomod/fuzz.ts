@@ -13,6 +13,7 @@ import { latin1FromArray } from '../../src/gomod/bytes';
 import { applyCapLatin1, applyCapLatin1Stepwise } from '../../src/gomod/cap';
 import { EXCERPT_BYTES, MAX_PROBLEMS } from '../../src/gomod/errors';
 import { GoModFile } from '../../src/gomod/modfile';
+import { quickRequires } from '../../src/gomod/quick';
 import { Rand, genDupPair, genGoMod, genPair } from './gen';
 import { errorRows, fmtRows } from './tables';
 
@@ -22,6 +23,8 @@ export interface FuzzStats {
   rejected: number;
   capped: number;
   stepwiseChecked: number;
+  /** Inputs quickRequires read (each checked against the parser). */
+  quick: number;
   cliRuns: number;
 }
 
@@ -31,6 +34,7 @@ export const newStats = (): FuzzStats => ({
   rejected: 0,
   capped: 0,
   stepwiseChecked: 0,
+  quick: 0,
   cliRuns: 0,
 });
 
@@ -210,6 +214,15 @@ export function fuzzCase(seed: number, c: { plugins: Buffer[]; servers: Buffer[]
       throw new FuzzFailure(`${name} threw after a successful parse: ${String(e)}`, seed, input);
     }
   };
+  // quickRequires reads only what the parser accepts, to the same requires.
+  const quick = quickRequires(latin1FromArray(input));
+  if (quick) {
+    stats.quick++;
+    const want = f?.require.map((x) => ({ path: x.path, version: x.version }));
+    if (JSON.stringify(quick) !== JSON.stringify(want)) {
+      throw new FuzzFailure('quickRequires differs from the parser', seed, input);
+    }
+  }
   if (f) {
     stats.parsed++;
     const parsed = f;

@@ -11,6 +11,7 @@ import {
 import { GoModError } from './errors';
 import { checkImportPath } from './module';
 import { GoModFile, autoQuote, mustQuote, type Require } from './modfile';
+import { type QuickRequire, quickRequires } from './quick';
 import type { CommentBlock, Line, LineBlock, Stmt } from './syntax';
 
 export interface CapChange {
@@ -43,7 +44,7 @@ export interface CapOptions {
  * also requires at a different version string. The server's last line for a module wins.
  */
 export function capChanges(server: GoModFile, plugin: GoModFile): CapChange[] {
-  return findChanges(server, plugin).changes;
+  return findChanges(server.require, plugin).changes;
 }
 
 /** capChanges, with what applying them needs to know of the plugin's require lines. */
@@ -55,12 +56,12 @@ interface FoundChanges {
   repeated: Set<string>;
 }
 
-function findChanges(server: GoModFile, plugin: GoModFile): FoundChanges {
+function findChanges(server: readonly QuickRequire[], plugin: GoModFile): FoundChanges {
   // Path to an index into versions; the plugin's lines per path are counted in a typed array,
   // not in objects or another map (a large file has a hundred thousand paths).
   const index = new Map<string, number>();
   const versions: string[] = [];
-  for (const r of server.require) {
+  for (const r of server) {
     index.set(r.path, versions.length);
     versions.push(r.version);
   }
@@ -374,13 +375,16 @@ function readBack(f: GoModFile): Line[] {
   return order;
 }
 
-/** Parses both files (the server's first, as gomod-cap does) and compares them. */
+/**
+ * Parses both files (the server's first, as gomod-cap does) and compares them. Of the server's,
+ * only the requires are used: a file of the usual shape is read without its tree (quickRequires).
+ */
 function parseBoth(
   server: Latin1,
   plugin: Latin1,
   opts: CapOptions,
 ): { held: { file?: GoModFile }; found: FoundChanges } {
-  const s = GoModFile.parseLatin1(opts.serverFile ?? 'server go.mod', server);
+  const s = quickRequires(server) ?? GoModFile.parseLatin1(opts.serverFile ?? 'server go.mod', server).require;
   const p = GoModFile.parseLatin1(opts.pluginFile ?? 'go.mod', plugin);
   return { held: { file: p }, found: findChanges(s, p) };
 }

@@ -132,8 +132,8 @@ export function applyCapLatin1Stepwise(pluginFile: string, plugin: Latin1, chang
 class LaterEdits {
   /** Live require entries per path, in file order (a list only for a path on several lines). */
   private readonly byPath = new Map<string, Require | Require[]>();
-  /** The block of each line in one, made when a line is first removed (most files have none). */
-  private blockOf: Map<Line, BlockState> | undefined;
+  /** Whether each line in a block has its BlockState (capBlock), done when a line is first removed. */
+  private blocksNoted = false;
   /** Blocks whose lines the previous edit removed. */
   private readonly touched = new Set<BlockState>();
   /** Blocks that a cleanup turned into a single line. */
@@ -166,25 +166,22 @@ class LaterEdits {
     // f.require is in the order of the file as parsed; sorting may have moved lines. Only the
     // order among the lines of one path matters here (the first one is kept).
     if (repeated) {
-      const at = new Map<Line, number>();
-      for (const list of repeated) for (const r of list) at.set(r.syntax, 0);
-      order.forEach((l, i) => {
-        if (at.has(l)) at.set(l, i);
-      });
-      for (const list of repeated) list.sort((a, b) => at.get(a.syntax)! - at.get(b.syntax)!);
+      for (let i = 0; i < order.length; i++) order[i]!.capOrder = i;
+      for (const list of repeated) list.sort((a, b) => a.syntax.capOrder! - b.syntax.capOrder!);
     }
   }
 
   private block(line: Line): BlockState | undefined {
-    if (!this.blockOf) {
-      this.blockOf = new Map();
+    if (!this.blocksNoted) {
+      this.blocksNoted = true;
       for (const stmt of this.f.syntax.stmt) {
+        if (stmt.kind === 'line') stmt.capBlock = undefined;
         if (stmt.kind !== 'block') continue;
         const state: BlockState = { block: stmt, live: stmt.line.length, first: 0 };
-        for (const l of stmt.line) this.blockOf.set(l, state);
+        for (const l of stmt.line) l.capBlock = state;
       }
     }
-    return this.blockOf.get(line);
+    return line.capBlock as BlockState | undefined;
   }
 
   /**
@@ -384,7 +381,8 @@ function parseBoth(
   plugin: Latin1,
   opts: CapOptions,
 ): { held: { file?: GoModFile }; found: FoundChanges } {
-  const s = quickRequires(server) ?? GoModFile.parseLatin1(opts.serverFile ?? 'server go.mod', server).require;
+  const s =
+    quickRequires(server) ?? GoModFile.parseLatin1(opts.serverFile ?? 'server go.mod', server).require;
   const p = GoModFile.parseLatin1(opts.pluginFile ?? 'go.mod', plugin);
   return { held: { file: p }, found: findChanges(s, p) };
 }

@@ -42,7 +42,7 @@ export function quickRequires(data: Latin1): QuickRequire[] | undefined {
     out.push({ path, version });
     return true;
   };
-  for (let start = 0; start < data.length; ) {
+  for (let start = 0; start < data.length;) {
     let end = data.indexOf('\n', start);
     if (end < 0) end = data.length;
     const line = data.slice(start, end);

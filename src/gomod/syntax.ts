@@ -102,6 +102,12 @@ export interface Line {
   token: Latin1[];
   inBlock: boolean;
   end: Position;
+  /**
+   * Notes gomod-cap's later edits (cap.ts) keep on the line instead of in maps from every line:
+   * its place in the file and its block. Nothing else reads them.
+   */
+  capOrder?: number;
+  capBlock?: unknown;
 }
 
 /** A parenthesised block, e.g. `require ( ... )`. */
@@ -153,6 +159,8 @@ export class LineNode implements Line {
   private endLine: number;
   private endRune: number;
   private endByte: number;
+  capOrder: number | undefined = undefined;
+  capBlock: unknown = undefined;
 
   constructor(
     public com: Comments,

@@ -764,7 +764,8 @@ export class GoModFile {
     for (const stmt of this.syntax.stmt) {
       if (stmt.kind === 'line' && kill.has(stmt)) continue;
       if (stmt.kind === 'block') {
-        stmt.line = stmt.line.filter((l) => !kill.has(l));
+        // (A block already empty goes too.)
+        if (kill.size > 0) stmt.line = stmt.line.filter((l) => !kill.has(l));
         if (stmt.line.length === 0) continue;
       }
       stmts.push(stmt);

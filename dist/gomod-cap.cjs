@@ -684,6 +684,8 @@ var LineNode = class {
   endLine;
   endRune;
   endByte;
+  capOrder = void 0;
+  capBlock = void 0;
   get start() {
     return { line: this.startLine, lineRune: this.startRune, byte: this.startByte };
   }
@@ -1983,7 +1985,7 @@ var GoModFile = class _GoModFile {
     for (const stmt of this.syntax.stmt) {
       if (stmt.kind === "line" && kill.has(stmt)) continue;
       if (stmt.kind === "block") {
-        stmt.line = stmt.line.filter((l) => !kill.has(l));
+        if (kill.size > 0) stmt.line = stmt.line.filter((l) => !kill.has(l));
         if (stmt.line.length === 0) continue;
       }
       stmts.push(stmt);
@@ -2085,11 +2087,71 @@ function parseVersionInterval(verb, args) {
   return [low, high, toks.from(1)];
 }
 
+// src/gomod/quick.ts
+var TOKEN = /^[A-Za-z0-9._~+\-/]+$/;
+var PLAIN2 = /^[\t\n\x20-\x7e]*$/;
+var IN_BLOCK = /^\t([^ \t/]+(?:\/[^ \t/]+)*) ([^ \t/]+)(?: \/\/.*)?$/;
+var SINGLE = /^require ([^ \t/]+(?:\/[^ \t/]+)*) ([^ \t/]+)(?: \/\/.*)?$/;
+var COMMENT2 = /^[\t ]*\/\//;
+function quickRequires(data) {
+  if (!PLAIN2.test(data)) return void 0;
+  const out = [];
+  let module2 = false;
+  let go = false;
+  let block = false;
+  const add = (path, version) => {
+    if (!TOKEN.test(path) || !TOKEN.test(version)) return false;
+    if (canonicalVersion(version) !== version) return false;
+    const [, major2, ok] = splitPathVersion(path);
+    if (!ok || checkPathMajor(version, major2) !== void 0) return false;
+    out.push({ path, version });
+    return true;
+  };
+  for (let start = 0; start < data.length; ) {
+    let end = data.indexOf("\n", start);
+    if (end < 0) end = data.length;
+    const line = data.slice(start, end);
+    start = end + 1;
+    if (line === "" || COMMENT2.test(line)) continue;
+    if (block) {
+      if (line === ")") {
+        block = false;
+        continue;
+      }
+      const m = IN_BLOCK.exec(line);
+      if (!m || !add(m[1], m[2])) return void 0;
+      continue;
+    }
+    if (line === "require (") {
+      block = true;
+      continue;
+    }
+    if (line.startsWith("require ")) {
+      const m = SINGLE.exec(line);
+      if (!m || !add(m[1], m[2])) return void 0;
+      continue;
+    }
+    if (line.startsWith("module ") && !module2) {
+      const path = line.slice("module ".length);
+      if (!TOKEN.test(path) || path.includes("//")) return void 0;
+      module2 = true;
+      continue;
+    }
+    if (line.startsWith("go ") && !go) {
+      if (!GO_VERSION_RE.test(line.slice("go ".length))) return void 0;
+      go = true;
+      continue;
+    }
+    return void 0;
+  }
+  return block ? void 0 : out;
+}
+
 // src/gomod/cap.ts
 function findChanges(server, plugin) {
   const index = /* @__PURE__ */ new Map();
   const versions = [];
-  for (const r of server.require) {
+  for (const r of server) {
     index.set(r.path, versions.length);
     versions.push(r.version);
   }
@@ -2154,33 +2216,30 @@ var LaterEdits = class {
       }
     }
     if (repeated) {
-      const at = /* @__PURE__ */ new Map();
-      for (const list of repeated) for (const r of list) at.set(r.syntax, 0);
-      order.forEach((l, i) => {
-        if (at.has(l)) at.set(l, i);
-      });
-      for (const list of repeated) list.sort((a, b) => at.get(a.syntax) - at.get(b.syntax));
+      for (let i = 0; i < order.length; i++) order[i].capOrder = i;
+      for (const list of repeated) list.sort((a, b) => a.syntax.capOrder - b.syntax.capOrder);
     }
   }
   f;
   /** Live require entries per path, in file order (a list only for a path on several lines). */
   byPath = /* @__PURE__ */ new Map();
-  /** The block of each line in one, made when a line is first removed (most files have none). */
-  blockOf;
+  /** Whether each line in a block has its BlockState (capBlock), done when a line is first removed. */
+  blocksNoted = false;
   /** Blocks whose lines the previous edit removed. */
   touched = /* @__PURE__ */ new Set();
   /** Blocks that a cleanup turned into a single line. */
   merged = [];
   block(line) {
-    if (!this.blockOf) {
-      this.blockOf = /* @__PURE__ */ new Map();
+    if (!this.blocksNoted) {
+      this.blocksNoted = true;
       for (const stmt of this.f.syntax.stmt) {
+        if (stmt.kind === "line") stmt.capBlock = void 0;
         if (stmt.kind !== "block") continue;
         const state = { block: stmt, live: stmt.line.length, first: 0 };
-        for (const l of stmt.line) this.blockOf.set(l, state);
+        for (const l of stmt.line) l.capBlock = state;
       }
     }
-    return this.blockOf.get(line);
+    return line.capBlock;
   }
   /**
    * Whether every change is for a path the file requires. Always so for changes from capChanges:
@@ -2312,7 +2371,7 @@ function readBack(f) {
   return order;
 }
 function parseBoth(server, plugin, opts) {
-  const s = GoModFile.parseLatin1(opts.serverFile ?? "server go.mod", server);
+  const s = quickRequires(server) ?? GoModFile.parseLatin1(opts.serverFile ?? "server go.mod", server).require;
   const p = GoModFile.parseLatin1(opts.pluginFile ?? "go.mod", plugin);
   return { held: { file: p }, found: findChanges(s, p) };
 }

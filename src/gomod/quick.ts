@@ -10,9 +10,13 @@ import { canonicalVersion, checkPathMajor, splitPathVersion } from './module';
 const TOKEN = /^[A-Za-z0-9._~+\-/]+$/;
 /** Printable ASCII, tabs and newlines only (no carriage return, no byte above 0x7e). */
 const PLAIN = /^[\t\n\x20-\x7e]*$/;
-/** A require, in a block (the tab) or on its own line; a comment after it is ignored. */
-const IN_BLOCK = /^\t([^ \t/]+(?:\/[^ \t/]+)*) ([^ \t/]+)(?: \/\/.*)?$/;
-const SINGLE = /^require ([^ \t/]+(?:\/[^ \t/]+)*) ([^ \t/]+)(?: \/\/.*)?$/;
+/**
+ * A require, in a block (the tab) or on its own line: a path of TOKEN characters without empty
+ * elements (so without `//`), a version of TOKEN characters but the slash; a comment after it
+ * is ignored.
+ */
+const IN_BLOCK = /^\t([A-Za-z0-9._~+-]+(?:\/[A-Za-z0-9._~+-]+)*) (v[A-Za-z0-9._~+-]+)(?: \/\/.*)?$/;
+const SINGLE = /^require ([A-Za-z0-9._~+-]+(?:\/[A-Za-z0-9._~+-]+)*) (v[A-Za-z0-9._~+-]+)(?: \/\/.*)?$/;
 /** A line that is only a comment, maybe indented. */
 const COMMENT = /^[\t ]*\/\//;
 
@@ -34,8 +38,8 @@ export function quickRequires(data: Latin1): QuickRequire[] | undefined {
   let module = false;
   let go = false;
   let block = false;
+  // path and version are TOKENs (IN_BLOCK, SINGLE).
   const add = (path: string, version: string): boolean => {
-    if (!TOKEN.test(path) || !TOKEN.test(version)) return false;
     if (canonicalVersion(version) !== version) return false;
     const [, major, ok] = splitPathVersion(path);
     if (!ok || checkPathMajor(version, major) !== undefined) return false;

@@ -2090,8 +2090,8 @@ function parseVersionInterval(verb, args) {
 // src/gomod/quick.ts
 var TOKEN = /^[A-Za-z0-9._~+\-/]+$/;
 var PLAIN2 = /^[\t\n\x20-\x7e]*$/;
-var IN_BLOCK = /^\t([^ \t/]+(?:\/[^ \t/]+)*) ([^ \t/]+)(?: \/\/.*)?$/;
-var SINGLE = /^require ([^ \t/]+(?:\/[^ \t/]+)*) ([^ \t/]+)(?: \/\/.*)?$/;
+var IN_BLOCK = /^\t([A-Za-z0-9._~+-]+(?:\/[A-Za-z0-9._~+-]+)*) (v[A-Za-z0-9._~+-]+)(?: \/\/.*)?$/;
+var SINGLE = /^require ([A-Za-z0-9._~+-]+(?:\/[A-Za-z0-9._~+-]+)*) (v[A-Za-z0-9._~+-]+)(?: \/\/.*)?$/;
 var COMMENT2 = /^[\t ]*\/\//;
 function quickRequires(data) {
   if (!PLAIN2.test(data)) return void 0;
@@ -2100,7 +2100,6 @@ function quickRequires(data) {
   let go = false;
   let block = false;
   const add = (path, version) => {
-    if (!TOKEN.test(path) || !TOKEN.test(version)) return false;
     if (canonicalVersion(version) !== version) return false;
     const [, major2, ok] = splitPathVersion(path);
     if (!ok || checkPathMajor(version, major2) !== void 0) return false;

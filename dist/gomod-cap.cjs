@@ -33,7 +33,8 @@ var gomod_cap_exports = {};
 __export(gomod_cap_exports, {
   bufferedStderr: () => bufferedStderr,
   main: () => main,
-  parseArgs: () => parseArgs
+  parseArgs: () => parseArgs,
+  writeAllSync: () => writeAllSync
 });
 module.exports = __toCommonJS(gomod_cap_exports);
 var import_node_fs = require("node:fs");
@@ -2460,7 +2461,23 @@ function read(path, shown, label, io) {
     return void 0;
   }
 }
-function bufferedStderr(write = (s) => process.stderr.write(s)) {
+function writeAllSync(fd, fallback, write = (f, b, off) => (0, import_node_fs.writeSync)(f, b, off)) {
+  let blocked = false;
+  return (s) => {
+    const b = Buffer.from(s, "utf8");
+    let off = 0;
+    while (!blocked && off < b.length) {
+      try {
+        off += write(fd, b, off);
+      } catch (e) {
+        if (e.code !== "EAGAIN") throw e;
+        blocked = true;
+      }
+    }
+    if (off < b.length) fallback(b.subarray(off));
+  };
+}
+function bufferedStderr(write = writeAllSync(2, (b) => process.stderr.write(b))) {
   let buf = "";
   const flush = () => {
     if (buf !== "") write(buf);
@@ -2541,5 +2558,6 @@ if (typeof require !== "undefined" && typeof module !== "undefined" && require.m
 0 && (module.exports = {
   bufferedStderr,
   main,
-  parseArgs
+  parseArgs,
+  writeAllSync
 });

@@ -300,6 +300,18 @@ describe('7. plain messages for file-system and network failures', () => {
     expect(r.stdout).not.toMatch(/answered 500/);
   });
 
+  it('a host that does not resolve says the API could not be reached, not a raw DNS error', async () => {
+    // .invalid never resolves (RFC 6761): ENOTFOUND, or EAI_AGAIN where DNS is not reachable at all.
+    const url = 'http://flow-github-api.invalid';
+    const r = await run(workspace(), {}, { env: { GITHUB_API_URL: url } });
+    expect(r.exitCode).toBe(1);
+    expect(errorLine(r.stdout)).toMatch(
+      /Could not reach the GitHub API at http:\/\/flow-github-api\.invalid while listing the releases of flow\/server \(.*(ENOTFOUND|EAI_AGAIN)/,
+    );
+    expect(r.stdout).not.toMatch(/answered 500/);
+    expect(r.log).not.toMatch(/^\s+at /m); // no stack trace
+  });
+
   it('a 200 that is not JSON is "GitHub returned an invalid response", not a TypeError', async () => {
     gh.inject({ path: /\/releases\?/, raw: { text: '<html><body>Sign in to the proxy</body></html>' } });
     const r = await run(workspace(), {});

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -104,7 +104,11 @@ async function main() {
   await build({ ...common, entryPoints: [join(src, 'src/gomod/index.ts')], outfile: engine });
   await build({ ...common, entryPoints: [join(src, 'src/cli/gomod-cap.ts')], outfile: cli });
   const g = require(engine);
-  console.log(`engine: ${src}/src/gomod, scale ${scale}, median of ${runs} runs`);
+  const load = () =>
+    loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ');
+  console.log(`engine: ${src}/src/gomod, scale ${scale}, median of ${runs} runs; load average ${load()}`);
   console.log('ms: wall (CPU)    parse        print   sort+clean          cap          CLI');
   const all = { comments, requires, mixed };
   for (const c of only.map((name) => all[name]())) {
@@ -123,7 +127,7 @@ async function main() {
       const f = parsed[1];
       add(
         'print',
-        time(() => f.formatBytes()),
+        time(() => (f.formatLatin1 ?? f.formatBytes).call(f)), // formatBytes: before the Latin1 names
       );
       add(
         'sort',
@@ -152,6 +156,7 @@ async function main() {
     console.log(`${c.name}, ${changes} changes, ${mb} MB`);
     console.log(`  ${f('parse')} ${f('print')} ${f('sort')} ${f('cap')} ${f('cli')}`);
   }
+  console.log(`load average at the end: ${load()} (2 cores: above 2, other processes slow the timings)`);
 }
 
 try {

@@ -31,8 +31,10 @@ var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: tru
 // src/cli/gomod-cap.ts
 var gomod_cap_exports = {};
 __export(gomod_cap_exports, {
+  bufferedStderr: () => bufferedStderr,
   main: () => main,
-  parseArgs: () => parseArgs
+  parseArgs: () => parseArgs,
+  writeAllSync: () => writeAllSync
 });
 module.exports = __toCommonJS(gomod_cap_exports);
 var import_node_fs = require("node:fs");
@@ -122,13 +124,14 @@ var GoModError = class extends Error {
 };
 
 // src/gomod/bytes.ts
+var asLatin1 = (s) => s;
 var RUNE_ERROR = 65533;
 var ASCII = /^[^\u0080-\uffff]*$/;
 var ESCAPED = /[\udc80-\udcff]/;
-var utf8ToBytes = (text) => Buffer.from(text, "utf8").toString("latin1");
-function toBytes(text) {
-  if (ASCII.test(text)) return text;
-  if (!ESCAPED.test(text)) return utf8ToBytes(text);
+var latin1FromUtf8 = (text) => asLatin1(Buffer.from(text, "utf8").toString("latin1"));
+function latin1FromText(text) {
+  if (ASCII.test(text)) return asLatin1(text);
+  if (!ESCAPED.test(text)) return latin1FromUtf8(text);
   let out = "";
   let start = 0;
   for (let i = 0; i < text.length; i++) {
@@ -136,18 +139,18 @@ function toBytes(text) {
     if (c < 56448 || c > 56575) continue;
     const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
     if (prev >= 55296 && prev <= 56319) continue;
-    out += utf8ToBytes(text.slice(start, i)) + String.fromCharCode(c - 56320);
+    out += latin1FromUtf8(text.slice(start, i)) + String.fromCharCode(c - 56320);
     start = i + 1;
   }
-  return out + utf8ToBytes(text.slice(start));
+  return asLatin1(out + latin1FromUtf8(text.slice(start)));
 }
-function bytesFromArray(data) {
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
+function latin1FromArray(data) {
+  return asLatin1(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1"));
 }
-function bytesToArray(bytes) {
+function arrayFromLatin1(bytes) {
   return Buffer.from(bytes, "latin1");
 }
-function fromBytes(bytes) {
+function lossyTextFromLatin1(bytes) {
   if (ASCII.test(bytes)) return bytes;
   return Buffer.from(bytes, "latin1").toString("utf8");
 }
@@ -477,7 +480,13 @@ function checkElem(elem) {
   }
   return void 0;
 }
+var PLAIN_PATH = /^[0-9A-Za-z_+](?:[0-9A-Za-z._+-]*[0-9A-Za-z_+-])?(?:\/[0-9A-Za-z_+-](?:[0-9A-Za-z._+-]*[0-9A-Za-z_+-])?)*$/;
+var WINDOWS_NAME = /(?:^|\/)(?:con|prn|aux|nul|com[1-9]|lpt[1-9])(?:[./]|$)/i;
 function checkImportPath(path) {
+  if (PLAIN_PATH.test(path) && !WINDOWS_NAME.test(path)) return void 0;
+  return checkImportPathSlow(path);
+}
+function checkImportPathSlow(path) {
   const reason = (() => {
     if (!validUTF8(path)) return "invalid UTF-8";
     if (path === "") return "empty string";
@@ -613,14 +622,94 @@ function formatSyntax(f) {
   const b = p.text();
   let n = b.length;
   while (n > 0 && b.charCodeAt(n - 1) === 10 && (n === 1 || b.charCodeAt(n - 2) === 10)) n--;
-  return n === b.length ? b : b.slice(0, n);
+  return asLatin1(n === b.length ? b : b.slice(0, n));
 }
 
 // src/gomod/syntax.ts
-var zeroPos = () => ({ line: 0, lineRune: 0, byte: 0 });
-var newComments = () => ({ before: [], suffix: [], after: [] });
+var ZERO_POS = Object.freeze({ line: 0, lineRune: 0, byte: 0 });
+var zeroPos = () => ZERO_POS;
+var CommentNode = class {
+  constructor(token, suffix, line, lineRune, byte) {
+    this.token = token;
+    this.suffix = suffix;
+    this.line = line;
+    this.lineRune = lineRune;
+    this.byte = byte;
+  }
+  token;
+  suffix;
+  line;
+  lineRune;
+  byte;
+  get start() {
+    return { line: this.line, lineRune: this.lineRune, byte: this.byte };
+  }
+  /** start.byte, without making the position. */
+  get startByte() {
+    return this.byte;
+  }
+};
+var NONE = Object.freeze([]);
+var NO_COMMENTS = Object.freeze({ before: NONE, suffix: NONE, after: NONE });
+var newComments = () => ({ before: NONE, suffix: NONE, after: NONE });
+var noComments = () => NO_COMMENTS;
+function ownComments(x) {
+  if (x.com === NO_COMMENTS) x.com = newComments();
+  return x.com;
+}
+function addComment(x, list, c) {
+  const com = ownComments(x);
+  const l = com[list];
+  if (l === NONE) com[list] = [c];
+  else l.push(c);
+}
+var LineNode = class {
+  constructor(com, token, inBlock, start, endLine, endRune, endByte) {
+    this.com = com;
+    this.token = token;
+    this.inBlock = inBlock;
+    this.startLine = start.line;
+    this.startRune = start.lineRune;
+    this.startByte = start.byte;
+    this.endLine = endLine;
+    this.endRune = endRune;
+    this.endByte = endByte;
+  }
+  com;
+  token;
+  inBlock;
+  kind = "line";
+  startLine;
+  startRune;
+  startByte;
+  endLine;
+  endRune;
+  endByte;
+  capOrder = void 0;
+  capBlock = void 0;
+  get start() {
+    return { line: this.startLine, lineRune: this.startRune, byte: this.startByte };
+  }
+  set start(p) {
+    this.startLine = p.line;
+    this.startRune = p.lineRune;
+    this.startByte = p.byte;
+  }
+  get end() {
+    return { line: this.endLine, lineRune: this.endRune, byte: this.endByte };
+  }
+  set end(p) {
+    this.endLine = p.line;
+    this.endRune = p.lineRune;
+    this.endByte = p.byte;
+  }
+  /** The end byte of span(this) when it is on one line, else -1 (without making positions). */
+  singleLineEnd() {
+    return this.startLine === this.endLine ? this.endByte : -1;
+  }
+};
 function newLine(token, inBlock = false) {
-  return { kind: "line", com: newComments(), start: zeroPos(), token, inBlock, end: zeroPos() };
+  return new LineNode(newComments(), token, inBlock, zeroPos(), 0, 0, 0);
 }
 function newBlock(token) {
   return {
@@ -656,35 +745,10 @@ var LPAREN = 40;
 var RPAREN = 41;
 var isComment = (k) => k === COMMENT || k === EOLCOMMENT;
 var isEOL = (k) => k === EOF || k === EOLCOMMENT || k === NL;
-var Token = class {
-  constructor(kind, text, line, lineRune, byte) {
-    this.kind = kind;
-    this.text = text;
-    this.line = line;
-    this.lineRune = lineRune;
-    this.byte = byte;
-    this.endLine = line;
-    this.endLineRune = lineRune;
-    this.endByte = byte;
-  }
-  kind;
-  text;
-  line;
-  lineRune;
-  byte;
-  endLine;
-  endLineRune;
-  endByte;
-  get pos() {
-    return { line: this.line, lineRune: this.lineRune, byte: this.byte };
-  }
-  get endPos() {
-    return { line: this.endLine, lineRune: this.endLineRune, byte: this.endByte };
-  }
-};
 function singleLineEnd(x) {
   switch (x.kind) {
     case "line":
+      if (x instanceof LineNode) return x.singleLineEnd();
       return x.start.line === x.end.line ? x.end.byte : -1;
     case "block":
       return x.start.line === x.rparen.pos.line ? x.rparen.pos.byte + 1 : -1;
@@ -697,6 +761,7 @@ function singleLineEnd(x) {
       return -1;
   }
 }
+var startByte = (c) => c instanceof CommentNode ? c.startByte : c.start.byte;
 var Abort = class {
   constructor(error) {
     this.error = error;
@@ -736,7 +801,6 @@ var Input = class {
   constructor(filename, complete) {
     this.filename = filename;
     this.complete = complete;
-    this.token = new Token(EOF, "", this.line, this.lineRune, this.off);
   }
   filename;
   complete;
@@ -745,7 +809,18 @@ var Input = class {
   line = 1;
   lineRune = 1;
   tokenStart = 0;
-  token;
+  // The current token, in fields rather than an object per token (a large file has millions):
+  // its kind, text, and start and end positions.
+  tKind = EOF;
+  tText = asLatin1("");
+  tLine = 1;
+  tRune = 1;
+  tByte = 0;
+  tEndLine = 1;
+  tEndRune = 1;
+  tEndByte = 0;
+  /** Tokens of the line being parsed; each line gets an exact-size copy. */
+  lineTokens = [];
   comments = [];
   file;
   pre = [];
@@ -790,27 +865,38 @@ var Input = class {
   }
   startToken() {
     this.tokenStart = this.off;
-    this.token = new Token(EOF, "", this.line, this.lineRune, this.off);
+    this.tKind = EOF;
+    this.tText = asLatin1("");
+    this.tLine = this.line;
+    this.tRune = this.lineRune;
+    this.tByte = this.off;
+  }
+  /** The current token as a comment. */
+  newComment(suffix) {
+    return new CommentNode(this.tText, suffix, this.tLine, this.tRune, this.tByte);
+  }
+  /** The start of the current token. */
+  tokPos() {
+    return { line: this.tLine, lineRune: this.tRune, byte: this.tByte };
   }
   endToken(kind) {
-    this.token.kind = kind;
+    this.tKind = kind;
     let text = this.complete.slice(this.tokenStart, this.off);
     if (isComment(kind)) {
       if (text.endsWith("\r\n")) text = text.slice(0, -2);
       else if (text.endsWith("\n")) text = text.slice(0, -1);
     }
-    this.token.text = text;
-    this.token.endLine = this.line;
-    this.token.endLineRune = this.lineRune;
-    this.token.endByte = this.off;
+    this.tText = asLatin1(text);
+    this.tEndLine = this.line;
+    this.tEndRune = this.lineRune;
+    this.tEndByte = this.off;
   }
   peek() {
-    return this.token.kind;
+    return this.tKind;
   }
+  /** Moves on to the next token (Go's lex, without returning the current one: read it first). */
   lex() {
-    const tok = this.token;
     this.readToken();
-    return tok;
   }
   /** Whether only spaces come between the start of the current line and the offset. */
   onlySpaceBefore() {
@@ -852,7 +938,7 @@ var Input = class {
           return;
         }
         this.endToken(EOLCOMMENT);
-        this.comments.push({ start: this.token.pos, token: this.token.text, suffix });
+        this.comments.push(this.newComment(suffix));
         return;
       }
       if (c2 === SLASH && this.peekSlash(STAR))
@@ -883,7 +969,7 @@ var Input = class {
         this.readRune();
         for (; ; ) {
           if (this.eof()) {
-            this.restore(this.token.pos);
+            this.restore(this.tokPos());
             this.error("unexpected EOF in string");
           }
           if (this.peekRune() === NL) this.error("unexpected newline in string");
@@ -891,7 +977,7 @@ var Input = class {
           if (r === quote2) break;
           if (r === 92 && quote2 !== 96) {
             if (this.eof()) {
-              this.restore(this.token.pos);
+              this.restore(this.tokPos());
               this.error("unexpected EOF in string");
             }
             this.readRune();
@@ -954,24 +1040,24 @@ var Input = class {
     for (const x of this.pre) {
       if (li >= line.length) break;
       const start = spanStart(x);
-      while (li < line.length && start.byte >= line[li].start.byte) {
-        x.com.before.push(line[li]);
+      while (li < line.length && start.byte >= startByte(line[li])) {
+        addComment(x, "before", line[li]);
         li++;
       }
     }
-    for (; li < line.length; li++) this.file.com.after.push(line[li]);
+    for (; li < line.length; li++) addComment(this.file, "after", line[li]);
     for (let i = this.post.length - 1; i >= 0; i--) {
       const x = this.post[i];
       if (x.kind === "file") continue;
       if (suffix.length === 0) break;
       const end = singleLineEnd(x);
       if (end < 0) continue;
-      while (suffix.length > 0 && end <= suffix[suffix.length - 1].start.byte) {
-        x.com.suffix.push(suffix.pop());
+      while (suffix.length > 0 && end <= startByte(suffix[suffix.length - 1])) {
+        addComment(x, "suffix", suffix.pop());
       }
     }
     for (const x of this.post) if (x.com.suffix.length > 1) x.com.suffix.reverse();
-    for (const com of suffix) this.file.com.before.push(com);
+    for (const com of suffix) addComment(this.file, "before", com);
   }
   parseFile() {
     this.file = { kind: "file", name: "", com: newComments(), stmt: [] };
@@ -986,9 +1072,10 @@ var Input = class {
           }
           break;
         case COMMENT: {
-          const tok = this.lex();
-          cb ??= { kind: "comments", com: newComments(), start: tok.pos };
-          cb.com.before.push({ start: tok.pos, token: tok.text, suffix: false });
+          const start = this.tokPos();
+          cb ??= { kind: "comments", com: newComments(), start };
+          addComment(cb, "before", this.newComment(false));
+          this.lex();
           break;
         }
         case EOF:
@@ -997,54 +1084,74 @@ var Input = class {
         default:
           this.parseStmt();
           if (cb) {
-            this.file.stmt[this.file.stmt.length - 1].com.before = cb.com.before;
+            ownComments(this.file.stmt[this.file.stmt.length - 1]).before = cb.com.before;
             cb = void 0;
           }
       }
     }
   }
+  /** The end of the last token taken into a line, as a position. */
+  endLine = 0;
+  endRune = 0;
+  endByte = 0;
+  /** Takes the current token into the line being parsed. */
+  take() {
+    this.lineTokens.push(this.tText);
+    this.endLine = this.tEndLine;
+    this.endRune = this.tEndRune;
+    this.endByte = this.tEndByte;
+    this.lex();
+  }
+  /** A parsed line, ending where the last token taken ended. */
+  newLine(start, tokens, inBlock) {
+    return new LineNode(noComments(), tokens, inBlock, start, this.endLine, this.endRune, this.endByte);
+  }
   parseStmt() {
-    const first = this.lex();
-    const start = first.pos;
-    let last = first;
-    const tokens = [first.text];
+    const start = this.tokPos();
+    const tokens = this.lineTokens;
+    tokens.length = 0;
+    this.take();
     for (; ; ) {
-      const tok = this.lex();
-      if (isEOL(tok.kind)) {
-        const end = last.endPos;
-        this.file.stmt.push({ kind: "line", com: newComments(), start, token: tokens, inBlock: false, end });
+      const kind = this.tKind;
+      if (isEOL(kind)) {
+        this.lex();
+        this.file.stmt.push(this.newLine(start, tokens.slice(), false));
         return;
       }
-      if (tok.kind === LPAREN) {
+      if (kind === LPAREN) {
+        const lparen = this.tokPos();
+        const lparenText = this.tText;
+        this.lex();
         const next = this.peek();
         if (isEOL(next)) {
-          this.file.stmt.push(this.parseLineBlock(start, tokens, tok));
+          this.file.stmt.push(this.parseLineBlock(start, tokens.slice(), lparen));
           return;
         } else if (next === RPAREN) {
-          const rparen = this.lex();
+          const rparen = this.tokPos();
+          const rparenText = this.tText;
+          this.lex();
           if (isEOL(this.peek())) {
             this.lex();
-            const block = newBlock(tokens);
+            const block = newBlock(tokens.slice());
             block.start = start;
-            block.lparen.pos = tok.pos;
-            block.rparen.pos = rparen.pos;
+            block.lparen.pos = lparen;
+            block.rparen.pos = rparen;
             this.file.stmt.push(block);
             return;
           }
-          tokens.push(tok.text, rparen.text);
+          tokens.push(lparenText, rparenText);
         } else {
-          tokens.push(tok.text);
+          tokens.push(lparenText);
         }
         continue;
       }
-      tokens.push(tok.text);
-      last = tok;
+      this.take();
     }
   }
   parseLineBlock(start, token, lparen) {
     const x = newBlock(token);
     x.start = start;
-    x.lparen.pos = lparen.pos;
+    x.lparen.pos = lparen;
     let comments = [];
     for (; ; ) {
       switch (this.peek()) {
@@ -1054,12 +1161,12 @@ var Input = class {
         case NL:
           this.lex();
           if (comments.length === 0 && x.line.length > 0 || comments.length > 0 && comments[comments.length - 1].token !== "") {
-            comments.push({ start: { line: 0, lineRune: 0, byte: 0 }, token: "", suffix: false });
+            comments.push({ start: zeroPos(), token: asLatin1(""), suffix: false });
           }
           break;
         case COMMENT: {
-          const tok = this.lex();
-          comments.push({ start: tok.pos, token: tok.text, suffix: false });
+          comments.push(this.newComment(false));
+          this.lex();
           break;
         }
         case EOF:
@@ -1068,10 +1175,11 @@ var Input = class {
           );
           break;
         case RPAREN: {
-          const rparen = this.lex();
+          const rparen = this.tokPos();
+          this.lex();
           if (comments.length === 1 && comments[0].token === "") comments = [];
-          x.rparen.com.before = comments;
-          x.rparen.pos = rparen.pos;
+          if (comments.length > 0) x.rparen.com.before = comments;
+          x.rparen.pos = rparen;
           if (!isEOL(this.peek())) this.error("syntax error (expected newline after closing paren)");
           this.lex();
           return x;
@@ -1080,7 +1188,7 @@ var Input = class {
           const l = this.parseLine();
           x.line.push(l);
           if (comments.length > 0) {
-            l.com.before = comments;
+            ownComments(l).before = comments;
             comments = [];
           }
         }
@@ -1088,18 +1196,17 @@ var Input = class {
     }
   }
   parseLine() {
-    const first = this.lex();
-    if (isEOL(first.kind)) this.error("internal parse error: parseLine at end of line");
-    const start = first.pos;
-    let last = first;
-    const tokens = [first.text];
+    if (isEOL(this.tKind)) this.error("internal parse error: parseLine at end of line");
+    const start = this.tokPos();
+    const tokens = this.lineTokens;
+    tokens.length = 0;
+    this.take();
     for (; ; ) {
-      const tok = this.lex();
-      if (isEOL(tok.kind)) {
-        return { kind: "line", com: newComments(), start, token: tokens, inBlock: true, end: last.endPos };
+      if (isEOL(this.tKind)) {
+        this.lex();
+        return this.newLine(start, tokens.slice(), true);
       }
-      tokens.push(tok.text);
-      last = tok;
+      this.take();
     }
   }
   /** The position for internal errors. */
@@ -1317,7 +1424,7 @@ function mustQuote(s) {
   return s === "" || s.includes("//") || s.includes("/*");
 }
 function autoQuote(s) {
-  return mustQuote(s) ? quote(s) : s;
+  return mustQuote(s) ? asLatin1(quote(s)) : s;
 }
 function isDirectoryPath(ns) {
   return ns === "." || ns.startsWith("./") || ns.startsWith(".\\") || ns === ".." || ns.startsWith("../") || ns.startsWith("..\\") || ns.startsWith("/") || ns.startsWith("\\") || ns.length >= 2 && /^[A-Za-z]$/.test(ns[0]) && ns[1] === ":";
@@ -1342,7 +1449,7 @@ var DirectiveError = class {
     return directive + this.reason;
   }
 };
-var goQuote = (b) => fromBytes(quote(b));
+var goQuote = (b) => lossyTextFromLatin1(asLatin1(quote(b)));
 var invalidVersion = (version, why) => `version ${goQuote(excerpt(version))} invalid: ${why}`;
 var Args = class _Args {
   constructor(line, offset) {
@@ -1367,7 +1474,7 @@ var Args = class _Args {
 function parseString(args, i) {
   let t = args.get(i);
   if (t.startsWith('"')) {
-    t = unquote(t);
+    t = asLatin1(unquote(t));
   } else if (/["'`]/.test(t)) {
     throw new Error("unquoted string cannot contain quote");
   }
@@ -1387,7 +1494,7 @@ function parseVersion(verb, path, args, i, keepAsIs) {
   if (!keepAsIs) {
     const cv = canonicalVersion(t);
     if (cv === "") throw new DirectiveError(invalidVersion(t, "must be of the form v1.2.3"), verb, path);
-    t = cv;
+    t = asLatin1(cv);
   }
   args.set(i, t);
   return t;
@@ -1405,11 +1512,11 @@ function parseDirectiveComment(block, line) {
     if (!c.token.startsWith("//")) continue;
     lines.push(trimSpace(c.token.slice(2)));
   }
-  return lines.join("\n");
+  return asLatin1(lines.join("\n"));
 }
 function parseDeprecation(block, line) {
   const m = /(?:^|\n\n)Deprecated: *([\s\S]*?)(?:$|\n\n)/.exec(parseDirectiveComment(block, line));
-  return m ? m[1] : "";
+  return asLatin1(m ? m[1] : "");
 }
 function compareBytes(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -1439,6 +1546,17 @@ function compareLineRetract(li, lj) {
   if (c !== 0) return -c;
   return -compare(li1, lj1);
 }
+function sortByLine(lines) {
+  const keys = new Array(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const token = lines[i].token;
+    for (const t of token) if (t === "" || t.includes("\0") || t.includes("")) return void 0;
+    const key = token.join("");
+    keys[i] = key + "\0" + String.fromCharCode(i >>> 16, i & 65535);
+  }
+  keys.sort();
+  return keys.map((k) => lines[k.charCodeAt(k.length - 2) << 16 | k.charCodeAt(k.length - 1)]);
+}
 function isSorted(lines, less) {
   for (let i = 1; i < lines.length; i++) if (less(lines[i - 1], lines[i]) > 0) return false;
   return true;
@@ -1458,8 +1576,14 @@ var GoModFile = class _GoModFile {
   retract = [];
   tool = [];
   ignore = [];
-  /** Parses a byte string; throws GoModError. */
-  static parseBytes(file, data) {
+  /**
+   * A retract version was written quoted and needs quotes (`""`, `"v1 x"`): Go keeps it as
+   * unquoted text, which prints as something else (nothing, two tokens), so the printed file
+   * does not read back as this tree.
+   */
+  unquotedVersion = false;
+  /** Parses go.mod bytes; throws GoModError. */
+  static parseLatin1(file, data) {
     const fs = parseSyntax(file, data);
     const f = new _GoModFile(fs);
     const problems = [];
@@ -1468,7 +1592,11 @@ var GoModFile = class _GoModFile {
       if (e instanceof DirectiveError) reason = e.text();
       else if (e instanceof Error) reason = e.message;
       else reason = String(e);
-      problems.push({ line: line.start.line, column: line.start.lineRune, reason: fromBytes(reason) });
+      problems.push({
+        line: line.start.line,
+        column: line.start.lineRune,
+        reason: lossyTextFromLatin1(asLatin1(reason))
+      });
     };
     for (const x of fs.stmt) {
       if (x.kind === "line") {
@@ -1506,7 +1634,7 @@ var GoModFile = class _GoModFile {
         if (!GO_VERSION_RE.test(args.get(0))) {
           throw new DirectiveError(`invalid go version '${excerpt(args.get(0))}': must match format 1.23.0`);
         }
-        this.go = { version: fromBytes(args.get(0)), line: lineNo, syntax: line };
+        this.go = { version: lossyTextFromLatin1(args.get(0)), line: lineNo, syntax: line };
         return;
       }
       case "toolchain": {
@@ -1517,15 +1645,15 @@ var GoModFile = class _GoModFile {
             `invalid toolchain version '${excerpt(args.get(0))}': must match format go1.23.0 or default`
           );
         }
-        this.toolchain = { name: fromBytes(args.get(0)), line: lineNo, syntax: line };
+        this.toolchain = { name: lossyTextFromLatin1(args.get(0)), line: lineNo, syntax: line };
         return;
       }
       case "module": {
         if (this.module) throw new DirectiveError("repeated module statement");
-        const deprecated = fromBytes(parseDeprecation(block, line));
+        const deprecated = lossyTextFromLatin1(parseDeprecation(block, line));
         this.module = { path: "", deprecated, line: lineNo, syntax: line };
         if (args.length !== 1) throw new DirectiveError("usage: module module/path");
-        this.module.path = fromBytes(this.quoted(args, 0));
+        this.module.path = lossyTextFromLatin1(this.quoted(args, 0));
         return;
       }
       case "godebug": {
@@ -1535,8 +1663,8 @@ var GoModFile = class _GoModFile {
         const eq = kv.indexOf("=");
         if (eq < 0) throw new DirectiveError("usage: godebug key=value");
         this.godebug.push({
-          key: fromBytes(kv.slice(0, eq)),
-          value: fromBytes(kv.slice(eq + 1)),
+          key: lossyTextFromLatin1(asLatin1(kv.slice(0, eq))),
+          value: lossyTextFromLatin1(asLatin1(kv.slice(eq + 1))),
           line: lineNo,
           syntax: line
         });
@@ -1550,8 +1678,8 @@ var GoModFile = class _GoModFile {
         const pathMajor = modulePathMajor(s);
         const bad = checkPathMajor(v, pathMajor);
         if (bad !== void 0) throw new DirectiveError(bad, verb, s);
-        const path = fromBytes(s);
-        const version = fromBytes(v);
+        const path = lossyTextFromLatin1(s);
+        const version = lossyTextFromLatin1(v);
         if (verb === "require") {
           this.require.push({ path, version, indirect: isIndirect(line), line: lineNo, syntax: line });
         } else {
@@ -1563,14 +1691,15 @@ var GoModFile = class _GoModFile {
         this.replace.push(this.parseReplace(line, verb, args));
         return;
       case "retract": {
-        const rationale = fromBytes(parseDirectiveComment(block, line));
+        const rationale = lossyTextFromLatin1(parseDirectiveComment(block, line));
         const [low, high, rest] = parseVersionInterval(verb, args);
+        if (mustQuote(low) || mustQuote(high)) this.unquotedVersion = true;
         if (rest.length > 0) {
           throw new DirectiveError(`unexpected token after version: ${goQuote(excerpt(rest.get(0)))}`);
         }
         this.retract.push({
-          low: fromBytes(low),
-          high: fromBytes(high),
+          low: lossyTextFromLatin1(low),
+          high: lossyTextFromLatin1(high),
           rationale,
           line: lineNo,
           syntax: line
@@ -1580,7 +1709,7 @@ var GoModFile = class _GoModFile {
       case "tool":
       case "ignore": {
         if (args.length !== 1) throw new DirectiveError(`${verb} directive expects exactly one argument`);
-        const s = fromBytes(this.quoted(args, 0));
+        const s = lossyTextFromLatin1(this.quoted(args, 0));
         (verb === "tool" ? this.tool : this.ignore).push({ path: s, line: lineNo, syntax: line });
         return;
       }
@@ -1609,14 +1738,14 @@ var GoModFile = class _GoModFile {
     } catch (e) {
       throw new DirectiveError(e.reason, verb, s);
     }
-    let v = "";
+    let v = asLatin1("");
     if (arrow === 2) {
       v = parseVersion(verb, s, args, 1, false);
       const bad = checkPathMajor(v, pathMajor);
       if (bad !== void 0) throw new DirectiveError(bad, verb, s);
     }
     const ns = this.quoted(args, arrow + 1);
-    let nv = "";
+    let nv = asLatin1("");
     if (args.length === arrow + 2) {
       if (!isDirectoryPath(ns)) {
         if (ns.includes("@")) {
@@ -1641,10 +1770,10 @@ var GoModFile = class _GoModFile {
       }
     }
     return {
-      oldPath: fromBytes(s),
-      oldVersion: fromBytes(v),
-      newPath: fromBytes(ns),
-      newVersion: fromBytes(nv),
+      oldPath: lossyTextFromLatin1(s),
+      oldVersion: lossyTextFromLatin1(v),
+      newPath: lossyTextFromLatin1(ns),
+      newVersion: lossyTextFromLatin1(nv),
       line: line.start.line,
       syntax: line
     };
@@ -1708,7 +1837,7 @@ var GoModFile = class _GoModFile {
   }
   static markRemoved(line) {
     line.token = [];
-    line.com.suffix = [];
+    if (line.com.suffix.length > 0) line.com.suffix = [];
   }
   /**
    * Sets the first require line for path to version (keeping its comments, `// indirect`
@@ -1721,7 +1850,11 @@ var GoModFile = class _GoModFile {
       if (r.path !== path) continue;
       if (need) {
         r.version = version;
-        this.updateLine(r.syntax, ["require", autoQuote(toBytes(path)), toBytes(version)]);
+        this.updateLine(r.syntax, [
+          asLatin1("require"),
+          autoQuote(latin1FromText(path)),
+          latin1FromText(version)
+        ]);
         need = false;
       } else {
         _GoModFile.markRemoved(r.syntax);
@@ -1734,7 +1867,11 @@ var GoModFile = class _GoModFile {
   }
   /** Adds a require line at the end of the last require block, whatever lines already exist. */
   addNewRequire(path, version, indirect) {
-    const line = this.addLine(void 0, ["require", autoQuote(toBytes(path)), toBytes(version)]);
+    const line = this.addLine(void 0, [
+      asLatin1("require"),
+      autoQuote(latin1FromText(path)),
+      latin1FromText(version)
+    ]);
     const r = { path, version, indirect: false, line: 0, syntax: line };
     setIndirect(r, indirect);
     this.require.push(r);
@@ -1772,22 +1909,25 @@ var GoModFile = class _GoModFile {
   setGo(version) {
     if (!GO_VERSION_RE.test(version)) throw new Error(`invalid language version "${version}"`);
     if (!this.go) {
-      const line = this.addLine(this.module?.syntax, ["go", version]);
+      const line = this.addLine(this.module?.syntax, [asLatin1("go"), latin1FromText(version)]);
       this.go = { version, line: 0, syntax: line };
     } else {
       this.go.version = version;
-      this.updateLine(this.go.syntax, ["go", version]);
+      this.updateLine(this.go.syntax, [asLatin1("go"), latin1FromText(version)]);
     }
   }
   /** Sets the toolchain (`go mod edit -toolchain=`); throws on an invalid name. */
   setToolchain(name) {
     if (!TOOLCHAIN_RE.test(name)) throw new Error(`invalid toolchain name "${name}"`);
     if (!this.toolchain) {
-      const line = this.addLine(this.go?.syntax ?? this.module?.syntax, ["toolchain", name]);
+      const line = this.addLine(this.go?.syntax ?? this.module?.syntax, [
+        asLatin1("toolchain"),
+        latin1FromText(name)
+      ]);
       this.toolchain = { name, line: 0, syntax: line };
     } else {
       this.toolchain.name = name;
-      this.updateLine(this.toolchain.syntax, ["toolchain", name]);
+      this.updateLine(this.toolchain.syntax, [asLatin1("toolchain"), latin1FromText(name)]);
     }
   }
   dropGo() {
@@ -1798,16 +1938,23 @@ var GoModFile = class _GoModFile {
     if (this.toolchain) _GoModFile.markRemoved(this.toolchain.syntax);
     this.toolchain = void 0;
   }
-  /** Removes duplicate exclude, replace, tool and ignore lines, then sorts every block. */
-  sortBlocks() {
+  /**
+   * Removes duplicate exclude, replace, tool and ignore lines, then sorts every block (but the
+   * require blocks when sortRequire is false: for a caller that knows they are sorted).
+   */
+  sortBlocks(sortRequire = true) {
     this.removeDups();
     const semanticExclude = this.go !== void 0 && compare("v" + this.go.version, "v1.21") >= 0;
     for (const stmt of this.syntax.stmt) {
       if (stmt.kind !== "block") continue;
+      if (!sortRequire && stmt.token[0] === "require") continue;
       let less = compareLine;
       if (stmt.token[0] === "exclude" && semanticExclude) less = compareLineExclude;
       else if (stmt.token[0] === "retract") less = compareLineRetract;
-      if (!isSorted(stmt.line, less)) stmt.line.sort(less);
+      if (isSorted(stmt.line, less)) continue;
+      const sorted = less === compareLine && stmt.line.length < 2 ** 32 ? sortByLine(stmt.line) : void 0;
+      if (!sorted) stmt.line.sort(less);
+      else for (let i = 0; i < sorted.length; i++) stmt.line[i] = sorted[i];
     }
   }
   removeDups() {
@@ -1839,7 +1986,7 @@ var GoModFile = class _GoModFile {
     for (const stmt of this.syntax.stmt) {
       if (stmt.kind === "line" && kill.has(stmt)) continue;
       if (stmt.kind === "block") {
-        stmt.line = stmt.line.filter((l) => !kill.has(l));
+        if (kill.size > 0) stmt.line = stmt.line.filter((l) => !kill.has(l));
         if (stmt.line.length === 0) continue;
       }
       stmts.push(stmt);
@@ -1883,8 +2030,8 @@ var GoModFile = class _GoModFile {
     }
     this.syntax.stmt = out;
   }
-  /** The file in Go's canonical format, as bytes (a byte string). */
-  formatBytes() {
+  /** The file in Go's canonical format, as bytes. */
+  formatLatin1() {
     return formatSyntax(this.syntax);
   }
 };
@@ -1894,9 +2041,9 @@ function setVersion(r, v) {
   if (line.token.length === 0) return;
   if (line.inBlock) {
     if (line.com.before.length === 1 && line.com.before[0].token.length === 0) line.com.before = [];
-    if (line.token.length >= 2) line.token[1] = toBytes(v);
+    if (line.token.length >= 2) line.token[1] = latin1FromText(v);
   } else if (line.token.length >= 3) {
-    line.token[2] = toBytes(v);
+    line.token[2] = latin1FromText(v);
   }
 }
 function setIndirect(r, indirect) {
@@ -1905,12 +2052,12 @@ function setIndirect(r, indirect) {
   if (isIndirect(line) === indirect) return;
   if (indirect) {
     if (line.com.suffix.length === 0) {
-      line.com.suffix = [{ start: { line: 0, lineRune: 0, byte: 0 }, token: "// indirect", suffix: true }];
+      ownComments(line).suffix = [{ start: zeroPos(), token: asLatin1("// indirect"), suffix: true }];
       return;
     }
     const com = line.com.suffix[0];
     const text = trimSpace(com.token.startsWith("//") ? com.token.slice(2) : com.token);
-    com.token = text === "" ? "// indirect" : "// indirect; " + text;
+    com.token = asLatin1(text === "" ? "// indirect" : "// indirect; " + text);
     return;
   }
   const first = line.com.suffix[0];
@@ -1920,7 +2067,7 @@ function setIndirect(r, indirect) {
     return;
   }
   const i = first.token.indexOf("indirect;");
-  first.token = "//" + first.token.slice(i + "indirect;".length);
+  first.token = asLatin1("//" + first.token.slice(i + "indirect;".length));
 }
 function parseVersionInterval(verb, args) {
   if (args.length === 0 || args.get(0) === "(") throw new DirectiveError("expected '[' or version");
@@ -1941,87 +2088,186 @@ function parseVersionInterval(verb, args) {
   return [low, high, toks.from(1)];
 }
 
+// src/gomod/quick.ts
+var TOKEN = /^[A-Za-z0-9._~+\-/]+$/;
+var PLAIN2 = /^[\t\n\x20-\x7e]*$/;
+var IN_BLOCK = /^\t([A-Za-z0-9._~+-]+(?:\/[A-Za-z0-9._~+-]+)*) (v[A-Za-z0-9._~+-]+)(?: \/\/.*)?$/;
+var SINGLE = /^require ([A-Za-z0-9._~+-]+(?:\/[A-Za-z0-9._~+-]+)*) (v[A-Za-z0-9._~+-]+)(?: \/\/.*)?$/;
+var COMMENT2 = /^[\t ]*\/\//;
+function quickRequires(data) {
+  if (!PLAIN2.test(data)) return void 0;
+  const out = [];
+  let module2 = false;
+  let go = false;
+  let block = false;
+  const add = (path, version) => {
+    if (canonicalVersion(version) !== version) return false;
+    const [, major2, ok] = splitPathVersion(path);
+    if (!ok || checkPathMajor(version, major2) !== void 0) return false;
+    out.push({ path, version });
+    return true;
+  };
+  for (let start = 0; start < data.length; ) {
+    let end = data.indexOf("\n", start);
+    if (end < 0) end = data.length;
+    const line = data.slice(start, end);
+    start = end + 1;
+    if (line === "" || COMMENT2.test(line)) continue;
+    if (block) {
+      if (line === ")") {
+        block = false;
+        continue;
+      }
+      const m = IN_BLOCK.exec(line);
+      if (!m || !add(m[1], m[2])) return void 0;
+      continue;
+    }
+    if (line === "require (") {
+      block = true;
+      continue;
+    }
+    if (line.startsWith("require ")) {
+      const m = SINGLE.exec(line);
+      if (!m || !add(m[1], m[2])) return void 0;
+      continue;
+    }
+    if (line.startsWith("module ") && !module2) {
+      const path = line.slice("module ".length);
+      if (!TOKEN.test(path) || path.includes("//")) return void 0;
+      module2 = true;
+      continue;
+    }
+    if (line.startsWith("go ") && !go) {
+      if (!GO_VERSION_RE.test(line.slice("go ".length))) return void 0;
+      go = true;
+      continue;
+    }
+    return void 0;
+  }
+  return block ? void 0 : out;
+}
+
 // src/gomod/cap.ts
-function capChanges(server, plugin) {
-  const constraint = /* @__PURE__ */ new Map();
-  for (const r of server.require) constraint.set(r.path, r.version);
-  const changes = [];
+function findChanges(server, plugin) {
+  const index = /* @__PURE__ */ new Map();
+  const versions = [];
+  for (const r of server) {
+    index.set(r.path, versions.length);
+    versions.push(r.version);
+  }
+  const lines = new Uint32Array(versions.length);
+  const found = { changes: [], requires: [], repeated: /* @__PURE__ */ new Set() };
   for (const r of plugin.require) {
-    const want = constraint.get(r.path);
-    if (want !== void 0 && want !== r.version) {
-      changes.push({ module: r.path, from: r.version, to: want, line: r.line });
+    const i = index.get(r.path);
+    if (i === void 0) continue;
+    if (++lines[i] === 2) found.repeated.add(r.path);
+    const want = versions[i];
+    if (want !== r.version) {
+      found.changes.push({ module: r.path, from: r.version, to: want, line: r.line });
+      found.requires.push(r);
     }
   }
-  return changes;
+  return found;
 }
 function accepted(c) {
-  const version = toBytes(c.to);
-  if (checkImportPath(toBytes(c.module)) !== void 0 || mustQuote(version)) return false;
+  const version = latin1FromText(c.to);
+  if (checkImportPath(latin1FromText(c.module)) !== void 0 || mustQuote(version)) return false;
   return !version.startsWith("-") && !version.startsWith("/");
 }
 function editStep(pluginFile, text, c) {
-  const f = typeof text === "string" ? GoModFile.parseBytes(pluginFile, text) : text;
+  const f = typeof text === "string" ? GoModFile.parseLatin1(pluginFile, text) : text;
   f.addRequire(c.module, c.to);
   f.sortBlocks();
   f.cleanup();
-  return f.formatBytes();
+  return f.formatLatin1();
 }
-function applyCapBytesStepwise(pluginFile, plugin, changes) {
+function applyCapLatin1Stepwise(pluginFile, plugin, changes) {
   let cur = plugin;
-  for (const c of changes) if (accepted(c)) cur = editStep(pluginFile, cur, c);
+  for (const c of changes) {
+    if (!accepted(c)) continue;
+    try {
+      cur = editStep(pluginFile, cur, c);
+    } catch (e) {
+      if (!(e instanceof GoModError)) throw e;
+    }
+  }
   return cur;
 }
 var LaterEdits = class {
-  constructor(f) {
+  /**
+   * f read back (readBack), and its lines in file order. With only, the edits will name the
+   * require of each path (apply's third argument) but for the paths in only: just those are
+   * looked up by path.
+   */
+  constructor(f, order, only) {
     this.f = f;
-    for (const r of f.require) {
+    let repeated;
+    for (const r of only?.size === 0 ? [] : f.require) {
+      if (only && !only.has(r.path)) continue;
       const had = this.byPath.get(r.path);
-      if (had === void 0) this.byPath.set(r.path, r);
-      else if (Array.isArray(had)) had.push(r);
-      else this.byPath.set(r.path, [had, r]);
+      if (had === void 0) {
+        this.byPath.set(r.path, r);
+      } else if (Array.isArray(had)) {
+        had.push(r);
+      } else {
+        const list = [had, r];
+        this.byPath.set(r.path, list);
+        (repeated ??= []).push(list);
+      }
+    }
+    if (repeated) {
+      for (let i = 0; i < order.length; i++) order[i].capOrder = i;
+      for (const list of repeated) list.sort((a, b) => a.syntax.capOrder - b.syntax.capOrder);
     }
   }
   f;
   /** Live require entries per path, in file order (a list only for a path on several lines). */
   byPath = /* @__PURE__ */ new Map();
-  /** The block of each line in one, made when a line is first removed (most files have none). */
-  blockOf;
+  /** Whether each line in a block has its BlockState (capBlock), done when a line is first removed. */
+  blocksNoted = false;
   /** Blocks whose lines the previous edit removed. */
   touched = /* @__PURE__ */ new Set();
   /** Blocks that a cleanup turned into a single line. */
   merged = [];
   block(line) {
-    if (!this.blockOf) {
-      this.blockOf = /* @__PURE__ */ new Map();
+    if (!this.blocksNoted) {
+      this.blocksNoted = true;
       for (const stmt of this.f.syntax.stmt) {
+        if (stmt.kind === "line") stmt.capBlock = void 0;
         if (stmt.kind !== "block") continue;
         const state = { block: stmt, live: stmt.line.length, first: 0 };
-        for (const l of stmt.line) this.blockOf.set(l, state);
+        for (const l of stmt.line) l.capBlock = state;
       }
     }
-    return this.blockOf.get(line);
+    return line.capBlock;
   }
-  /** Whether every change is for a path the file requires (always so for capChanges). */
+  /**
+   * Whether every change is for a path the file requires. Always so for changes from capChanges:
+   * each is for a path the plugin requires, and the first edit leaves a line for every path.
+   */
   covers(changes) {
     for (const c of changes) if (!this.byPath.has(c.module)) return false;
     return true;
   }
-  /** `go mod edit -require=path@version` on a file read back from canonical text. */
-  apply(path, version) {
+  /**
+   * `go mod edit -require=path@version` on a file read back from canonical text. require is the
+   * path's require line when known (see the constructor).
+   */
+  apply(path, version, require2) {
     for (const b of this.touched) this.dropBlankTop(b);
     this.touched.clear();
-    const entry = this.byPath.get(path);
+    const entry = require2 !== void 0 && (this.byPath.size === 0 || !this.byPath.has(path)) ? require2 : this.byPath.get(path);
     const keep = Array.isArray(entry) ? entry[0] : entry;
     keep.version = version;
-    const p = autoQuote(toBytes(path));
-    const v = toBytes(version);
-    keep.syntax.token = keep.syntax.inBlock ? [p, v] : ["require", p, v];
+    const p = autoQuote(latin1FromText(path));
+    const v = latin1FromText(version);
+    keep.syntax.token = keep.syntax.inBlock ? [p, v] : [asLatin1("require"), p, v];
     if (!Array.isArray(entry)) return;
     this.byPath.set(path, keep);
     for (let i = 1; i < entry.length; i++) {
       const r = entry[i];
       r.syntax.token = [];
-      r.syntax.com.suffix = [];
+      if (r.syntax.com.suffix.length > 0) r.syntax.com.suffix = [];
       r.path = "";
       r.version = "";
       r.indirect = false;
@@ -2059,7 +2305,7 @@ var LaterEdits = class {
       }
       this.f.syntax.stmt = stmts;
     }
-    this.f.sortBlocks();
+    this.f.sortBlocks(false);
     this.f.cleanup();
   }
   firstLive(b) {
@@ -2074,21 +2320,29 @@ var LaterEdits = class {
     if (before.length > 0 && before[0].token === "") before.shift();
   }
 };
-function applyCap(pluginFile, plugin, held, changes) {
-  const todo = changes.filter(accepted);
+function applyCap(pluginFile, plugin, held, changes, found) {
+  const todo = [];
+  const requires = [];
+  changes.forEach((c, i) => {
+    if (!accepted(c)) return;
+    todo.push(c);
+    if (found) requires.push(found.requires[i]);
+  });
   if (todo.length === 0) return plugin;
-  const f = held.file ?? GoModFile.parseBytes(pluginFile, plugin);
+  const f = held.file ?? GoModFile.parseLatin1(pluginFile, plugin);
   held.file = void 0;
   f.addRequire(todo[0].module, todo[0].to);
   f.sortBlocks();
   f.cleanup();
-  if (todo.length === 1) return f.formatBytes();
-  const rest = todo.slice(1);
-  const later = new LaterEdits(readBack(f));
-  if (!later.covers(rest)) return applyCapBytesStepwise(pluginFile, f.formatBytes(), rest);
-  for (const c of rest) later.apply(c.module, c.to);
+  if (todo.length === 1) return f.formatLatin1();
+  if (f.unquotedVersion) return applyCapLatin1Stepwise(pluginFile, f.formatLatin1(), todo.slice(1));
+  const later = new LaterEdits(f, readBack(f), found?.repeated);
+  if (!found && !later.covers(todo.slice(1))) {
+    return applyCapLatin1Stepwise(pluginFile, f.formatLatin1(), todo.slice(1));
+  }
+  for (let i = 1; i < todo.length; i++) later.apply(todo[i].module, todo[i].to, requires[i]);
   later.finish();
-  return f.formatBytes();
+  return f.formatLatin1();
 }
 function readBack(f) {
   const stmts = [];
@@ -2114,30 +2368,23 @@ function readBack(f) {
     stmts.push(stmt);
   }
   f.syntax.stmt = stmts;
-  const byLine = /* @__PURE__ */ new Map();
-  for (const r of f.require) byLine.set(r.syntax, r);
-  const require2 = [];
-  for (const l of order) {
-    const r = byLine.get(l);
-    if (r) require2.push(r);
-  }
-  f.require = require2;
-  return f;
+  return order;
 }
 function parseBoth(server, plugin, opts) {
-  const s = GoModFile.parseBytes(opts.serverFile ?? "server go.mod", server);
-  const p = GoModFile.parseBytes(opts.pluginFile ?? "go.mod", plugin);
-  return { held: { file: p }, changes: capChanges(s, p) };
+  const s = quickRequires(server) ?? GoModFile.parseLatin1(opts.serverFile ?? "server go.mod", server).require;
+  const p = GoModFile.parseLatin1(opts.pluginFile ?? "go.mod", plugin);
+  return { held: { file: p }, found: findChanges(s, p) };
 }
-function capBytes(server, plugin, opts) {
-  const { held, changes } = parseBoth(server, plugin, opts);
+function capLatin1(server, plugin, opts) {
+  const { held, found } = parseBoth(server, plugin, opts);
+  const changes = found.changes;
   if (changes.length === 0) return { changed: false, out: plugin, changes };
-  const out = applyCap(opts.pluginFile ?? "go.mod", plugin, held, changes);
+  const out = applyCap(opts.pluginFile ?? "go.mod", plugin, held, changes, found);
   return { changed: out !== plugin, out, changes };
 }
 function capGoModBytes(server, plugin, opts = {}) {
-  const r = capBytes(bytesFromArray(server), bytesFromArray(plugin), opts);
-  return { changed: r.changed, data: r.changed ? bytesToArray(r.out) : plugin, changes: r.changes };
+  const r = capLatin1(latin1FromArray(server), latin1FromArray(plugin), opts);
+  return { changed: r.changed, data: r.changed ? arrayFromLatin1(r.out) : plugin, changes: r.changes };
 }
 
 // src/cli/gomod-cap.ts
@@ -2214,6 +2461,34 @@ function read(path, shown, label, io) {
     return void 0;
   }
 }
+function writeAllSync(fd, fallback, write = (f, b, off) => (0, import_node_fs.writeSync)(f, b, off)) {
+  let blocked = false;
+  return (s) => {
+    const b = Buffer.from(s, "utf8");
+    let off = 0;
+    while (!blocked && off < b.length) {
+      try {
+        off += write(fd, b, off);
+      } catch (e) {
+        if (e.code !== "EAGAIN") throw e;
+        blocked = true;
+      }
+    }
+    if (off < b.length) fallback(b.subarray(off));
+  };
+}
+function bufferedStderr(write = writeAllSync(2, (b) => process.stderr.write(b))) {
+  let buf = "";
+  const flush = () => {
+    if (buf !== "") write(buf);
+    buf = "";
+  };
+  const line = (l) => {
+    buf += l + "\n";
+    if (buf.length >= 1 << 16) flush();
+  };
+  return Object.assign(line, { flush });
+}
 async function main(argv, io = { stderr: (l) => process.stderr.write(l + "\n"), cwd: process.cwd() }) {
   const parsed = parseArgs(argv);
   if (parsed === "help") {
@@ -2263,11 +2538,14 @@ ${e.message}`);
   return 0;
 }
 if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {
-  main(process.argv.slice(2)).then(
+  const stderr = bufferedStderr();
+  main(process.argv.slice(2), { stderr, cwd: process.cwd() }).then(
     (code) => {
+      stderr.flush();
       process.exitCode = code;
     },
     (e) => {
+      stderr.flush();
       process.stderr.write(
         `gomod-cap: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}
 `
@@ -2278,6 +2556,8 @@ if (typeof require !== "undefined" && typeof module !== "undefined" && require.m
 }
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
+  bufferedStderr,
   main,
-  parseArgs
+  parseArgs,
+  writeAllSync
 });

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main, parseArgs } from '../../src/cli/gomod-cap';
+import { main, parseArgs, writeAllSync } from '../../src/cli/gomod-cap';
 
 const SERVER =
   'module example.com/server\n\ngo 1.22\n\nrequire (\n\texample.com/lib v1.2.0\n\texample.com/other v0.1.0\n)\n';
@@ -131,5 +131,53 @@ describe('bad input exits 2 and leaves the plugin untouched', () => {
     expect(await main(['-from', 'server', '-to', 'plugin'], io())).toBe(2);
     expect(log.join('\n')).toContain('server/go.mod:2:1: usage: require module/path v1.2.3');
     expect(plugin()).toBe(PLUGIN);
+  });
+});
+
+describe('writeAllSync (the log on stderr)', () => {
+  it('writes all of each string, in parts when the descriptor takes parts', () => {
+    const got: string[] = [];
+    const write = writeAllSync(
+      2,
+      () => expect.unreachable(),
+      (_fd, b, off) => {
+        const n = Math.min(3, b.length - off);
+        got.push(b.subarray(off, off + n).toString('utf8'));
+        return n;
+      },
+    );
+    write('abcdefg\n');
+    write('ü\n');
+    expect(got.join('')).toBe('abcdefg\nü\n');
+    expect(got.length).toBe(3 + 1); // eight bytes in three parts; 'ü\n' is three bytes
+  });
+
+  it('from the first EAGAIN on (a non-blocking pipe), the rest goes to the fallback, in order', () => {
+    const out: string[] = [];
+    let calls = 0;
+    const write = writeAllSync(
+      2,
+      (b) => out.push(`[${b.toString('utf8')}]`),
+      (_fd, b, off) => {
+        if (++calls === 2) throw Object.assign(new Error('busy'), { code: 'EAGAIN' });
+        out.push(b.subarray(off, off + 2).toString('utf8'));
+        return 2;
+      },
+    );
+    write('abcd');
+    write('ef');
+    expect(out).toEqual(['ab', '[cd]', '[ef]']);
+    expect(calls).toBe(2);
+  });
+
+  it('other write errors are thrown', () => {
+    const write = writeAllSync(
+      2,
+      () => expect.unreachable(),
+      () => {
+        throw Object.assign(new Error('gone'), { code: 'EPIPE' });
+      },
+    );
+    expect(() => write('x')).toThrow('gone');
   });
 });

@@ -14,6 +14,7 @@ describe('go.mod fuzzing, fixed-seed slice', () => {
     expect(stats.parsed).toBeGreaterThan(400);
     expect(stats.rejected).toBeGreaterThan(400);
     expect(stats.stepwiseChecked).toBeGreaterThan(20);
+    expect(stats.quick).toBeGreaterThan(40);
   });
 
   it('the command line never writes the plugin go.mod when it fails, nor leaves temp files', async () => {

@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/gomod-cap';
 import { GoModError, capChanges, capGoModBytes, decodeGoMod, encodeGoMod, fmtGoMod } from '../../src/gomod';
-import { bytesFromArray } from '../../src/gomod/bytes';
-import { applyCapBytes, applyCapBytesStepwise } from '../../src/gomod/cap';
+import { latin1FromArray } from '../../src/gomod/bytes';
+import { applyCapLatin1, applyCapLatin1Stepwise } from '../../src/gomod/cap';
 import { EXCERPT_BYTES, MAX_PROBLEMS } from '../../src/gomod/errors';
 import { GoModFile } from '../../src/gomod/modfile';
+import { quickRequires } from '../../src/gomod/quick';
 import { Rand, genDupPair, genGoMod, genPair } from './gen';
 import { errorRows, fmtRows } from './tables';
 
@@ -22,6 +23,8 @@ export interface FuzzStats {
   rejected: number;
   capped: number;
   stepwiseChecked: number;
+  /** Inputs quickRequires read (each checked against the parser). */
+  quick: number;
   cliRuns: number;
 }
 
@@ -31,6 +34,7 @@ export const newStats = (): FuzzStats => ({
   rejected: 0,
   capped: 0,
   stepwiseChecked: 0,
+  quick: 0,
   cliRuns: 0,
 });
 
@@ -198,7 +202,7 @@ export function fuzzCase(seed: number, c: { plugins: Buffer[]; servers: Buffer[]
 
   let f: GoModFile | undefined;
   try {
-    f = GoModFile.parseBytes('go.mod', bytesFromArray(input));
+    f = GoModFile.parseLatin1('go.mod', latin1FromArray(input));
   } catch (e) {
     onlyGoModError(e, seed, input, 'parse');
     stats.rejected++;
@@ -210,17 +214,26 @@ export function fuzzCase(seed: number, c: { plugins: Buffer[]; servers: Buffer[]
       throw new FuzzFailure(`${name} threw after a successful parse: ${String(e)}`, seed, input);
     }
   };
+  // quickRequires reads only what the parser accepts, to the same requires.
+  const quick = quickRequires(latin1FromArray(input));
+  if (quick) {
+    stats.quick++;
+    const want = f?.require.map((x) => ({ path: x.path, version: x.version }));
+    if (JSON.stringify(quick) !== JSON.stringify(want)) {
+      throw new FuzzFailure('quickRequires differs from the parser', seed, input);
+    }
+  }
   if (f) {
     stats.parsed++;
     const parsed = f;
     step('sort/cleanup/print', () => {
       parsed.sortBlocks();
       parsed.cleanup();
-      parsed.formatBytes();
+      parsed.formatLatin1();
     });
     step('text round trip', () => {
       const text = fmtGoMod(decodeGoMod(input));
-      if (!encodeGoMod(text).equals(Buffer.from(parsed.formatBytes(), 'latin1'))) {
+      if (!encodeGoMod(text).equals(Buffer.from(parsed.formatLatin1(), 'latin1'))) {
         throw new Error('fmt of the decoded text differs from fmt of the bytes');
       }
     });
@@ -240,12 +253,16 @@ export function fuzzCase(seed: number, c: { plugins: Buffer[]; servers: Buffer[]
     if (!res) continue;
     stats.capped++;
     if (res.changes.length > 0 && res.changes.length <= 40 && r.chance(0.25)) {
-      const sf = GoModFile.parseBytes('s', bytesFromArray(s));
-      const pf = GoModFile.parseBytes('p', bytesFromArray(p));
+      const sf = GoModFile.parseLatin1('s', latin1FromArray(s));
+      const pf = GoModFile.parseLatin1('p', latin1FromArray(p));
       const changes = capChanges(sf, pf);
-      const fast = applyCapBytes('p', bytesFromArray(p), changes);
-      const slow = applyCapBytesStepwise('p', bytesFromArray(p), changes);
+      const fast = applyCapLatin1('p', latin1FromArray(p), changes);
+      const slow = applyCapLatin1Stepwise('p', latin1FromArray(p), changes);
       if (fast !== slow) throw new FuzzFailure(`linear cap differs from stepwise (as ${role})`, seed, input);
+      // capGoModBytes takes another way (the require lines found by capChanges): the same bytes.
+      const got = res.changed ? latin1FromArray(res.data) : latin1FromArray(p);
+      if (got !== slow)
+        throw new FuzzFailure(`capGoModBytes differs from stepwise (as ${role})`, seed, input);
       stats.stepwiseChecked++;
     }
   }

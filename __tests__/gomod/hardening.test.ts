@@ -209,7 +209,7 @@ describe('linear work for large files (counted, not timed)', () => {
       let f: GoModFile | undefined;
       const copied = {
         parse: slicedChars(() => (f = parseGoModBytes(c.plugin))),
-        print: slicedChars(() => f!.formatBytes()),
+        print: slicedChars(() => f!.formatLatin1()),
         sortCleanup: slicedChars(() => {
           f!.sortBlocks();
           f!.cleanup();
@@ -224,7 +224,7 @@ describe('linear work for large files (counted, not timed)', () => {
 
   it('the cap parses each file a bounded number of times, however many modules change', () => {
     const [, c] = bigFiles(2_000);
-    const parse = vi.spyOn(GoModFile, 'parseBytes');
+    const parse = vi.spyOn(GoModFile, 'parseLatin1');
     try {
       const r = capGoModBytes(c!.server, c!.plugin);
       expect(r.changes.length).toBeGreaterThan(2_000);

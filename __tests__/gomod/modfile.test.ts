@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { GoModError, fmtGoMod, formatGoMod, parseGoMod, parseGoModBytes } from '../../src/gomod';
+import fc from 'fast-check';
+import { asLatin1, latin1FromArray, latin1FromText } from '../../src/gomod/bytes';
+import { GoModFile, compareLine, sortByLine } from '../../src/gomod/modfile';
+import { checkImportPath, checkImportPathSlow } from '../../src/gomod/module';
+import { newLine, type Line } from '../../src/gomod/syntax';
 import { errorRows, fmtRows } from './tables';
 
 describe('fmtGoMod (go mod edit -fmt)', () => {
@@ -15,7 +20,7 @@ describe('fmtGoMod (go mod edit -fmt)', () => {
   it('keeps bytes that are not UTF-8 in comments', () => {
     const data = Buffer.concat([Buffer.from('module m // '), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]);
     const f = parseGoModBytes(data);
-    expect(Buffer.from(f.formatBytes(), 'latin1')).toEqual(data);
+    expect(Buffer.from(f.formatLatin1(), 'latin1')).toEqual(data);
   });
 });
 
@@ -184,5 +189,90 @@ describe('edits', () => {
     expect(() => parseGoMod(base).setGo('1.x')).toThrow(/invalid language version/);
     expect(() => parseGoMod(base).setToolchain('1.22')).toThrow(/invalid toolchain name/);
     expect(edited((f) => f.dropGo())).toBe(edited(() => undefined).replace('go 1.21\n\n', ''));
+  });
+});
+
+describe('sorting a block by its tokens (sortByLine)', () => {
+  const line = (token: string[], id: number): Line => ({
+    ...newLine(token.map(asLatin1), true),
+    start: { line: id, lineRune: 1, byte: 0 },
+  });
+  const tokenArb = fc.oneof(
+    fc.constantFrom('a', 'ab', 'a/b', 'a.b', 'v1.0.0', 'v1.0.0-pre', '"a b"', '=>', 'b'),
+    fc.string({
+      unit: fc.constantFrom('a', 'b', '/', '.', '\x02', '\u00ff', '-'),
+      minLength: 1,
+      maxLength: 4,
+    }),
+  );
+
+  it('gives the stable comparator sort, prefixes and repeated lines included', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(tokenArb, { minLength: 0, maxLength: 3 }), { maxLength: 40 }), (toks) => {
+        const lines = toks.map((t, i) => line(t, i));
+        const want = [...lines].sort(compareLine).map((l) => l.start.line);
+        expect(sortByLine(lines)?.map((l) => l.start.line)).toEqual(want);
+      }),
+      { seed: 12, numRuns: 500 },
+    );
+  });
+
+  it('leaves a block with a separator character in a token to the comparator', () => {
+    expect(sortByLine([line(['a\x01'], 0), line(['a'], 1)])).toBeUndefined();
+    expect(sortByLine([line(['a\x00b'], 0)])).toBeUndefined();
+    expect(sortByLine([line([''], 0), line([], 1)])).toBeUndefined();
+  });
+});
+
+describe('bytes and text are different types', () => {
+  it('Latin1 strings come from a conversion, so text is not parsed as bytes by mistake', () => {
+    const text = 'module m // caf\u00e9\n';
+    // @ts-expect-error text is not Latin1: convert it with latin1FromText (typecheck fails if it were)
+    expect(GoModFile.parseLatin1('go.mod', text).module?.path).toBe('m');
+    const bytes = latin1FromText(text);
+    expect(bytes).toBe('module m // caf\u00c3\u00a9\n');
+    expect(latin1FromArray(Buffer.from(text))).toBe(bytes);
+    expect(GoModFile.parseLatin1('go.mod', bytes).formatLatin1()).toBe(bytes);
+  });
+});
+
+describe('checkImportPath', () => {
+  it('the regular-expression fast path agrees with the element-by-element check', () => {
+    const unit = fc.constantFrom(
+      'a',
+      'Z',
+      '0',
+      '-',
+      '.',
+      '_',
+      '+',
+      '~',
+      '/',
+      '1',
+      'c',
+      'o',
+      'n',
+      'm',
+      'x',
+      '\u00e9',
+      ' ',
+    );
+    const word = fc.constantFrom('con', 'COM1', 'lpt9', 'nul', 'aux.txt', 'prn', 'com0', 'x~1', 'a.');
+    const path = fc
+      .array(fc.oneof(fc.string({ unit, maxLength: 6 }), word), { minLength: 1, maxLength: 4 })
+      .map((parts) => parts.join('/'));
+    fc.assert(
+      fc.property(path, (p) => {
+        expect(checkImportPath(p)).toBe(checkImportPathSlow(p));
+      }),
+      { seed: 7, numRuns: 5000 },
+    );
+    for (const p of ['github.com/a/b', 'example.com/CON', 'x/com1.go', 'a/b.', '-a/b', 'a//b', 'a/b~1']) {
+      expect(checkImportPath(p)).toBe(checkImportPathSlow(p));
+    }
+    expect(checkImportPath('github.com/org1/mod1')).toBeUndefined();
+    expect(checkImportPath('example.com/x/Nul.txt')).toMatch(
+      /disallowed as path element component on Windows/,
+    );
   });
 });

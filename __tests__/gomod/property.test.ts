@@ -51,7 +51,7 @@ describe('properties', () => {
           const f = parseGoModBytes(bytes);
           f.sortBlocks();
           f.cleanup();
-          f.formatBytes();
+          f.formatLatin1();
         });
         onlyGoModError(() => fmtGoMod(Buffer.from(bytes).toString('utf8')));
       }),

@@ -14,7 +14,7 @@ import { SERVER_GO_MOD } from './fixtures';
 const PLUGIN = 'module github.com/me/hello\n\ngo 1.21\n\nrequire github.com/gin-gonic/gin v1.9.0\n';
 
 function counting() {
-  const spy = vi.spyOn(GoModFile, 'parseBytes');
+  const spy = vi.spyOn(GoModFile, 'parseLatin1');
   return (file: string) => spy.mock.calls.filter((c) => c[0] === file).length;
 }
 

@@ -3,7 +3,7 @@
 // Same flags, defaults, directory handling and exit codes as cmd/gomod-cap of the plugin API:
 // 0 success (changed or not), 1 with -check at the first differing module, 2 unreadable or
 // invalid input or a bad flag. The plugin's go.mod is only written when it changes, atomically.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomicSync } from '../fs/atomic-write';
 import { GoModError, capGoModBytes } from '../gomod';
@@ -111,6 +111,54 @@ function read(path: string, shown: string, label: string, io: CliIO): Uint8Array
   }
 }
 
+/**
+ * Writes all of each string (as UTF-8) to file descriptor fd at once, through
+ * fallback from the first time fd would block (a non-blocking pipe) on. process.stderr on a
+ * pipe keeps what is written until the program returns to the event loop: a log of 160,000
+ * lines (15 MB) would be held, and copied, in memory first.
+ */
+export function writeAllSync(
+  fd: number,
+  fallback: (s: Buffer) => void,
+  write: (fd: number, b: Buffer, off: number) => number = (f, b, off) => writeSync(f, b, off),
+): (s: string) => void {
+  let blocked = false;
+  return (s) => {
+    const b = Buffer.from(s, 'utf8');
+    let off = 0;
+    while (!blocked && off < b.length) {
+      try {
+        off += write(fd, b, off);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        blocked = true;
+      }
+    }
+    if (off < b.length) fallback(b.subarray(off));
+  };
+}
+
+/**
+ * The process's stderr, one write per 64 KiB rather than per line (a cap of 160,000 modules
+ * logs 160,000 lines); flush writes the rest.
+ */
+export function bufferedStderr(
+  write: (s: string) => void = writeAllSync(2, (b) => process.stderr.write(b)),
+): CliIO['stderr'] & {
+  flush: () => void;
+} {
+  let buf = '';
+  const flush = (): void => {
+    if (buf !== '') write(buf);
+    buf = '';
+  };
+  const line = (l: string): void => {
+    buf += l + '\n';
+    if (buf.length >= 1 << 16) flush();
+  };
+  return Object.assign(line, { flush });
+}
+
 /** Runs the command line; returns the exit code. */
 export async function main(
   argv: string[],
@@ -168,11 +216,14 @@ export async function main(
 
 // Run when executed as the bundled command line (dist/gomod-cap.cjs), not when imported.
 if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module) {
-  main(process.argv.slice(2)).then(
+  const stderr = bufferedStderr();
+  main(process.argv.slice(2), { stderr, cwd: process.cwd() }).then(
     (code) => {
+      stderr.flush();
       process.exitCode = code;
     },
     (e: unknown) => {
+      stderr.flush();
       process.stderr.write(
         `gomod-cap: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
       );

@@ -1,7 +1,23 @@
-// Byte strings: the go.mod engine works on "binary" strings where every char code (0-255) is one
+// Byte strings: the go.mod engine works on Latin-1 strings where every char code (0-255) is one
 // byte of the file, exactly as Go's string type does. Positions are byte offsets, sorting is byte
 // order, and bytes that are not valid UTF-8 survive a parse/print round trip unchanged.
+//
+// Three representations of a go.mod meet here, and the names say which one a function takes and
+// gives: *Array is a Uint8Array (raw bytes, as read from disk), *Latin1 a Latin1 string (one char
+// per byte), *Text an ordinary JavaScript string (UTF-16, what the rest of the action handles).
+// Latin1 is a branded string: text cannot be passed where bytes are expected without a conversion.
 import { isUtf8 } from 'node:buffer';
+
+declare const latin1Brand: unique symbol;
+
+/** A string of bytes: each char code (0-255) is one byte. Made by the functions below, or asLatin1. */
+export type Latin1 = string & { readonly [latin1Brand]: true };
+
+/**
+ * Marks a string as Latin1 without converting it: for slices and joins of Latin1 strings, and
+ * ASCII literals (which are the same in both).
+ */
+export const asLatin1 = (s: string): Latin1 => s as Latin1;
 
 /** The rune Go's utf8 package returns for invalid input. */
 export const RUNE_ERROR = 0xfffd;
@@ -12,15 +28,15 @@ const ASCII = /^[^\u0080-\uffff]*$/;
 /** A code unit that stands for a byte of invalid UTF-8 (see decodeGoMod), when not part of a pair. */
 const ESCAPED = /[\udc80-\udcff]/;
 
-const utf8ToBytes = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
+const latin1FromUtf8 = (text: string): Latin1 => asLatin1(Buffer.from(text, 'utf8').toString('latin1'));
 
 /**
  * UTF-8 encodes a JavaScript string into a byte string. A lone U+DC80-U+DCFF (how decodeGoMod
  * keeps a byte that is not valid UTF-8) becomes that byte again.
  */
-export function toBytes(text: string): string {
-  if (ASCII.test(text)) return text;
-  if (!ESCAPED.test(text)) return utf8ToBytes(text);
+export function latin1FromText(text: string): Latin1 {
+  if (ASCII.test(text)) return asLatin1(text);
+  if (!ESCAPED.test(text)) return latin1FromUtf8(text);
   let out = '';
   let start = 0;
   for (let i = 0; i < text.length; i++) {
@@ -28,19 +44,19 @@ export function toBytes(text: string): string {
     if (c < 0xdc80 || c > 0xdcff) continue;
     const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
     if (prev >= 0xd800 && prev <= 0xdbff) continue; // the second half of a pair
-    out += utf8ToBytes(text.slice(start, i)) + String.fromCharCode(c - 0xdc00);
+    out += latin1FromUtf8(text.slice(start, i)) + String.fromCharCode(c - 0xdc00);
     start = i + 1;
   }
-  return out + utf8ToBytes(text.slice(start));
+  return asLatin1(out + latin1FromUtf8(text.slice(start)));
 }
 
 /**
  * A byte string as a JavaScript string without losing a byte: valid UTF-8 is decoded, and each
  * byte that is not valid UTF-8 becomes the lone code unit U+DC00 plus the byte (as Python's
- * "surrogateescape"), which toBytes turns back into the byte. Go keeps such bytes (in comments,
+ * "surrogateescape"), which latin1FromText turns back into the byte. Go keeps such bytes (in comments,
  * say); so does a go.mod read with decodeGoMod, capped, and written with encodeGoMod.
  */
-export function textFromBytes(bytes: string): string {
+export function textFromLatin1(bytes: Latin1): string {
   if (ASCII.test(bytes)) return bytes;
   const buf = Buffer.from(bytes, 'latin1');
   if (isUtf8(buf)) return buf.toString('utf8');
@@ -64,28 +80,31 @@ export function textFromBytes(bytes: string): string {
   return out + buf.toString('utf8', start);
 }
 
-/** A go.mod's bytes as text, every byte kept (see textFromBytes); encodeGoMod gives the bytes back. */
+/** A go.mod's bytes as text, every byte kept (see textFromLatin1); encodeGoMod gives the bytes back. */
 export function decodeGoMod(data: Uint8Array): string {
-  return textFromBytes(bytesFromArray(data));
+  return textFromLatin1(latin1FromArray(data));
 }
 
 /** The bytes of go.mod text from decodeGoMod, capGoMod or fmtGoMod, invalid UTF-8 bytes kept. */
 export function encodeGoMod(text: string): Buffer {
-  return Buffer.from(toBytes(text), 'latin1');
+  return Buffer.from(latin1FromText(text), 'latin1');
 }
 
-/** Makes a byte string from raw bytes. */
-export function bytesFromArray(data: Uint8Array): string {
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
+/** Raw bytes as a Latin1 string. */
+export function latin1FromArray(data: Uint8Array): Latin1 {
+  return asLatin1(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1'));
 }
 
-/** The raw bytes of a byte string. */
-export function bytesToArray(bytes: string): Buffer {
+/** The raw bytes of a Latin1 string. */
+export function arrayFromLatin1(bytes: Latin1): Buffer {
   return Buffer.from(bytes, 'latin1');
 }
 
-/** Decodes a byte string as UTF-8 into a JavaScript string (invalid bytes become U+FFFD). */
-export function fromBytes(bytes: string): string {
+/**
+ * Decodes bytes as UTF-8 into text, invalid bytes as U+FFFD (for messages and the semantic views,
+ * not for text that is written back: textFromLatin1 keeps every byte).
+ */
+export function lossyTextFromLatin1(bytes: Latin1): string {
   if (ASCII.test(bytes)) return bytes;
   return Buffer.from(bytes, 'latin1').toString('utf8');
 }

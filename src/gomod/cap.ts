@@ -1,8 +1,17 @@
 // gomod-cap (cmd/gomod-cap of the plugin API repository), ported: align the plugin's require
 // versions with the server's, exactly as the original does with `go mod edit -require`.
-import { bytesFromArray, bytesToArray, textFromBytes, toBytes } from './bytes';
+import {
+  type Latin1,
+  arrayFromLatin1,
+  asLatin1,
+  latin1FromArray,
+  latin1FromText,
+  textFromLatin1,
+} from './bytes';
+import { GoModError } from './errors';
 import { checkImportPath } from './module';
 import { GoModFile, autoQuote, mustQuote, type Require } from './modfile';
+import { type QuickRequire, quickRequires } from './quick';
 import type { CommentBlock, Line, LineBlock, Stmt } from './syntax';
 
 export interface CapChange {
@@ -35,42 +44,76 @@ export interface CapOptions {
  * also requires at a different version string. The server's last line for a module wins.
  */
 export function capChanges(server: GoModFile, plugin: GoModFile): CapChange[] {
-  const constraint = new Map<string, string>();
-  for (const r of server.require) constraint.set(r.path, r.version);
-  const changes: CapChange[] = [];
+  return findChanges(server.require, plugin).changes;
+}
+
+/** capChanges, with what applying them needs to know of the plugin's require lines. */
+interface FoundChanges {
+  changes: CapChange[];
+  /** The plugin's require for each change. */
+  requires: Require[];
+  /** Paths the plugin requires on several lines (of those the server requires). */
+  repeated: Set<string>;
+}
+
+function findChanges(server: readonly QuickRequire[], plugin: GoModFile): FoundChanges {
+  // Path to an index into versions; the plugin's lines per path are counted in a typed array,
+  // not in objects or another map (a large file has a hundred thousand paths).
+  const index = new Map<string, number>();
+  const versions: string[] = [];
+  for (const r of server) {
+    index.set(r.path, versions.length);
+    versions.push(r.version);
+  }
+  const lines = new Uint32Array(versions.length);
+  const found: FoundChanges = { changes: [], requires: [], repeated: new Set() };
   for (const r of plugin.require) {
-    const want = constraint.get(r.path);
-    if (want !== undefined && want !== r.version) {
-      changes.push({ module: r.path, from: r.version, to: want, line: r.line });
+    const i = index.get(r.path);
+    if (i === undefined) continue;
+    if (++lines[i]! === 2) found.repeated.add(r.path);
+    const want = versions[i]!;
+    if (want !== r.version) {
+      found.changes.push({ module: r.path, from: r.version, to: want, line: r.line });
+      found.requires.push(r);
     }
   }
-  return changes;
+  return found;
 }
 
 /** Whether `go mod edit -require=path@version` accepts the change (the original ignores a refusal). */
 function accepted(c: CapChange): boolean {
-  const version = toBytes(c.to);
-  if (checkImportPath(toBytes(c.module)) !== undefined || mustQuote(version)) return false;
+  const version = latin1FromText(c.to);
+  if (checkImportPath(latin1FromText(c.module)) !== undefined || mustQuote(version)) return false;
   return !version.startsWith('-') && !version.startsWith('/');
 }
 
 /** One `go mod edit -require=path@version`: parse, set the require, sort blocks, clean up, print. */
-function editStep(pluginFile: string, text: string | GoModFile, c: CapChange): string {
-  const f = typeof text === 'string' ? GoModFile.parseBytes(pluginFile, text) : text;
+function editStep(pluginFile: string, text: Latin1 | GoModFile, c: CapChange): Latin1 {
+  const f = typeof text === 'string' ? GoModFile.parseLatin1(pluginFile, text) : text;
   f.addRequire(c.module, c.to);
   f.sortBlocks();
   f.cleanup();
-  return f.formatBytes();
+  return f.formatLatin1();
 }
 
 /**
  * The reference: applies changes as gomod-cap does, one `go mod edit -require` per change, each
  * reading what the previous one wrote. Costs a parse and a print of the whole file per change
- * (quadratic for large files with many changes); applyCapBytes gives the same bytes in linear time.
+ * (quadratic for large files with many changes); applyCapLatin1 gives the same bytes in linear time.
+ * An edit that cannot read what the previous one wrote (a retract version `""` followed by a
+ * comma prints as a line Go cannot read back) fails and changes nothing, as `go mod edit` does;
+ * the original ignores the failure and goes on.
  */
-export function applyCapBytesStepwise(pluginFile: string, plugin: string, changes: CapChange[]): string {
+export function applyCapLatin1Stepwise(pluginFile: string, plugin: Latin1, changes: CapChange[]): Latin1 {
   let cur = plugin;
-  for (const c of changes) if (accepted(c)) cur = editStep(pluginFile, cur, c);
+  for (const c of changes) {
+    if (!accepted(c)) continue;
+    try {
+      cur = editStep(pluginFile, cur, c);
+    } catch (e) {
+      if (!(e instanceof GoModError)) throw e;
+    }
+  }
   return cur;
 }
 
@@ -89,56 +132,89 @@ export function applyCapBytesStepwise(pluginFile: string, plugin: string, change
 class LaterEdits {
   /** Live require entries per path, in file order (a list only for a path on several lines). */
   private readonly byPath = new Map<string, Require | Require[]>();
-  /** The block of each line in one, made when a line is first removed (most files have none). */
-  private blockOf: Map<Line, BlockState> | undefined;
+  /** Whether each line in a block has its BlockState (capBlock), done when a line is first removed. */
+  private blocksNoted = false;
   /** Blocks whose lines the previous edit removed. */
   private readonly touched = new Set<BlockState>();
   /** Blocks that a cleanup turned into a single line. */
   private readonly merged: BlockState[] = [];
 
-  constructor(private readonly f: GoModFile) {
-    for (const r of f.require) {
+  /**
+   * f read back (readBack), and its lines in file order. With only, the edits will name the
+   * require of each path (apply's third argument) but for the paths in only: just those are
+   * looked up by path.
+   */
+  constructor(
+    private readonly f: GoModFile,
+    order: Line[],
+    only?: Set<string>,
+  ) {
+    let repeated: Require[][] | undefined;
+    for (const r of only?.size === 0 ? [] : f.require) {
+      if (only && !only.has(r.path)) continue;
       const had = this.byPath.get(r.path);
-      if (had === undefined) this.byPath.set(r.path, r);
-      else if (Array.isArray(had)) had.push(r);
-      else this.byPath.set(r.path, [had, r]);
+      if (had === undefined) {
+        this.byPath.set(r.path, r);
+      } else if (Array.isArray(had)) {
+        had.push(r);
+      } else {
+        const list = [had, r];
+        this.byPath.set(r.path, list);
+        (repeated ??= []).push(list);
+      }
+    }
+    // f.require is in the order of the file as parsed; sorting may have moved lines. Only the
+    // order among the lines of one path matters here (the first one is kept).
+    if (repeated) {
+      for (let i = 0; i < order.length; i++) order[i]!.capOrder = i;
+      for (const list of repeated) list.sort((a, b) => a.syntax.capOrder! - b.syntax.capOrder!);
     }
   }
 
   private block(line: Line): BlockState | undefined {
-    if (!this.blockOf) {
-      this.blockOf = new Map();
+    if (!this.blocksNoted) {
+      this.blocksNoted = true;
       for (const stmt of this.f.syntax.stmt) {
+        if (stmt.kind === 'line') stmt.capBlock = undefined;
         if (stmt.kind !== 'block') continue;
         const state: BlockState = { block: stmt, live: stmt.line.length, first: 0 };
-        for (const l of stmt.line) this.blockOf.set(l, state);
+        for (const l of stmt.line) l.capBlock = state;
       }
     }
-    return this.blockOf.get(line);
+    return line.capBlock as BlockState | undefined;
   }
 
-  /** Whether every change is for a path the file requires (always so for capChanges). */
+  /**
+   * Whether every change is for a path the file requires. Always so for changes from capChanges:
+   * each is for a path the plugin requires, and the first edit leaves a line for every path.
+   */
   covers(changes: CapChange[]): boolean {
     for (const c of changes) if (!this.byPath.has(c.module)) return false;
     return true;
   }
 
-  /** `go mod edit -require=path@version` on a file read back from canonical text. */
-  apply(path: string, version: string): void {
+  /**
+   * `go mod edit -require=path@version` on a file read back from canonical text. require is the
+   * path's require line when known (see the constructor).
+   */
+  apply(path: string, version: string, require?: Require): void {
     for (const b of this.touched) this.dropBlankTop(b);
     this.touched.clear();
-    const entry = this.byPath.get(path)!;
+    const entry =
+      require !== undefined && (this.byPath.size === 0 || !this.byPath.has(path))
+        ? require
+        : this.byPath.get(path)!;
     const keep = Array.isArray(entry) ? entry[0]! : entry;
     keep.version = version;
-    const p = autoQuote(toBytes(path));
-    const v = toBytes(version);
-    keep.syntax.token = keep.syntax.inBlock ? [p, v] : ['require', p, v];
+    const p = autoQuote(latin1FromText(path));
+    const v = latin1FromText(version);
+    keep.syntax.token = keep.syntax.inBlock ? [p, v] : [asLatin1('require'), p, v];
     if (!Array.isArray(entry)) return;
     this.byPath.set(path, keep);
     for (let i = 1; i < entry.length; i++) {
       const r = entry[i]!;
       r.syntax.token = [];
-      r.syntax.com.suffix = [];
+      if (r.syntax.com.suffix.length > 0) r.syntax.com.suffix = [];
       r.path = '';
       r.version = '';
       r.indirect = false;
@@ -180,7 +256,10 @@ class LaterEdits {
       }
       this.f.syntax.stmt = stmts;
     }
-    this.f.sortBlocks();
+    // The require blocks need no sorting: each path has one line left (edits change only its
+    // version, so no two remaining lines change order), and the stable sort would only move the
+    // removed lines (empty, before all others) to the top, which cleanup drops.
+    this.f.sortBlocks(false);
     this.f.cleanup();
   }
 
@@ -215,46 +294,58 @@ interface BlockState {
  * A change `go mod edit` would refuse (a path that is not a valid import path) is skipped, as
  * the original ignores that command's failure. Works on byte strings, in linear time: the first
  * edit runs as such, the others on one tree read back from its output (see LaterEdits); the
- * result is byte-identical to applyCapBytesStepwise.
+ * result is byte-identical to applyCapLatin1Stepwise.
  */
-export function applyCapBytes(pluginFile: string, plugin: string, changes: CapChange[]): string {
+export function applyCapLatin1(pluginFile: string, plugin: Latin1, changes: CapChange[]): Latin1 {
   return applyCap(pluginFile, plugin, {}, changes);
 }
 
 /**
- * applyCapBytes; held.file, when there, is plugin parsed and not edited: it is edited here, and
+ * applyCapLatin1; held.file, when there, is plugin parsed and not edited: it is edited here, and
  * let go of as soon as it is used (a large file's trees are not kept alive at once).
  */
 function applyCap(
   pluginFile: string,
-  plugin: string,
+  plugin: Latin1,
   held: { file?: GoModFile },
   changes: CapChange[],
-): string {
-  const todo = changes.filter(accepted);
+  found?: FoundChanges,
+): Latin1 {
+  // found: changes are capChanges' for held.file, with their require lines.
+  const todo: CapChange[] = [];
+  const requires: Require[] = [];
+  changes.forEach((c, i) => {
+    if (!accepted(c)) return;
+    todo.push(c);
+    if (found) requires.push(found.requires[i]!);
+  });
   if (todo.length === 0) return plugin;
-  const f = held.file ?? GoModFile.parseBytes(pluginFile, plugin);
+  const f = held.file ?? GoModFile.parseLatin1(pluginFile, plugin);
   held.file = undefined;
   // The first `go mod edit -require`, as such.
   f.addRequire(todo[0]!.module, todo[0]!.to);
   f.sortBlocks();
   f.cleanup();
-  if (todo.length === 1) return f.formatBytes();
-  const rest = todo.slice(1);
-  const later = new LaterEdits(readBack(f));
-  if (!later.covers(rest)) return applyCapBytesStepwise(pluginFile, f.formatBytes(), rest);
-  for (const c of rest) later.apply(c.module, c.to);
+  if (todo.length === 1) return f.formatLatin1();
+  // A version token that does not print as itself: the later edits read what the first wrote.
+  if (f.unquotedVersion) return applyCapLatin1Stepwise(pluginFile, f.formatLatin1(), todo.slice(1));
+  const later = new LaterEdits(f, readBack(f), found?.repeated);
+  if (!found && !later.covers(todo.slice(1))) {
+    return applyCapLatin1Stepwise(pluginFile, f.formatLatin1(), todo.slice(1));
+  }
+  for (let i = 1; i < todo.length; i++) later.apply(todo[i]!.module, todo[i]!.to, requires[i]);
   later.finish();
-  return f.formatBytes();
+  return f.formatLatin1();
 }
 
 /**
  * Makes a sorted, cleaned-up file what parsing its printed text gives, for what later edits
  * look at: the parser drops a blank line at the top of a block; a block that cleanup turned into
  * a single line keeps, before it, only the comments after the last blank line (those before it
- * read back as a comment block of their own); and the require lines are in file order.
+ * read back as a comment block of their own). Returns the lines in file order (the order of
+ * f.require after a parse: LaterEdits uses it for the lines of a path on several).
  */
-function readBack(f: GoModFile): GoModFile {
+function readBack(f: GoModFile): Line[] {
   const stmts: Stmt[] = [];
   const order: Line[] = [];
   for (const stmt of f.syntax.stmt) {
@@ -278,36 +369,33 @@ function readBack(f: GoModFile): GoModFile {
     stmts.push(stmt);
   }
   f.syntax.stmt = stmts;
-  const byLine = new Map<Line, Require>();
-  for (const r of f.require) byLine.set(r.syntax, r);
-  const require: Require[] = [];
-  for (const l of order) {
-    const r = byLine.get(l);
-    if (r) require.push(r);
-  }
-  f.require = require;
-  return f;
+  return order;
 }
 
-/** Parses both files (the server's first, as gomod-cap does) and compares them. */
+/**
+ * Parses both files (the server's first, as gomod-cap does) and compares them. Of the server's,
+ * only the requires are used: a file of the usual shape is read without its tree (quickRequires).
+ */
 function parseBoth(
-  server: string,
-  plugin: string,
+  server: Latin1,
+  plugin: Latin1,
   opts: CapOptions,
-): { held: { file?: GoModFile }; changes: CapChange[] } {
-  const s = GoModFile.parseBytes(opts.serverFile ?? 'server go.mod', server);
-  const p = GoModFile.parseBytes(opts.pluginFile ?? 'go.mod', plugin);
-  return { held: { file: p }, changes: capChanges(s, p) };
+): { held: { file?: GoModFile }; found: FoundChanges } {
+  const s =
+    quickRequires(server) ?? GoModFile.parseLatin1(opts.serverFile ?? 'server go.mod', server).require;
+  const p = GoModFile.parseLatin1(opts.pluginFile ?? 'go.mod', plugin);
+  return { held: { file: p }, found: findChanges(s, p) };
 }
 
-function capBytes(
-  server: string,
-  plugin: string,
+function capLatin1(
+  server: Latin1,
+  plugin: Latin1,
   opts: CapOptions,
-): { changed: boolean; out: string; changes: CapChange[] } {
-  const { held, changes } = parseBoth(server, plugin, opts);
+): { changed: boolean; out: Latin1; changes: CapChange[] } {
+  const { held, found } = parseBoth(server, plugin, opts);
+  const changes = found.changes;
   if (changes.length === 0) return { changed: false, out: plugin, changes };
-  const out = applyCap(opts.pluginFile ?? 'go.mod', plugin, held, changes);
+  const out = applyCap(opts.pluginFile ?? 'go.mod', plugin, held, changes, found);
   return { changed: out !== plugin, out, changes };
 }
 
@@ -318,8 +406,8 @@ function capBytes(
  * valid UTF-8 come back as they were, as `go mod edit` keeps them.
  */
 export function capGoMod(serverText: string, pluginText: string, opts: CapOptions = {}): CapResult {
-  const r = capBytes(toBytes(serverText), toBytes(pluginText), opts);
-  return { changed: r.changed, text: r.changed ? textFromBytes(r.out) : pluginText, changes: r.changes };
+  const r = capLatin1(latin1FromText(serverText), latin1FromText(pluginText), opts);
+  return { changed: r.changed, text: r.changed ? textFromLatin1(r.out) : pluginText, changes: r.changes };
 }
 
 /** capGoMod on raw bytes, byte-exact even for go.mod files that are not valid UTF-8. */
@@ -328,6 +416,6 @@ export function capGoModBytes(
   plugin: Uint8Array,
   opts: CapOptions = {},
 ): { changed: boolean; data: Uint8Array; changes: CapChange[] } {
-  const r = capBytes(bytesFromArray(server), bytesFromArray(plugin), opts);
-  return { changed: r.changed, data: r.changed ? bytesToArray(r.out) : plugin, changes: r.changes };
+  const r = capLatin1(latin1FromArray(server), latin1FromArray(plugin), opts);
+  return { changed: r.changed, data: r.changed ? arrayFromLatin1(r.out) : plugin, changes: r.changes };
 }

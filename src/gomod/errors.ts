@@ -1,6 +1,7 @@
 // The one error type the go.mod engine throws. A go.mod may be any file (a symlink to a secret,
 // say), so a message never echoes more than a short excerpt of it: at most EXCERPT_BYTES of a
 // token per problem, and at most MAX_PROBLEMS problems.
+import type { Latin1 } from './bytes';
 
 /** The most bytes of one piece of the file a message shows. */
 export const EXCERPT_BYTES = 32;
@@ -10,6 +11,8 @@ export const MAX_PROBLEMS = 5;
 const MAX_REASON = 300;
 
 /** At most EXCERPT_BYTES of a byte string, cut at a rune boundary, with an ellipsis when cut. */
+export function excerpt(bytes: Latin1): Latin1;
+export function excerpt(bytes: string): string;
 export function excerpt(bytes: string): string {
   if (bytes.length <= EXCERPT_BYTES) return bytes;
   let cut = EXCERPT_BYTES;

@@ -1,7 +1,18 @@
 // The semantic view of a go.mod (golang.org/x/mod/modfile rule.go): what each directive says,
 // pointing into the syntax tree, and the edits `go mod edit` makes, with Go's semantics.
 // Views hold readable strings; the syntax tree holds bytes (see bytes.ts).
-import { decodeRune, fields, fromBytes, isPrint, textFromBytes, toBytes, trimSpace } from './bytes';
+import {
+  type Latin1,
+  asLatin1,
+  decodeRune,
+  fields,
+  isPrint,
+  latin1FromArray,
+  latin1FromText,
+  lossyTextFromLatin1,
+  textFromLatin1,
+  trimSpace,
+} from './bytes';
 import { GoModError, excerpt, type GoModProblem } from './errors';
 import { checkPathMajor, canonicalVersion, splitPathVersion } from './module';
 import { formatSyntax } from './print';
@@ -16,6 +27,8 @@ import {
   type Stmt,
   newBlock,
   newLine,
+  ownComments,
+  zeroPos,
 } from './syntax';
 
 export interface ModuleStmt {
@@ -125,8 +138,8 @@ export function mustQuote(s: string): boolean {
 }
 
 /** s, or its quotation when it must be quoted (byte strings). */
-export function autoQuote(s: string): string {
-  return mustQuote(s) ? quote(s) : s;
+export function autoQuote(s: Latin1): Latin1 {
+  return mustQuote(s) ? asLatin1(quote(s)) : s;
 }
 
 /** Whether a replacement path is a directory (rooted, or starting with ./ or ../, any OS). */
@@ -170,8 +183,8 @@ class DirectiveError {
   }
 }
 
-const goQuote = (b: string): string => fromBytes(quote(b));
-const invalidVersion = (version: string, why: string): string =>
+const goQuote = (b: Latin1): string => lossyTextFromLatin1(asLatin1(quote(b)));
+const invalidVersion = (version: Latin1, why: string): string =>
   `version ${goQuote(excerpt(version))} invalid: ${why}`;
 
 /** Tokens of a line from an offset; writes go back into the line, like a Go slice. */
@@ -183,10 +196,10 @@ class Args {
   get length(): number {
     return this.line.token.length - this.offset;
   }
-  get(i: number): string {
+  get(i: number): Latin1 {
     return this.line.token[this.offset + i]!;
   }
-  set(i: number, v: string): void {
+  set(i: number, v: Latin1): void {
     this.line.token[this.offset + i] = v;
   }
   from(i: number): Args {
@@ -195,10 +208,10 @@ class Args {
 }
 
 /** parseString: unquotes a token and rewrites it in canonical quoting. Throws DirectiveError-free text. */
-function parseString(args: Args, i: number): string {
+function parseString(args: Args, i: number): Latin1 {
   let t = args.get(i);
   if (t.startsWith('"')) {
-    t = unquote(t);
+    t = asLatin1(unquote(t));
   } else if (/["'`]/.test(t)) {
     throw new Error('unquoted string cannot contain quote');
   }
@@ -211,8 +224,8 @@ function errText(e: unknown): string {
 }
 
 /** parseVersion with a nil fixer (versions must be canonical or canonicalisable). */
-function parseVersion(verb: string, path: string, args: Args, i: number, keepAsIs: boolean): string {
-  let t: string;
+function parseVersion(verb: string, path: string, args: Args, i: number, keepAsIs: boolean): Latin1 {
+  let t: Latin1;
   try {
     t = parseString(args, i);
   } catch (e) {
@@ -221,7 +234,7 @@ function parseVersion(verb: string, path: string, args: Args, i: number, keepAsI
   if (!keepAsIs) {
     const cv = canonicalVersion(t);
     if (cv === '') throw new DirectiveError(invalidVersion(t, 'must be of the form v1.2.3'), verb, path);
-    t = cv;
+    t = asLatin1(cv);
   }
   args.set(i, t);
   return t;
@@ -233,7 +246,7 @@ function modulePathMajor(path: string): string {
   return major;
 }
 
-function parseDirectiveComment(block: LineBlock | undefined, line: Line): string {
+function parseDirectiveComment(block: LineBlock | undefined, line: Line): Latin1 {
   let comments = line.com;
   if (block && comments.before.length === 0 && comments.suffix.length === 0) comments = block.com;
   const lines: string[] = [];
@@ -241,19 +254,19 @@ function parseDirectiveComment(block: LineBlock | undefined, line: Line): string
     if (!c.token.startsWith('//')) continue;
     lines.push(trimSpace(c.token.slice(2)));
   }
-  return lines.join('\n');
+  return asLatin1(lines.join('\n'));
 }
 
-function parseDeprecation(block: LineBlock | undefined, line: Line): string {
+function parseDeprecation(block: LineBlock | undefined, line: Line): Latin1 {
   const m = /(?:^|\n\n)Deprecated: *([\s\S]*?)(?:$|\n\n)/.exec(parseDirectiveComment(block, line));
-  return m ? m[1]! : '';
+  return asLatin1(m ? m[1]! : '');
 }
 
 function compareBytes(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function compareLine(li: Line, lj: Line): number {
+export function compareLine(li: Line, lj: Line): number {
   for (let k = 0; k < li.token.length && k < lj.token.length; k++) {
     if (li.token[k] !== lj.token[k]) return compareBytes(li.token[k]!, lj.token[k]!);
   }
@@ -281,6 +294,26 @@ function compareLineRetract(li: Line, lj: Line): number {
   return -semverCompare(li1, lj1);
 }
 
+/**
+ * lines stably sorted by compareLine, or undefined when a token is empty (never so in a parsed
+ * file) or holds a \x00 or \x01, the separators of the sort keys. The sort compares strings
+ * (token \x01 token ... \x00 index) without calling back into JavaScript for each of a large
+ * block's n log n comparisons: a token that is a prefix of another sorts first (\x01 and \x00
+ * are below every other character), a line that is a prefix of another too (\x00 < \x01), and
+ * equal lines keep their order (the index, two fixed-width code units).
+ */
+export function sortByLine(lines: Line[]): Line[] | undefined {
+  const keys = new Array<string>(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const token = lines[i]!.token;
+    for (const t of token) if (t === '' || t.includes('\x00') || t.includes('\x01')) return undefined;
+    const key = token.join('\x01');
+    keys[i] = key + '\x00' + String.fromCharCode(i >>> 16, i & 0xffff);
+  }
+  keys.sort();
+  return keys.map((k) => lines[(k.charCodeAt(k.length - 2) << 16) | k.charCodeAt(k.length - 1)]!);
+}
+
 function isSorted(lines: Line[], less: (a: Line, b: Line) => number): boolean {
   for (let i = 1; i < lines.length; i++) if (less(lines[i - 1]!, lines[i]!) > 0) return false;
   return true;
@@ -298,11 +331,17 @@ export class GoModFile {
   retract: Retract[] = [];
   tool: Tool[] = [];
   ignore: Ignore[] = [];
+  /**
+   * A retract version was written quoted and needs quotes (`""`, `"v1 x"`): Go keeps it as
+   * unquoted text, which prints as something else (nothing, two tokens), so the printed file
+   * does not read back as this tree.
+   */
+  unquotedVersion = false;
 
   constructor(readonly syntax: FileSyntax) {}
 
-  /** Parses a byte string; throws GoModError. */
-  static parseBytes(file: string, data: string): GoModFile {
+  /** Parses go.mod bytes; throws GoModError. */
+  static parseLatin1(file: string, data: Latin1): GoModFile {
     const fs = parseSyntax(file, data);
     const f = new GoModFile(fs);
     const problems: GoModProblem[] = [];
@@ -311,7 +350,11 @@ export class GoModFile {
       if (e instanceof DirectiveError) reason = e.text();
       else if (e instanceof Error) reason = e.message;
       else reason = String(e);
-      problems.push({ line: line.start.line, column: line.start.lineRune, reason: fromBytes(reason) });
+      problems.push({
+        line: line.start.line,
+        column: line.start.lineRune,
+        reason: lossyTextFromLatin1(asLatin1(reason)),
+      });
     };
     for (const x of fs.stmt) {
       if (x.kind === 'line') {
@@ -350,7 +393,7 @@ export class GoModFile {
         if (!GO_VERSION_RE.test(args.get(0))) {
           throw new DirectiveError(`invalid go version '${excerpt(args.get(0))}': must match format 1.23.0`);
         }
-        this.go = { version: fromBytes(args.get(0)), line: lineNo, syntax: line };
+        this.go = { version: lossyTextFromLatin1(args.get(0)), line: lineNo, syntax: line };
         return;
       }
       case 'toolchain': {
@@ -361,15 +404,15 @@ export class GoModFile {
             `invalid toolchain version '${excerpt(args.get(0))}': must match format go1.23.0 or default`,
           );
         }
-        this.toolchain = { name: fromBytes(args.get(0)), line: lineNo, syntax: line };
+        this.toolchain = { name: lossyTextFromLatin1(args.get(0)), line: lineNo, syntax: line };
         return;
       }
       case 'module': {
         if (this.module) throw new DirectiveError('repeated module statement');
-        const deprecated = fromBytes(parseDeprecation(block, line));
+        const deprecated = lossyTextFromLatin1(parseDeprecation(block, line));
         this.module = { path: '', deprecated, line: lineNo, syntax: line };
         if (args.length !== 1) throw new DirectiveError('usage: module module/path');
-        this.module.path = fromBytes(this.quoted(args, 0));
+        this.module.path = lossyTextFromLatin1(this.quoted(args, 0));
         return;
       }
       case 'godebug': {
@@ -379,8 +422,8 @@ export class GoModFile {
         const eq = kv.indexOf('=');
         if (eq < 0) throw new DirectiveError('usage: godebug key=value');
         this.godebug.push({
-          key: fromBytes(kv.slice(0, eq)),
-          value: fromBytes(kv.slice(eq + 1)),
+          key: lossyTextFromLatin1(asLatin1(kv.slice(0, eq))),
+          value: lossyTextFromLatin1(asLatin1(kv.slice(eq + 1))),
           line: lineNo,
           syntax: line,
         });
@@ -394,8 +437,8 @@ export class GoModFile {
         const pathMajor = modulePathMajor(s);
         const bad = checkPathMajor(v, pathMajor);
         if (bad !== undefined) throw new DirectiveError(bad, verb, s);
-        const path = fromBytes(s);
-        const version = fromBytes(v);
+        const path = lossyTextFromLatin1(s);
+        const version = lossyTextFromLatin1(v);
         if (verb === 'require') {
           this.require.push({ path, version, indirect: isIndirect(line), line: lineNo, syntax: line });
         } else {
@@ -407,14 +450,15 @@ export class GoModFile {
         this.replace.push(this.parseReplace(line, verb, args));
         return;
       case 'retract': {
-        const rationale = fromBytes(parseDirectiveComment(block, line));
+        const rationale = lossyTextFromLatin1(parseDirectiveComment(block, line));
         const [low, high, rest] = parseVersionInterval(verb, args);
+        if (mustQuote(low) || mustQuote(high)) this.unquotedVersion = true;
         if (rest.length > 0) {
           throw new DirectiveError(`unexpected token after version: ${goQuote(excerpt(rest.get(0)))}`);
         }
         this.retract.push({
-          low: fromBytes(low),
-          high: fromBytes(high),
+          low: lossyTextFromLatin1(low),
+          high: lossyTextFromLatin1(high),
           rationale,
           line: lineNo,
           syntax: line,
@@ -424,14 +468,14 @@ export class GoModFile {
       case 'tool':
       case 'ignore': {
         if (args.length !== 1) throw new DirectiveError(`${verb} directive expects exactly one argument`);
-        const s = fromBytes(this.quoted(args, 0));
+        const s = lossyTextFromLatin1(this.quoted(args, 0));
         (verb === 'tool' ? this.tool : this.ignore).push({ path: s, line: lineNo, syntax: line });
         return;
       }
     }
   }
 
-  private quoted(args: Args, i: number): string {
+  private quoted(args: Args, i: number): Latin1 {
     try {
       return parseString(args, i);
     } catch (e) {
@@ -454,14 +498,14 @@ export class GoModFile {
     } catch (e) {
       throw new DirectiveError((e as DirectiveError).reason, verb, s);
     }
-    let v = '';
+    let v = asLatin1('');
     if (arrow === 2) {
       v = parseVersion(verb, s, args, 1, false);
       const bad = checkPathMajor(v, pathMajor);
       if (bad !== undefined) throw new DirectiveError(bad, verb, s);
     }
     const ns = this.quoted(args, arrow + 1);
-    let nv = '';
+    let nv = asLatin1('');
     if (args.length === arrow + 2) {
       if (!isDirectoryPath(ns)) {
         if (ns.includes('@')) {
@@ -486,10 +530,10 @@ export class GoModFile {
       }
     }
     return {
-      oldPath: fromBytes(s),
-      oldVersion: fromBytes(v),
-      newPath: fromBytes(ns),
-      newVersion: fromBytes(nv),
+      oldPath: lossyTextFromLatin1(s),
+      oldVersion: lossyTextFromLatin1(v),
+      newPath: lossyTextFromLatin1(ns),
+      newVersion: lossyTextFromLatin1(nv),
       line: line.start.line,
       syntax: line,
     };
@@ -498,7 +542,7 @@ export class GoModFile {
   // ---- edits ----
 
   /** Adds a line to the syntax tree, next to the hint or the last statement of the same kind. */
-  addLine(hint: Line | LineBlock | undefined, tokens: string[]): Line {
+  addLine(hint: Line | LineBlock | undefined, tokens: Latin1[]): Line {
     const stmts = this.syntax.stmt;
     if (!hint) {
       for (let i = stmts.length - 1; i >= 0; i--) {
@@ -555,13 +599,13 @@ export class GoModFile {
     return l;
   }
 
-  private updateLine(line: Line, tokens: string[]): void {
+  private updateLine(line: Line, tokens: Latin1[]): void {
     line.token = line.inBlock ? tokens.slice(1) : tokens;
   }
 
   private static markRemoved(line: Line): void {
     line.token = [];
-    line.com.suffix = [];
+    if (line.com.suffix.length > 0) line.com.suffix = [];
   }
 
   /**
@@ -575,7 +619,11 @@ export class GoModFile {
       if (r.path !== path) continue;
       if (need) {
         r.version = version;
-        this.updateLine(r.syntax, ['require', autoQuote(toBytes(path)), toBytes(version)]);
+        this.updateLine(r.syntax, [
+          asLatin1('require'),
+          autoQuote(latin1FromText(path)),
+          latin1FromText(version),
+        ]);
         need = false;
       } else {
         GoModFile.markRemoved(r.syntax);
@@ -589,7 +637,11 @@ export class GoModFile {
 
   /** Adds a require line at the end of the last require block, whatever lines already exist. */
   addNewRequire(path: string, version: string, indirect: boolean): void {
-    const line = this.addLine(undefined, ['require', autoQuote(toBytes(path)), toBytes(version)]);
+    const line = this.addLine(undefined, [
+      asLatin1('require'),
+      autoQuote(latin1FromText(path)),
+      latin1FromText(version),
+    ]);
     const r: Require = { path, version, indirect: false, line: 0, syntax: line };
     setIndirect(r, indirect);
     this.require.push(r);
@@ -629,11 +681,11 @@ export class GoModFile {
   setGo(version: string): void {
     if (!GO_VERSION_RE.test(version)) throw new Error(`invalid language version "${version}"`);
     if (!this.go) {
-      const line = this.addLine(this.module?.syntax, ['go', version]);
+      const line = this.addLine(this.module?.syntax, [asLatin1('go'), latin1FromText(version)]);
       this.go = { version, line: 0, syntax: line };
     } else {
       this.go.version = version;
-      this.updateLine(this.go.syntax, ['go', version]);
+      this.updateLine(this.go.syntax, [asLatin1('go'), latin1FromText(version)]);
     }
   }
 
@@ -641,11 +693,14 @@ export class GoModFile {
   setToolchain(name: string): void {
     if (!TOOLCHAIN_RE.test(name)) throw new Error(`invalid toolchain name "${name}"`);
     if (!this.toolchain) {
-      const line = this.addLine(this.go?.syntax ?? this.module?.syntax, ['toolchain', name]);
+      const line = this.addLine(this.go?.syntax ?? this.module?.syntax, [
+        asLatin1('toolchain'),
+        latin1FromText(name),
+      ]);
       this.toolchain = { name, line: 0, syntax: line };
     } else {
       this.toolchain.name = name;
-      this.updateLine(this.toolchain.syntax, ['toolchain', name]);
+      this.updateLine(this.toolchain.syntax, [asLatin1('toolchain'), latin1FromText(name)]);
     }
   }
 
@@ -659,17 +714,24 @@ export class GoModFile {
     this.toolchain = undefined;
   }
 
-  /** Removes duplicate exclude, replace, tool and ignore lines, then sorts every block. */
-  sortBlocks(): void {
+  /**
+   * Removes duplicate exclude, replace, tool and ignore lines, then sorts every block (but the
+   * require blocks when sortRequire is false: for a caller that knows they are sorted).
+   */
+  sortBlocks(sortRequire = true): void {
     this.removeDups();
     const semanticExclude = this.go !== undefined && semverCompare('v' + this.go.version, 'v1.21') >= 0;
     for (const stmt of this.syntax.stmt) {
       if (stmt.kind !== 'block') continue;
+      if (!sortRequire && stmt.token[0] === 'require') continue;
       let less = compareLine;
       if (stmt.token[0] === 'exclude' && semanticExclude) less = compareLineExclude;
       else if (stmt.token[0] === 'retract') less = compareLineRetract;
       // A stable sort leaves sorted lines as they are: check that first, in linear time.
-      if (!isSorted(stmt.line, less)) stmt.line.sort(less);
+      if (isSorted(stmt.line, less)) continue;
+      const sorted = less === compareLine && stmt.line.length < 2 ** 32 ? sortByLine(stmt.line) : undefined;
+      if (!sorted) stmt.line.sort(less);
+      else for (let i = 0; i < sorted.length; i++) stmt.line[i] = sorted[i]!;
     }
   }
 
@@ -702,7 +764,8 @@ export class GoModFile {
     for (const stmt of this.syntax.stmt) {
       if (stmt.kind === 'line' && kill.has(stmt)) continue;
       if (stmt.kind === 'block') {
-        stmt.line = stmt.line.filter((l) => !kill.has(l));
+        // (A block already empty goes too.)
+        if (kill.size > 0) stmt.line = stmt.line.filter((l) => !kill.has(l));
         if (stmt.line.length === 0) continue;
       }
       stmts.push(stmt);
@@ -748,8 +811,8 @@ export class GoModFile {
     this.syntax.stmt = out;
   }
 
-  /** The file in Go's canonical format, as bytes (a byte string). */
-  formatBytes(): string {
+  /** The file in Go's canonical format, as bytes. */
+  formatLatin1(): Latin1 {
     return formatSyntax(this.syntax);
   }
 }
@@ -760,9 +823,9 @@ function setVersion(r: Require, v: string): void {
   if (line.token.length === 0) return;
   if (line.inBlock) {
     if (line.com.before.length === 1 && line.com.before[0]!.token.length === 0) line.com.before = [];
-    if (line.token.length >= 2) line.token[1] = toBytes(v);
+    if (line.token.length >= 2) line.token[1] = latin1FromText(v);
   } else if (line.token.length >= 3) {
-    line.token[2] = toBytes(v);
+    line.token[2] = latin1FromText(v);
   }
 }
 
@@ -772,12 +835,12 @@ function setIndirect(r: Require, indirect: boolean): void {
   if (isIndirect(line) === indirect) return;
   if (indirect) {
     if (line.com.suffix.length === 0) {
-      line.com.suffix = [{ start: { line: 0, lineRune: 0, byte: 0 }, token: '// indirect', suffix: true }];
+      ownComments(line).suffix = [{ start: zeroPos(), token: asLatin1('// indirect'), suffix: true }];
       return;
     }
     const com: Comment = line.com.suffix[0]!;
     const text = trimSpace(com.token.startsWith('//') ? com.token.slice(2) : com.token);
-    com.token = text === '' ? '// indirect' : '// indirect; ' + text;
+    com.token = asLatin1(text === '' ? '// indirect' : '// indirect; ' + text);
     return;
   }
   const first = line.com.suffix[0]!;
@@ -787,10 +850,10 @@ function setIndirect(r: Require, indirect: boolean): void {
     return;
   }
   const i = first.token.indexOf('indirect;');
-  first.token = '//' + first.token.slice(i + 'indirect;'.length);
+  first.token = asLatin1('//' + first.token.slice(i + 'indirect;'.length));
 }
 
-function parseVersionInterval(verb: string, args: Args): [string, string, Args] {
+function parseVersionInterval(verb: string, args: Args): [Latin1, Latin1, Args] {
   if (args.length === 0 || args.get(0) === '(') throw new DirectiveError("expected '[' or version");
   if (args.get(0) !== '[') {
     const v = parseVersion(verb, '', args, 0, true);
@@ -811,20 +874,17 @@ function parseVersionInterval(verb: string, args: Args): [string, string, Args] 
 
 /** Parses go.mod text; throws GoModError (and nothing else) when it is not a valid go.mod. */
 export function parseGoMod(text: string, file = 'go.mod'): GoModFile {
-  return GoModFile.parseBytes(file, toBytes(text));
+  return GoModFile.parseLatin1(file, latin1FromText(text));
 }
 
 /** Parses go.mod bytes exactly as Go does, invalid UTF-8 included; throws GoModError. */
 export function parseGoModBytes(data: Uint8Array, file = 'go.mod'): GoModFile {
-  return GoModFile.parseBytes(
-    file,
-    Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1'),
-  );
+  return GoModFile.parseLatin1(file, latin1FromArray(data));
 }
 
 /** Prints a file's syntax tree in Go's canonical format (no sorting or cleanup). */
 export function formatGoMod(file: GoModFile): string {
-  return textFromBytes(file.formatBytes());
+  return textFromLatin1(file.formatLatin1());
 }
 
 /** What `go mod edit -fmt` makes of a go.mod: parse, sort blocks, clean up, print. */

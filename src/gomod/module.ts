@@ -93,8 +93,23 @@ function checkElem(elem: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Paths checkImportPathSlow accepts, the usual ones, found by two regular expressions: ASCII
+ * elements of letters, digits and - . _ + (no ~), that neither start nor end with a dot, the
+ * first not starting with a dash; and no element named as a Windows device (CON, COM1.txt...).
+ */
+const PLAIN_PATH =
+  /^[0-9A-Za-z_+](?:[0-9A-Za-z._+-]*[0-9A-Za-z_+-])?(?:\/[0-9A-Za-z_+-](?:[0-9A-Za-z._+-]*[0-9A-Za-z_+-])?)*$/;
+const WINDOWS_NAME = /(?:^|\/)(?:con|prn|aux|nul|com[1-9]|lpt[1-9])(?:[./]|$)/i;
+
 /** module.CheckImportPath on a byte string: undefined when valid, else the reason. */
 export function checkImportPath(path: string): string | undefined {
+  if (PLAIN_PATH.test(path) && !WINDOWS_NAME.test(path)) return undefined;
+  return checkImportPathSlow(path);
+}
+
+/** checkImportPath, element by element. */
+export function checkImportPathSlow(path: string): string | undefined {
   const reason = ((): string | undefined => {
     if (!validUTF8(path)) return 'invalid UTF-8';
     if (path === '') return 'empty string';

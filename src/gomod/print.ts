@@ -2,7 +2,7 @@
 // Go writes into a bytes.Buffer and trims it with Truncate. A JavaScript string sliced at every
 // line end is copied whole each time (quadratic), so finished lines go to an array and only the
 // current line is a string: every operation touches the current line alone.
-import { trimSpace } from './bytes';
+import { type Latin1, asLatin1, trimSpace } from './bytes';
 import type { Comment, Expr, FileSyntax } from './syntax';
 
 class Printer {
@@ -128,13 +128,13 @@ class Printer {
   }
 }
 
-/** Formats a syntax tree in Go's standard style; returns a byte string. */
-export function formatSyntax(f: FileSyntax): string {
+/** Formats a syntax tree in Go's standard style, as bytes. */
+export function formatSyntax(f: FileSyntax): Latin1 {
   const p = new Printer();
   p.file(f);
   const b = p.text();
   // Trim trailing newlines; keep one.
   let n = b.length;
   while (n > 0 && b.charCodeAt(n - 1) === 0x0a && (n === 1 || b.charCodeAt(n - 2) === 0x0a)) n--;
-  return n === b.length ? b : b.slice(0, n);
+  return asLatin1(n === b.length ? b : b.slice(0, n));
 }

@@ -1,6 +1,6 @@
 // The go.mod lexer and parser (golang.org/x/mod/modfile read.go): builds the lossless syntax tree
 // and attaches every comment to the syntax it belongs to. Input and tokens are byte strings.
-import { decodeRune, isPrint, isSpace, runeCount, trimSpace } from './bytes';
+import { type Latin1, asLatin1, decodeRune, isPrint, isSpace, runeCount, trimSpace } from './bytes';
 import { GoModError } from './errors';
 import {
   type Comment,
@@ -9,10 +9,16 @@ import {
   type FileSyntax,
   type Line,
   type LineBlock,
+  CommentNode,
+  LineNode,
   type Position,
+  addComment,
   newBlock,
   newComments,
+  noComments,
+  ownComments,
   spanStart,
+  zeroPos,
 } from './syntax';
 
 const EOF = -1;
@@ -30,34 +36,11 @@ const RPAREN = 0x29;
 const isComment = (k: TokenKind): boolean => k === COMMENT || k === EOLCOMMENT;
 const isEOL = (k: TokenKind): boolean => k === EOF || k === EOLCOMMENT || k === NL;
 
-/** A token; its positions are made on demand (most are never asked for). */
-class Token {
-  endLine: number;
-  endLineRune: number;
-  endByte: number;
-  constructor(
-    public kind: TokenKind,
-    public text: string,
-    readonly line: number,
-    readonly lineRune: number,
-    readonly byte: number,
-  ) {
-    this.endLine = line;
-    this.endLineRune = lineRune;
-    this.endByte = byte;
-  }
-  get pos(): Position {
-    return { line: this.line, lineRune: this.lineRune, byte: this.byte };
-  }
-  get endPos(): Position {
-    return { line: this.endLine, lineRune: this.endLineRune, byte: this.endByte };
-  }
-}
-
 /** The end byte of span(x) when x is on one line, else -1 (span without allocating). */
 function singleLineEnd(x: Expr): number {
   switch (x.kind) {
     case 'line':
+      if (x instanceof LineNode) return x.singleLineEnd();
       return x.start.line === x.end.line ? x.end.byte : -1;
     case 'block':
       return x.start.line === x.rparen.pos.line ? x.rparen.pos.byte + 1 : -1;
@@ -70,6 +53,9 @@ function singleLineEnd(x: Expr): number {
       return -1;
   }
 }
+
+/** c.start.byte, without making a position for a parsed comment. */
+const startByte = (c: Comment): number => (c instanceof CommentNode ? c.startByte : c.start.byte);
 
 /** Thrown inside the parser to unwind on the first syntax error. */
 class Abort {
@@ -120,7 +106,18 @@ class Input {
   private line = 1;
   private lineRune = 1;
   private tokenStart = 0;
-  private token: Token;
+  // The current token, in fields rather than an object per token (a large file has millions):
+  // its kind, text, and start and end positions.
+  private tKind: TokenKind = EOF;
+  private tText = asLatin1('');
+  private tLine = 1;
+  private tRune = 1;
+  private tByte = 0;
+  private tEndLine = 1;
+  private tEndRune = 1;
+  private tEndByte = 0;
+  /** Tokens of the line being parsed; each line gets an exact-size copy. */
+  private readonly lineTokens: Latin1[] = [];
   private comments: Comment[] = [];
   private file!: FileSyntax;
   private pre: Expr[] = [];
@@ -129,9 +126,7 @@ class Input {
   constructor(
     private readonly filename: string,
     private readonly complete: string,
-  ) {
-    this.token = new Token(EOF, '', this.line, this.lineRune, this.off);
-  }
+  ) {}
 
   parse(): FileSyntax {
     this.readToken();
@@ -180,30 +175,43 @@ class Input {
 
   private startToken(): void {
     this.tokenStart = this.off;
-    this.token = new Token(EOF, '', this.line, this.lineRune, this.off);
+    this.tKind = EOF;
+    this.tText = asLatin1('');
+    this.tLine = this.line;
+    this.tRune = this.lineRune;
+    this.tByte = this.off;
+  }
+
+  /** The current token as a comment. */
+  private newComment(suffix: boolean): CommentNode {
+    return new CommentNode(this.tText, suffix, this.tLine, this.tRune, this.tByte);
+  }
+
+  /** The start of the current token. */
+  private tokPos(): Position {
+    return { line: this.tLine, lineRune: this.tRune, byte: this.tByte };
   }
 
   private endToken(kind: TokenKind): void {
-    this.token.kind = kind;
+    this.tKind = kind;
     let text = this.complete.slice(this.tokenStart, this.off);
     if (isComment(kind)) {
       if (text.endsWith('\r\n')) text = text.slice(0, -2);
       else if (text.endsWith('\n')) text = text.slice(0, -1);
     }
-    this.token.text = text;
-    this.token.endLine = this.line;
-    this.token.endLineRune = this.lineRune;
-    this.token.endByte = this.off;
+    this.tText = asLatin1(text);
+    this.tEndLine = this.line;
+    this.tEndRune = this.lineRune;
+    this.tEndByte = this.off;
   }
 
   private peek(): TokenKind {
-    return this.token.kind;
+    return this.tKind;
   }
 
-  private lex(): Token {
-    const tok = this.token;
+  /** Moves on to the next token (Go's lex, without returning the current one: read it first). */
+  private lex(): void {
     this.readToken();
-    return tok;
   }
 
   /** Whether only spaces come between the start of the current line and the offset. */
@@ -249,7 +257,7 @@ class Input {
           return;
         }
         this.endToken(EOLCOMMENT);
-        this.comments.push({ start: this.token.pos, token: this.token.text, suffix });
+        this.comments.push(this.newComment(suffix));
         return;
       }
       if (c === SLASH && this.peekSlash(STAR))
@@ -282,7 +290,7 @@ class Input {
         this.readRune();
         for (;;) {
           if (this.eof()) {
-            this.restore(this.token.pos);
+            this.restore(this.tokPos());
             this.error('unexpected EOF in string');
           }
           if (this.peekRune() === NL) this.error('unexpected newline in string');
@@ -290,7 +298,7 @@ class Input {
           if (r === quote) break;
           if (r === 0x5c && quote !== 0x60) {
             if (this.eof()) {
-              this.restore(this.token.pos);
+              this.restore(this.tokPos());
               this.error('unexpected EOF in string');
             }
             this.readRune();
@@ -360,12 +368,12 @@ class Input {
     for (const x of this.pre) {
       if (li >= line.length) break;
       const start = spanStart(x);
-      while (li < line.length && start.byte >= line[li]!.start.byte) {
-        x.com.before.push(line[li]!);
+      while (li < line.length && start.byte >= startByte(line[li]!)) {
+        addComment(x, 'before', line[li]!);
         li++;
       }
     }
-    for (; li < line.length; li++) this.file.com.after.push(line[li]!);
+    for (; li < line.length; li++) addComment(this.file, 'after', line[li]!);
 
     for (let i = this.post.length - 1; i >= 0; i--) {
       const x = this.post[i]!;
@@ -373,12 +381,12 @@ class Input {
       if (suffix.length === 0) break;
       const end = singleLineEnd(x);
       if (end < 0) continue;
-      while (suffix.length > 0 && end <= suffix[suffix.length - 1]!.start.byte) {
-        x.com.suffix.push(suffix.pop()!);
+      while (suffix.length > 0 && end <= startByte(suffix[suffix.length - 1]!)) {
+        addComment(x, 'suffix', suffix.pop()!);
       }
     }
     for (const x of this.post) if (x.com.suffix.length > 1) x.com.suffix.reverse();
-    for (const com of suffix) this.file.com.before.push(com);
+    for (const com of suffix) addComment(this.file, 'before', com);
   }
 
   private parseFile(): void {
@@ -394,9 +402,10 @@ class Input {
           }
           break;
         case COMMENT: {
-          const tok = this.lex();
-          cb ??= { kind: 'comments', com: newComments(), start: tok.pos };
-          cb.com.before.push({ start: tok.pos, token: tok.text, suffix: false });
+          const start = this.tokPos();
+          cb ??= { kind: 'comments', com: newComments(), start };
+          addComment(cb, 'before', this.newComment(false));
+          this.lex();
           break;
         }
         case EOF:
@@ -405,56 +414,80 @@ class Input {
         default:
           this.parseStmt();
           if (cb) {
-            this.file.stmt[this.file.stmt.length - 1]!.com.before = cb.com.before;
+            ownComments(this.file.stmt[this.file.stmt.length - 1]!).before = cb.com.before;
             cb = undefined;
           }
       }
     }
   }
 
+  /** The end of the last token taken into a line, as a position. */
+  private endLine = 0;
+  private endRune = 0;
+  private endByte = 0;
+
+  /** Takes the current token into the line being parsed. */
+  private take(): void {
+    this.lineTokens.push(this.tText);
+    this.endLine = this.tEndLine;
+    this.endRune = this.tEndRune;
+    this.endByte = this.tEndByte;
+    this.lex();
+  }
+
+  /** A parsed line, ending where the last token taken ended. */
+  private newLine(start: Position, tokens: Latin1[], inBlock: boolean): Line {
+    return new LineNode(noComments(), tokens, inBlock, start, this.endLine, this.endRune, this.endByte);
+  }
+
   private parseStmt(): void {
-    const first = this.lex();
-    const start = first.pos;
-    let last = first;
-    const tokens = [first.text];
+    const start = this.tokPos();
+    const tokens = this.lineTokens;
+    tokens.length = 0;
+    this.take();
     for (;;) {
-      const tok = this.lex();
-      if (isEOL(tok.kind)) {
-        const end = last.endPos;
-        this.file.stmt.push({ kind: 'line', com: newComments(), start, token: tokens, inBlock: false, end });
+      const kind = this.tKind;
+      if (isEOL(kind)) {
+        this.lex();
+        this.file.stmt.push(this.newLine(start, tokens.slice(), false));
         return;
       }
-      if (tok.kind === LPAREN) {
+      if (kind === LPAREN) {
+        // The paren is not the end of the line's span (as in Go, where it is not `last`).
+        const lparen = this.tokPos();
+        const lparenText = this.tText;
+        this.lex();
         const next = this.peek();
         if (isEOL(next)) {
-          this.file.stmt.push(this.parseLineBlock(start, tokens, tok));
+          this.file.stmt.push(this.parseLineBlock(start, tokens.slice(), lparen));
           return;
         } else if (next === RPAREN) {
-          const rparen = this.lex();
+          const rparen = this.tokPos();
+          const rparenText = this.tText;
+          this.lex();
           if (isEOL(this.peek())) {
             this.lex();
-            const block = newBlock(tokens);
+            const block = newBlock(tokens.slice());
             block.start = start;
-            block.lparen.pos = tok.pos;
-            block.rparen.pos = rparen.pos;
+            block.lparen.pos = lparen;
+            block.rparen.pos = rparen;
             this.file.stmt.push(block);
             return;
           }
-          tokens.push(tok.text, rparen.text);
+          tokens.push(lparenText, rparenText);
         } else {
-          tokens.push(tok.text);
+          tokens.push(lparenText);
         }
         continue;
       }
-      tokens.push(tok.text);
-      last = tok;
+      this.take();
     }
   }
 
-  private parseLineBlock(start: Position, token: string[], lparen: Token): LineBlock {
+  private parseLineBlock(start: Position, token: Latin1[], lparen: Position): LineBlock {
     const x = newBlock(token);
     x.start = start;
-    x.lparen.pos = lparen.pos;
+    x.lparen.pos = lparen;
     let comments: Comment[] = [];
     for (;;) {
       switch (this.peek()) {
@@ -467,12 +500,12 @@ class Input {
             (comments.length === 0 && x.line.length > 0) ||
             (comments.length > 0 && comments[comments.length - 1]!.token !== '')
           ) {
-            comments.push({ start: { line: 0, lineRune: 0, byte: 0 }, token: '', suffix: false });
+            comments.push({ start: zeroPos(), token: asLatin1(''), suffix: false });
           }
           break;
         case COMMENT: {
-          const tok = this.lex();
-          comments.push({ start: tok.pos, token: tok.text, suffix: false });
+          comments.push(this.newComment(false));
+          this.lex();
           break;
         }
         case EOF:
@@ -481,11 +514,12 @@ class Input {
           );
           break;
         case RPAREN: {
-          const rparen = this.lex();
+          const rparen = this.tokPos();
+          this.lex();
           // A blank line right before the closing paren is not kept.
           if (comments.length === 1 && comments[0]!.token === '') comments = [];
-          x.rparen.com.before = comments;
-          x.rparen.pos = rparen.pos;
+          if (comments.length > 0) x.rparen.com.before = comments;
+          x.rparen.pos = rparen;
           if (!isEOL(this.peek())) this.error('syntax error (expected newline after closing paren)');
           this.lex();
           return x;
@@ -494,7 +528,7 @@ class Input {
           const l = this.parseLine();
           x.line.push(l);
           if (comments.length > 0) {
-            l.com.before = comments;
+            ownComments(l).before = comments;
             comments = [];
           }
         }
@@ -503,18 +537,17 @@ class Input {
   }
 
   private parseLine(): Line {
-    const first = this.lex();
-    if (isEOL(first.kind)) this.error('internal parse error: parseLine at end of line');
-    const start = first.pos;
-    let last = first;
-    const tokens = [first.text];
+    if (isEOL(this.tKind)) this.error('internal parse error: parseLine at end of line');
+    const start = this.tokPos();
+    const tokens = this.lineTokens;
+    tokens.length = 0;
+    this.take();
     for (;;) {
-      const tok = this.lex();
-      if (isEOL(tok.kind)) {
-        return { kind: 'line', com: newComments(), start, token: tokens, inBlock: true, end: last.endPos };
+      if (isEOL(this.tKind)) {
+        this.lex();
+        return this.newLine(start, tokens.slice(), true);
       }
-      tokens.push(tok.text);
-      last = tok;
+      this.take();
     }
   }
 
@@ -525,10 +558,10 @@ class Input {
 }
 
 /**
- * Parses go.mod bytes (a byte string) into the syntax tree; throws GoModError, and only that,
+ * Parses go.mod bytes (a Latin1 string) into the syntax tree; throws GoModError, and only that,
  * for any input.
  */
-export function parseSyntax(file: string, data: string): FileSyntax {
+export function parseSyntax(file: string, data: Latin1): FileSyntax {
   const input = new Input(file, data);
   try {
     return input.parse();

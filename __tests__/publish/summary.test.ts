@@ -102,6 +102,12 @@ describe('renderSummary', () => {
     expect(renderSummary({ ...base, goMod: { mode: 'check', changes: [] } })).toContain(
       'go.mod already matched',
     );
+    // check with a build: require lines differed, the module graph after tidy matched.
+    const deferred = renderSummary({ ...base, goMod: { mode: 'check', changes: [], differing: 2 } });
+    expect(deferred).toContain(
+      "go.mod's require lines name other versions than the server's for 2 modules, but after `go mod tidy` the module graph the plugin builds with matched the server's (checked before building). go.mod was not changed (`go-mod-sync: check`).",
+    );
+    expect(deferred).not.toContain('already matched');
     expect(renderSummary({ ...base, goMod: { mode: 'off', changes: [] } })).toContain(
       'go.mod was not checked (`go-mod-sync: off`).',
     );

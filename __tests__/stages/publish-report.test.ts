@@ -179,3 +179,20 @@ describe('publish stage -> report stage', () => {
     expect(rec.summary).toContain('Flow/server v2.0.0, Go 1.22.4');
   });
 });
+
+describe('report after a check with a build', () => {
+  it('go.mod lines that differ but a module graph that matched are not "already matched"', async () => {
+    const { ctx, rec } = fakeContext({ targets: 'linux-amd64', 'go-mod-sync': 'check' });
+    const checked: SyncResult = {
+      ...sync,
+      mode: 'check',
+      deferred: [{ module: 'github.com/gin-gonic/gin', from: 'v1.9.0', to: 'v1.9.1', line: 6 }],
+    };
+    const results = [built(ctx.config.outputDir, 'linux-amd64')];
+    await reportStage(ctx, { pluginName: 'hello', server, sync: checked, results });
+    expect(rec.summary).toContain(
+      "go.mod's require lines name other versions than the server's for 1 module, but after `go mod tidy`",
+    );
+    expect(rec.summary).not.toContain('already matched');
+  });
+});

@@ -109,6 +109,7 @@ export function summaryData(run: RunRecord): SummaryData {
         ...sync.changes.map((c) => ({ module: c.module, from: c.from, to: c.to, step: 'cap' as const })),
         ...(run.align?.changes ?? []),
       ],
+      ...(sync.deferred !== undefined && sync.deferred.length > 0 && { differing: sync.deferred.length }),
     },
     targets,
     ...(run.verified && run.verified.entries.length > 0 && { loadsInto: run.verified.server }),

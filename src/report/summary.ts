@@ -53,6 +53,11 @@ export interface SummaryData {
   goMod?: {
     mode: 'align' | 'cap' | 'check' | 'off';
     changes: readonly GoModChange[];
+    /**
+     * check with a build: go.mod's require lines that named other versions than the server's,
+     * left for the module graph check after tidy (which passed, or the run would have failed).
+     */
+    differing?: number;
   };
   targets: readonly SummaryTarget[];
   /** `owner/name tag` the plugins were loaded into; the "Loads into" column shows when set. */
@@ -195,6 +200,13 @@ export function renderSummary(data: SummaryData): string {
     const { mode, changes } = data.goMod;
     if (mode === 'off') {
       out.push('go.mod was not checked (`go-mod-sync: off`).');
+    } else if (changes.length === 0 && (data.goMod.differing ?? 0) > 0) {
+      const n = data.goMod.differing!;
+      out.push(
+        `go.mod's require lines name other versions than the server's for ${n} module${n === 1 ? '' : 's'}, ` +
+          "but after `go mod tidy` the module graph the plugin builds with matched the server's (checked before building). " +
+          'go.mod was not changed (`go-mod-sync: check`).',
+      );
     } else if (changes.length === 0) {
       out.push("go.mod already matched the server's module versions.");
     } else {

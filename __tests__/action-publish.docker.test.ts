@@ -3,7 +3,7 @@
 // @actions/artifact client) and as release assets to the GitHub stand-in (the real Octokit), with
 // checksums, outputs and the job summary. Asserts what reached the stand-ins, byte for byte.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -11,6 +11,7 @@ import { startGitHubStandIn, type GitHubStandIn } from './support/github';
 import {
   builderGoVersions,
   makeGoEnv,
+  freshRunner,
   removeTree,
   serverRepo,
   writePlugin,
@@ -260,15 +261,8 @@ describe('re-runs and faults', () => {
 describe('the Go module cache', () => {
   test('the first run saves the modules; the next run restores them exactly and saves nothing', async () => {
     const service = await startCacheService();
-    // As on a runner: every job checks out into the same workspace and gets the same, emptied
-    // RUNNER_TEMP (the cache entry's version covers the path, its archive is relative to the workspace).
-    const workspace = join(root, 'workspace');
-    const runnerTemp = join(root, 'runner-temp');
     const job = async (inputs: Record<string, string> = {}) => {
-      removeTree(workspace);
-      removeTree(runnerTemp);
-      mkdirSync(runnerTemp, { recursive: true });
-      writePlugin(workspace);
+      const { workspace, runnerTemp } = freshRunner(root);
       return runAction({
         cwd: workspace,
         inputs: {

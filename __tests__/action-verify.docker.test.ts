@@ -14,6 +14,7 @@ import { docker } from './support/docker';
 import { removeTree } from './support/fixtures';
 import { startGitHubStandIn, type GitHubStandIn } from './support/github';
 import {
+  capAndTidy,
   copyPlugin,
   ensureRealBed,
   loadIntoRealServer,
@@ -23,10 +24,8 @@ import {
   serverOf,
   type RealBed,
 } from './support/real';
-import { hostGo, hostGoEnv } from './support/real/host';
 import { runAction, type RunResult } from './support/runner';
 import { sharedGoCache } from './support/test-cache';
-import { capGoMod } from '../src/gomod';
 import type { VerifyEntry } from '../src/verify/plan';
 
 const TOKEN = 'ghs_verifyE2eToken';
@@ -104,16 +103,7 @@ function plugin(id: string): string {
  */
 async function alignedPlugin(id: string, server = ALL): Promise<string> {
   const dir = plugin(id);
-  const goMod = join(dir, 'go.mod');
-  writeFileSync(goMod, capGoMod(server.goModText, readFileSync(goMod, 'utf8')).text);
-  await hostGo(['mod', 'tidy'], {
-    cwd: dir,
-    env: hostGoEnv(bed.root, {
-      GOPROXY: `file://${bed.goproxyDir}`,
-      GOSUMDB: 'off',
-      GOFLAGS: '-mod=mod -modcacherw',
-    }),
-  });
+  await capAndTidy(bed, dir, server);
   return dir;
 }
 

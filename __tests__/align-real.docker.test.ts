@@ -8,13 +8,14 @@
 // the bed's plugins against each release the module proxy serves (v2.1.4, v2.5.0, v2.6.1, v2.8.0,
 // v2.9.1); the other real plugins looked at agreed after tidy. The aligned plugin must load into
 // the real server, built the way upstream builds it.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startGitHubStandIn, type GitHubStandIn } from './support/github';
 import { removeTree } from './support/fixtures';
 import {
+  capPlugin,
   copyPlugin,
   ensureRealBed,
   loadIntoRealServer,
@@ -24,7 +25,6 @@ import {
   serverOf,
 } from './support/real';
 import { runAction, type RunResult } from './support/runner';
-import { capGoMod } from '../src/gomod';
 import type { ArtifactEntry as Entry } from '../src/report/record';
 
 const TAG = 'v2.1.4';
@@ -101,8 +101,7 @@ describe(`the clock example for gotify ${TAG}`, () => {
 
   test('negative control: gomod-cap and tidy alone (the seed Makefile) build a plugin the real server refuses', async () => {
     const dir = copyPlugin(bed, 'clock', join(root, `clock-${++n}`));
-    const goMod = join(dir, 'go.mod');
-    writeFileSync(goMod, capGoMod(serverOf(bed, TAG).goModText, readFileSync(goMod, 'utf8')).text);
+    capPlugin(dir, serverOf(bed, TAG));
     // verify: false, so the action ships what it built and the real server is the judge here
     // (with verify on, the action itself refuses this plugin before any upload).
     const { r } = await action({ 'go-mod-sync': 'off', verify: 'false' }, dir);

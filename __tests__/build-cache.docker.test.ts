@@ -14,9 +14,9 @@ import {
   builderGoVersions,
   loadPlugins,
   makeGoEnv,
+  freshRunner,
   removeTree,
   serverRepo,
-  writePlugin,
   type GoEnv,
 } from './support/fixtures';
 import { startCacheService, type CacheService } from './support/cache-service';
@@ -61,12 +61,7 @@ async function job(
   inputs: Record<string, string>,
   server = 'flow/server',
 ): Promise<RunResult & { plugins: Record<string, Buffer>; files: Record<string, string> }> {
-  const workspace = join(root, 'workspace');
-  const runnerTemp = join(root, 'runner-temp');
-  removeTree(workspace);
-  removeTree(runnerTemp);
-  mkdirSync(runnerTemp, { recursive: true });
-  writePlugin(workspace);
+  const { workspace, runnerTemp } = freshRunner(root);
   const r = await runAction({
     cwd: workspace,
     inputs: {

@@ -7,21 +7,20 @@
 // the tool-cache hit that replaces it on re-runs.
 //
 //   bash bench/verify.sh [plugin-id] [targets] [rounds]   (default: telegram, the 4 default targets, 3)
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeTree } from '../__tests__/support/fixtures';
 import { startGitHubStandIn } from '../__tests__/support/github';
 import {
+  capAndTidy,
   copyPlugin,
   ensureRealBed,
   realModuleSetup,
   realServerRepo,
   serverOf,
 } from '../__tests__/support/real';
-import { hostGo, hostGoEnv } from '../__tests__/support/real/host';
 import { runAction } from '../__tests__/support/runner';
-import { capGoMod } from '../src/gomod';
 import { createDocker } from '../src/build/docker';
 import { parseTargets } from '../src/build/targets';
 import { createGitHubClient } from '../src/github/client';
@@ -50,18 +49,7 @@ console.log(
 const dir = copyPlugin(bed, pluginId, join(root, 'plugin'));
 // go.mod as after one run with the action's advice followed (capped and tidied), so that the
 // plugin loads: see alignedPlugin in __tests__/action-verify.docker.test.ts.
-writeFileSync(
-  join(dir, 'go.mod'),
-  capGoMod(server.goModText, readFileSync(join(dir, 'go.mod'), 'utf8')).text,
-);
-await hostGo(['mod', 'tidy'], {
-  cwd: dir,
-  env: hostGoEnv(bed.root, {
-    GOPROXY: `file://${bed.goproxyDir}`,
-    GOSUMDB: 'off',
-    GOFLAGS: '-mod=mod -modcacherw',
-  }),
-});
+await capAndTidy(bed, dir, server);
 const built = await runAction({
   cwd: dir,
   inputs: {

@@ -15,7 +15,7 @@
 // Rounds alternate their order (manual cold warm, then warm cold manual, ...) and the medians of
 // the per-round ratios are reported: measure on a quiet machine, the load average is printed.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGitHubStandIn } from '../__tests__/support/github';
@@ -24,10 +24,11 @@ import {
   actionModuleSetup,
   builderGoVersions,
   capPluginLib,
+  freshRunner,
   makeGoEnv,
+  writePlugin,
   removeTree,
   serverRepo,
-  writePlugin,
 } from '../__tests__/support/fixtures';
 import { bundlePath, inputEnv, projectRoot, runAction } from '../__tests__/support/runner';
 
@@ -75,12 +76,7 @@ function dockerSeconds(log: string): number {
 }
 
 async function actionRun(buildCache: boolean): Promise<ActionTiming> {
-  const workspace = join(root, 'workspace');
-  const runnerTemp = join(root, 'runner-temp');
-  removeTree(workspace);
-  removeTree(runnerTemp);
-  mkdirSync(runnerTemp, { recursive: true });
-  writePlugin(workspace);
+  const { workspace, runnerTemp } = freshRunner(root);
   const log = join(root, 'docker-calls.log');
   rmSync(log, { force: true });
   const started = process.hrtime.bigint();

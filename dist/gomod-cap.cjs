@@ -2371,7 +2371,7 @@ function readBack(f) {
   return order;
 }
 function parseBoth(server, plugin, opts) {
-  const s = quickRequires(server) ?? GoModFile.parseLatin1(opts.serverFile ?? "server go.mod", server).require;
+  const s = opts.serverRequires ?? quickRequires(server) ?? GoModFile.parseLatin1(opts.serverFile ?? "server go.mod", server).require;
   const p = GoModFile.parseLatin1(opts.pluginFile ?? "go.mod", plugin);
   return { held: { file: p }, found: findChanges(s, p) };
 }

@@ -1,6 +1,6 @@
 // gomod-cap's rules (domain.md, "gomod-cap, exactly"), one table row or test per rule.
 import { describe, expect, it } from 'vitest';
-import { GoModError, capGoMod } from '../../src/gomod';
+import { GoModError, capGoMod, parseGoMod } from '../../src/gomod';
 
 const server = [
   'module example.com/server',
@@ -150,5 +150,17 @@ describe('capGoMod', () => {
       /^server\/go\.mod:2:1: usage: require module\/path v1\.2\.3$/,
     );
     expect(() => capGoMod(server, 'module p\n/*', { pluginFile: 'plugin/go.mod' })).toThrow(GoModError);
+  });
+});
+
+describe('serverRequires: the server go.mod already parsed by the caller', () => {
+  it('gives the result of the server text, which is then not read at all', () => {
+    const { require } = parseGoMod(server, 'server go.mod');
+    for (const row of rows) {
+      const fromText = capGoMod(server, row.plugin);
+      expect(capGoMod('this is not a go.mod', row.plugin, { serverRequires: require }), row.name).toEqual(
+        fromText,
+      );
+    }
   });
 });

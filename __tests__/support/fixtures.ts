@@ -232,6 +232,21 @@ export function writePlugin(dir: string, opts: { libVersion?: string; module?: s
   return writeFiles(dir, pluginFiles(opts));
 }
 
+/**
+ * A job on a fresh runner, as on GitHub: every job checks out into the same workspace (the fixture
+ * plugin, written anew) and gets the same, emptied RUNNER_TEMP (where the action's caches live; a
+ * cache entry's version covers the path and its archive is relative to the workspace).
+ */
+export function freshRunner(root: string): { workspace: string; runnerTemp: string } {
+  const workspace = join(root, 'workspace');
+  const runnerTemp = join(root, 'runner-temp');
+  removeTree(workspace);
+  removeTree(runnerTemp);
+  mkdirSync(runnerTemp, { recursive: true });
+  writePlugin(workspace);
+  return { workspace, runnerTemp };
+}
+
 /** Text edit of a go.mod: the version on the `require <module> <v>` line(s) becomes `version`. */
 export function setRequire(goMod: string, module: string, version: string): string {
   const escaped = module.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

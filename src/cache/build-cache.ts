@@ -12,8 +12,7 @@
 // `buildCacheKeys` and `rebuildsAll` are pure (tested as data); restore and save are the thin
 // shell around @actions/cache, loaded only when a run uses the cache.
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { classifyRestore, goSumDigest, isEmptyDir, message, NO_GO_SUM, saveCacheDir } from './module-cache';
+import { goSumDigest, message, NO_GO_SUM, restoreCacheDir, saveCacheDir } from './module-cache';
 import type { CacheLog, RestoreResult, SaveResult } from './module-cache';
 
 export const BUILD_KEY_PREFIX = 'flow-plugin-gobuild';
@@ -119,7 +118,7 @@ export function buildCacheUse(input: {
   } catch (e) {
     return {
       use: false,
-      say: `Go build cache not used: ${e instanceof Error ? e.message : String(e)}`,
+      say: `Go build cache not used: ${message(e)}`,
       warn: true,
     };
   }
@@ -135,32 +134,7 @@ export async function restoreBuildCache(
   keys: BuildCacheKeys,
   log: CacheLog,
 ): Promise<RestoreResult> {
-  const cache = await import('@actions/cache');
-  if (!cache.isFeatureAvailable()) {
-    log.info('Go build cache: no Actions cache service on this runner, not restoring.');
-    return { hit: 'miss', skipped: 'unavailable' };
-  }
-  try {
-    await mkdir(dir, { recursive: true });
-    const matched = await cache.restoreCache([dir], keys.primary, keys.restoreKeys);
-    const result = classifyRestore({ primary: keys.primary, restoreKeys: keys.restoreKeys }, matched);
-    if (result.hit !== 'miss' && (await isEmptyDir(dir))) {
-      log.warning(
-        `Go build cache: entry ${result.matchedKey} was restored but ${dir} is still empty (saved from another workspace?); building without it.`,
-      );
-      return { hit: 'miss' };
-    }
-    if (result.hit === 'exact') log.info(`Go build cache restored from ${result.matchedKey}.`);
-    else if (result.hit === 'partial')
-      log.info(
-        `Go build cache restored from ${result.matchedKey} (restore key; ${keys.primary} will be saved).`,
-      );
-    else log.info(`Go build cache: no entry for ${keys.primary} or ${keys.restoreKeys.join(', ')}.`);
-    return result;
-  } catch (e) {
-    log.warning(`Go build cache not restored: ${message(e)}`);
-    return { hit: 'miss' };
-  }
+  return restoreCacheDir('Go build cache', dir, keys, log);
 }
 
 /**

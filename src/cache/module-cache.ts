@@ -92,7 +92,7 @@ export interface SaveResult {
 }
 
 /** Classifies what restoreCache answered. Pure. */
-export function classifyRestore(keys: ModuleCacheKeys, matchedKey: string | undefined): RestoreResult {
+export function classifyRestore(keys: { primary: string }, matchedKey: string | undefined): RestoreResult {
   if (matchedKey === undefined) return { hit: 'miss' };
   return { hit: matchedKey === keys.primary ? 'exact' : 'partial', matchedKey };
 }
@@ -111,14 +111,32 @@ export async function restoreModuleCache(
   keys: ModuleCacheKeys,
   log: CacheLog,
 ): Promise<RestoreResult> {
+  return restoreCacheDir('Go module cache', dir, keys, log, { onlyIntoEmpty: 'modules' });
+}
+
+/**
+ * The restore step both caches share (`what` names the cache in the log): the entry for the
+ * primary key or the newest one under a restore key, unpacked into `dir` (created when missing).
+ * With `onlyIntoEmpty`, a folder that already holds something (named by it in the log) is used as
+ * it is. Never throws: any failure is a warning and a miss.
+ */
+export async function restoreCacheDir(
+  what: string,
+  dir: string,
+  keys: { primary: string; restoreKeys: string[] },
+  log: CacheLog,
+  opts: { onlyIntoEmpty?: string } = {},
+): Promise<RestoreResult> {
   const cache = await import('@actions/cache');
   if (!cache.isFeatureAvailable()) {
-    log.info('Go module cache: no Actions cache service on this runner, not restoring.');
+    log.info(`${what}: no Actions cache service on this runner, not restoring.`);
     return { hit: 'miss', skipped: 'unavailable' };
   }
   try {
-    if (!(await isEmptyDir(dir))) {
-      log.info(`Go module cache: ${dir} already holds modules, using them as they are (not restoring).`);
+    if (opts.onlyIntoEmpty !== undefined && !(await isEmptyDir(dir))) {
+      log.info(
+        `${what}: ${dir} already holds ${opts.onlyIntoEmpty}, using them as they are (not restoring).`,
+      );
       return { hit: 'miss', skipped: 'not-empty' };
     }
     await mkdir(dir, { recursive: true });
@@ -127,19 +145,17 @@ export async function restoreModuleCache(
     if (result.hit !== 'miss' && (await isEmptyDir(dir))) {
       // tar unpacks relative to GITHUB_WORKSPACE: an entry saved from another workspace lands elsewhere.
       log.warning(
-        `Go module cache: entry ${result.matchedKey} was restored but ${dir} is still empty (saved from another workspace?); continuing without it.`,
+        `${what}: entry ${result.matchedKey} was restored but ${dir} is still empty (saved from another workspace?); continuing without it.`,
       );
       return { hit: 'miss' };
     }
-    if (result.hit === 'exact') log.info(`Go module cache restored from ${result.matchedKey}.`);
+    if (result.hit === 'exact') log.info(`${what} restored from ${result.matchedKey}.`);
     else if (result.hit === 'partial')
-      log.info(
-        `Go module cache restored from ${result.matchedKey} (restore key; ${keys.primary} will be saved).`,
-      );
-    else log.info(`Go module cache: no entry for ${keys.primary} or ${keys.restoreKeys.join(', ')}.`);
+      log.info(`${what} restored from ${result.matchedKey} (restore key; ${keys.primary} will be saved).`);
+    else log.info(`${what}: no entry for ${keys.primary} or ${keys.restoreKeys.join(', ')}.`);
     return result;
   } catch (e) {
-    log.warning(`Go module cache not restored: ${message(e)}`);
+    log.warning(`${what} not restored: ${message(e)}`);
     return { hit: 'miss' };
   }
 }

@@ -36,6 +36,11 @@ export interface CapResult {
 export interface CapOptions {
   serverFile?: string;
   pluginFile?: string;
+  /**
+   * The server's requires when the caller has its go.mod parsed already (the action's resolve
+   * stage): the server's text is then not read again.
+   */
+  serverRequires?: readonly QuickRequire[];
 }
 
 /**
@@ -374,7 +379,8 @@ function readBack(f: GoModFile): Line[] {
 
 /**
  * Parses both files (the server's first, as gomod-cap does) and compares them. Of the server's,
- * only the requires are used: a file of the usual shape is read without its tree (quickRequires).
+ * only the requires are used: given (serverRequires), or from a file of the usual shape read
+ * without its tree (quickRequires), or from its parse.
  */
 function parseBoth(
   server: Latin1,
@@ -382,7 +388,9 @@ function parseBoth(
   opts: CapOptions,
 ): { held: { file?: GoModFile }; found: FoundChanges } {
   const s =
-    quickRequires(server) ?? GoModFile.parseLatin1(opts.serverFile ?? 'server go.mod', server).require;
+    opts.serverRequires ??
+    quickRequires(server) ??
+    GoModFile.parseLatin1(opts.serverFile ?? 'server go.mod', server).require;
   const p = GoModFile.parseLatin1(opts.pluginFile ?? 'go.mod', plugin);
   return { held: { file: p }, found: findChanges(s, p) };
 }

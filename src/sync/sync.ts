@@ -127,10 +127,12 @@ export async function syncGoMod(opts: SyncOptions): Promise<SyncResult> {
     return done({ mode: 'check', ...base }, read);
   }
   if (changes.length === 0) return done({ mode: opts.mode, ...base }, read);
-  // gomod-cap's edit works on its own tree of both files (as `go mod edit` does, once per require).
+  // gomod-cap's edit works on its own tree of the plugin's go.mod (as `go mod edit` does, once per
+  // require); the server's requires are the ones parsed above.
   const result = capGoMod(opts.serverGoMod, text, {
     serverFile: opts.serverGoModName,
     pluginFile: opts.pluginGoModName,
+    serverRequires: server.require,
   });
   if (!result.changed) return done({ mode: opts.mode, ...base, changes: result.changes }, read);
   await writeFileAtomic(path, encodeGoMod(result.text));

@@ -22,7 +22,7 @@
 // real plugin here loads on the first run.
 //
 // Build it from the command line (what .ci/run does before the tests): bash .ci/real-bed
-import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FixtureRepo } from '../github';
 import { builderGoVersions } from '../fixtures';
@@ -36,7 +36,8 @@ import {
   serverTargets,
   type RealTarget,
 } from './catalog';
-import { bedRoot, goproxyDir, writeAtomic } from './host';
+import { capGoMod } from '../../../src/gomod';
+import { bedRoot, goproxyDir, hostGo, hostGoEnv, writeAtomic } from './host';
 import { pluginSource, prefetchForServer } from './plugins';
 import { buildServer, serverAssetName, serverBinaryName, serverSource, type ServerSource } from './servers';
 
@@ -227,6 +228,25 @@ export function copyPlugin(bed: RealBed, id: string, dir: string): string {
     filter: (src) => !/\.bed-(plugin\.json|prefetched)$/.test(src),
   });
   return dir;
+}
+
+/** The seed's gomod-cap step on a plugin folder: its go.mod capped to the server's versions, in place. */
+export function capPlugin(dir: string, server: RealServer): void {
+  const goMod = join(dir, 'go.mod');
+  writeFileSync(goMod, capGoMod(server.goModText, readFileSync(goMod, 'utf8')).text);
+}
+
+/** gomod-cap, then `go mod tidy` on the host from the bed's modules (no network): the seed's two steps. */
+export async function capAndTidy(bed: RealBed, dir: string, server: RealServer): Promise<void> {
+  capPlugin(dir, server);
+  await hostGo(['mod', 'tidy'], {
+    cwd: dir,
+    env: hostGoEnv(bed.root, {
+      GOPROXY: `file://${bed.goproxyDir}`,
+      GOSUMDB: 'off',
+      GOFLAGS: '-mod=mod -modcacherw',
+    }),
+  });
 }
 
 /**

@@ -94,6 +94,12 @@ export interface ResultsService {
   workflowJobRunBackendId: string;
   /** The environment the runner sets for a step: ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN, GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID. */
   env(): Record<string, string>;
+  /**
+   * The environment of a step in ANOTHER job of the same workflow run (a matrix cell, a publish job):
+   * a runtime token of its own job backend id, the same run. Artifacts of every job of the run are
+   * listed and downloaded by every job; each job creates, finalizes and deletes only its own.
+   */
+  jobEnv(): Record<string, string>;
   /** Every artifact created (deleted ones too, marked), oldest first. */
   artifacts(): StoredArtifact[];
   /** The newest, not deleted artifact of that name. */
@@ -128,6 +134,8 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
   const workflowRunBackendId = randomUUID();
   const workflowJobRunBackendId = randomUUID();
   const token = runtimeToken(workflowRunBackendId, workflowJobRunBackendId);
+  /** Runtime token -> its job's backend id: the first job's, then one per jobEnv(). */
+  const jobs = new Map<string, string>([[token, workflowJobRunBackendId]]);
   const repository = options.repository ?? 'flow-test/plugin';
   const runId = options.runId ?? String(1000 + Math.floor(Math.random() * 1e6));
   const serverUrl = options.serverUrl ?? 'https://github.com';
@@ -162,8 +170,13 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
 
     try {
       if (route.kind === 'twirp') {
-        checkTwirpCall(req, token, { status: 400, message: 'expected an application/json body' });
-        const answer = twirp(route.method, parseJson(body));
+        const bearer = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
+        const jobId = jobs.get(bearer);
+        checkTwirpCall(req, jobId === undefined ? token : bearer, {
+          status: 400,
+          message: 'expected an application/json body',
+        });
+        const answer = twirp(route.method, parseJson(body), jobId!);
         record.status = 200;
         sendJson(res, answer);
       } else if (route.kind === 'blob') {
@@ -196,10 +209,11 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
     return { kind: 'unknown', op: 'unknown', artifact: undefined };
   }
 
-  function checkIds(req: Record<string, unknown>): void {
+  /** A job acts on its own artifacts: the ids must be the run's and the token's job's. */
+  function checkIds(req: Record<string, unknown>, jobId: string): void {
     if (
       req['workflow_run_backend_id'] !== workflowRunBackendId ||
-      req['workflow_job_run_backend_id'] !== workflowJobRunBackendId
+      req['workflow_job_run_backend_id'] !== jobId
     ) {
       throw new HttpError(
         400,
@@ -209,10 +223,20 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
     }
   }
 
-  function twirp(method: TwirpMethod, req: Record<string, unknown>): unknown {
+  /** Ids of any job of this run (what the client sends when it acts on an artifact it listed). */
+  function checkRunIds(req: Record<string, unknown>): void {
+    if (
+      req['workflow_run_backend_id'] !== workflowRunBackendId ||
+      ![...jobs.values()].includes(String(req['workflow_job_run_backend_id']))
+    ) {
+      throw new HttpError(400, 'invalid_argument', 'the backend ids are not of this workflow run');
+    }
+  }
+
+  function twirp(method: TwirpMethod, req: Record<string, unknown>, jobId: string): unknown {
     switch (method) {
       case 'CreateArtifact': {
-        checkIds(req);
+        checkIds(req, jobId);
         const name = req['name'];
         if (typeof name !== 'string' || !name)
           throw new HttpError(400, 'invalid_argument', 'name is required');
@@ -239,7 +263,7 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
           id: nextId++,
           name,
           workflowRunBackendId,
-          workflowJobRunBackendId,
+          workflowJobRunBackendId: jobId,
           version: Number(req['version'] ?? 0),
           mimeType,
           zipped: (mimeType ?? 'application/zip') === 'application/zip',
@@ -262,7 +286,7 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
         return { ok: true, signed_upload_url: signed };
       }
       case 'FinalizeArtifact': {
-        checkIds(req);
+        checkIds(req, jobId);
         const name = String(req['name'] ?? '');
         const artifact = live(name);
         if (!artifact) throw new HttpError(404, 'not_found', `no artifact named ${name}`);
@@ -312,7 +336,8 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
         };
       }
       case 'GetSignedArtifactURL': {
-        checkIds(req);
+        // Any job of the run may download: the ids are those of the job that made the artifact.
+        checkRunIds(req);
         const name = String(req['name'] ?? '');
         const artifact = live(name);
         if (!artifact?.finalized) throw new HttpError(404, 'not_found', `no artifact named ${name}`);
@@ -322,7 +347,8 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
         };
       }
       case 'DeleteArtifact': {
-        checkIds(req);
+        // The client sends the ids of the job that made the artifact (an earlier attempt's, say).
+        checkRunIds(req);
         const name = String(req['name'] ?? '');
         const artifact = live(name);
         if (!artifact?.finalized) throw new HttpError(404, 'not_found', `no artifact named ${name}`);
@@ -377,18 +403,25 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
 
   const server = await listenLoopback(handle);
   baseUrl = server.baseUrl;
+  const stepEnv = (runtime: string) => ({
+    ACTIONS_RESULTS_URL: baseUrl,
+    ACTIONS_RUNTIME_TOKEN: runtime,
+    GITHUB_SERVER_URL: serverUrl,
+    GITHUB_REPOSITORY: repository,
+    GITHUB_RUN_ID: runId,
+  });
 
   return {
     url: baseUrl,
     workflowRunBackendId,
     workflowJobRunBackendId,
-    env: () => ({
-      ACTIONS_RESULTS_URL: baseUrl,
-      ACTIONS_RUNTIME_TOKEN: token,
-      GITHUB_SERVER_URL: serverUrl,
-      GITHUB_REPOSITORY: repository,
-      GITHUB_RUN_ID: runId,
-    }),
+    env: () => stepEnv(token),
+    jobEnv: () => {
+      const jobId = randomUUID();
+      const jobToken = runtimeToken(workflowRunBackendId, jobId);
+      jobs.set(jobToken, jobId);
+      return stepEnv(jobToken);
+    },
     artifacts: () => stored.map((a) => ({ ...a })),
     artifact: (name) => {
       const a = live(name);

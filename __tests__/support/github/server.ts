@@ -73,6 +73,10 @@ export interface GitHubStandIn {
   clearFaults(): void;
   /** Requests whose method matches and whose path (with query) matches `path`. */
   requestsTo(method: string, path: string | RegExp): LoggedRequest[];
+  /** Every request that could change something (POST, PUT, PATCH, DELETE), answered or not. */
+  writeRequests(): LoggedRequest[];
+  /** The bytes of the asset `name` of the release with `tag` (undefined when there is none). */
+  assetBytes(repo: string, tag: string, name: string): Buffer | undefined;
   /** The assets of a repository's releases (all releases, or the one with `tag`). */
   uploadedAssets(repo: string, tag?: string): UploadedAsset[];
   /** Adds an asset to the release with `tag` as if someone else had uploaded it. */
@@ -311,6 +315,13 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
           r.method === method.toUpperCase() &&
           (typeof path === 'string' ? r.path.split('?')[0] === path : path.test(r.path)),
       );
+    },
+    writeRequests() {
+      return requests.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method));
+    },
+    assetBytes(fullName, tag, name) {
+      const release = repoState(fullName).releases.find((r) => r.tag === tag);
+      return release?.assets.find((a) => a.name === name)?.bytes;
     },
     uploadedAssets(fullName, tag) {
       return repoState(fullName)

@@ -1,0 +1,198 @@
+// The fan-out's pure core as data: the matrix, cell records, the publish check against the plan,
+// the follow diff and the checksums a follow run writes.
+import { describe, expect, it } from 'vitest';
+import { checkCells, faultMessage } from '../../src/fanout/cell-check';
+import {
+  cellRecordName,
+  formatCellRecord,
+  makeCellRecord,
+  parseCellRecord,
+  type CellFacts,
+  type CellRecord,
+} from '../../src/fanout/cell-record';
+import { addChecksums, followDiff } from '../../src/fanout/follow';
+import { matrixOf, planCells } from '../../src/fanout/matrix';
+import { formatPlanRecord, parsePlanRecord, type PlanRecord } from '../../src/fanout/plan-record';
+
+const SHA = (c: string) => c.repeat(64);
+
+const facts = (serverTag: string, target: string, over: Partial<CellFacts> = {}): CellFacts => ({
+  plugin: 'hello',
+  module: 'github.com/me/hello',
+  serverRepository: 'gotify/server',
+  serverTag,
+  serverModule: 'github.com/gotify/server/v2',
+  go: '1.26.0',
+  goModChanges: [{ module: 'example.com/lib', from: 'v1.3.0', to: 'v1.2.0' }],
+  target,
+  built: true,
+  file: `hello-${target}-for-${serverTag}.so`,
+  artifact: `hello_${target}_${serverTag}.so`,
+  size: 100,
+  sha256: SHA('a'),
+  verified: { status: 'loaded' },
+  ...over,
+});
+
+const plan = (cells: [string, string][]): PlanRecord => ({
+  schema: 1,
+  kind: 'flow-plugin-plan',
+  purpose: 'release',
+  plugin: 'hello',
+  module: 'github.com/me/hello',
+  serverRepository: 'gotify/server',
+  cells: cells.map(([serverTag, target]) => ({ serverTag, target })),
+});
+
+describe('matrix', () => {
+  it('is every release x every target, releases first, in the order given', () => {
+    const cells = planCells(['v2.9.1', 'v2.8.0'], ['linux-amd64', 'linux-arm64']);
+    expect(matrixOf(cells)).toEqual({
+      include: [
+        { 'server-version': 'v2.9.1', target: 'linux-amd64' },
+        { 'server-version': 'v2.9.1', target: 'linux-arm64' },
+        { 'server-version': 'v2.8.0', target: 'linux-amd64' },
+        { 'server-version': 'v2.8.0', target: 'linux-arm64' },
+      ],
+    });
+  });
+  it('lists a cell once and gives an empty include for no release', () => {
+    expect(planCells(['v1', 'v1'], ['linux-amd64'])).toHaveLength(1);
+    expect(JSON.stringify(matrixOf(planCells([], ['linux-amd64'])))).toBe('{"include":[]}');
+  });
+});
+
+describe('cell records', () => {
+  it('round-trip, with go.mod changes as path/from/to', () => {
+    const r = makeCellRecord(facts('v2.9.1', 'linux-amd64'));
+    expect(r.goModChanges).toEqual([{ path: 'example.com/lib', from: 'v1.3.0', to: 'v1.2.0' }]);
+    expect(parseCellRecord(formatCellRecord(r), 'x')).toEqual(r);
+  });
+  it('a failed build is recorded as not built, with its error', () => {
+    const r = makeCellRecord(
+      facts('v2.9.1', 'linux-386', { built: false, error: 'exit 1', verified: undefined }),
+    );
+    expect(r).toMatchObject({
+      built: false,
+      error: 'exit 1',
+      verified: 'not-verified',
+      reason: 'the build failed',
+    });
+    expect(parseCellRecord(formatCellRecord(r), 'x').built).toBe(false);
+  });
+  it('are named like the plugin artifact, escaped', () => {
+    expect(cellRecordName({ name: 'hello', target: 'linux-arm-7', serverTag: 'v2.9.1' })).toBe(
+      'hello_linux-arm-7_v2.9.1.cell.json',
+    );
+    expect(cellRecordName({ name: 'a_b', target: 't', serverTag: 'x/y' })).toBe('a%5Fb_t_x%2Fy.cell.json');
+  });
+  it('refuses a record that is not one, naming the field', () => {
+    expect(() => parseCellRecord('{}', 'c.cell.json')).toThrow(/c\.cell\.json: is not a schema 1/);
+    const bad = { ...makeCellRecord(facts('v1', 'linux-amd64')), sha256: 'nope' };
+    expect(() => parseCellRecord(JSON.stringify(bad), 'c')).toThrow(/"sha256"/);
+    expect(() => parseCellRecord('[', 'c')).toThrow(/not JSON/);
+  });
+});
+
+describe('the publish check', () => {
+  const records = (over: Record<string, Partial<CellFacts>> = {}): CellRecord[] =>
+    [
+      ['v2.9.1', 'linux-amd64'],
+      ['v2.9.1', 'linux-arm64'],
+      ['v2.8.0', 'linux-amd64'],
+    ].map(([t, g]) => makeCellRecord(facts(t!, g!, over[`${t} ${g}`])));
+  const p = plan([
+    ['v2.9.1', 'linux-amd64'],
+    ['v2.9.1', 'linux-arm64'],
+    ['v2.8.0', 'linux-amd64'],
+  ]);
+
+  it('a complete set is ready, in plan order', () => {
+    const check = checkCells(p, records().reverse());
+    expect(check.faults).toEqual([]);
+    expect(check.ready.map((r) => `${r.serverTag} ${r.target}`)).toEqual([
+      'v2.9.1 linux-amd64',
+      'v2.9.1 linux-arm64',
+      'v2.8.0 linux-amd64',
+    ]);
+  });
+  it('a not-verified cell is published (as not-verified), a refused one is not', () => {
+    const check = checkCells(
+      p,
+      records({
+        'v2.9.1 linux-arm64': { verified: { status: 'not-verified', reason: 'no emulator' } },
+        'v2.8.0 linux-amd64': {
+          verified: { status: 'failed', reason: 'plugin was built with a different version of package x' },
+        },
+      }),
+    );
+    expect(check.ready).toEqual([]);
+    expect(check.faults).toEqual([
+      {
+        cell: 'v2.8.0 linux-amd64',
+        why: 'the server refused the plugin: plugin was built with a different version of package x',
+      },
+    ]);
+  });
+  it('names a missing cell, a failed build, a duplicate and a foreign plugin', () => {
+    const rs = records({ 'v2.9.1 linux-arm64': { built: false, error: 'cc: not found\nmore' } });
+    const check = checkCells(p, [
+      ...rs.filter((r) => r.serverTag !== 'v2.8.0'),
+      { ...rs[0]!, serverTag: 'v2.8.0', module: 'github.com/other/x' },
+      { ...rs[0]!, serverTag: 'v1.0.0' },
+    ]);
+    expect(check.ready).toEqual([]);
+    expect(check.faults.map((f) => f.cell)).toEqual(['v2.9.1 linux-arm64', 'v2.8.0 linux-amd64']);
+    expect(check.faults[0]!.why).toBe('the build failed: cc: not found');
+    expect(check.faults[1]!.why).toMatch(/module github.com\/other\/x, the plan for github.com\/me\/hello/);
+    expect(check.unplanned).toEqual(['v1.0.0 linux-amd64']);
+    expect(checkCells(p, records().slice(1)).faults[0]).toMatchObject({
+      cell: 'v2.9.1 linux-amd64',
+      why: expect.stringMatching(/^no cell record/),
+    });
+    expect(checkCells(p, [...records(), records()[0]!]).faults[0]!.why).toMatch(/2 cell records/);
+    expect(faultMessage(check.faults, 3)).toMatch(
+      /^2 of 3 planned cells cannot be published, so nothing was uploaded:\n {2}- v2.9.1/,
+    );
+  });
+  it('two cells with one file name are a fault (a template without {server})', () => {
+    const check = checkCells(
+      p,
+      records({ 'v2.8.0 linux-amd64': { file: 'hello-linux-amd64-for-v2.9.1.so' } }),
+    );
+    expect(check.faults).toEqual([
+      { cell: 'v2.8.0 linux-amd64', why: expect.stringMatching(/also the file of v2.9.1 linux-amd64/) },
+    ]);
+  });
+});
+
+describe('plan records', () => {
+  it('round-trip; a follow plan names its release', () => {
+    const p = plan([['v1', 'linux-amd64']]);
+    expect(parsePlanRecord(formatPlanRecord(p), 'p')).toEqual(p);
+    expect(() => parsePlanRecord(JSON.stringify({ ...p, purpose: 'follow' }), 'p')).toThrow(/releaseTag/);
+    expect(() => parsePlanRecord(JSON.stringify({ ...p, cells: [...p.cells, ...p.cells] }), 'p')).toThrow(
+      /twice/,
+    );
+  });
+});
+
+describe('follow', () => {
+  it('builds only the selected releases the index does not cover', () => {
+    expect(followDiff(['v2.9.1', 'v2.9.0', 'v2.8.0'], ['v2.9.0', 'v2.1.0'])).toEqual({
+      uncovered: ['v2.9.1', 'v2.8.0'],
+      covered: ['v2.9.0'],
+    });
+    expect(followDiff(['v2.9.0'], ['v2.9.0']).uncovered).toEqual([]);
+    expect(followDiff(['v2.9.0'], []).uncovered).toEqual(['v2.9.0']);
+  });
+  it('checksums.txt keeps every line and adds the new files', () => {
+    const old = `${SHA('b')}  x-old.so\n`;
+    expect(addChecksums(old, [{ fileName: 'x-new.so', sha256: SHA('c') }])).toBe(
+      `${SHA('c')}  x-new.so\n${SHA('b')}  x-old.so\n`,
+    );
+    expect(addChecksums(undefined, [{ fileName: 'a', sha256: SHA('c') }])).toBe(`${SHA('c')}  a\n`);
+    expect(addChecksums(old, [{ fileName: 'x-old.so', sha256: SHA('b') }])).toBe(old);
+    expect(() => addChecksums(old, [{ fileName: 'x-old.so', sha256: SHA('d') }])).toThrow(/never replaced/);
+  });
+});

@@ -1,0 +1,101 @@
+// The publish check: the cell records a workflow run left against its plan. Only a complete set -
+// every planned cell present, built, not refused by its server, of this plugin, with file names
+// that do not collide - is published; otherwise nothing is, and the cells at fault are named.
+// Pure.
+import type { CellRecord } from './cell-record';
+import { cellKey, type Cell } from './matrix';
+import type { PlanRecord } from './plan-record';
+
+export interface CellFault {
+  /** `v2.9.1 linux-amd64`. */
+  cell: string;
+  why: string;
+}
+
+export interface CellCheck {
+  /** The records of the plan's cells, in plan order, when every one is fine (else empty). */
+  ready: CellRecord[];
+  faults: CellFault[];
+  /** Records of cells the plan does not name (another plan's, a hand-run job's): not published. */
+  unplanned: string[];
+}
+
+/** Checks the records against the plan; `ready` is filled only when there is no fault at all. */
+export function checkCells(
+  plan: Pick<PlanRecord, 'cells' | 'plugin' | 'module' | 'serverRepository'>,
+  records: readonly CellRecord[],
+): CellCheck {
+  const byCell = new Map<string, CellRecord[]>();
+  for (const r of records) {
+    const key = cellKey({ serverTag: r.serverTag, target: r.target });
+    byCell.set(key, [...(byCell.get(key) ?? []), r]);
+  }
+  const planned = new Set(plan.cells.map(cellKey));
+  const faults: CellFault[] = [];
+  const found: CellRecord[] = [];
+  const files = new Map<string, string>();
+  for (const cell of plan.cells) {
+    const key = cellKey(cell);
+    const fault = (why: string) => faults.push({ cell: key, why });
+    const rs = byCell.get(key) ?? [];
+    if (rs.length === 0) {
+      fault(
+        'no cell record in this workflow run: its job did not run, failed before its upload, or had upload-artifacts: false',
+      );
+      continue;
+    }
+    if (rs.length > 1) {
+      fault(`${rs.length} cell records in this workflow run (two jobs built it)`);
+      continue;
+    }
+    const r = rs[0]!;
+    const other = (['plugin', 'module', 'serverRepository'] as const).find((k) => r[k] !== plan[k]);
+    if (other) {
+      fault(`its record is for ${other} ${r[other]}, the plan for ${plan[other]}`);
+      continue;
+    }
+    if (!r.built) {
+      fault(`the build failed${r.error ? `: ${firstLine(r.error)}` : ''}`);
+      continue;
+    }
+    if (r.verified === 'failed') {
+      fault(`the server refused the plugin${r.reason ? `: ${firstLine(r.reason)}` : ''}`);
+      continue;
+    }
+    if (r.artifact === undefined) {
+      fault('its plugin was not uploaded as a workflow artifact');
+      continue;
+    }
+    const clash = files.get(r.file);
+    if (clash !== undefined) {
+      fault(
+        `its file name ${r.file} is also the file of ${clash}: use a file-name with {server} and {target}`,
+      );
+      continue;
+    }
+    files.set(r.file, key);
+    found.push(r);
+  }
+  const unplanned = [...byCell.keys()].filter((k) => !planned.has(k));
+  return { ready: faults.length === 0 ? found : [], faults, unplanned };
+}
+
+/** The step's failure message for the faults: every cell at fault, one per line, and that nothing was uploaded. */
+export function faultMessage(faults: readonly CellFault[], total: number): string {
+  return [
+    `${faults.length} of ${total} planned cell${total === 1 ? '' : 's'} cannot be published, so nothing was uploaded:`,
+    ...faults.map((f) => `  - ${f.cell}: ${f.why}`),
+  ].join('\n');
+}
+
+/** The cells of a plan grouped by server release, releases in plan order. */
+export function cellsByRelease(cells: readonly Cell[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const c of cells) out.set(c.serverTag, [...(out.get(c.serverTag) ?? []), c.target]);
+  return out;
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+}

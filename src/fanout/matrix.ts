@@ -1,0 +1,43 @@
+// The work of a fanned-out run as data: one cell per server release x target, and the matrix a
+// workflow hands to `strategy.matrix: ${{ fromJSON(needs.plan.outputs.matrix) }}`. Pure.
+
+/** One job of the matrix: one server release, one target. */
+export interface Cell {
+  serverTag: string;
+  target: string;
+}
+
+/** The matrix entry of a cell, with the keys a workflow reads (`matrix.server-version`, `matrix.target`). */
+export interface MatrixEntry {
+  'server-version': string;
+  target: string;
+}
+
+export interface Matrix {
+  include: MatrixEntry[];
+}
+
+/** Every release x every target: releases in the order given (newest first), targets in input order. */
+export function planCells(serverTags: readonly string[], targets: readonly string[]): Cell[] {
+  const seen = new Set<string>();
+  const cells: Cell[] = [];
+  for (const serverTag of serverTags) {
+    for (const target of targets) {
+      const key = cellKey({ serverTag, target });
+      if (seen.has(key)) continue;
+      seen.add(key);
+      cells.push({ serverTag, target });
+    }
+  }
+  return cells;
+}
+
+/** The matrix of the cells. An empty plan gives `{"include":[]}`: the workflow skips the job (see README). */
+export function matrixOf(cells: readonly Cell[]): Matrix {
+  return { include: cells.map((c) => ({ 'server-version': c.serverTag, target: c.target })) };
+}
+
+/** How messages and maps name a cell: `v2.9.1 linux-amd64`. */
+export function cellKey(cell: Cell): string {
+  return `${cell.serverTag} ${cell.target}`;
+}

@@ -1,0 +1,82 @@
+// The plan: what the plan mode decided, uploaded as a small artifact of the workflow run so that
+// the publish job checks the cells against it without being told again. Pure: made, formatted
+// and parsed here.
+import { escapeNameComponent } from '../publish/artifacts';
+import { cellKey, type Cell } from './matrix';
+
+export const PLAN_RECORD_SCHEMA = 1;
+export const PLAN_RECORD_KIND = 'flow-plugin-plan';
+export const PLAN_RECORD_SUFFIX = '.plan.json';
+
+/**
+ * `release`: the cells go to the release of the tag (or `release-tag`), which they may fill anew.
+ * `follow`: the cells are server releases the plugin release's plugins.json does not cover yet;
+ * they are added to it, and nothing already there is touched.
+ */
+export type PlanPurpose = 'release' | 'follow';
+
+export interface PlanRecord {
+  schema: typeof PLAN_RECORD_SCHEMA;
+  kind: typeof PLAN_RECORD_KIND;
+  purpose: PlanPurpose;
+  plugin: string;
+  module: string;
+  serverRepository: string;
+  /** follow: the plugin release the cells are added to. */
+  releaseTag?: string;
+  /** Every cell the publish job must find: release x target, releases newest first. */
+  cells: Cell[];
+  /** follow: the selected releases the index already covered when the plan was made. */
+  covered?: string[];
+}
+
+/** `<plugin>.plan.json`. */
+export function planRecordName(plugin: string): string {
+  return `${escapeNameComponent(plugin)}${PLAN_RECORD_SUFFIX}`;
+}
+
+export function formatPlanRecord(plan: PlanRecord): string {
+  return `${JSON.stringify(plan, null, 2)}\n`;
+}
+
+export class PlanRecordError extends Error {
+  override name = 'PlanRecordError';
+}
+
+export function parsePlanRecord(text: string, name: string): PlanRecord {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new PlanRecordError(`plan ${name} is not JSON: ${(e as Error).message}`);
+  }
+  const fail = (what: string): never => {
+    throw new PlanRecordError(`plan ${name}: ${what}`);
+  };
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) fail('is not an object');
+  const p = data as Record<string, unknown>;
+  if (p.schema !== PLAN_RECORD_SCHEMA || p.kind !== PLAN_RECORD_KIND) {
+    fail(
+      `is not a schema ${PLAN_RECORD_SCHEMA} ${PLAN_RECORD_KIND} (written by another version of the action?)`,
+    );
+  }
+  if (p.purpose !== 'release' && p.purpose !== 'follow') fail('"purpose" is not release or follow');
+  for (const key of ['plugin', 'module', 'serverRepository']) {
+    if (typeof p[key] !== 'string' || p[key] === '') fail(`"${key}" is not a non-empty string`);
+  }
+  if (p.purpose === 'follow' && (typeof p.releaseTag !== 'string' || !p.releaseTag)) {
+    fail('a follow plan names no "releaseTag"');
+  }
+  if (!Array.isArray(p.cells)) fail('"cells" is not a list');
+  const seen = new Set<string>();
+  for (const [i, c] of (p.cells as unknown[]).entries()) {
+    const cell = c as Record<string, unknown> | null;
+    if (!cell || typeof cell.serverTag !== 'string' || typeof cell.target !== 'string') {
+      fail(`cells[${i}] is not {"serverTag","target"}`);
+    }
+    const key = cellKey(cell as unknown as Cell);
+    if (seen.has(key)) fail(`cell ${key} is listed twice`);
+    seen.add(key);
+  }
+  return p as unknown as PlanRecord;
+}

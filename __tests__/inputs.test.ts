@@ -20,6 +20,8 @@ describe('parseInputs', () => {
     expect(c).toEqual({
       server: { owner: 'Flow', repo: 'server' },
       serverVersion: 'latest',
+      maxServerVersions: 5,
+      unsupportedServerVersion: 'fail',
       includePrereleases: false,
       workingDirectory: '/ws',
       goModSync: 'align',
@@ -112,6 +114,48 @@ describe('parseInputs', () => {
       summary: false,
     });
     expect(c.targets.map((t) => t.name)).toEqual(['linux-arm64']);
+  });
+
+  describe('issue 17: several server releases in one step', () => {
+    it('server-versions: one spec per line or comma, ranges keep their spaces; the default file name holds {server}', () => {
+      const c = parseInputs(
+        getter({
+          'server-versions': '>=2.6 <3\nv2.1.4, latest\n',
+          'max-server-versions': '3',
+          'unsupported-server-version': 'skip',
+        }),
+        ctx,
+      );
+      expect(c.serverVersions).toEqual(['>=2.6 <3', 'v2.1.4', 'latest']);
+      expect(c.maxServerVersions).toBe(3);
+      expect(c.unsupportedServerVersion).toBe('skip');
+      expect(c.fileName).toBe('{name}-{target}-for-{server}.so');
+    });
+
+    it('without server-versions: one release, the file name as before', () => {
+      const c = parseInputs(getter({ 'server-version': 'v2.6.1' }), ctx);
+      expect(c.serverVersions).toBeUndefined();
+      expect(c.fileName).toBe('{name}-{target}.so');
+    });
+
+    it.each([
+      [
+        { 'server-versions': 'v2.6.1', 'file-name': '{name}-{target}.so' },
+        /Input file-name: "\{name\}-\{target\}\.so" has no \{server\}/,
+      ],
+      [
+        { 'server-versions': 'v2.6.1', 'server-version': '^2' },
+        /Input server-versions: is set, and so is server-version \("\^2"\)/,
+      ],
+      [{ 'server-versions': 'v2.6.1\nnewest one' }, /Input server-versions: "newest one" is neither/],
+      [{ 'max-server-versions': '0' }, /Input max-server-versions: "0" is not a whole number from 1 to 100/],
+      [
+        { 'unsupported-server-version': 'warn' },
+        /Input unsupported-server-version: "warn" is not allowed; write one of "fail", "skip"/,
+      ],
+    ])('%j is refused with what to write instead', (inputs, message) => {
+      expect(() => parseInputs(getter(inputs), ctx)).toThrow(message);
+    });
   });
 
   it('resolves output-dir against working-directory', () => {

@@ -13,6 +13,7 @@ import {
 import { checkGoFlags, FlagError, parseBuildFlags, parseDockerArgs, parseLdflags } from './build/flags';
 import { parseVersionSpec, VersionResolutionError } from './github/versions';
 import { CHECKSUMS_FILE_NAME } from './publish/checksums';
+import { PLUGIN_INDEX_FILE_NAME } from './publish/plugin-index';
 import { decideRelease } from './publish/release-decision';
 import { SERVER_ASSET_PLACEHOLDERS, unknownPlaceholders } from './verify/asset';
 
@@ -20,11 +21,25 @@ export type GoModSync = 'align' | 'cap' | 'check' | 'off';
 export type PullPolicy = 'missing' | 'always' | 'never';
 export type ReleaseMode = 'auto' | 'true' | 'false';
 export type VerifyMode = 'auto' | 'true' | 'false';
+export type UnsupportedServerVersion = 'fail' | 'skip';
+
+/** The file name a plugin gets when file-name is empty: with several releases the tag tells them apart. */
+export const DEFAULT_FILE_NAME = '{name}-{target}.so';
+export const DEFAULT_FILE_NAME_SEVERAL = '{name}-{target}-for-{server}.so';
 
 export interface ActionConfig {
   server: { owner: string; repo: string };
   /** `latest`, an exact tag or a semver range. */
   serverVersion: string;
+  /**
+   * server-versions: several releases (tags, `latest`, ranges selecting every match). Undefined:
+   * one release, from serverVersion.
+   */
+  serverVersions?: string[];
+  /** At most this many releases from serverVersions (the newest). */
+  maxServerVersions: number;
+  /** A release the plugin cannot support (go line too new, graph that cannot be aligned): fail or skip it. */
+  unsupportedServerVersion: UnsupportedServerVersion;
   includePrereleases: boolean;
   /** Undefined when no token is given (public repositories). */
   token?: string;
@@ -147,16 +162,17 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
   const workspace = resolve(ctx.workspace);
   const server = repository(get, 'server-repository');
   const serverVersion = versionSpec(get, 'server-version');
+  const serverVersions = versionSpecs(get, 'server-versions', serverVersion);
   const token = secret(get, 'github-token');
   const workingDirectory = folderInside(get, 'working-directory', workspace, workspace);
   const buildImage = imageName(get, 'build-image');
-  const fileName = fileNameTemplate(get, 'file-name');
+  const fileName = fileNameTemplate(get, 'file-name', serverVersions !== undefined);
   const outputDir = folderInside(get, 'output-dir', workingDirectory, workspace);
   const pluginName = safeName(get, 'plugin-name');
   const releaseTag = text(get, 'release-tag');
   const targets = parsed(get, 'targets', parseTargets);
   const checksums = bool(get, 'checksums');
-  checkFileNames(fileName, { pluginName, serverVersion, targets, checksums });
+  checkFileNames(fileName, { pluginName, serverVersion, serverVersions, targets, checksums });
   checkGoFlags(ctx.env?.GOFLAGS); // a FlagError naming GOFLAGS and the step's env
   const release = oneOf(get, 'release', ['auto', 'true', 'false'] as const);
   const build = bool(get, 'build');
@@ -168,6 +184,9 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
   return {
     server,
     serverVersion,
+    ...(serverVersions !== undefined && { serverVersions }),
+    maxServerVersions: positiveInt(get, 'max-server-versions', 100) ?? 5,
+    unsupportedServerVersion: oneOf(get, 'unsupported-server-version', ['fail', 'skip'] as const),
     includePrereleases: bool(get, 'include-prereleases'),
     ...(token !== undefined && { token }),
     workingDirectory,
@@ -237,6 +256,33 @@ function versionSpec(get: GetInput, name: string): string {
   return spec;
 }
 
+/**
+ * server-versions: one spec per line or comma (a range keeps its spaces: `>=2.6 <3`). Empty:
+ * undefined (one release, from server-version, which must then not be set to anything else).
+ */
+function versionSpecs(get: GetInput, name: string, serverVersion: string): string[] | undefined {
+  const specs = get(name)
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (specs.length === 0) return undefined;
+  if (serverVersion.toLowerCase() !== 'latest') {
+    throw new InputError(
+      name,
+      `is set, and so is server-version ("${serverVersion}"): write the releases in one of them - server-version for one release, server-versions for several (e.g. add "${serverVersion}" to server-versions and remove server-version)`,
+    );
+  }
+  for (const spec of specs) {
+    try {
+      parseVersionSpec(spec);
+    } catch (e) {
+      if (!(e instanceof VersionResolutionError)) throw e;
+      throw new InputError(name, e.message.replace(/^server-version /, ''));
+    }
+  }
+  return specs;
+}
+
 /** A token: one line without control characters. The value is never echoed: it is a secret. */
 function secret(get: GetInput, name: string): string | undefined {
   const token = text(get, name);
@@ -280,13 +326,21 @@ function imageName(get: GetInput, name: string): string {
   return image;
 }
 
-/** A `file-name` template: not empty, known placeholders only (build/naming.ts knows them). */
-function fileNameTemplate(get: GetInput, name: string): string {
-  const template = get(name).trim();
-  if (!template) throw new InputError(name, `write a template, e.g. {name}-{target}.so`);
+/**
+ * A `file-name` template: known placeholders only (build/naming.ts knows them). Empty: the default,
+ * which with several releases holds {server}; a template of its own must then hold it too.
+ */
+function fileNameTemplate(get: GetInput, name: string, severalReleases: boolean): string {
+  const template = get(name).trim() || (severalReleases ? DEFAULT_FILE_NAME_SEVERAL : DEFAULT_FILE_NAME);
   const unknown = unknownFileNamePlaceholder(template);
   if (unknown !== undefined) {
     throw new InputError(name, `unknown placeholder {${unknown}}; use ${fileNamePlaceholderList()}`);
+  }
+  if (severalReleases && !template.includes('{server}')) {
+    throw new InputError(
+      name,
+      `"${template}" has no {server}, so the plugins of the releases in server-versions would get the same names: add it, e.g. ${DEFAULT_FILE_NAME_SEVERAL}, or leave file-name empty`,
+    );
   }
   return template;
 }
@@ -309,17 +363,29 @@ function safeName(get: GetInput, name: string): string | undefined {
  */
 function checkFileNames(
   template: string,
-  run: { pluginName: string | undefined; serverVersion: string; targets: Target[]; checksums: boolean },
+  run: {
+    pluginName: string | undefined;
+    serverVersion: string;
+    serverVersions: string[] | undefined;
+    targets: Target[];
+    checksums: boolean;
+  },
 ): void {
-  const spec = parseVersionSpec(run.serverVersion);
-  wrap('file-name', () =>
-    renderFileNames(
-      template,
-      { name: run.pluginName ?? 'plugin', server: spec.kind === 'exact' ? spec.tag : 'v1.0.0', go: '1.0.0' },
-      run.targets,
-      run.checksums ? [CHECKSUMS_FILE_NAME] : [],
-    ),
-  );
+  for (const version of run.serverVersions ?? [run.serverVersion]) {
+    const spec = parseVersionSpec(version);
+    wrap('file-name', () =>
+      renderFileNames(
+        template,
+        {
+          name: run.pluginName ?? 'plugin',
+          server: spec.kind === 'exact' ? spec.tag : 'v1.0.0',
+          go: '1.0.0',
+        },
+        run.targets,
+        run.checksums ? [CHECKSUMS_FILE_NAME, PLUGIN_INDEX_FILE_NAME] : [],
+      ),
+    );
+  }
 }
 
 /** server-binary: a template when set, else undefined. */

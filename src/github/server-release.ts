@@ -3,7 +3,13 @@
 import type { Octokit } from '@octokit/rest';
 import { isAuthenticated } from './client';
 import { explainGitHubError, GitHubInvalidResponseError, isHttpError } from './errors';
-import { parseVersionSpec, selectServerTag, type VersionCandidate } from './versions';
+import {
+  parseVersionSpec,
+  selectServerTag,
+  selectServerTags,
+  type VersionCandidate,
+  type VersionSelection,
+} from './versions';
 
 export interface ServerReleaseQuery {
   owner: string;
@@ -26,6 +32,40 @@ export interface ServerRelease {
 /** Lists releases and tags (all pages) and picks the tag the spec names. */
 export async function resolveServerRelease(octokit: Octokit, q: ServerReleaseQuery): Promise<ServerRelease> {
   parseVersionSpec(q.spec); // a malformed spec fails before any request
+  const listed = await listServerVersions(octokit, q);
+  const chosen = selectServerTag(listed.candidates, q.spec, { includePrereleases: q.includePrereleases });
+  return listed.release(chosen);
+}
+
+export interface ServerReleasesQuery {
+  owner: string;
+  repo: string;
+  /** `latest`, tags and ranges (a range: every matching release). */
+  specs: readonly string[];
+  includePrereleases?: boolean;
+  /** At most this many (the newest). */
+  max: number;
+}
+
+/** Several releases from one listing of releases and tags: newest first, capped; what the cap left out. */
+export async function resolveServerReleases(
+  octokit: Octokit,
+  q: ServerReleasesQuery,
+): Promise<{ releases: ServerRelease[]; leftOut: string[] }> {
+  for (const spec of q.specs) parseVersionSpec(spec);
+  const listed = await listServerVersions(octokit, q);
+  const chosen = selectServerTags(listed.candidates, q.specs, {
+    includePrereleases: q.includePrereleases,
+    max: q.max,
+  });
+  return { releases: chosen.selected.map((c) => listed.release(c)), leftOut: chosen.leftOut };
+}
+
+/** Every release and tag of the server repository (all pages), as candidates for the choice. */
+async function listServerVersions(
+  octokit: Octokit,
+  q: { owner: string; repo: string },
+): Promise<{ candidates: VersionCandidate[]; release: (chosen: VersionSelection) => ServerRelease }> {
   const full = `${q.owner}/${q.repo}`;
   const token = await isAuthenticated(octokit);
   const ctx = (doing: string) => ({
@@ -75,15 +115,17 @@ export async function resolveServerRelease(octokit: Octokit, q: ServerReleaseQue
     })),
     ...tags.map((t) => ({ tag: t.name, source: 'tag' as const })),
   ];
-  const chosen = selectServerTag(candidates, q.spec, { includePrereleases: q.includePrereleases });
-  const release = releases.find((r) => r.tag_name === chosen.tag && !r.draft);
-  return {
-    tag: chosen.tag,
-    commitSha: tags.find((t) => t.name === chosen.tag)?.commit.sha,
-    releaseUrl: release?.html_url,
-    source: chosen.source,
-    prerelease: chosen.prerelease,
+  const release = (chosen: VersionSelection): ServerRelease => {
+    const r = releases.find((x) => x.tag_name === chosen.tag && !x.draft);
+    return {
+      tag: chosen.tag,
+      commitSha: tags.find((t) => t.name === chosen.tag)?.commit.sha,
+      releaseUrl: r?.html_url,
+      source: chosen.source,
+      prerelease: chosen.prerelease,
+    };
   };
+  return { candidates, release };
 }
 
 export interface FileAtTagQuery {

@@ -223,3 +223,72 @@ function notFound(prefix: string, pool: Entry[], includePrereleases: boolean): V
     shown,
   );
 }
+
+/** What `server-versions` chose: the releases, newest first, and what the cap left out. */
+export interface VersionsSelection {
+  /** Newest first, each tag once, at most `max`. */
+  selected: VersionSelection[];
+  /** Matching releases beyond the cap (newest first), for the log. */
+  leftOut: string[];
+}
+
+/**
+ * Several releases from a list of specs: an exact tag names that tag, `latest` the newest
+ * release, a range EVERY matching release (prereleases as for one release: only when the range
+ * names one or includePrereleases is set). The union, each tag once, newest first, capped at the
+ * newest `max`. A spec that matches nothing throws the same error as for one release.
+ */
+export function selectServerTags(
+  candidates: readonly VersionCandidate[],
+  specs: readonly string[],
+  options: SelectOptions & { max: number },
+): VersionsSelection {
+  if (specs.length === 0) {
+    throw new VersionResolutionError(
+      'server-versions is empty: write at least one tag, range or "latest".',
+      [],
+    );
+  }
+  const includePrereleases = options.includePrereleases ?? false;
+  const releases = candidates.filter((c) => c.source === 'release' && !c.draft).map(toEntry);
+  const tags = candidates.filter((c) => c.source === 'tag').map(toEntry);
+  const pool = releases.length > 0 ? releases : tags;
+  const chosen = new Map<string, Entry>();
+  for (const spec of specs) {
+    const parsed = parseVersionSpec(spec);
+    // latest, exact tags and ranges without a match: the one-release rules and their errors.
+    const one = selectServerTag(candidates, spec, options);
+    const entry = [...releases, ...tags].find((e) => e.tag === one.tag)!;
+    if (parsed.kind !== 'range' || findExact([...releases, ...tags], parsed.range)) {
+      chosen.set(entry.tag, entry);
+      continue;
+    }
+    for (const e of pool) {
+      if (e.version === null) continue;
+      const match = includePrereleases
+        ? semver.satisfies(e.version, parsed.range, { loose: true, includePrerelease: true })
+        : !e.markedOnly && semver.satisfies(e.version, parsed.range, { loose: true });
+      if (match) chosen.set(e.tag, e);
+    }
+  }
+  // Newest first; tags without a version (exact names such as `release-2024-01`) after them.
+  const all = [...chosen.values()];
+  const versioned = sortDesc(all.filter((e) => e.version !== null));
+  const others = all.filter((e) => e.version === null);
+  const ordered = dedupeVersions([...versioned, ...others]);
+  return {
+    selected: ordered.slice(0, options.max).map(selection),
+    leftOut: ordered.slice(options.max).map((e) => e.tag),
+  };
+}
+
+/** `2.0.0` and `v2.0.0` are one release: the first (the preferred, by sortDesc) stays. */
+function dedupeVersions(entries: Entry[]): Entry[] {
+  const seen = new Set<string>();
+  return entries.filter((e) => {
+    const key = e.version ? e.version.version : `tag:${e.tag}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -18,6 +18,8 @@ describe('parseInputs', () => {
   it('turns the defaults of action.yml into one typed object', () => {
     const c = parseInputs(getter(), ctx);
     expect(c).toEqual({
+      mode: 'build',
+      follow: false,
       server: { owner: 'Flow', repo: 'server' },
       serverVersion: 'latest',
       maxServerVersions: 5,
@@ -156,6 +158,22 @@ describe('parseInputs', () => {
     ])('%j is refused with what to write instead', (inputs, message) => {
       expect(() => parseInputs(getter(inputs), ctx)).toThrow(message);
     });
+  });
+
+  it('mode: build, plan, publish or follow; follow: true only with mode: plan', () => {
+    for (const mode of ['build', 'plan', 'publish', 'follow']) {
+      expect(parseInputs(getter({ mode }), ctx).mode).toBe(mode);
+    }
+    expect(() => parseInputs(getter({ mode: 'matrix' }), ctx)).toThrow(
+      'Input mode: "matrix" is not allowed; write one of "build", "plan", "publish", "follow"',
+    );
+    expect(parseInputs(getter({ mode: 'plan', follow: 'true' }), ctx).follow).toBe(true);
+    expect(() => parseInputs(getter({ follow: 'true' }), ctx)).toThrow(
+      'Input follow: "true" is for mode: plan (a plan of what the plugin release does not cover yet); with mode: build leave it false, or write mode: follow to follow in one job',
+    );
+    expect(() => parseInputs(getter({ mode: 'follow', build: 'false' }), ctx)).toThrow(
+      /^Input build: mode: follow builds/,
+    );
   });
 
   it('resolves output-dir against working-directory', () => {

@@ -21,6 +21,8 @@ export type GoModSync = 'align' | 'cap' | 'check' | 'off';
 export type PullPolicy = 'missing' | 'always' | 'never';
 export type ReleaseMode = 'auto' | 'true' | 'false';
 export type VerifyMode = 'auto' | 'true' | 'false';
+/** What a step does: build (and publish), plan a matrix, publish a matrix's cells, follow the server. */
+export type RunMode = 'build' | 'plan' | 'publish' | 'follow';
 export type UnsupportedServerVersion = 'fail' | 'skip';
 
 /** The file name a plugin gets when file-name is empty: with several releases the tag tells them apart. */
@@ -28,6 +30,9 @@ export const DEFAULT_FILE_NAME = '{name}-{target}.so';
 export const DEFAULT_FILE_NAME_SEVERAL = '{name}-{target}-for-{server}.so';
 
 export interface ActionConfig {
+  mode: RunMode;
+  /** mode plan: plan only what the plugin release's plugins.json does not cover yet. */
+  follow: boolean;
   server: { owner: string; repo: string };
   /** `latest`, an exact tag or a semver range. */
   serverVersion: string;
@@ -160,6 +165,8 @@ export interface ParseContext {
  */
 export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
   const workspace = resolve(ctx.workspace);
+  const mode = oneOf(get, 'mode', ['build', 'plan', 'publish', 'follow'] as const);
+  const follow = followFlag(get, 'follow', mode);
   const server = repository(get, 'server-repository');
   const serverVersion = versionSpec(get, 'server-version');
   const serverVersions = versionSpecs(get, 'server-versions', serverVersion);
@@ -177,11 +184,20 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
   const release = oneOf(get, 'release', ['auto', 'true', 'false'] as const);
   const build = bool(get, 'build');
   // release: true without a tag to upload to is known now, not after the build.
-  if (build && ctx.env) decideRelease(release, releaseTag, ctx.env);
+  if (build && (mode === 'build' || mode === 'publish') && ctx.env)
+    decideRelease(release, releaseTag, ctx.env);
+  if (mode === 'follow' && !build) {
+    throw new InputError(
+      'build',
+      'mode: follow builds what is new; to only see what is new, write mode: plan with follow: true',
+    );
+  }
   const serverAsset = serverTemplate(get, 'server-asset', '{owner}-{target}.zip');
   const serverBinary = optionalServerTemplate(get, 'server-binary', './gotify-{target}');
 
   return {
+    mode,
+    follow,
     server,
     serverVersion,
     ...(serverVersions !== undefined && { serverVersions }),
@@ -227,6 +243,18 @@ export function describeConfig(config: ActionConfig): string {
 /** An input parsed by its module's parser (targets, flags), its error named for the input. */
 function parsed<T>(get: GetInput, name: string, parse: (raw: string) => T): T {
   return wrap(name, () => parse(get(name)));
+}
+
+/** follow: a boolean, and only for mode: plan (one job that follows is mode: follow). */
+function followFlag(get: GetInput, name: string, mode: RunMode): boolean {
+  const follow = bool(get, name);
+  if (follow && mode !== 'plan') {
+    throw new InputError(
+      name,
+      `"true" is for mode: plan (a plan of what the plugin release does not cover yet); with mode: ${mode} leave it false${mode === 'build' ? ', or write mode: follow to follow in one job' : ''}`,
+    );
+  }
+  return follow;
 }
 
 /** A trimmed text input; undefined when empty. */

@@ -173,7 +173,8 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
   const token = secret(get, 'github-token');
   const workingDirectory = folderInside(get, 'working-directory', workspace, workspace);
   const buildImage = imageName(get, 'build-image');
-  const fileName = fileNameTemplate(get, 'file-name', serverVersions !== undefined);
+  // A follow run adds its files beside other releases' files: the names need the server tag too.
+  const fileName = fileNameTemplate(get, 'file-name', serverVersions !== undefined || mode === 'follow');
   const outputDir = folderInside(get, 'output-dir', workingDirectory, workspace);
   const pluginName = safeName(get, 'plugin-name');
   const releaseTag = text(get, 'release-tag');

@@ -1,6 +1,9 @@
 // The story of a run: read inputs -> check the workspace -> resolve the server -> sync go.mod ->
 // build -> verify -> publish -> report (also when a stage fails). Every stage logs, annotates and
 // sets outputs through the toolkit; the step's environment is read here and handed on.
+// The mode picks the chapters: `plan` resolves only and outputs the matrix; `publish` checks the
+// cells a matrix built and publishes them at once; `follow` builds only the server releases the
+// plugin release's plugins.json does not cover yet, and adds them to it.
 import { createDocker, withDebugLog } from './build/docker';
 import { saveCaches, buildStage } from './build/stage';
 import type { RunContext } from './context';
@@ -10,7 +13,19 @@ import { createGitHubClient, type GitHubClientOptions } from './github/client';
 import { redact } from './github/errors';
 import { GoModError } from './gomod';
 import { describeConfig, parseInputs } from './inputs';
-import { checkFileNamesForServer, preflight } from './preflight/preflight';
+import { checkFileNamesForServer, preflight, type PreflightFacts } from './preflight/preflight';
+import {
+  cellRecordsStage,
+  followCoverage,
+  followNothingNew,
+  followWriteStage,
+  makePlan,
+  planStage,
+  publishCellsStage,
+  selectStage,
+  type CellRelease,
+  type Coverage,
+} from './fanout/stage';
 import { publishStage } from './publish/stage';
 import type { RunProgress } from './report/record';
 import { reportFailure, reportStage } from './report/stage';
@@ -35,27 +50,56 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
       ),
   );
   try {
-    const ctx = readContext(tk, env);
+    let ctx = readContext(tk, env);
     const { config } = ctx;
     token = config.token;
     summary = config.summary;
-    progress.build = config.build;
+    progress.build = config.build && config.mode !== 'plan';
     if (config.pluginName !== undefined) progress.pluginName = config.pluginName;
-
-    // Everything the file system can tell, before any request or write.
-    progress.stage = 'Workspace check';
-    const checked = await preflight(config, ctx.workspace);
-    await checkVerifyUpFront(ctx);
-    // The name the failure summary shows from here on (known from go.mod before any request).
-    if (checked.pluginName !== undefined) progress.pluginName = checked.pluginName;
-
     const octokit = createGitHubClient({
       ...(config.token !== undefined && { token: config.token }),
       ...(env.GITHUB_API_URL && { baseUrl: env.GITHUB_API_URL }),
       ...clientTuning(env),
       log: (m) => tk.info(m),
     });
+
+    // The publish job of a matrix: the cells' records and plugins are all it needs (no checkout).
+    if (config.mode === 'publish') {
+      progress.stage = 'Publish';
+      const published = await publishCellsStage(ctx, octokit);
+      if (published.problems.length > 0) tk.setFailed(published.problems.join('; '));
+      return;
+    }
+
+    // Everything the file system can tell, before any request or write.
+    progress.stage = 'Workspace check';
+    const checked = await preflight(config, ctx.workspace);
+    if (config.mode !== 'plan') await checkVerifyUpFront(ctx);
+    // The name the failure summary shows from here on (known from go.mod before any request).
+    if (checked.pluginName !== undefined) progress.pluginName = checked.pluginName;
+
+    // The plan job of a matrix: the selected releases (follow: those not covered yet) x targets.
+    if (config.mode === 'plan') {
+      progress.stage = 'Resolve server';
+      const selected = await selectStage(ctx, octokit);
+      const coverage = config.follow ? await followCoverage(ctx, octokit, selected) : undefined;
+      await planStage(ctx, makePlan(ctx, pluginOf(checked), selected, coverage));
+      return;
+    }
     const docker = withDebugLog(createDocker(env), (m) => tk.debug(m));
+
+    // Follow the server: only the selected releases the plugin release's plugins.json does not
+    // cover yet are built (nothing new: nothing built, nothing written); they are added to it below.
+    let coverage: Coverage | undefined;
+    if (config.mode === 'follow') {
+      progress.stage = 'Resolve server';
+      coverage = await followCoverage(ctx, octokit, await selectStage(ctx, octokit));
+      if (coverage.diff.uncovered.length === 0) {
+        await followNothingNew(ctx, coverage);
+        return;
+      }
+      ctx = { ...ctx, config: { ...config, serverVersions: coverage.diff.uncovered, release: 'false' } };
+    }
 
     progress.stage = 'Resolve server';
     const server = await resolveStage(ctx, octokit);
@@ -87,8 +131,23 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
     await saveCaches(ctx, build, verified.problems.length === 0);
     const failed = results.filter((r) => !r.ok).map((r) => r.target.name);
     const buildProblems = failed.length > 0 ? [`the build failed for ${failed.join(', ')}`] : [];
+    // What a publish job of a matrix reads about each cell (mode: build).
+    const cells = (uploaded: ReadonlySet<string>) => ({
+      pluginName,
+      module: checked.goMod?.file.module?.path ?? pluginName,
+      releases: [
+        {
+          server,
+          results,
+          verified: verified.entries,
+          goModChanges: [...sync.changes, ...(align?.changes ?? [])],
+          uploaded,
+        } satisfies CellRelease,
+      ],
+    });
     if (verified.problems.length > 0) {
-      // A plugin the server refuses is never published: nothing is uploaded.
+      // A plugin the server refuses is never published: nothing is uploaded but the cell records.
+      if (config.mode === 'build') await cellRecordsStage(ctx, cells(new Set()));
       await reportStage(ctx, { pluginName, server, sync, ...(align && { align }), results, verified });
       tk.setFailed([...buildProblems, ...verified.problems].join('; '));
       return;
@@ -107,11 +166,30 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
       published,
     });
     const problems = [...buildProblems, ...published.problems];
+    const inArtifacts = new Set(
+      published.artifacts.flatMap((a) => (a.kind === 'plugin' && a.ok ? [a.target] : [])),
+    );
+    if (coverage) {
+      // follow: the new releases' plugins into the plugin release, its index and checksums last.
+      if (buildProblems.length === 0)
+        problems.push(...(await followWriteStage(ctx, octokit, coverage, cells(inArtifacts))));
+    } else if (config.mode === 'build') {
+      problems.push(...(await cellRecordsStage(ctx, cells(inArtifacts))));
+    }
     if (problems.length > 0) tk.setFailed(problems.join('; '));
   } catch (e) {
     const message = fail(tk, e, token);
     await reportFailure(tk, summary, progress, message);
   }
+}
+
+/** The plugin's name and module path, from go.mod (read by the workspace check). */
+function pluginOf(checked: PreflightFacts): { name: string; module: string } {
+  const module = checked.goMod?.file.module?.path;
+  if (checked.pluginName === undefined || module === undefined) {
+    throw new Error('go.mod names no module, so the plugin has no name: add a module line (go mod init)');
+  }
+  return { name: checked.pluginName, module };
 }
 
 function readContext(tk: Toolkit, env: RunEnv): RunContext {

@@ -12,6 +12,7 @@ import type { TargetResult } from '../build/execute';
 import type { RunContext } from '../context';
 import { isHttpError } from '../github/errors';
 import { findReleaseByTag, type ReleaseRef } from '../github/release-assets';
+import { resolveServerReleases } from '../github/server-release';
 import { artifactName } from '../publish/artifacts';
 import {
   buildPluginIndex,
@@ -33,7 +34,7 @@ import {
   type CellRecord,
 } from './cell-record';
 import { followDiff, nothingNewMessage, type FollowDiff } from './follow';
-import { cellKey, matrixOf } from './matrix';
+import { cellKey, matrixOf, planCells } from './matrix';
 import {
   formatPlanRecord,
   parsePlanRecord,
@@ -59,6 +60,56 @@ import { renderFollowSummary, renderPlanSummary, renderPublishSummary } from './
 
 /** The artifact client (a test passes one; default @actions/artifact's). */
 export type ArtifactClientSource = () => Promise<RunArtifactClient>;
+
+// ---------------------------------------------------------------- the selection
+
+/**
+ * The server release tags the selection names (server-versions, else server-version), newest
+ * first, capped: one listing of releases and tags, no file read. What plan and follow start from.
+ */
+export async function selectStage(ctx: RunContext, octokit: Octokit): Promise<string[]> {
+  const { tk, config } = ctx;
+  return tk.group('Resolve the server releases', async () => {
+    const specs = config.serverVersions ?? [config.serverVersion];
+    const { releases, leftOut } = await resolveServerReleases(octokit, {
+      owner: config.server.owner,
+      repo: config.server.repo,
+      specs,
+      includePrereleases: config.includePrereleases,
+      max: config.serverVersions ? config.maxServerVersions : 1,
+    });
+    const tags = releases.map((r) => r.tag);
+    tk.info(`${config.server.owner}/${config.server.repo} ${specs.join(', ')}: ${tags.join(', ')}`);
+    if (leftOut.length > 0) {
+      tk.info(`Left out by max-server-versions (${config.maxServerVersions}): ${leftOut.join(', ')}`);
+    }
+    return tags;
+  });
+}
+
+/** The plan of a plan step: every selected release x target, or (follow) those the release does not cover yet. */
+export function makePlan(
+  ctx: Pick<RunContext, 'config'>,
+  plugin: { name: string; module: string },
+  selected: readonly string[],
+  coverage?: Coverage,
+): PlanRecord {
+  const { config } = ctx;
+  const tags = coverage ? coverage.diff.uncovered : selected;
+  return {
+    schema: 1,
+    kind: 'flow-plugin-plan',
+    purpose: coverage ? 'follow' : 'release',
+    plugin: plugin.name,
+    module: plugin.module,
+    serverRepository: `${config.server.owner}/${config.server.repo}`,
+    ...(coverage && { releaseTag: coverage.release.tag_name, covered: coverage.diff.covered }),
+    cells: planCells(
+      tags,
+      config.targets.map((t) => t.name),
+    ),
+  };
+}
 
 // ---------------------------------------------------------------- plan
 

@@ -114,8 +114,25 @@ export async function publishToRelease(
         ? mergePluginIndex(current, index).index
         : { ...mergePluginIndex(index, current).index };
     const names = new Set(files.map((f) => f.name));
-    const replace = input.purpose === 'release' ? files.filter((f) => onRelease.includes(f.name)) : [];
-    if (replace.length > 0 && !input.overwrite) {
+    // follow: a file of the same name that no entry of the index names was left by a run that did
+    // not finish its write (the index is written last): it is replaced. One the index names never is.
+    const indexed = new Set(
+      Object.values(current?.releases ?? {}).flatMap((r) => Object.values(r.targets).map((t) => t.file)),
+    );
+    const taken = files.filter((f) => onRelease.includes(f.name));
+    const held = taken.filter((f) => indexed.has(f.name));
+    if (input.purpose === 'follow' && held.length > 0) {
+      throw new Error(
+        `plugins.json of release ${release.tag_name} already names ${held.map((f) => f.name).join(', ')} for another server release: use a file-name with {server}; nothing was written`,
+      );
+    }
+    const replace = taken;
+    for (const f of input.purpose === 'follow' ? replace : []) {
+      log(
+        `${f.name} is on release ${release.tag_name} but in no entry of plugins.json (left by a run that did not finish): replacing it`,
+      );
+    }
+    if (input.purpose === 'release' && replace.length > 0 && !input.overwrite) {
       throw new Error(
         `release ${release.tag_name} already has ${replace.map((f) => f.name).join(', ')} and overwrite is false: nothing was written`,
       );

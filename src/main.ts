@@ -1,8 +1,11 @@
-// The story of a run: read inputs -> check the workspace -> resolve the server -> sync go.mod ->
-// build -> verify -> publish -> report (also when a stage fails). Every stage logs, annotates and
+// The story of a run: read inputs -> check the workspace -> resolve the server releases -> for
+// each release: sync go.mod -> build -> verify -> then publish every release's plugins at once ->
+// report (also when a stage fails). A one-release run is the same story with one release. Every stage logs, annotates and
 // sets outputs through the toolkit; the step's environment is read here and handed on.
 import { createDocker, withDebugLog } from './build/docker';
-import { saveCaches, buildStage } from './build/stage';
+import type { Octokit } from '@octokit/rest';
+import type { Docker } from './build/docker';
+import { buildStage, saveCaches, UnsupportedReleaseError, type BuildStageResult } from './build/stage';
 import type { RunContext } from './context';
 import { haltIfCancelled, installCancelHandlers } from './fs/cleanup';
 import { isFsError, plainFsError } from './fs/problems';
@@ -10,12 +13,15 @@ import { createGitHubClient, type GitHubClientOptions } from './github/client';
 import { redact } from './github/errors';
 import { GoModError } from './gomod';
 import { describeConfig, parseInputs } from './inputs';
-import { checkFileNamesForServer, preflight } from './preflight/preflight';
+import { checkFileNamesForServer, preflight, type PreflightFacts } from './preflight/preflight';
 import { publishStage } from './publish/stage';
-import type { RunProgress } from './report/record';
+import { planReleases, preparePluginDir, removeScratch, sharedWork, type Release } from './release';
+import { goModChangesOf, type RunProgress, type RunReport } from './report/record';
 import { reportFailure, reportStage } from './report/stage';
 import { resolveStage } from './resolve/stage';
+import { AlignError } from './sync/align';
 import { syncStage } from './sync/stage';
+import { SyncError } from './sync/sync';
 import { actionsToolkit, type RunEnv, type Toolkit } from './toolkit';
 import { checkVerifyUpFront, verifyStage } from './verify/stage';
 
@@ -58,60 +64,133 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
     const docker = withDebugLog(createDocker(env), (m) => tk.debug(m));
 
     progress.stage = 'Resolve server';
-    const server = await resolveStage(ctx, octokit);
+    const servers = await resolveStage(ctx, octokit);
     await haltIfCancelled();
-    progress.server = server;
-    if (checked.pluginName !== undefined) checkFileNamesForServer(config, checked.pluginName, server);
+    progress.server = servers[0];
+    if (checked.pluginName !== undefined) {
+      for (const server of servers) checkFileNamesForServer(config, checked.pluginName, server);
+    }
 
-    progress.stage = 'Sync go.mod';
-    const sync = await syncStage(ctx, server, checked.goMod);
-    await haltIfCancelled();
-    progress.sync = sync;
-
+    // The same story once per server release; the releases share images and Go caches.
+    const shared = sharedWork(ctx);
+    const report: RunReport = { releases: [], skipped: [], several: config.serverVersions !== undefined };
+    report.order = servers.map((s) => s.tag);
+    if (progress.pluginName !== undefined) report.pluginName = progress.pluginName;
+    let module: string | undefined;
+    const problems: string[] = [];
+    try {
+      for (const release of planReleases(ctx, servers, shared)) {
+        progress.server = release.server;
+        let done: ReleaseRecord;
+        try {
+          done = await releaseStory(ctx, octokit, docker, release, checked, progress);
+        } catch (e) {
+          const reason = unsupported(e);
+          if (reason === undefined || config.unsupportedServerVersion !== 'skip') throw e;
+          tk.warning(`Skipped ${release.server.tag} (unsupported-server-version: skip): ${reason}`);
+          report.skipped.push({ server: release.server.tag, go: release.server.goVersion, reason });
+          continue;
+        }
+        report.releases.push(done);
+        if (done.build) {
+          report.pluginName = done.build.pluginName;
+          module ??= done.build.module;
+        }
+        problems.push(...(done.problems ?? []));
+      }
+    } finally {
+      await removeScratch(ctx);
+    }
+    if (report.releases.length === 0) {
+      throw new Error(
+        `Every server release was skipped, so nothing was built: ${report.skipped.map((s) => `${s.server}: ${s.reason}`).join('; ')}`,
+      );
+    }
     if (!config.build) {
       tk.info('build is false: stopping after resolve and sync.');
-      await reportStage(ctx, { server, sync });
+      await reportStage(ctx, report);
       return;
     }
 
-    progress.stage = 'Build';
-    const build = await buildStage(ctx, server, sync, docker);
-    const { pluginName, results, align } = build;
-    await haltIfCancelled(); // nothing of a cancelled build is published
-    progress.pluginName = pluginName;
-    progress.results = results;
-
-    progress.stage = 'Verify';
-    const verified = await verifyStage(ctx, octokit, docker, { server, sync, results });
     // The caches are saved only from a run whose plugins all built and loaded.
-    await saveCaches(ctx, build, verified.problems.length === 0);
-    const failed = results.filter((r) => !r.ok).map((r) => r.target.name);
-    const buildProblems = failed.length > 0 ? [`the build failed for ${failed.join(', ')}`] : [];
-    if (verified.problems.length > 0) {
+    const allBuilt = report.releases.every((r) => r.results!.every((t) => t.ok));
+    const verifyProblems = report.releases.flatMap((r) => r.verified?.problems ?? []);
+    await saveCaches(ctx, shared, allBuilt, verifyProblems.length === 0);
+    if (verifyProblems.length > 0) {
       // A plugin the server refuses is never published: nothing is uploaded.
-      await reportStage(ctx, { pluginName, server, sync, ...(align && { align }), results, verified });
-      tk.setFailed([...buildProblems, ...verified.problems].join('; '));
+      await reportStage(ctx, report);
+      tk.setFailed([...problems, ...verifyProblems].join('; '));
       return;
     }
     await haltIfCancelled();
 
     progress.stage = 'Publish';
-    const published = await publishStage(ctx, octokit, { server, pluginName, results });
-    await reportStage(ctx, {
-      pluginName,
-      server,
-      sync,
-      ...(align && { align }),
-      results,
-      verified,
-      published,
+    report.published = await publishStage(ctx, octokit, {
+      pluginName: report.pluginName!,
+      ...(module !== undefined && { module }),
+      releases: report.releases.map((r) => ({
+        server: r.server,
+        results: r.results!,
+        loaded: (target) =>
+          r.verified?.entries.some((e) => e.target === target && e.status === 'loaded') === true,
+        goModChanges: goModChangesOf(r),
+      })),
     });
-    const problems = [...buildProblems, ...published.problems];
-    if (problems.length > 0) tk.setFailed(problems.join('; '));
+    await reportStage(ctx, report);
+    const all = [...problems, ...report.published.problems];
+    if (all.length > 0) tk.setFailed(all.join('; '));
   } catch (e) {
     const message = fail(tk, e, token);
     await reportFailure(tk, summary, progress, message);
   }
+}
+
+/** One release's record, with what the run needs besides the report. */
+type ReleaseRecord = RunReport['releases'][number] & {
+  build?: BuildStageResult;
+  /** Build failures, for the step's failure message. */
+  problems?: string[];
+};
+
+/** One release's story: its plugin folder, go.mod sync, build, and the load into its own server. */
+async function releaseStory(
+  ctx: RunContext,
+  octokit: Octokit,
+  docker: Docker,
+  release: Release,
+  checked: PreflightFacts,
+  progress: RunProgress,
+): Promise<ReleaseRecord> {
+  const { config } = ctx;
+  const { server } = release;
+  progress.stage = 'Sync go.mod';
+  await preparePluginDir(ctx, release);
+  const sync = await syncStage(ctx, release, checked.goMod);
+  await haltIfCancelled();
+  progress.sync = sync;
+  if (!config.build) return { server, sync };
+
+  progress.stage = 'Build';
+  const build = await buildStage(ctx, release, sync, docker);
+  const { pluginName, results, align } = build;
+  await haltIfCancelled(); // nothing of a cancelled build is published
+  progress.pluginName = pluginName;
+  progress.results = results;
+
+  progress.stage = 'Verify';
+  const verified = await verifyStage(ctx, octokit, docker, { release, sync, results });
+  const failed = results.filter((r) => !r.ok).map((r) => r.target.name);
+  const on = release.of > 1 ? ` for ${server.tag}` : '';
+  const problems = failed.length > 0 ? [`the build failed for ${failed.join(', ')}${on}`] : [];
+  return { server, sync, ...(align && { align }), results, verified, build, problems };
+}
+
+/** Why a release cannot be supported (skippable with unsupported-server-version: skip), else undefined. */
+function unsupported(e: unknown): string | undefined {
+  if (e instanceof UnsupportedReleaseError || e instanceof AlignError || e instanceof SyncError) {
+    return e.message.split('\n')[0];
+  }
+  return undefined;
 }
 
 function readContext(tk: Toolkit, env: RunEnv): RunContext {

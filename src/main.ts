@@ -102,9 +102,11 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
       await removeScratch(ctx);
     }
     if (report.releases.length === 0) {
-      throw new Error(
+      await reportStage(ctx, report);
+      tk.setFailed(
         `Every server release was skipped, so nothing was built: ${report.skipped.map((s) => `${s.server}: ${s.reason}`).join('; ')}`,
       );
+      return;
     }
     if (!config.build) {
       tk.info('build is false: stopping after resolve and sync.');

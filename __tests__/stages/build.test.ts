@@ -133,7 +133,7 @@ describe('build stage', () => {
     expect(rec.annotations).toEqual([
       expect.objectContaining({
         level: 'error',
-        where: { title: "go line newer than v2.0.0's Go", file: 'go.mod', startLine: 3 },
+        where: { title: 'go line newer than the server', file: 'go.mod', startLine: 3 },
       }),
     ]);
   });

@@ -66,7 +66,7 @@ export async function buildStage(
   const tooNew = goLineTooNew(pluginGoMod.go, server.goVersion, goModName);
   if (tooNew) {
     annotate(ctx, tooNew.message, {
-      title: `go line newer than ${server.tag}'s Go`,
+      title: release.of > 1 ? `go line newer than ${server.tag}'s Go` : 'go line newer than the server',
       file: goModName,
       startLine: tooNew.line,
     });
@@ -246,7 +246,8 @@ async function alignGraph(
       if (e instanceof AlignError) {
         for (const c of e.conflicts) {
           annotate(ctx, `${c.message}. Fix: ${c.fix}`, {
-            title: `module graph differs from ${server.tag}`,
+            title:
+              of > 1 ? `module graph differs from ${server.tag}` : 'module graph differs from the server',
             file: goModName,
             ...(c.line !== undefined && { startLine: c.line }),
           });

@@ -49,6 +49,7 @@ describe('parseInputs', () => {
       release: 'auto',
       overwrite: true,
       checksums: true,
+      pluginIndex: true,
       summary: true,
       verify: 'auto',
       serverAsset: '{owner}-{target}.zip',

@@ -74,6 +74,8 @@ export interface ActionConfig {
   releaseTag?: string;
   overwrite: boolean;
   checksums: boolean;
+  /** Write plugins.json (every release's files, sizes, sha256, proofs) and upload it to the release. */
+  pluginIndex: boolean;
   summary: boolean;
   /** Load every plugin into the server release before the upload. */
   verify: VerifyMode;
@@ -228,6 +230,7 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     ...(releaseTag !== undefined && { releaseTag }),
     overwrite: bool(get, 'overwrite'),
     checksums,
+    pluginIndex: bool(get, 'plugin-index'),
     summary: bool(get, 'summary'),
     verify: oneOf(get, 'verify', ['auto', 'true', 'false'] as const),
     serverAsset,
@@ -411,7 +414,7 @@ function checkFileNames(
           go: '1.0.0',
         },
         run.targets,
-        run.checksums ? [CHECKSUMS_FILE_NAME, PLUGIN_INDEX_FILE_NAME] : [],
+        [...(run.checksums ? [CHECKSUMS_FILE_NAME] : []), PLUGIN_INDEX_FILE_NAME],
       ),
     );
   }

@@ -1,11 +1,14 @@
-// The story of a run: read inputs -> check the workspace -> resolve the server -> sync go.mod ->
-// build -> verify -> publish -> report (also when a stage fails). Every stage logs, annotates and
+// The story of a run: read inputs -> check the workspace -> resolve the server releases -> for
+// each release: sync go.mod -> build -> verify -> then publish every release's plugins at once ->
+// report (also when a stage fails). A one-release run is the same story with one release. Every stage logs, annotates and
 // sets outputs through the toolkit; the step's environment is read here and handed on.
 // The mode picks the chapters: `plan` resolves only and outputs the matrix; `publish` checks the
 // cells a matrix built and publishes them at once; `follow` builds only the server releases the
 // plugin release's plugins.json does not cover yet, and adds them to it.
 import { createDocker, withDebugLog } from './build/docker';
-import { saveCaches, buildStage } from './build/stage';
+import type { Octokit } from '@octokit/rest';
+import type { Docker } from './build/docker';
+import { buildStage, saveCaches, UnsupportedReleaseError, type BuildStageResult } from './build/stage';
 import type { RunContext } from './context';
 import { haltIfCancelled, installCancelHandlers } from './fs/cleanup';
 import { isFsError, plainFsError } from './fs/problems';
@@ -23,14 +26,19 @@ import {
   planStage,
   publishCellsStage,
   selectStage,
+  uploadedPlugins,
   type CellRelease,
   type Coverage,
 } from './fanout/stage';
+import type { ArtifactUpload } from './publish/artifacts';
 import { publishStage } from './publish/stage';
-import type { RunProgress } from './report/record';
+import { planReleases, preparePluginDir, removeScratch, sharedWork, type Release } from './release';
+import { goModChangesOf, type RunProgress, type RunReport } from './report/record';
 import { reportFailure, reportStage } from './report/stage';
 import { resolveStage } from './resolve/stage';
+import { AlignError } from './sync/align';
 import { syncStage } from './sync/stage';
+import { SyncError } from './sync/sync';
 import { actionsToolkit, type RunEnv, type Toolkit } from './toolkit';
 import { checkVerifyUpFront, verifyStage } from './verify/stage';
 
@@ -86,7 +94,6 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
       await planStage(ctx, makePlan(ctx, pluginOf(checked), selected, coverage));
       return;
     }
-    const docker = withDebugLog(createDocker(env), (m) => tk.debug(m));
 
     // Follow the server: only the selected releases the plugin release's plugins.json does not
     // cover yet are built (nothing new: nothing built, nothing written); they are added to it below.
@@ -100,87 +107,158 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
       }
       ctx = { ...ctx, config: { ...config, serverVersions: coverage.diff.uncovered, release: 'false' } };
     }
+    const docker = withDebugLog(createDocker(env), (m) => tk.debug(m));
 
     progress.stage = 'Resolve server';
-    const server = await resolveStage(ctx, octokit);
+    const servers = await resolveStage(ctx, octokit);
     await haltIfCancelled();
-    progress.server = server;
-    if (checked.pluginName !== undefined) checkFileNamesForServer(config, checked.pluginName, server);
+    progress.server = servers[0];
+    if (checked.pluginName !== undefined) {
+      for (const server of servers) checkFileNamesForServer(config, checked.pluginName, server);
+    }
 
-    progress.stage = 'Sync go.mod';
-    const sync = await syncStage(ctx, server, checked.goMod);
-    await haltIfCancelled();
-    progress.sync = sync;
-
+    // The same story once per server release; the releases share images and Go caches.
+    const shared = sharedWork(ctx);
+    const report: RunReport = { releases: [], skipped: [], several: ctx.config.serverVersions !== undefined };
+    report.order = servers.map((s) => s.tag);
+    if (progress.pluginName !== undefined) report.pluginName = progress.pluginName;
+    let module: string | undefined;
+    const problems: string[] = [];
+    try {
+      for (const release of planReleases(ctx, servers, shared)) {
+        progress.server = release.server;
+        let done: ReleaseRecord;
+        try {
+          done = await releaseStory(ctx, octokit, docker, release, checked, progress);
+        } catch (e) {
+          const reason = unsupported(e);
+          if (reason === undefined || config.unsupportedServerVersion !== 'skip') throw e;
+          tk.warning(`Skipped ${release.server.tag} (unsupported-server-version: skip): ${reason}`);
+          report.skipped.push({ server: release.server.tag, go: release.server.goVersion, reason });
+          continue;
+        }
+        report.releases.push(done);
+        if (done.build) {
+          report.pluginName = done.build.pluginName;
+          module ??= done.build.module;
+        }
+        problems.push(...(done.problems ?? []));
+      }
+    } finally {
+      await removeScratch(ctx);
+    }
+    if (report.releases.length === 0) {
+      await reportStage(ctx, report);
+      tk.setFailed(
+        `Every server release was skipped, so nothing was built: ${report.skipped.map((s) => `${s.server}: ${s.reason}`).join('; ')}`,
+      );
+      return;
+    }
     if (!config.build) {
       tk.info('build is false: stopping after resolve and sync.');
-      await reportStage(ctx, { server, sync });
+      await reportStage(ctx, report);
       return;
     }
 
-    progress.stage = 'Build';
-    const build = await buildStage(ctx, server, sync, docker);
-    const { pluginName, results, align } = build;
-    await haltIfCancelled(); // nothing of a cancelled build is published
-    progress.pluginName = pluginName;
-    progress.results = results;
-
-    progress.stage = 'Verify';
-    const verified = await verifyStage(ctx, octokit, docker, { server, sync, results });
     // The caches are saved only from a run whose plugins all built and loaded.
-    await saveCaches(ctx, build, verified.problems.length === 0);
-    const failed = results.filter((r) => !r.ok).map((r) => r.target.name);
-    const buildProblems = failed.length > 0 ? [`the build failed for ${failed.join(', ')}`] : [];
+    const allBuilt = report.releases.every((r) => r.results!.every((t) => t.ok));
+    const verifyProblems = report.releases.flatMap((r) => r.verified?.problems ?? []);
+    await saveCaches(ctx, shared, allBuilt, verifyProblems.length === 0);
     // What a publish job of a matrix reads about each cell (mode: build).
-    const cells = (uploaded: ReadonlySet<string>) => ({
-      pluginName,
-      module: checked.goMod?.file.module?.path ?? pluginName,
-      releases: [
-        {
-          server,
-          results,
-          verified: verified.entries,
-          goModChanges: [...sync.changes, ...(align?.changes ?? [])],
-          uploaded,
-        } satisfies CellRelease,
-      ],
+    const cells = (uploads: readonly ArtifactUpload[]) => ({
+      pluginName: report.pluginName!,
+      module: module ?? report.pluginName!,
+      releases: report.releases.map((r): CellRelease => ({
+        server: r.server,
+        results: r.results!,
+        ...(r.verified && { verified: r.verified.entries }),
+        goModChanges: goModChangesOf(r),
+        artifacts: uploadedPlugins(uploads, r.server.tag, report.releases.length === 1),
+      })),
     });
-    if (verified.problems.length > 0) {
+    if (verifyProblems.length > 0) {
       // A plugin the server refuses is never published: nothing is uploaded but the cell records.
-      if (config.mode === 'build') await cellRecordsStage(ctx, cells(new Set()));
-      await reportStage(ctx, { pluginName, server, sync, ...(align && { align }), results, verified });
-      tk.setFailed([...buildProblems, ...verified.problems].join('; '));
+      if (config.mode === 'build') await cellRecordsStage(ctx, cells([]));
+      await reportStage(ctx, report);
+      tk.setFailed([...problems, ...verifyProblems].join('; '));
       return;
     }
     await haltIfCancelled();
 
     progress.stage = 'Publish';
-    const published = await publishStage(ctx, octokit, { server, pluginName, results });
-    await reportStage(ctx, {
-      pluginName,
-      server,
-      sync,
-      ...(align && { align }),
-      results,
-      verified,
-      published,
+    report.published = await publishStage(ctx, octokit, {
+      pluginName: report.pluginName!,
+      ...(module !== undefined && { module }),
+      releases: report.releases.map((r) => ({
+        server: r.server,
+        results: r.results!,
+        loaded: (target) =>
+          r.verified?.entries.some((e) => e.target === target && e.status === 'loaded') === true,
+        goModChanges: goModChangesOf(r),
+      })),
     });
-    const problems = [...buildProblems, ...published.problems];
-    const inArtifacts = new Set(
-      published.artifacts.flatMap((a) => (a.kind === 'plugin' && a.ok ? [a.target] : [])),
-    );
+    await reportStage(ctx, report);
+    const all = [...problems, ...report.published.problems];
     if (coverage) {
       // follow: the new releases' plugins into the plugin release, its index and checksums last.
-      if (buildProblems.length === 0)
-        problems.push(...(await followWriteStage(ctx, octokit, coverage, cells(inArtifacts))));
+      if (problems.length === 0)
+        all.push(...(await followWriteStage(ctx, octokit, coverage, cells(report.published.artifacts))));
     } else if (config.mode === 'build') {
-      problems.push(...(await cellRecordsStage(ctx, cells(inArtifacts))));
+      all.push(...(await cellRecordsStage(ctx, cells(report.published.artifacts))));
     }
-    if (problems.length > 0) tk.setFailed(problems.join('; '));
+    if (all.length > 0) tk.setFailed(all.join('; '));
   } catch (e) {
     const message = fail(tk, e, token);
     await reportFailure(tk, summary, progress, message);
   }
+}
+
+/** One release's record, with what the run needs besides the report. */
+type ReleaseRecord = RunReport['releases'][number] & {
+  build?: BuildStageResult;
+  /** Build failures, for the step's failure message. */
+  problems?: string[];
+};
+
+/** One release's story: its plugin folder, go.mod sync, build, and the load into its own server. */
+async function releaseStory(
+  ctx: RunContext,
+  octokit: Octokit,
+  docker: Docker,
+  release: Release,
+  checked: PreflightFacts,
+  progress: RunProgress,
+): Promise<ReleaseRecord> {
+  const { config } = ctx;
+  const { server } = release;
+  progress.stage = 'Sync go.mod';
+  await preparePluginDir(ctx, release);
+  const sync = await syncStage(ctx, release, checked.goMod);
+  await haltIfCancelled();
+  progress.sync = sync;
+  if (!config.build) return { server, sync };
+
+  progress.stage = 'Build';
+  const build = await buildStage(ctx, release, sync, docker);
+  const { pluginName, results, align } = build;
+  await haltIfCancelled(); // nothing of a cancelled build is published
+  progress.pluginName = pluginName;
+  progress.results = results;
+
+  progress.stage = 'Verify';
+  const verified = await verifyStage(ctx, octokit, docker, { release, sync, results });
+  const failed = results.filter((r) => !r.ok).map((r) => r.target.name);
+  const on = release.of > 1 ? ` for ${server.tag}` : '';
+  const problems = failed.length > 0 ? [`the build failed for ${failed.join(', ')}${on}`] : [];
+  return { server, sync, ...(align && { align }), results, verified, build, problems };
+}
+
+/** Why a release cannot be supported (skippable with unsupported-server-version: skip), else undefined. */
+function unsupported(e: unknown): string | undefined {
+  if (e instanceof UnsupportedReleaseError || e instanceof AlignError || e instanceof SyncError) {
+    return e.message.split('\n')[0];
+  }
+  return undefined;
 }
 
 /** The plugin's name and module path, from go.mod (read by the workspace check). */

@@ -235,6 +235,7 @@ describe('uploadPluginArtifacts (client faked at the seam)', () => {
     expect(results).toEqual([
       {
         kind: 'plugin',
+        serverTag: 'v1.0.0',
         target: 'linux-amd64',
         fileName: 'p-linux-amd64.so',
         artifactName: 'p_linux-amd64_v1.0.0.so',
@@ -246,13 +247,14 @@ describe('uploadPluginArtifacts (client faked at the seam)', () => {
       },
       {
         kind: 'plugin',
+        serverTag: 'v1.0.0',
         target: 'linux-arm64',
         fileName: 'p-linux-arm64.so',
         artifactName: 'p_linux-arm64_v1.0.0.so',
         ok: false,
         error: 'boom',
       },
-      expect.objectContaining({ kind: 'plugin', target: 'linux-386', ok: true, id: 11 }),
+      expect.objectContaining({ kind: 'plugin', serverTag: 'v1.0.0', target: 'linux-386', ok: true, id: 11 }),
       expect.objectContaining({
         kind: 'checksums',
         targets: ['linux-amd64', 'linux-arm64', 'linux-386'],

@@ -9,7 +9,7 @@ import { buildStage, saveCaches } from '../../src/build/stage';
 import { parseGoMod } from '../../src/gomod';
 import type { SyncResult } from '../../src/sync/sync';
 import { fakeContext } from './fake-toolkit';
-import { server } from './fixtures';
+import { releaseOf } from './fixtures';
 
 const id = (c: string) => `sha256:${c.repeat(64)}`;
 
@@ -77,9 +77,10 @@ describe('build stage', () => {
   it('logs images, caches, tidy and a group per target; debug has every argv and the cache keys', async () => {
     const { ctx, rec, sync } = stage({});
     const fake = fakeDocker();
+    const release = releaseOf(ctx);
     const r = await buildStage(
       ctx,
-      server,
+      release,
       sync,
       withDebugLog(fake.docker, (m) => ctx.tk.debug(m)),
     );
@@ -113,19 +114,19 @@ describe('build stage', () => {
       expect.stringMatching(/^debug: build cache key: flow-plugin-gobuild-linux-go1\.22\.4-/),
     );
     expect(rec.log).toContain(`debug: image flow/build:1.22.4-linux-amd64: ${id('a')}`);
-    expect(r.caches.modules?.keys.primary).toBe('flow-plugin-gomod-linux-go1.22.4-abc');
-    expect(r.caches.build?.keys.primary).toMatch(/^flow-plugin-gobuild-linux-go1\.22\.4-/);
+    expect(release.shared.modules?.keys.primary).toBe('flow-plugin-gomod-linux-go1.22.4-abc');
+    expect(release.shared.build?.keys.primary).toMatch(/^flow-plugin-gobuild-linux-go1\.22\.4-/);
     expect(rec.annotations).toEqual([]);
 
     // Saved only when every plugin built and loaded.
-    await saveCaches(ctx, r, false);
+    await saveCaches(ctx, release.shared, true, false);
     expect(rec.log.at(-1)).toBe('info: Not saving the Go caches: not every target loaded.');
   });
 
   it('a go line newer than the server Go: an annotation on that line, before any container', async () => {
     const { ctx, rec, sync } = stage({}, 'module github.com/me/hello\n\ngo 1.23\n');
     const fake = fakeDocker();
-    await expect(buildStage(ctx, server, sync, fake.docker)).rejects.toThrow(
+    await expect(buildStage(ctx, releaseOf(ctx), sync, fake.docker)).rejects.toThrow(
       "go.mod says go 1.23, newer than the server's Go 1.22.4",
     );
     expect(fake.calls).toEqual([]);
@@ -140,7 +141,8 @@ describe('build stage', () => {
   it('a failed target: compile errors as annotations on the file, the stage goes on', async () => {
     const { ctx, rec, sync } = stage({ 'build-cache': 'false', cache: 'false' });
     const fake = fakeDocker(['arm64']);
-    const r = await buildStage(ctx, server, sync, fake.docker);
+    const release = releaseOf(ctx);
+    const r = await buildStage(ctx, release, sync, fake.docker);
     expect(r.results.map((x) => x.ok)).toEqual([true, false]);
     expect(rec.annotations).toEqual([
       {
@@ -151,12 +153,12 @@ describe('build stage', () => {
       { level: 'error', message: 'linux-arm64: go build exited with code 1' },
     ]);
     expect(rec.log).toContain('info: 1 of 2 targets failed: linux-arm64 (go build exited with code 1)');
-    expect(r.caches).toEqual({});
+    expect([release.shared.modules, release.shared.build]).toEqual([undefined, undefined]);
   });
 
   it('-a in build-flags: the build cache is bypassed and the log says why', async () => {
     const { ctx, rec, sync } = stage({ 'build-flags': '-a', cache: 'false' });
-    await buildStage(ctx, server, sync, fakeDocker().docker);
+    await buildStage(ctx, releaseOf(ctx), sync, fakeDocker().docker);
     expect(rec.log).toContain(
       'info: build-flags holds -a: every package is rebuilt, so the Go build cache is bypassed (not restored or saved). The plugins are the same without -a.',
     );

@@ -4,7 +4,10 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { TargetResult } from '../../src/build/execute';
 import { parseTarget } from '../../src/build/targets';
-import { serverFacts } from '../../src/resolve/server';
+import type { RunContext } from '../../src/context';
+import { planReleases, sharedWork, type Release } from '../../src/release';
+import type { ReleaseRecord, RunReport } from '../../src/report/record';
+import { serverFacts, type ServerFacts } from '../../src/resolve/server';
 
 export const SERVER_GO_MOD = `module github.com/flow/server/v2
 
@@ -57,4 +60,17 @@ export function failed(target: string): TargetResult {
     output: './main.go:3:1: syntax error',
     error: 'go build exited with code 1',
   };
+}
+
+/** The one release of a one-release run (working-directory itself, the run's shared work). */
+export function releaseOf(ctx: Pick<RunContext, 'config' | 'env'>, facts: ServerFacts = server): Release {
+  return planReleases(ctx, [facts], sharedWork(ctx))[0]!;
+}
+
+/** The report of a one-release run. */
+export function oneRelease(
+  release: ReleaseRecord,
+  extra: Partial<Pick<RunReport, 'pluginName' | 'published'>> = {},
+): RunReport {
+  return { releases: [release], skipped: [], several: false, ...extra };
 }

@@ -9,7 +9,7 @@ import { GoModFile } from '../../src/gomod';
 import { serverFacts } from '../../src/resolve/server';
 import { syncStage } from '../../src/sync/stage';
 import { fakeContext } from './fake-toolkit';
-import { SERVER_GO_MOD } from './fixtures';
+import { releaseOf, SERVER_GO_MOD } from './fixtures';
 
 const PLUGIN = 'module github.com/me/hello\n\ngo 1.21\n\nrequire github.com/gin-gonic/gin v1.9.0\n';
 
@@ -70,11 +70,11 @@ describe('parse once', () => {
       'build-cache': 'false',
     });
     writeFileSync(join(ctx.workspace, 'go.mod'), plugin);
-    const sync = await syncStage(ctx, server);
+    const sync = await syncStage(ctx, releaseOf(ctx, server));
     await expect(
       buildStage(
         ctx,
-        server,
+        releaseOf(ctx, server),
         sync,
         withDebugLog(stopAtTidy, () => undefined),
       ),

@@ -8,7 +8,7 @@ import { publishStage, type Publisher } from '../../src/publish/stage';
 import { reportFailure, reportStage } from '../../src/report/stage';
 import type { SyncResult } from '../../src/sync/sync';
 import { fakeContext } from './fake-toolkit';
-import { built, failed, server } from './fixtures';
+import { built, failed, oneRelease, server } from './fixtures';
 
 const octokit = {} as Octokit;
 const sync: SyncResult = {
@@ -66,7 +66,7 @@ describe('publish stage -> report stage', () => {
     const published = await publishStage(
       ctx,
       octokit,
-      { server, pluginName: 'hello', results },
+      { pluginName: 'hello', releases: [{ server, results, goModChanges: [] }] },
       publisher(true, calls),
     );
     expect(published.release).toMatchObject({ tag: 'v1.0.0', draft: true });
@@ -78,7 +78,7 @@ describe('publish stage -> report stage', () => {
     expect(rec.log).toContain('info: the artifact client said hello');
     expect(rec.log).toContain('group: Upload release assets (v1.0.0)');
 
-    await reportStage(ctx, { pluginName: 'hello', server, sync, results, published });
+    await reportStage(ctx, oneRelease({ server, sync, results }, { pluginName: 'hello', published }));
     expect(rec.summary).toContain('(draft: publish it to make the assets public)');
     expect(rec.outputs['release-url']).toBe('https://github.com/me/hello/releases/tag/v1.0.0');
     expect(rec.outputs['checksums']).toBe(published.checksumsPath);
@@ -102,10 +102,10 @@ describe('publish stage -> report stage', () => {
     const published = await publishStage(
       ctx,
       octokit,
-      { server, pluginName: 'hello', results },
+      { pluginName: 'hello', releases: [{ server, results, goModChanges: [] }] },
       publisher(false),
     );
-    await reportStage(ctx, { pluginName: 'hello', server, sync, results, published });
+    await reportStage(ctx, oneRelease({ server, sync, results }, { pluginName: 'hello', published }));
     expect(rec.summary).toContain(
       'Release: <a href="https://github.com/me/hello/releases/tag/v1.0.0">v1.0.0</a>',
     );
@@ -122,7 +122,7 @@ describe('publish stage -> report stage', () => {
     const published = await publishStage(
       ctx,
       octokit,
-      { server, pluginName: 'hello', results },
+      { pluginName: 'hello', releases: [{ server, results, goModChanges: [] }] },
       publisher(true, calls),
     );
     expect(calls).toEqual([]);
@@ -130,7 +130,7 @@ describe('publish stage -> report stage', () => {
       'not uploaded to release v1.0.0 because the build failed for linux-arm64',
     ]);
     expect(published.release).toBeUndefined();
-    await reportStage(ctx, { pluginName: 'hello', server, sync, results, published });
+    await reportStage(ctx, oneRelease({ server, sync, results }, { pluginName: 'hello', published }));
     expect(rec.summary).toContain('build failed: go build exited with code 1');
     expect(rec.outputs['release-url']).toBeUndefined();
   });
@@ -141,7 +141,12 @@ describe('publish stage -> report stage', () => {
       { env: { GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_NAME: 'push' } },
     );
     const results = [built(ctx.config.outputDir, 'linux-amd64')];
-    await publishStage(ctx, octokit, { server, pluginName: 'hello', results }, publisher(true));
+    await publishStage(
+      ctx,
+      octokit,
+      { pluginName: 'hello', releases: [{ server, results, goModChanges: [] }] },
+      publisher(true),
+    );
     expect(rec.log).toContain(
       'info: No release upload: release is auto and this run is not for a tag push or a release (push on refs/heads/main).',
     );
@@ -150,7 +155,7 @@ describe('publish stage -> report stage', () => {
   it('summary: false writes no summary but still sets the outputs', async () => {
     const { ctx, rec } = fakeContext({ summary: 'false', targets: 'linux-amd64' });
     const results = [built(ctx.config.outputDir, 'linux-amd64')];
-    await reportStage(ctx, { pluginName: 'hello', server, sync, results });
+    await reportStage(ctx, oneRelease({ server, sync, results }, { pluginName: 'hello' }));
     expect(rec.summary).toBe('');
     expect(rec.outputs['files']).toBe(results[0]!.path);
   });
@@ -158,7 +163,7 @@ describe('publish stage -> report stage', () => {
   it('a summary that cannot be written is a warning, never a failed step', async () => {
     const { ctx, rec } = fakeContext({ targets: 'linux-amd64' });
     ctx.tk.appendSummary = () => Promise.reject(new Error('no GITHUB_STEP_SUMMARY'));
-    await reportStage(ctx, { server, sync });
+    await reportStage(ctx, oneRelease({ server, sync }));
     await reportFailure(ctx.tk, true, { stage: 'Build', build: true, server }, 'it broke');
     expect(rec.annotations).toEqual([
       { level: 'warning', message: 'Could not write the job summary: no GITHUB_STEP_SUMMARY' },
@@ -189,7 +194,7 @@ describe('report after a check with a build', () => {
       deferred: [{ module: 'github.com/gin-gonic/gin', from: 'v1.9.0', to: 'v1.9.1', line: 6 }],
     };
     const results = [built(ctx.config.outputDir, 'linux-amd64')];
-    await reportStage(ctx, { pluginName: 'hello', server, sync: checked, results });
+    await reportStage(ctx, oneRelease({ server, sync: checked, results }, { pluginName: 'hello' }));
     expect(rec.summary).toContain(
       "go.mod's require lines name other versions than the server's for 1 module, but after `go mod tidy`",
     );

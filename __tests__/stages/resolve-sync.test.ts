@@ -9,7 +9,7 @@ import { resolveStage } from '../../src/resolve/stage';
 import { serverFacts } from '../../src/resolve/server';
 import { syncStage } from '../../src/sync/stage';
 import { fakeContext } from './fake-toolkit';
-import { server, SERVER_GO_MOD } from './fixtures';
+import { releaseOf, SERVER_GO_MOD } from './fixtures';
 
 describe('resolve stage', () => {
   it('logs the server, warns what resolveServer warned, sets the three outputs', async () => {
@@ -23,9 +23,9 @@ describe('resolve stage', () => {
     let asked: string | undefined;
     const s = await resolveStage(ctx, {} as Octokit, async (_o, config) => {
       asked = `${config.server.owner}/${config.server.repo} ${config.serverVersion}`;
-      return facts;
+      return { servers: [facts], leftOut: [] };
     });
-    expect(s).toBe(facts);
+    expect(s).toEqual([facts]);
     expect(asked).toBe('Flow/server latest');
     expect(rec.log).toEqual([
       'group: Resolve server',
@@ -64,7 +64,7 @@ function plugin(inputs: Record<string, string>) {
 describe('sync stage', () => {
   it('cap: rewrites go.mod, logs each change, sets go-mod-changes, hands on the parsed file and the module cache key', async () => {
     const { ctx, rec } = plugin({ 'go-mod-sync': 'cap' });
-    const r = await syncStage(ctx, server);
+    const r = await syncStage(ctx, releaseOf(ctx));
     expect(readFileSync(join(ctx.workspace, 'go.mod'), 'utf8')).toContain('github.com/gin-gonic/gin v1.9.1');
     expect(r.written).toBe(true);
     expect(r.goMod?.require.map((x) => x.version)).toEqual(['v1.9.1', 'v0.21.0']);
@@ -87,14 +87,14 @@ describe('sync stage', () => {
     const { ctx } = plugin({ 'go-mod-sync': 'check', build: 'false' });
     const { parseGoMod } = await import('../../src/gomod');
     const text = PLUGIN.replace('v1.9.0', 'v1.9.1');
-    const r = await syncStage(ctx, server, { text, file: parseGoMod(text) });
+    const r = await syncStage(ctx, releaseOf(ctx), { text, file: parseGoMod(text) });
     expect(r.changes).toEqual([]);
     expect(r.goModText).toBe(text);
   });
 
   it('check without a build: an annotation on every mismatched line, and the run stops', async () => {
     const { ctx, rec } = plugin({ 'go-mod-sync': 'check', build: 'false' });
-    await expect(syncStage(ctx, server)).rejects.toThrow(
+    await expect(syncStage(ctx, releaseOf(ctx))).rejects.toThrow(
       "go.mod requires 1 module version other than the server's:\n  github.com/gin-gonic/gin v1.9.0 -> server has v1.9.1 (line 6)\nSet go-mod-sync: cap",
     );
     expect(rec.annotations).toEqual([
@@ -110,7 +110,7 @@ describe('sync stage', () => {
 
   it('check with a build: the mismatches are logged and left for the module graph check after tidy', async () => {
     const { ctx, rec } = plugin({ 'go-mod-sync': 'check', build: 'true' });
-    const r = await syncStage(ctx, server);
+    const r = await syncStage(ctx, releaseOf(ctx));
     expect(r.deferred).toHaveLength(1);
     expect(r.changes).toEqual([]);
     expect(rec.log).toContain(
@@ -122,7 +122,7 @@ describe('sync stage', () => {
 
   it('off: go.mod left as it is, and said so', async () => {
     const { ctx, rec } = plugin({ 'go-mod-sync': 'off' });
-    const r = await syncStage(ctx, server);
+    const r = await syncStage(ctx, releaseOf(ctx));
     expect(r.goMod).toBeUndefined();
     expect(rec.log).toContain('info: go-mod-sync is off: go.mod left as it is.');
   });

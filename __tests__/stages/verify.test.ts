@@ -9,7 +9,7 @@ import type { Docker } from '../../src/build/docker';
 import type { SyncResult } from '../../src/sync/sync';
 import { verifyStage } from '../../src/verify/stage';
 import { fakeContext } from './fake-toolkit';
-import { built, server } from './fixtures';
+import { built, releaseOf } from './fixtures';
 
 const PLUGIN = 'module github.com/me/hello\n\ngo 1.21\n\nrequire github.com/gin-gonic/gin v1.9.0\n';
 const panic =
@@ -50,7 +50,7 @@ describe('verify stage', () => {
   it('verify: false: said once, nothing loaded, the verified output is empty', async () => {
     const { ctx, rec, sync, results } = setup({ verify: 'false' });
     const docker: Docker = { run: () => Promise.reject(new Error('no container expected')) };
-    const r = await verifyStage(ctx, {} as Octokit, docker, { server, sync, results });
+    const r = await verifyStage(ctx, {} as Octokit, docker, { release: releaseOf(ctx), sync, results });
     expect(r.problems).toEqual([]);
     expect(rec.log).toEqual([
       'info: verify is false: the plugins are not loaded into the server before the upload.',
@@ -71,7 +71,7 @@ describe('verify stage', () => {
           );
         },
       };
-      const r = await verifyStage(ctx, {} as Octokit, docker, { server, sync, results });
+      const r = await verifyStage(ctx, {} as Octokit, docker, { release: releaseOf(ctx), sync, results });
       expect(runs[0]![0]).toBe('run');
       expect(r.entries).toEqual([expect.objectContaining({ target: 'linux-amd64', status: 'failed' })]);
       expect(r.problems).toHaveLength(1);

@@ -4,18 +4,11 @@
 // built and loaded (saveCaches).
 import { randomBytes } from 'node:crypto';
 import { join, relative } from 'node:path';
-import { buildCacheUse, restoreBuildCache, saveBuildCache, type BuildCacheKeys } from '../cache/build-cache';
-import {
-  describeKeys,
-  restoreModuleCache,
-  saveModuleCache,
-  type CacheLog,
-  type ModuleCacheKeys,
-  type RestoreResult,
-} from '../cache/module-cache';
-import { pluginGoModName, scratchDir, userOfRunner, type RunContext } from '../context';
+import { buildCacheUse, restoreBuildCache, saveBuildCache } from '../cache/build-cache';
+import { describeKeys, restoreModuleCache, saveModuleCache, type CacheLog } from '../cache/module-cache';
+import { pluginGoModName, userOfRunner, type RunContext } from '../context';
 import { parseGoMod } from '../gomod';
-import type { ServerFacts } from '../resolve/server';
+import { releaseLabel, type Release, type SharedWork } from '../release';
 import { AlignError, alignModuleGraph, type AlignResult } from '../sync/align';
 import { formatChange } from '../sync/align-plan';
 import { setGoModChanges } from '../sync/stage';
@@ -37,41 +30,52 @@ import { goLineTooNew, planBuild, type BuildPlan } from './plan';
 
 export interface BuildStageResult {
   pluginName: string;
+  /** The plugin's module path (from its go.mod). */
+  module?: string;
   results: TargetResult[];
   /** The module graph check or alignment after tidy (absent with go-mod-sync: off). */
   align?: AlignResult;
-  /** What saveCaches saves once every target built (and loaded). */
-  caches: PendingCaches;
 }
 
-interface PendingCaches {
-  modules?: { dir: string; keys: ModuleCacheKeys; restored: RestoreResult };
-  build?: { dir: string; keys: BuildCacheKeys; restored: RestoreResult };
+/**
+ * A release this plugin cannot support: its go line is newer than the release's Go. With
+ * unsupported-server-version: skip the run goes on without the release.
+ */
+export class UnsupportedReleaseError extends Error {
+  override name = 'UnsupportedReleaseError';
+}
+
+/** An annotation for a problem that fails the run, or only skips the release (a warning then). */
+function annotate(ctx: RunContext, message: string, props: Parameters<RunContext['tk']['error']>[1]): void {
+  if (ctx.config.unsupportedServerVersion === 'skip') ctx.tk.warning(message, props);
+  else ctx.tk.error(message, props);
 }
 
 /** Images, module and build caches, `go mod tidy`, every target; never throws for a failed target. */
 export async function buildStage(
   ctx: RunContext,
-  server: ServerFacts,
+  release: Release,
   sync: SyncResult,
   docker: Docker,
 ): Promise<BuildStageResult> {
   const { tk, config, env } = ctx;
+  const { server, shared } = release;
   const goModName = pluginGoModName(ctx);
   const pluginGoMod = sync.goMod ?? parseGoMod(sync.goModText, goModName);
   // Said before any image is pulled, on the go.mod line, with what to write.
   const tooNew = goLineTooNew(pluginGoMod.go, server.goVersion, goModName);
   if (tooNew) {
-    tk.error(tooNew.message, {
-      title: 'go line newer than the server',
+    annotate(ctx, tooNew.message, {
+      title: release.of > 1 ? `go line newer than ${server.tag}'s Go` : 'go line newer than the server',
       file: goModName,
       startLine: tooNew.line,
     });
-    throw new Error(tooNew.message);
+    throw new UnsupportedReleaseError(tooNew.message);
   }
   const pluginName = pluginNameFor(config.pluginName, pluginGoMod.module?.path);
-  const cacheDir = scratchDir(ctx, 'flow-plugin-build');
+  const cacheDir = shared.cacheDir;
   const user = userOfRunner();
+  const of = release.of > 1 ? ` for ${releaseLabel(release)}` : '';
   const plan = planBuild({
     targets: config.targets,
     buildImage: config.buildImage,
@@ -81,7 +85,7 @@ export async function buildStage(
     fileNameTemplate: config.fileName,
     buildFlags: config.buildFlags,
     ldflags: config.ldflags,
-    pluginDir: config.workingDirectory,
+    pluginDir: release.pluginDir,
     outputDir: config.outputDir,
     cacheDir,
     ...(user && { user }),
@@ -92,27 +96,36 @@ export async function buildStage(
   tk.debug(`plugin name: ${pluginName}; files: ${plan.targets.map((t) => t.path).join(', ')}`);
   const cacheLog: CacheLog = { info: (m) => tk.info(m), warning: (m) => tk.warning(m) };
 
-  // Restore before any container mounts the folder (else Docker creates it, owned by root).
+  // Restore before any container mounts the folder (else Docker creates it, owned by root). One
+  // module cache for the run: the first release restores it, the others use what is there.
   const moduleKeys = config.cache ? sync.moduleCache : undefined;
-  const modules = moduleKeys && {
-    dir: plan.modCacheDir,
-    keys: moduleKeys,
-    restored: await tk.group('Restore Go module cache', () =>
+  if (moduleKeys && shared.modules) {
+    tk.info(
+      `Go module cache: shared with ${shared.modules.by} (one folder for the run; modules already there are not downloaded again).`,
+    );
+  } else if (moduleKeys) {
+    const restored = await tk.group('Restore Go module cache', () =>
       restoreModuleCache(plan.modCacheDir, moduleKeys, cacheLog),
-    ),
-  };
+    );
+    shared.modules = { keys: moduleKeys, restored, by: server.tag };
+  }
 
-  const checks = await tk.group('Builder images', async () => {
-    const checks = await checkImages(docker, plan.images, config.pull);
-    for (const c of checks) {
-      tk.info(
-        `${c.ok ? 'ok     ' : 'MISSING'} ${c.image}${c.pulled ? ' (pulled)' : ''}${c.detail ? `: ${c.detail}` : ''}`,
-      );
-      if (c.id) tk.debug(`image ${c.image}: ${c.id}`);
+  const checks = await tk.group(`Builder images${of}`, async () => {
+    const fresh = plan.images.filter((i) => !shared.images.has(i.image));
+    for (const c of await checkImages(docker, fresh, config.pull)) {
+      shared.images.set(c.image, { check: c, by: server.tag });
     }
-    const missing = checks.filter((c) => !c.ok);
+    const checks = plan.images.map((i) => shared.images.get(i.image)!);
+    for (const { check: c, by } of checks) {
+      const again = by !== server.tag ? ` (checked for ${by}: shared)` : '';
+      tk.info(
+        `${c.ok ? 'ok     ' : 'MISSING'} ${c.image}${c.pulled && !again ? ' (pulled)' : ''}${again}${c.detail ? `: ${c.detail}` : ''}`,
+      );
+      if (c.id && !again) tk.debug(`image ${c.image}: ${c.id}`);
+    }
+    const missing = checks.map((c) => c.check).filter((c) => !c.ok);
     if (missing.length > 0) throw new Error(missingImagesMessage(missing, server.goVersion));
-    return checks;
+    return checks.map((c) => c.check);
   });
   await prepareFolders(plan, config.outputDir);
   tk.info(
@@ -121,7 +134,7 @@ export async function buildStage(
 
   // The build cache is restored (its own log group) while `go mod tidy` runs in its container.
   const tidy = config.goModTidy ? docker.run(plan.prepareArgv) : undefined;
-  const built = await restoreGoBuildCache(ctx, server, sync, plan, checks, cacheLog);
+  await restoreGoBuildCache(ctx, release, sync, plan, checks, cacheLog);
   if (tidy) {
     await tk.group('Prepare modules (go mod tidy, go mod download)', async () => {
       tk.info(`docker ${plan.prepareArgv.join(' ')}`);
@@ -135,28 +148,26 @@ export async function buildStage(
     });
   }
 
-  const align = await alignGraph(ctx, server, docker, plan, cacheDir);
-  if (align) setGoModChanges(ctx, sync, align.changes);
-  const results = await buildTargets(ctx, docker, plan);
-  const caches: PendingCaches = {
-    ...(modules && { modules }),
-    ...(built && { build: { dir: plan.goCacheDir, ...built } }),
-  };
-  return { pluginName, results, caches, ...(align && { align }) };
+  const align = await alignGraph(ctx, release, docker, plan, cacheDir);
+  if (align && release.of === 1) setGoModChanges(ctx, sync, align.changes);
+  const results = await buildTargets(ctx, docker, plan, of);
+  const module = pluginGoMod.module?.path;
+  return { pluginName, ...(module !== undefined && { module }), results, ...(align && { align }) };
 }
 
 /**
- * Restores the build cache (GOCACHE, shared by every target), keyed by the Go version, the
- * images' IDs and the synced go.mod with go.sum. Never throws.
+ * Restores the build cache (GOCACHE, shared by every target and every release of the run), keyed
+ * by the Go version, the images' IDs and the synced go.mod with go.sum of the first release that
+ * builds; the others compile into the same folder. Never throws.
  */
 async function restoreGoBuildCache(
   { tk, config }: RunContext,
-  server: ServerFacts,
+  { server, shared }: Release,
   sync: SyncResult,
   plan: BuildPlan,
   checks: ImageCheck[],
   cacheLog: CacheLog,
-): Promise<{ keys: BuildCacheKeys; restored: RestoreResult } | undefined> {
+): Promise<void> {
   const use = buildCacheUse({
     enabled: config.buildCache,
     buildFlags: config.buildFlags,
@@ -170,13 +181,20 @@ async function restoreGoBuildCache(
   if (!use.use) {
     if (use.say && use.warn) tk.warning(use.say);
     else if (use.say) tk.info(use.say);
-    return undefined;
+    return;
+  }
+  if (shared.build) {
+    const same = shared.build.goVersion === server.goVersion;
+    tk.info(
+      `Go build cache: shared with ${shared.build.by} (one folder for the run${same ? `, same Go ${server.goVersion}: only what differs is compiled` : ''}).`,
+    );
+    return;
   }
   tk.debug(`build cache key: ${describeKeys(use.keys)}`);
   const restored = await tk.group('Restore Go build cache', () =>
     restoreBuildCache(plan.goCacheDir, use.keys, cacheLog),
   );
-  return { keys: use.keys, restored };
+  shared.build = { keys: use.keys, restored, by: server.tag, goVersion: server.goVersion };
 }
 
 const ALIGN_TITLES = {
@@ -191,7 +209,7 @@ const ALIGN_TITLES = {
  */
 async function alignGraph(
   ctx: RunContext,
-  server: ServerFacts,
+  { server, pluginDir, of, ...release }: Release,
   docker: Docker,
   plan: BuildPlan,
   cacheDir: string,
@@ -200,7 +218,8 @@ async function alignGraph(
   const mode = config.goModSync;
   if (mode === 'off') return undefined;
   const goModName = pluginGoModName(ctx);
-  return tk.group(`${ALIGN_TITLES[mode]} (go-mod-sync: ${mode})`, async () => {
+  const label = of > 1 ? ` for ${releaseLabel({ server, of, ...release })}` : '';
+  return tk.group(`${ALIGN_TITLES[mode]}${label} (go-mod-sync: ${mode})`, async () => {
     try {
       const r = await alignModuleGraph({
         mode,
@@ -210,7 +229,7 @@ async function alignGraph(
         serverGoModName: server.goModName,
         serverParsed: server.goMod,
         workDir: cacheDir,
-        pluginGoModPath: join(config.workingDirectory, 'go.mod'),
+        pluginGoModPath: join(pluginDir, 'go.mod'),
         pluginGoModName: goModName,
         log: { info: (m) => tk.info(m), warning: (m) => tk.warning(m) },
       });
@@ -226,8 +245,9 @@ async function alignGraph(
     } catch (e) {
       if (e instanceof AlignError) {
         for (const c of e.conflicts) {
-          tk.error(`${c.message}. Fix: ${c.fix}`, {
-            title: 'module graph differs from the server',
+          annotate(ctx, `${c.message}. Fix: ${c.fix}`, {
+            title:
+              of > 1 ? `module graph differs from ${server.tag}` : 'module graph differs from the server',
             file: goModName,
             ...(c.line !== undefined && { startLine: c.line }),
           });
@@ -243,11 +263,18 @@ function seconds(ms: number): string {
 }
 
 /** Builds every target; logs a group per target as it finishes; never throws for a failed target. */
-async function buildTargets(ctx: RunContext, docker: Docker, plan: BuildPlan): Promise<TargetResult[]> {
+async function buildTargets(
+  ctx: RunContext,
+  docker: Docker,
+  plan: BuildPlan,
+  /** ` for v2.6.1 (2 of 3)` in a run of several releases, else ''. */
+  of: string,
+): Promise<TargetResult[]> {
   const { tk, config } = ctx;
+  // Compile errors name the files of working-directory (a scratch copy has the same files).
   const pluginDirInWorkspace = relative(ctx.workspace, config.workingDirectory).split('\\').join('/');
   const results = await buildAll(docker, plan, config.parallel, (r) => {
-    tk.startGroup(`${r.ok ? 'Built' : 'FAILED'} ${r.target.name} in ${seconds(r.durationMs)}`);
+    tk.startGroup(`${r.ok ? 'Built' : 'FAILED'} ${r.target.name}${of} in ${seconds(r.durationMs)}`);
     tk.info(`docker ${r.argv.join(' ')}`);
     if (r.output.trim()) tk.info(r.output.trimEnd());
     if (r.ok) tk.info(`${r.path} (${r.size} bytes, sha256 ${r.sha256})`);
@@ -269,17 +296,17 @@ async function buildTargets(ctx: RunContext, docker: Docker, plan: BuildPlan): P
 }
 
 /**
- * Saves the module and build caches, only when every target built and loaded: a cache is never
- * made from a failed run. Called after the verify stage; `loaded` is false when it found a
- * plugin the server does not load.
+ * Saves the run's module and build caches, only when every target of every release built and
+ * loaded: a cache is never made from a failed run. Called after the verify stage.
  */
 export async function saveCaches(
   { tk }: Pick<RunContext, 'tk'>,
-  build: BuildStageResult,
+  shared: SharedWork,
+  allBuilt: boolean,
   loaded = true,
 ): Promise<void> {
-  const { modules, build: goBuild } = build.caches;
-  if (!loaded || !build.results.every((r) => r.ok)) {
+  const { modules, build: goBuild } = shared;
+  if (!loaded || !allBuilt) {
     if (modules || goBuild)
       tk.info(`Not saving the Go caches: not every target ${loaded ? 'built' : 'loaded'}.`);
     return;
@@ -287,12 +314,12 @@ export async function saveCaches(
   const cacheLog: CacheLog = { info: (m) => tk.info(m), warning: (m) => tk.warning(m) };
   if (modules) {
     await tk.group('Save Go module cache', () =>
-      saveModuleCache(modules.dir, modules.keys, modules.restored, cacheLog),
+      saveModuleCache(join(shared.cacheDir, 'gomodcache'), modules.keys, modules.restored, cacheLog),
     );
   }
   if (goBuild) {
     await tk.group('Save Go build cache', () =>
-      saveBuildCache(goBuild.dir, goBuild.keys, goBuild.restored, cacheLog),
+      saveBuildCache(join(shared.cacheDir, 'gocache'), goBuild.keys, goBuild.restored, cacheLog),
     );
   }
 }

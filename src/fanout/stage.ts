@@ -13,7 +13,7 @@ import type { RunContext } from '../context';
 import { isHttpError } from '../github/errors';
 import { findReleaseByTag, type ReleaseRef } from '../github/release-assets';
 import { resolveServerReleases } from '../github/server-release';
-import { artifactName } from '../publish/artifacts';
+import type { ArtifactUpload } from '../publish/artifacts';
 import {
   buildPluginIndex,
   PLUGIN_INDEX_FILE_NAME,
@@ -231,8 +231,23 @@ export interface CellRelease {
   results: readonly TargetResult[];
   verified?: readonly VerifyEntry[];
   goModChanges: readonly { module: string; from?: string; to: string }[];
-  /** Targets whose plugin was uploaded as a workflow artifact (absent: none). */
-  uploaded?: ReadonlySet<string>;
+  /** Target -> the workflow artifact its plugin was uploaded as (absent: none uploaded). */
+  artifacts?: ReadonlyMap<string, string>;
+}
+
+/** Pure: target -> artifact name of the plugins of `serverTag` a publish stage uploaded. */
+export function uploadedPlugins(
+  uploads: readonly ArtifactUpload[],
+  serverTag: string,
+  onlyTag: boolean,
+): Map<string, string> {
+  return new Map(
+    uploads.flatMap((a) =>
+      a.kind === 'plugin' && a.ok && (a.serverTag === serverTag || (onlyTag && a.serverTag === undefined))
+        ? [[a.target, a.artifactName] as [string, string]]
+        : [],
+    ),
+  );
 }
 
 /** The records of a build run's cells (pure). */
@@ -256,9 +271,7 @@ export function cellRecords(
         built: r.ok,
         ...(r.error !== undefined && { error: r.error }),
         file: r.fileName,
-        ...(rel.uploaded?.has(r.target.name) && {
-          artifact: artifactName({ name: pluginName, target: r.target.name, serverTag: rel.server.tag }),
-        }),
+        ...(rel.artifacts?.has(r.target.name) && { artifact: rel.artifacts.get(r.target.name)! }),
         ...(r.size !== undefined && { size: r.size }),
         ...(r.sha256 !== undefined && { sha256: r.sha256 }),
         ...(v && { verified: { status: v.status, ...(v.reason !== undefined && { reason: v.reason }) } }),

@@ -94,6 +94,8 @@ export interface PluginFile {
   target: string;
   /** Its file name (as in checksums.txt and the release). */
   fileName: string;
+  /** The server release it was built for; default the options' serverTag. */
+  serverTag?: string;
 }
 
 export interface UploadOptions {
@@ -139,7 +141,12 @@ interface UploadOutcome {
   error?: string;
 }
 
-export type PluginArtifact = UploadOutcome & { kind: 'plugin'; target: string };
+export type PluginArtifact = UploadOutcome & {
+  kind: 'plugin';
+  target: string;
+  /** The server release the plugin was built for. */
+  serverTag?: string;
+};
 export type ChecksumsArtifact = UploadOutcome & { kind: 'checksums'; targets: string[] };
 export type ArtifactUpload = PluginArtifact | ChecksumsArtifact;
 
@@ -178,7 +185,8 @@ export async function uploadPluginArtifacts(
   }
   const plugins = files.map((file) => ({
     ...file,
-    artifactName: artifactName({ name, target: file.target, serverTag }),
+    serverTag: file.serverTag ?? serverTag,
+    artifactName: artifactName({ name, target: file.target, serverTag: file.serverTag ?? serverTag }),
   }));
   const targets = files.map((f) => f.target);
   const checksumsName = options.checksums ? checksumsArtifactName({ name, serverTag, targets }) : undefined;
@@ -210,7 +218,7 @@ export async function uploadPluginArtifacts(
         fileName: p.fileName,
         stage: (target) => linkOrCopy(p.path, target),
       });
-      results.push({ kind: 'plugin', target: p.target, ...outcome });
+      results.push({ kind: 'plugin', target: p.target, serverTag: p.serverTag, ...outcome });
     }
     if (options.checksums && checksumsName) {
       const source = options.checksums.path;

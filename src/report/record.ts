@@ -3,13 +3,16 @@
 import type { TargetResult } from '../build/execute';
 import type { PublishResult } from '../publish/stage';
 import { CHECKSUMS_FILE_NAME } from '../publish/checksums';
-import type { StageState, SummaryData, SummaryTarget } from './summary';
+import type { ReleasesSummaryData, StageState, SummaryData, SummaryTarget } from './summary';
+import { PLUGIN_INDEX_FILE_NAME } from '../publish/plugin-index';
 import type { ServerFacts } from '../resolve/server';
 import type { SyncResult } from '../sync/sync';
 import type { VerifyResult } from '../verify/stage';
 import type { AlignChange } from '../sync/align-plan';
 
 export interface ArtifactEntry {
+  /** The server release tag the plugin was built for (and loads into). */
+  server: string;
   target: string;
   path: string;
   fileName: string;
@@ -22,16 +25,21 @@ export interface ArtifactEntry {
   releaseAssetUrl?: string;
 }
 
-/** Pure: one entry per built plugin, with its upload locations. */
-export function artifactEntries(results: TargetResult[], published?: PublishResult): ArtifactEntry[] {
+/** Pure: one entry per built plugin of one server release, with its upload locations. */
+export function artifactEntries(
+  results: TargetResult[],
+  published: PublishResult | undefined,
+  serverTag: string,
+): ArtifactEntry[] {
   return results
     .filter((r) => r.ok)
     .map((r) => {
       const artifact = published?.artifacts.find(
-        (a) => a.kind === 'plugin' && a.target === r.target.name && a.ok,
+        (a) => a.kind === 'plugin' && a.target === r.target.name && sameServer(a, serverTag) && a.ok,
       );
       const asset = published?.release?.assets.find((a) => a.name === r.fileName && a.ok);
       return {
+        server: serverTag,
         target: r.target.name,
         path: r.path,
         fileName: r.fileName,
@@ -57,6 +65,50 @@ export interface RunRecord {
   published?: PublishResult;
 }
 
+/** One server release of a run: what its stages found and made. */
+export type ReleaseRecord = Omit<RunRecord, 'pluginName' | 'published'>;
+
+/** A release the run skipped (unsupported-server-version: skip), and why. */
+export interface SkippedRelease {
+  server: string;
+  go: string;
+  reason: string;
+}
+
+/** The whole run, every release: what the report stage writes outputs and the summary from. */
+export interface RunReport {
+  pluginName?: string;
+  /** In the run's order (newest first); a one-release run has one. */
+  releases: ReleaseRecord[];
+  skipped: SkippedRelease[];
+  /** True when the run was asked for several releases (server-versions). */
+  several: boolean;
+  /** Every release tag of the run, built or skipped, newest first (the summary's row order). */
+  order?: string[];
+  published?: PublishResult;
+}
+
+/** Pure: the go-mod-changes output's entries of a release, each with its server tag. */
+export function goModChangesOf(
+  r: ReleaseRecord,
+): { module: string; from?: string; to: string; step: string; reason?: string }[] {
+  return [
+    ...r.sync.changes.map((c) => ({ module: c.module, from: c.from, to: c.to, step: 'cap' })),
+    ...(r.align?.changes ?? []).map((c) => ({
+      module: c.module,
+      ...(c.from !== undefined && { from: c.from }),
+      to: c.to,
+      step: c.step ?? 'align',
+      ...(c.reason !== undefined && { reason: c.reason }),
+    })),
+  ];
+}
+
+/** An artifact upload of this release's (one without a tag: a one-release run's). */
+function sameServer(a: { serverTag?: string }, tag: string): boolean {
+  return a.serverTag === undefined || a.serverTag === tag;
+}
+
 type UploadState = { ok: boolean; url?: string; error?: string };
 function state(u: { ok: boolean; url?: string; error?: string } | undefined): UploadState | undefined {
   if (!u) return undefined;
@@ -72,7 +124,9 @@ export function summaryData(run: RunRecord): SummaryData {
   const { server, sync, published } = run;
   const targets = (run.results ?? []).map((r): SummaryTarget => {
     const artifact = state(
-      published?.artifacts.find((a) => a.kind === 'plugin' && a.target === r.target.name),
+      published?.artifacts.find(
+        (a) => a.kind === 'plugin' && a.target === r.target.name && sameServer(a, server.tag),
+      ),
     );
     const asset = state(published?.release?.assets.find((a) => a.name === r.fileName));
     const loads = run.verified?.entries.find((e) => e.target === r.target.name);
@@ -125,6 +179,46 @@ export function summaryData(run: RunRecord): SummaryData {
     }),
     ...(run.results === undefined && { buildSkipped: true }),
   };
+}
+
+/** Pure: what the summary of a run of several releases shows (one table, release x target). */
+export function releasesSummaryData(
+  report: RunReport,
+  run: { repository: string; targets: readonly string[]; verified: boolean },
+): ReleasesSummaryData {
+  const { published } = report;
+  const per = report.releases.map((r) => summaryData({ ...r, published }));
+  const first = per[0];
+  const indexAsset = state(published?.release?.assets.find((a) => a.name === PLUGIN_INDEX_FILE_NAME));
+  return {
+    ...(report.pluginName !== undefined && { pluginName: report.pluginName }),
+    repository: run.repository,
+    releases: [
+      ...per.map((d) => ({
+        tag: d.server.tag,
+        goVersion: d.server.goVersion,
+        ...(d.server.releaseUrl !== undefined && { releaseUrl: d.server.releaseUrl }),
+        ...(d.goMod && { goMod: d.goMod }),
+        targets: d.targets,
+      })),
+      ...report.skipped.map((s) => ({ tag: s.server, goVersion: s.go, skipped: s.reason, targets: [] })),
+    ].sort((a, b) => order(report, a.tag) - order(report, b.tag)),
+    targets: run.targets,
+    verified: run.verified,
+    ...(first?.checksums && { checksums: first.checksums }),
+    ...(published?.indexPath !== undefined && {
+      index: { fileName: PLUGIN_INDEX_FILE_NAME, ...(indexAsset && { releaseAsset: indexAsset }) },
+    }),
+    ...(first?.release && { release: first.release }),
+    ...(report.releases.length > 0 &&
+      report.releases.every((r) => r.results === undefined) && { buildSkipped: true }),
+  };
+}
+
+/** Position of a tag in the run (releases and skipped ones, newest first, as resolved). */
+function order(report: RunReport, tag: string): number {
+  const i = report.order?.indexOf(tag) ?? -1;
+  return i === -1 ? Number.MAX_SAFE_INTEGER : i;
 }
 
 /** The stages of a run, in order, as the failure summary names them. */

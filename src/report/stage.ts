@@ -1,21 +1,74 @@
 // The report stage: what later steps and people read after a run - the artifacts, files,
-// checksums and release-url outputs and the job summary - also for a run that failed.
+// checksums, plugin-index and release-url outputs and the job summary - also for a run that
+// failed. A run of several releases also says its go-mod-changes and verified outputs here (each
+// entry with its server tag), its skipped releases, and one summary table, release x target.
 import type { RunContext } from '../context';
+import { goModChangesOutput } from '../sync/sync';
 import type { Toolkit } from '../toolkit';
-import { artifactEntries, failureStages, summaryData, type RunProgress, type RunRecord } from './record';
-import { renderFailureSummary, renderSummary } from './summary';
+import { verifiedOutput } from '../verify/plan';
+import {
+  artifactEntries,
+  failureStages,
+  releasesSummaryData,
+  summaryData,
+  type RunProgress,
+  type RunReport,
+} from './record';
+import { renderFailureSummary, renderReleasesSummary, renderSummary } from './summary';
 
-export async function reportStage(ctx: Pick<RunContext, 'tk' | 'config'>, run: RunRecord): Promise<void> {
+export async function reportStage(ctx: Pick<RunContext, 'tk' | 'config'>, run: RunReport): Promise<void> {
   const { tk, config } = ctx;
-  if (run.results) {
-    const entries = artifactEntries(run.results, run.published);
+  const { published } = run;
+  if (run.releases.some((r) => r.results)) {
+    const entries = run.releases.flatMap((r) => artifactEntries(r.results ?? [], published, r.server.tag));
     tk.setOutput('artifacts', JSON.stringify(entries));
     tk.setOutput('files', entries.map((e) => e.path).join('\n'));
   }
-  if (run.published?.checksumsPath) tk.setOutput('checksums', run.published.checksumsPath);
-  if (run.published?.release?.url) tk.setOutput('release-url', run.published.release.url);
+  if (published?.checksumsPath) tk.setOutput('checksums', published.checksumsPath);
+  if (published?.indexPath) tk.setOutput('plugin-index', published.indexPath);
+  if (published?.release?.url) tk.setOutput('release-url', published.release.url);
+  if (run.several) {
+    const perRelease = <T>(each: (r: RunReport['releases'][number]) => T[]) =>
+      run.releases.flatMap((r) => each(r).map((e) => ({ server: r.server.tag, ...e })));
+    tk.setOutput(
+      'go-mod-changes',
+      JSON.stringify(
+        perRelease((r) => JSON.parse(goModChangesOutput(r.sync.changes, r.align?.changes)) as object[]),
+      ),
+    );
+    tk.setOutput(
+      'verified',
+      JSON.stringify(perRelease((r) => JSON.parse(verifiedOutput(r.verified?.entries ?? [])) as object[])),
+    );
+  }
+  if (run.several || run.skipped.length > 0) {
+    tk.setOutput('skipped-server-versions', JSON.stringify(run.skipped));
+  }
   if (!config.summary) return;
-  await writeSummary(tk, renderSummary(summaryData(run)));
+  if (!run.several && run.releases.length === 1) {
+    const [only] = run.releases;
+    await writeSummary(
+      tk,
+      renderSummary(
+        summaryData({
+          ...only!,
+          ...(run.pluginName !== undefined && { pluginName: run.pluginName }),
+          ...(published && { published }),
+        }),
+      ),
+    );
+    return;
+  }
+  await writeSummary(
+    tk,
+    renderReleasesSummary(
+      releasesSummaryData(run, {
+        repository: `${config.server.owner}/${config.server.repo}`,
+        targets: config.targets.map((t) => t.name),
+        verified: config.verify !== 'false',
+      }),
+    ),
+  );
 }
 
 /** The job summary of a failed run (unless summary is false). Never throws. */

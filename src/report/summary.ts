@@ -329,3 +329,154 @@ export function renderFailureSummary(data: FailureSummaryData): string {
     'Fix what the message says and re-run the job; the log has the details of every stage.',
   ].join('\n\n')}\n`;
 }
+
+/** One server release of a run of several, as the summary shows it. */
+export interface ReleaseSummary {
+  tag: string;
+  goVersion: string;
+  releaseUrl?: string;
+  /** Why the release was skipped (unsupported-server-version: skip); then it has no targets. */
+  skipped?: string;
+  goMod?: SummaryData['goMod'];
+  targets: readonly SummaryTarget[];
+}
+
+export interface ReleasesSummaryData {
+  pluginName?: string;
+  /** `owner/name` of the server. */
+  repository: string;
+  /** Newest first. */
+  releases: readonly ReleaseSummary[];
+  /** The targets asked for (the table's columns). */
+  targets: readonly string[];
+  /** True when the plugins were loaded into the servers (verify not false). */
+  verified: boolean;
+  checksums?: SummaryData['checksums'];
+  /** plugins.json, when written. */
+  index?: { fileName: string; releaseAsset?: { ok: boolean; url?: string; error?: string } };
+  release?: SummaryData['release'];
+  buildSkipped?: boolean;
+}
+
+/** A cell of the release x target table: loaded, refused, not verified, build failed, skipped. */
+function matrixCell(t: SummaryTarget | undefined, skipped: boolean): string {
+  if (skipped) return '⏭️ skipped';
+  if (!t) return '-';
+  if (!t.ok) return '❌ build failed';
+  const upload =
+    (t.artifact && !t.artifact.ok) || (t.releaseAsset && !t.releaseAsset.ok) ? ' ⚠️ not uploaded' : '';
+  if (!t.loads) return `✅ built${upload}`;
+  if (t.loads.status === 'loaded') return `✅ loaded${upload}`;
+  if (t.loads.status === 'failed') return `❌ refused: ${cell(firstLine(t.loads.reason ?? ''))}`;
+  return `✅ built, not verified${t.loads.reason ? `: ${cell(firstLine(t.loads.reason))}` : ''}${upload}`;
+}
+
+/** The job summary of a run of several server releases: one table, release x target, then the details. */
+export function renderReleasesSummary(data: ReleasesSummaryData): string {
+  const out: string[] = [];
+  const title = data.pluginName ? `Flow plugin ${cell(data.pluginName)}` : 'Flow plugin build';
+  const built = data.releases.filter((r) => !r.skipped);
+  out.push(
+    `## ${title} for ${built.length} release${built.length === 1 ? '' : 's'} of ${cell(data.repository)}`,
+  );
+  const all = built.flatMap((r) => r.targets.map((t) => ({ tag: r.tag, t })));
+  const failing = all.filter(({ t }) => problems(t).length > 0);
+  const skipped = data.releases.filter((r) => r.skipped);
+  out.push(
+    [
+      data.buildSkipped
+        ? 'ℹ️ Resolved the servers and synced go.mod in scratch copies; no plugins were built (`build: false`).'
+        : failing.length === 0
+          ? `✅ ${all.length} plugin${all.length === 1 ? '' : 's'} built${data.verified ? ' and checked against their servers' : ''} for ${built.map((r) => code(r.tag)).join(', ')}.`
+          : `❌ **${failing.length} of ${all.length} plugins failed**: ${failing.map(({ tag, t }) => `${code(t.target)} for ${code(tag)}`).join(', ')}.`,
+      ...(skipped.length > 0
+        ? [
+            `⏭️ Skipped (\`unsupported-server-version: skip\`): ${skipped.map((r) => code(r.tag)).join(', ')}.`,
+          ]
+        : []),
+    ].join(' '),
+  );
+  out.push(
+    table(
+      ['Server release', 'Go', ...data.targets.map((t) => code(t)), 'Notes'],
+      data.releases.map((r) => [
+        link(r.tag, r.releaseUrl),
+        code(r.goVersion),
+        ...data.targets.map((name) =>
+          matrixCell(
+            r.targets.find((t) => t.target === name),
+            r.skipped !== undefined,
+          ),
+        ),
+        r.skipped ? cell(firstLine(r.skipped)) : '',
+      ]),
+    ),
+  );
+
+  const files = built.flatMap((r) => r.targets.filter((t) => t.ok).map((t) => ({ tag: r.tag, t })));
+  if (files.length > 0) {
+    out.push('### Files');
+    out.push(
+      table(
+        ['Server release', 'Target', 'File', 'Size', 'SHA-256', 'Download'],
+        files.map(({ tag, t }) => [
+          code(tag),
+          code(t.target),
+          code(t.fileName ?? ''),
+          t.size !== undefined ? formatSize(t.size) : '-',
+          t.sha256 ? `<code title="${cell(t.sha256)}">${cell(t.sha256.slice(0, 12))}</code>` : '-',
+          downloads(t),
+        ]),
+      ),
+    );
+  }
+  if (data.checksums) {
+    out.push(
+      `Checksums of every release: ${code(data.checksums.fileName)} (${downloads(data.checksums)}), verify with \`sha256sum -c\`.`,
+    );
+  }
+  if (data.index) {
+    out.push(
+      `Index: ${code(data.index.fileName)}${data.index.releaseAsset ? ` (${downloads(data.index)})` : ''}: for each server release its Go, go.mod changes and per target the file, size, sha256 and whether it loaded.`,
+    );
+  }
+
+  out.push('### go.mod');
+  out.push(
+    "Each release's go.mod was synced in a scratch copy of the plugin's folder: the workspace go.mod is unchanged.",
+  );
+  const changes = built.flatMap((r) => (r.goMod?.changes ?? []).map((c) => ({ tag: r.tag, c })));
+  const off = built.some((r) => r.goMod?.mode === 'off');
+  if (off) out.push('`go-mod-sync: off`: go.mod was not checked.');
+  else if (changes.length === 0) out.push("go.mod already matched every release's module versions.");
+  else {
+    out.push(
+      table(
+        ['Server release', 'Module', 'From', 'To', 'Step', 'Why'],
+        changes.map(({ tag, c }) => [
+          code(tag),
+          code(c.module),
+          c.from && c.from !== 'none' ? code(c.from) : '(added)',
+          c.to === 'none' ? '(removed)' : code(c.to),
+          c.step ?? '',
+          cell(c.reason ?? ''),
+        ]),
+      ),
+    );
+  }
+
+  if (failing.length > 0) {
+    out.push('### Failed');
+    out.push(
+      failing
+        .flatMap(({ tag, t }) => problems(t).map((p) => `- ${code(t.target)} for ${code(tag)}: ${cell(p)}`))
+        .join('\n'),
+    );
+  }
+  if (data.release) {
+    out.push(
+      `Release: ${link(data.release.tag, data.release.url)}${data.release.draft ? ' (draft: publish it to make the assets public)' : ''}`,
+    );
+  }
+  return `${out.join('\n\n')}\n`;
+}

@@ -2,7 +2,12 @@
 // the tag, the Go version and the go.mod (module path and module versions).
 import type { Octokit } from '@octokit/rest';
 import { resolveServerGoVersion } from '../github/go-version';
-import { readServerFiles, resolveServerRelease } from '../github/server-release';
+import {
+  readServerFiles,
+  resolveServerRelease,
+  resolveServerReleases,
+  type ServerRelease,
+} from '../github/server-release';
 import { parseGoMod, type GoModFile } from '../gomod';
 import type { ActionConfig } from '../inputs';
 
@@ -73,6 +78,32 @@ export async function resolveServer(octokit: Octokit, config: ActionConfig): Pro
     spec: config.serverVersion,
     includePrereleases: config.includePrereleases,
   });
+  return factsAt(octokit, config, release);
+}
+
+/** The run's releases: server-versions (every match, newest first, capped) or the one of server-version. */
+export async function resolveServers(
+  octokit: Octokit,
+  config: ActionConfig,
+): Promise<{ servers: ServerFacts[]; leftOut: string[] }> {
+  if (config.serverVersions === undefined)
+    return { servers: [await resolveServer(octokit, config)], leftOut: [] };
+  const { owner, repo } = config.server;
+  const { releases, leftOut } = await resolveServerReleases(octokit, {
+    owner,
+    repo,
+    specs: config.serverVersions,
+    includePrereleases: config.includePrereleases,
+    max: config.maxServerVersions,
+  });
+  const servers: ServerFacts[] = [];
+  for (const release of releases) servers.push(await factsAt(octokit, config, release));
+  return { servers, leftOut };
+}
+
+/** GO_VERSION and go.mod read at the release's tag. */
+async function factsAt(octokit: Octokit, config: ActionConfig, release: ServerRelease): Promise<ServerFacts> {
+  const { owner, repo } = config.server;
   const { goVersionFile, goMod } = await readServerFiles(octokit, { owner, repo, tag: release.tag });
   return serverFacts({
     repository: `${owner}/${repo}`,

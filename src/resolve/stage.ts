@@ -1,26 +1,48 @@
-// The resolve stage as the log shows it: the server release, its Go version and module, every
-// warning about them; the server-version, go-version and server-module outputs.
+// The resolve stage as the log shows it: the server releases, each with its Go version and module,
+// every warning about them, what the releases share; the server-version, go-version and
+// server-module outputs (the newest release) and server-versions (every tag).
 import type { Octokit } from '@octokit/rest';
 import type { RunContext } from '../context';
 import type { ActionConfig } from '../inputs';
-import { resolveServer, type ServerFacts } from './server';
+import { describeSharing } from '../release';
+import { resolveServers, type ServerFacts } from './server';
 
 export async function resolveStage(
   ctx: RunContext,
   octokit: Octokit,
   /** The lookup (a test passes plain facts). */
-  resolve: (octokit: Octokit, config: ActionConfig) => Promise<ServerFacts> = resolveServer,
-): Promise<ServerFacts> {
-  const { tk } = ctx;
-  const s = await tk.group('Resolve server', async () => {
-    const s = await resolve(octokit, ctx.config);
-    tk.info(`${s.repository} ${s.tag}: Go ${s.goVersion} (from ${s.goVersionSource}), module ${s.module}`);
-    for (const w of s.warnings) tk.warning(w);
-    tk.debug(`server go.mod: ${s.goModName} (${s.goMod.require.length} requires)`);
-    return s;
+  resolve: (
+    octokit: Octokit,
+    config: ActionConfig,
+  ) => Promise<{ servers: ServerFacts[]; leftOut: string[] }> = resolveServers,
+): Promise<ServerFacts[]> {
+  const { tk, config } = ctx;
+  const servers = await tk.group('Resolve server', async () => {
+    const { servers, leftOut } = await resolve(octokit, config);
+    if (config.serverVersions !== undefined) {
+      tk.info(
+        `server-versions (${config.serverVersions.join(', ')}): ${servers.length} release${servers.length === 1 ? '' : 's'}, newest first`,
+      );
+    }
+    for (const s of servers) {
+      tk.info(`${s.repository} ${s.tag}: Go ${s.goVersion} (from ${s.goVersionSource}), module ${s.module}`);
+      for (const w of s.warnings) tk.warning(w);
+      tk.debug(`server go.mod: ${s.goModName} (${s.goMod.require.length} requires)`);
+    }
+    if (leftOut.length > 0) {
+      tk.info(
+        `Not built (beyond max-server-versions: ${config.maxServerVersions}): ${leftOut.join(', ')}. Raise max-server-versions or narrow server-versions to build them.`,
+      );
+    }
+    if (servers.length > 1) for (const line of describeSharing(servers)) tk.info(line);
+    return servers;
   });
-  tk.setOutput('server-version', s.tag);
-  tk.setOutput('go-version', s.goVersion);
-  tk.setOutput('server-module', s.module);
-  return s;
+  const newest = servers[0]!;
+  tk.setOutput('server-version', newest.tag);
+  tk.setOutput('go-version', newest.goVersion);
+  tk.setOutput('server-module', newest.module);
+  if (config.serverVersions !== undefined) {
+    tk.setOutput('server-versions', JSON.stringify(servers.map((s) => s.tag)));
+  }
+  return servers;
 }

@@ -3,24 +3,28 @@
 import { describeKeys } from '../cache/module-cache';
 import { pluginGoModName, type RunContext } from '../context';
 import type { GoModFile } from '../gomod';
-import type { ServerFacts } from '../resolve/server';
+import { releaseLabel, type Release } from '../release';
 import type { AlignChange } from './align-plan';
 import { goModChangesOutput, mismatchList, SyncError, syncGoMod, type SyncResult } from './sync';
 
 export async function syncStage(
   ctx: RunContext,
-  server: ServerFacts,
+  release: Release,
   /** go.mod as the pre-flight check read and parsed it, when it did. */
   read?: { text: string; file: GoModFile },
 ): Promise<SyncResult> {
   const { tk, config } = ctx;
+  const { server } = release;
   const name = pluginGoModName(ctx);
-  const sync = await tk.group('Sync go.mod', async () => {
+  const title = release.scratch
+    ? `Sync go.mod for ${releaseLabel(release)} (in a scratch copy; the workspace go.mod is not changed)`
+    : 'Sync go.mod';
+  const sync = await tk.group(title, async () => {
     try {
       // align starts with gomod-cap; the rest of it runs after go mod tidy (in the build stage).
       const r = await syncGoMod({
         mode: config.goModSync,
-        pluginDir: config.workingDirectory,
+        pluginDir: release.pluginDir,
         pluginGoModName: name,
         serverGoMod: server.goModText,
         serverGoModName: server.goModName,
@@ -51,7 +55,7 @@ export async function syncStage(
       throw e;
     }
   });
-  setGoModChanges(ctx, sync);
+  if (release.of === 1) setGoModChanges(ctx, sync);
   return sync;
 }
 

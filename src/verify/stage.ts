@@ -9,7 +9,7 @@ import type { TargetResult } from '../build/execute';
 import type { Docker } from '../build/docker';
 import { pluginGoModName, scratchDir, userOfRunner, type RunContext } from '../context';
 import { parseGoMod } from '../gomod';
-import type { ServerFacts } from '../resolve/server';
+import type { Release } from '../release';
 import type { SyncResult } from '../sync/sync';
 import { parseBinfmtEntry, type BinfmtState } from './emulation';
 import { loadPlugin, type LoadOutcome } from './load';
@@ -35,7 +35,7 @@ export interface VerifyResult {
 }
 
 export interface VerifyStageInput {
-  server: ServerFacts;
+  release: Release;
   sync: SyncResult;
   results: TargetResult[];
 }
@@ -97,7 +97,8 @@ export async function verifyStage(
   input: VerifyStageInput,
 ): Promise<VerifyResult> {
   const result = await verifyPlugins(ctx, octokit, docker, input);
-  ctx.tk.setOutput('verified', verifiedOutput(result.entries));
+  // A run of several releases says them all at the end (the report stage).
+  if (input.release.of === 1) ctx.tk.setOutput('verified', verifiedOutput(result.entries));
   return result;
 }
 
@@ -108,7 +109,7 @@ async function verifyPlugins(
   input: VerifyStageInput,
 ): Promise<VerifyResult> {
   const { tk, config, env } = ctx;
-  const { server } = input;
+  const { server } = input.release;
   const label = `${server.repository} ${server.tag}`;
   if (config.verify === 'false') {
     tk.info('verify is false: the plugins are not loaded into the server before the upload.');
@@ -122,7 +123,7 @@ async function verifyPlugins(
     const listAssets = assetLister(octokit, { ...config.server, tag: server.tag });
     const goModFile = pluginGoModName(ctx);
     // The go.mod the plugins were built with: after the sync and `go mod tidy` (which may add lines).
-    const builtGoMod = await readFile(join(config.workingDirectory, 'go.mod'), 'utf8').catch(
+    const builtGoMod = await readFile(join(input.release.pluginDir, 'go.mod'), 'utf8').catch(
       () => input.sync.goModText,
     );
     const pluginGoMod = parseGoMod(builtGoMod, goModFile);

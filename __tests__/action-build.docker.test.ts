@@ -131,9 +131,9 @@ describe(`the action builds for server v2.0.0 (Go ${NEW_GO}), every default targ
       expect(readFileSync(e.path).length).toBe(e.size);
     }
     expect(r.outputs.files!.split('\n')).toEqual(entries.map((e) => e.path));
-    // Only the plugins and the checksums: no temporary files left behind.
+    // Only the plugins, the checksums and the index: no temporary files left behind.
     expect(readdirSync(join(dir, 'build')).sort()).toEqual(
-      [...entries.map((e) => e.fileName), 'checksums.txt'].sort(),
+      [...entries.map((e) => e.fileName), 'checksums.txt', 'plugins.json'].sort(),
     );
   });
 

@@ -153,6 +153,10 @@ describe('a run that is not cancelled', () => {
     const prefix = /named (flow-build-[0-9a-f]+-)<target>/.exec(log())?.[1] ?? '';
     expect(prefix).not.toBe('');
     expect(await containersNamed(prefix)).toEqual([]);
-    expect(readdirSync(join(ws, 'build')).sort()).toEqual(['checksums.txt', 'slow-linux-amd64.so']);
+    expect(readdirSync(join(ws, 'build')).sort()).toEqual([
+      'checksums.txt',
+      'plugins.json',
+      'slow-linux-amd64.so',
+    ]);
   });
 });

@@ -131,6 +131,7 @@ describe('a tag push: artifacts, release assets, checksums, outputs, summary', (
       'checksums.txt',
       'hello-linux-amd64.so',
       'hello-linux-arm64.so',
+      'plugins.json',
     ]);
     for (const e of entries) {
       const asset = assets.find((a) => a.name === e.fileName)!;
@@ -174,8 +175,12 @@ describe('re-runs and faults', () => {
     const again = await action({}, 'refs/tags/v0.2.0');
     expect(again.exitCode, again.stdout).toBe(0);
     const assets = gh.uploadedAssets(PLUGIN_REPO, 'v0.2.0');
-    expect(assets.map((a) => a.name).sort()).toEqual(['checksums.txt', 'hello-linux-amd64.so']);
-    expect(ids1.sort()).toEqual(['checksums.txt', 'hello-linux-amd64.so']);
+    expect(assets.map((a) => a.name).sort()).toEqual([
+      'checksums.txt',
+      'hello-linux-amd64.so',
+      'plugins.json',
+    ]);
+    expect(ids1.sort()).toEqual(['checksums.txt', 'hello-linux-amd64.so', 'plugins.json']);
     const plugin = JSON.parse(again.outputs.artifacts!)[0] as Entry;
     expect(
       assets.find((a) => a.name === 'hello-linux-amd64.so')!.bytes.equals(readFileSync(plugin.path)),
@@ -200,7 +205,7 @@ describe('re-runs and faults', () => {
         .uploadedAssets(PLUGIN_REPO, 'v0.4.0')
         .map((a) => a.name)
         .sort(),
-    ).toEqual(['checksums.txt', 'hello-linux-amd64.so']);
+    ).toEqual(['checksums.txt', 'hello-linux-amd64.so', 'plugins.json']);
     gh.clearFaults();
   });
 

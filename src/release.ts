@@ -3,7 +3,7 @@
 // is the same story with one element: its folder is working-directory itself (the sync rewrites
 // the workspace go.mod, as it always did); with several releases each gets a scratch copy of the
 // plugin's folder, so the workspace go.mod is left exactly as it was.
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { ModuleCacheKeys, RestoreResult } from './cache/module-cache';
 import type { BuildCacheKeys } from './cache/build-cache';
@@ -24,7 +24,9 @@ export interface SharedWork {
   /** Set by the first release that restored the module cache; the others use the folder as it is. */
   modules?: { keys: ModuleCacheKeys; restored: RestoreResult; by: string };
   /** Set by the first release that restored the build cache. */
-  build?: { keys: BuildCacheKeys; restored: RestoreResult; by: string; goVersion: string };
+  build?: { keys: BuildCacheKeys; restored: RestoreResult; by: string };
+  /** For each Go version, the first release of the run built with it into the build cache. */
+  builtWith: Map<string, string>;
   /** Every image checked so far, with the release that checked it first. */
   images: Map<string, { check: ImageCheck; by: string }>;
 }
@@ -44,7 +46,7 @@ export interface Release {
 
 /** The run's shared work, before any release used it. */
 export function sharedWork(ctx: Pick<RunContext, 'config' | 'env'>): SharedWork {
-  return { cacheDir: scratchDir(ctx, 'flow-plugin-build'), images: new Map() };
+  return { cacheDir: scratchDir(ctx, 'flow-plugin-build'), images: new Map(), builtWith: new Map() };
 }
 
 /** The tag as a folder name (a tag may hold `/`). */
@@ -96,11 +98,14 @@ export async function preparePluginDir(
   );
   await rm(release.pluginDir, { recursive: true, force: true });
   await mkdir(release.pluginDir, { recursive: true });
-  await cp(from, release.pluginDir, {
-    recursive: true,
-    verbatimSymlinks: true,
-    filter: (src) => !skip.some((s) => src === s || isInside(s, src)),
-  });
+  const keep = (src: string) => !skip.some((s) => src === s || isInside(s, src));
+  // Entry by entry: the scratch folder may be inside working-directory (no RUNNER_TEMP), and a
+  // folder cannot be copied into itself.
+  for (const name of await readdir(from)) {
+    const src = join(from, name);
+    if (!keep(src)) continue;
+    await cp(src, join(release.pluginDir, name), { recursive: true, verbatimSymlinks: true, filter: keep });
+  }
 }
 
 /** Removes the scratch copies (a one-release run has none). Never throws. */

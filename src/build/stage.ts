@@ -184,17 +184,19 @@ async function restoreGoBuildCache(
     return;
   }
   if (shared.build) {
-    const same = shared.build.goVersion === server.goVersion;
+    const before = shared.builtWith.get(server.goVersion);
     tk.info(
-      `Go build cache: shared with ${shared.build.by} (one folder for the run${same ? `, same Go ${server.goVersion}: only what differs is compiled` : ''}).`,
+      `Go build cache: shared with ${shared.build.by} (one folder for the run)${before ? `; ${before} was built with the same Go ${server.goVersion} before, so only what differs is compiled` : ''}.`,
     );
+    if (!before) shared.builtWith.set(server.goVersion, server.tag);
     return;
   }
+  shared.builtWith.set(server.goVersion, server.tag);
   tk.debug(`build cache key: ${describeKeys(use.keys)}`);
   const restored = await tk.group('Restore Go build cache', () =>
     restoreBuildCache(plan.goCacheDir, use.keys, cacheLog),
   );
-  shared.build = { keys: use.keys, restored, by: server.tag, goVersion: server.goVersion };
+  shared.build = { keys: use.keys, restored, by: server.tag };
 }
 
 const ALIGN_TITLES = {

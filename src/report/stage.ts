@@ -28,6 +28,7 @@ export async function reportStage(ctx: Pick<RunContext, 'tk' | 'config'>, run: R
   if (published?.indexPath) tk.setOutput('plugin-index', published.indexPath);
   if (published?.release?.url) tk.setOutput('release-url', published.release.url);
   if (run.several) {
+    tk.setOutput('server-versions', JSON.stringify(run.releases.map((r) => r.server.tag)));
     const perRelease = <T>(each: (r: RunReport['releases'][number]) => T[]) =>
       run.releases.flatMap((r) => each(r).map((e) => ({ server: r.server.tag, ...e })));
     tk.setOutput(

@@ -1,6 +1,6 @@
 // The resolve stage as the log shows it: the server releases, each with its Go version and module,
 // every warning about them, what the releases share; the server-version, go-version and
-// server-module outputs (the newest release) and server-versions (every tag).
+// server-module outputs (the newest release; the report says every release built).
 import type { Octokit } from '@octokit/rest';
 import type { RunContext } from '../context';
 import type { ActionConfig } from '../inputs';
@@ -41,8 +41,5 @@ export async function resolveStage(
   tk.setOutput('server-version', newest.tag);
   tk.setOutput('go-version', newest.goVersion);
   tk.setOutput('server-module', newest.module);
-  if (config.serverVersions !== undefined) {
-    tk.setOutput('server-versions', JSON.stringify(servers.map((s) => s.tag)));
-  }
   return servers;
 }

@@ -1,0 +1,199 @@
+// Fan-out on the real bed, one workflow run of three jobs: the committed bundle plans two cells
+// (gotify v2.6.1 and v2.6.0 x linux-amd64) from the GitHub stand-in serving the real releases,
+// each cell is built and verified by the bundle in a job of its own (a fresh copy of the real
+// telegram plugin), and a publish job (no checkout) checks the cell records against the plan and
+// writes the plugins, checksums.txt and plugins.json to the plugin's release. Then a scheduled
+// follow run finds v2.9.1 not covered, builds only it, and adds it, leaving every file there byte
+// for byte. The real servers (the bed's oracle) load what the release ends up holding.
+// linux-amd64 only: the per-target work is the other docker tests'.
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parsePluginIndex } from '../src/publish/plugin-index';
+import { removeTree } from './support/fixtures';
+import { startGitHubStandIn, type GitHubStandIn } from './support/github';
+import {
+  copyPlugin,
+  ensureRealBed,
+  loadIntoRealServer,
+  pluginOf,
+  realModuleSetup,
+  realServerRepo,
+  serverOf,
+  type RealBed,
+} from './support/real';
+import { startResultsService, type ResultsService } from './support/results-service';
+import { runAction, type RunResult } from './support/runner';
+
+const TOKEN = 'ghs_fanoutDockerToken';
+const PLUGIN_REPO = 'me/telegram';
+const FILE = (tag: string) => `gotify-to-telegram-linux-amd64-for-${tag}.so`;
+const root = mkdtempSync(join(tmpdir(), 'flow-fanout-'));
+let bed: RealBed;
+let gh: GitHubStandIn;
+let results: ResultsService;
+let plan: RunResult;
+const cells: RunResult[] = [];
+let publish: RunResult;
+let follow: RunResult;
+let afterPublish: Map<string, Buffer>;
+
+beforeAll(async () => {
+  bed = await ensureRealBed();
+  gh = await startGitHubStandIn({
+    repos: {
+      'gotify/server': realServerRepo(bed, { token: TOKEN, tags: ['v2.9.1', 'v2.6.1', 'v2.6.0'] }),
+      [PLUGIN_REPO]: { token: TOKEN, releases: [{ tag: 'v1.0.0' }] },
+    },
+  });
+  results = await startResultsService({ repository: PLUGIN_REPO });
+  const mods = realModuleSetup(bed);
+  const job = (cwd: string, inputs: Record<string, string>, jobEnv: Record<string, string>) =>
+    runAction({
+      cwd,
+      inputs: {
+        'server-repository': 'gotify/server',
+        'github-token': TOKEN,
+        targets: 'linux-amd64',
+        'docker-args': mods.dockerArgs,
+        ...inputs,
+      },
+      env: {
+        GITHUB_API_URL: gh.url,
+        FLOW_GITHUB_WRITE_SPACING_MS: '0',
+        ...mods.env,
+        ...jobEnv,
+        GITHUB_REPOSITORY: PLUGIN_REPO,
+        GITHUB_REF: 'refs/tags/v1.0.0',
+        GITHUB_EVENT_NAME: 'push',
+      },
+      timeoutMs: 900_000,
+      realModules: true,
+    });
+
+  plan = await job(
+    copyPlugin(bed, 'telegram', join(root, 'plan')),
+    { mode: 'plan', 'server-versions': 'v2.6.1, v2.6.0' },
+    results.env(),
+  );
+  if (plan.exitCode !== 0) return;
+  const matrix = JSON.parse(plan.outputs.matrix!) as {
+    include: { 'server-version': string; target: string }[];
+  };
+  for (const [i, cell] of matrix.include.entries()) {
+    cells.push(
+      await job(
+        copyPlugin(bed, 'telegram', join(root, `cell-${i}`)),
+        { 'server-versions': cell['server-version'], targets: cell.target, release: 'false' },
+        results.jobEnv(),
+      ),
+    );
+  }
+  const empty = join(root, 'publish');
+  mkdirSync(empty);
+  publish = await job(empty, { mode: 'publish' }, results.jobEnv());
+  afterPublish = new Map(gh.uploadedAssets(PLUGIN_REPO, 'v1.0.0').map((a) => [a.name, a.bytes]));
+
+  // Days later, on schedule: the server released v2.9.1.
+  follow = await job(
+    copyPlugin(bed, 'telegram', join(root, 'follow')),
+    { mode: 'follow', 'server-versions': '>=2.6 <3' },
+    (await startResultsService({ repository: PLUGIN_REPO })).env(),
+  );
+}, 2_400_000);
+
+afterAll(async () => {
+  await gh?.close();
+  await results?.close();
+  removeTree(root);
+});
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+async function oracle(tag: string): Promise<void> {
+  const bytes = gh.assetBytes(PLUGIN_REPO, 'v1.0.0', FILE(tag));
+  expect(bytes, `${FILE(tag)} on the release`).toBeDefined();
+  const dir = mkdtempSync(join(root, 'oracle-'));
+  writeFileSync(join(dir, FILE(tag)), bytes!);
+  const result = await loadIntoRealServer({
+    tag,
+    target: 'linux-amd64',
+    serverBinary: serverOf(bed, tag).binaries['linux-amd64']!,
+    pluginFile: join(dir, FILE(tag)),
+    timeoutMs: 240_000,
+  });
+  expect(result.panic, result.output).toBeUndefined();
+  expect(result.plugins.map((p) => p.modulePath)).toEqual([pluginOf(bed, 'telegram').module]);
+}
+
+describe('plan -> two cells -> publish', () => {
+  test('the plan is two cells', () => {
+    expect(plan.exitCode, plan.stdout).toBe(0);
+    expect(JSON.parse(plan.outputs.matrix!)).toEqual({
+      include: [
+        { 'server-version': 'v2.6.1', target: 'linux-amd64' },
+        { 'server-version': 'v2.6.0', target: 'linux-amd64' },
+      ],
+    });
+  });
+
+  test('each cell built, loaded into its own server, and left its plugin and cell record', () => {
+    expect(cells).toHaveLength(2);
+    for (const [i, tag] of ['v2.6.1', 'v2.6.0'].entries()) {
+      expect(cells[i]!.exitCode, cells[i]!.stdout).toBe(0);
+      expect(results.artifact(`gotify-to-telegram_linux-amd64_${tag}.cell.json`)?.finalized).toBe(true);
+      expect(results.artifact(`gotify-to-telegram_linux-amd64_${tag}.so`)?.finalized).toBe(true);
+    }
+    // The cells wrote nothing to the release: the publish job does, once.
+    expect(cells.every((c) => !/Upload release assets/.test(c.stdout))).toBe(true);
+  });
+
+  test('the publish job wrote both plugins, checksums.txt and plugins.json, all loaded', () => {
+    expect(publish.exitCode, publish.stdout + publish.stderr).toBe(0);
+    expect([...afterPublish.keys()].sort()).toEqual(
+      [FILE('v2.6.0'), FILE('v2.6.1'), 'checksums.txt', 'plugins.json'].sort(),
+    );
+    const index = parsePluginIndex(afterPublish.get('plugins.json')!.toString());
+    expect(Object.keys(index.releases)).toEqual(['v2.6.1', 'v2.6.0']);
+    for (const tag of ['v2.6.1', 'v2.6.0']) {
+      expect(index.releases[tag]!.go).toBe(serverOf(bed, tag).goVersion);
+      expect(index.releases[tag]!.targets['linux-amd64']).toEqual({
+        file: FILE(tag),
+        size: afterPublish.get(FILE(tag))!.length,
+        sha256: sha(afterPublish.get(FILE(tag))!),
+        verified: 'loaded',
+      });
+    }
+    expect(afterPublish.get('checksums.txt')!.toString()).toBe(
+      [FILE('v2.6.0'), FILE('v2.6.1')].map((f) => `${sha(afterPublish.get(f)!)}  ${f}\n`).join(''),
+    );
+  });
+
+  test.each([['v2.6.1'], ['v2.6.0']])(
+    'the real gotify %s loads the file the release holds (the bed oracle)',
+    oracle,
+  );
+});
+
+describe('follow: a new server release appears', () => {
+  test('only v2.9.1 is built and added; the files there are untouched, byte for byte', () => {
+    expect(follow.exitCode, follow.stdout + follow.stderr).toBe(0);
+    expect(follow.stdout).toContain('New server release to build: v2.9.1');
+    expect(JSON.parse(follow.outputs['server-versions']!)).toEqual(['v2.9.1']);
+    const now = new Map(gh.uploadedAssets(PLUGIN_REPO, 'v1.0.0').map((a) => [a.name, a.bytes]));
+    expect([...now.keys()].sort()).toEqual([...afterPublish.keys(), FILE('v2.9.1')].sort());
+    for (const tag of ['v2.6.1', 'v2.6.0']) expect(now.get(FILE(tag))).toEqual(afterPublish.get(FILE(tag)));
+    const index = parsePluginIndex(now.get('plugins.json')!.toString());
+    expect(Object.keys(index.releases)).toEqual(['v2.9.1', 'v2.6.1', 'v2.6.0']);
+    const before = parsePluginIndex(afterPublish.get('plugins.json')!.toString());
+    expect(index.releases['v2.6.1']).toEqual(before.releases['v2.6.1']);
+    expect(index.releases['v2.9.1']!.targets['linux-amd64']!.sha256).toBe(sha(now.get(FILE('v2.9.1'))!));
+    expect(now.get('checksums.txt')!.toString()).toContain(
+      `${sha(now.get(FILE('v2.9.1'))!)}  ${FILE('v2.9.1')}\n`,
+    );
+  });
+
+  test('the real gotify v2.9.1 loads the file follow added (the bed oracle)', () => oracle('v2.9.1'));
+});

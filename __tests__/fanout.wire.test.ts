@@ -279,6 +279,35 @@ describe('plan -> matrix -> publish', () => {
     expect(assetNames('v1.1.0')).not.toContain('plugins.json.lock');
   });
 
+  it('a re-run replaces its own files and entries, and keeps the index entries of other releases', async () => {
+    const v1 = { GITHUB_REF: 'refs/tags/v1.0.0', GITHUB_EVENT_NAME: 'push' };
+    const before = new Map(gh.uploadedAssets(PLUGIN_REPO, 'v1.0.0').map((a) => [a.name, a.bytes]));
+    let files = new Map<string, Buffer>();
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      await results.close();
+      results = await startResultsService({ repository: PLUGIN_REPO });
+      const plan = await step({ mode: 'plan', 'server-versions': 'v2.1.0' }, results.env());
+      files = await matrixJobs(cellsOf(plan.outputs.matrix!));
+      const r = await step({ mode: 'publish' }, results.jobEnv(), v1);
+      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    }
+    const index = parsePluginIndex(gh.assetBytes(PLUGIN_REPO, 'v1.0.0', 'plugins.json')!.toString());
+    expect(Object.keys(index.releases)).toEqual(['v2.1.0', 'v2.0.0']);
+    expect(index.releases['v2.0.0']).toEqual(
+      parsePluginIndex(before.get('plugins.json')!.toString()).releases['v2.0.0'],
+    );
+    for (const [name, bytes] of files) {
+      expect(gh.assetBytes(PLUGIN_REPO, 'v1.0.0', name)).toEqual(bytes); // the second run's
+      expect(
+        index.releases['v2.1.0']!.targets[name.includes('arm64') ? 'linux-arm64' : 'linux-amd64']!.sha256,
+      ).toBe(sha(bytes));
+    }
+    expect(gh.assetBytes(PLUGIN_REPO, 'v1.0.0', 'hello-linux-amd64-for-v2.0.0.so')).toEqual(OLD_PLUGIN);
+    expect(gh.assetBytes(PLUGIN_REPO, 'v1.0.0', 'README.txt')).toEqual(before.get('README.txt'));
+    const sums = gh.assetBytes(PLUGIN_REPO, 'v1.0.0', 'checksums.txt')!.toString();
+    expect(sums.trim().split('\n')).toHaveLength(3);
+  });
+
   it('a missing cell: nothing is uploaded, the cell is named', async () => {
     const plan = await step({ mode: 'plan', 'server-versions': 'v2.1.0, v2.2.0' }, results.env());
     await matrixJobs(

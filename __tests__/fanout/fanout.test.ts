@@ -13,6 +13,9 @@ import {
 import { addChecksums, followDiff } from '../../src/fanout/follow';
 import { matrixOf, planCells } from '../../src/fanout/matrix';
 import { formatPlanRecord, parsePlanRecord, type PlanRecord } from '../../src/fanout/plan-record';
+import { cellRecords, uploadedPlugins } from '../../src/fanout/stage';
+
+const MODULE_PATH = 'github.com/me/hello';
 
 const SHA = (c: string) => c.repeat(64);
 
@@ -194,5 +197,67 @@ describe('follow', () => {
     expect(addChecksums(undefined, [{ fileName: 'a', sha256: SHA('c') }])).toBe(`${SHA('c')}  a\n`);
     expect(addChecksums(old, [{ fileName: 'x-old.so', sha256: SHA('b') }])).toBe(old);
     expect(() => addChecksums(old, [{ fileName: 'x-old.so', sha256: SHA('d') }])).toThrow(/never replaced/);
+  });
+});
+
+describe('cell records of a build run', () => {
+  it('one per release x target, with the artifact, the verify status and the release go.mod changes', () => {
+    const target = (name: string) => ({ name, os: 'linux', arch: name.split('-')[1]! });
+    const server = (tag: string) =>
+      ({
+        repository: 'gotify/server',
+        tag,
+        module: 'github.com/gotify/server/v2',
+        goVersion: '1.23.3',
+      }) as never;
+    const result = (name: string, ok: boolean) => ({
+      target: target(name),
+      image: 'i',
+      fileName: `hello-${name}-for-x.so`,
+      path: '/p',
+      ok,
+      durationMs: 1,
+      argv: [],
+      output: '',
+      ...(ok ? { size: 5, sha256: SHA('e') } : { error: 'exit status 2' }),
+    });
+    const records = cellRecords('hello', MODULE_PATH, [
+      {
+        server: server('v2.6.1'),
+        results: [result('linux-amd64', true), result('linux-arm64', false)],
+        verified: [{ target: 'linux-amd64', status: 'loaded', durationMs: 1 }],
+        goModChanges: [{ module: 'a', from: 'v2', to: 'v1' }],
+        artifacts: uploadedPlugins(
+          [
+            {
+              kind: 'plugin',
+              target: 'linux-amd64',
+              serverTag: 'v2.6.1',
+              artifactName: 'hello_linux-amd64_v2.6.1.so',
+              fileName: 'f',
+              ok: true,
+            },
+            {
+              kind: 'plugin',
+              target: 'linux-amd64',
+              serverTag: 'v2.6.0',
+              artifactName: 'other',
+              fileName: 'f',
+              ok: true,
+            },
+          ],
+          'v2.6.1',
+          false,
+        ),
+      },
+    ]);
+    expect(
+      records.map((r) => [r.serverTag, r.target, r.built, r.verified, r.artifact ?? null, r.go]),
+    ).toEqual([
+      ['v2.6.1', 'linux-amd64', true, 'loaded', 'hello_linux-amd64_v2.6.1.so', '1.23.3'],
+      ['v2.6.1', 'linux-arm64', false, 'not-verified', null, '1.23.3'],
+    ]);
+    expect(records[1]).toMatchObject({ error: 'exit status 2', reason: 'the build failed' });
+    expect(records[0]!.goModChanges).toEqual([{ path: 'a', from: 'v2', to: 'v1' }]);
   });
 });

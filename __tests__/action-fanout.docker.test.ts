@@ -1,17 +1,18 @@
 // Fan-out on the real bed, one workflow run of three jobs: the committed bundle plans two cells
-// (gotify v2.6.1 and v2.6.0 x linux-amd64) from the GitHub stand-in serving the real releases,
+// (gotify v2.9.1 and v2.6.1 x linux-amd64) from the GitHub stand-in serving the real releases,
 // each cell is built and verified by the bundle in a job of its own (a fresh copy of the real
 // telegram plugin), and a publish job (no checkout) checks the cell records against the plan and
-// writes the plugins, checksums.txt and plugins.json to the plugin's release. Then a scheduled
-// follow run finds v2.9.1 not covered, builds only it, and adds it, leaving every file there byte
-// for byte. The real servers (the bed's oracle) load what the release ends up holding.
-// linux-amd64 only: the per-target work is the other docker tests'.
+// writes the plugins, checksums.txt and plugins.json to the plugin's release v1.0.0. Then a
+// scheduled follow run on the newest release, v1.1.0 (made when the author supported v2.9.1
+// only), finds v2.6.1 not covered by the widened selection, builds only it, and adds it, leaving
+// every file there byte for byte. The real servers (the bed's oracle) load what the releases end
+// up holding. linux-amd64 only: the per-target work is the other docker tests'.
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parsePluginIndex } from '../src/publish/plugin-index';
+import { formatPluginIndex, parsePluginIndex } from '../src/publish/plugin-index';
 import { removeTree } from './support/fixtures';
 import { startGitHubStandIn, type GitHubStandIn } from './support/github';
 import {
@@ -29,6 +30,7 @@ import { runAction, type RunResult } from './support/runner';
 
 const TOKEN = 'ghs_fanoutDockerToken';
 const PLUGIN_REPO = 'me/telegram';
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const FILE = (tag: string) => `gotify-to-telegram-linux-amd64-for-${tag}.so`;
 const root = mkdtempSync(join(tmpdir(), 'flow-fanout-'));
 let bed: RealBed;
@@ -39,13 +41,14 @@ const cells: RunResult[] = [];
 let publish: RunResult;
 let follow: RunResult;
 let afterPublish: Map<string, Buffer>;
+let beforeFollow: Map<string, Buffer>;
 
 beforeAll(async () => {
   bed = await ensureRealBed();
   gh = await startGitHubStandIn({
     repos: {
-      'gotify/server': realServerRepo(bed, { token: TOKEN, tags: ['v2.9.1', 'v2.6.1', 'v2.6.0'] }),
-      [PLUGIN_REPO]: { token: TOKEN, releases: [{ tag: 'v1.0.0' }] },
+      'gotify/server': realServerRepo(bed, { token: TOKEN, tags: ['v2.9.1', 'v2.6.1'] }),
+      [PLUGIN_REPO]: { token: TOKEN, releases: [{ tag: 'v1.0.0' }, { tag: 'v1.1.0' }] },
     },
   });
   results = await startResultsService({ repository: PLUGIN_REPO });
@@ -75,7 +78,7 @@ beforeAll(async () => {
 
   plan = await job(
     copyPlugin(bed, 'telegram', join(root, 'plan')),
-    { mode: 'plan', 'server-versions': 'v2.6.1, v2.6.0' },
+    { mode: 'plan', 'server-versions': 'v2.9.1, v2.6.1' },
     results.env(),
   );
   if (plan.exitCode !== 0) return;
@@ -95,8 +98,18 @@ beforeAll(async () => {
   mkdirSync(empty);
   publish = await job(empty, { mode: 'publish' }, results.jobEnv());
   afterPublish = new Map(gh.uploadedAssets(PLUGIN_REPO, 'v1.0.0').map((a) => [a.name, a.bytes]));
+  if (!afterPublish.has('plugins.json')) return;
 
-  // Days later, on schedule: the server released v2.9.1.
+  // v1.1.0, released when the plugin supported v2.9.1 only: its file, checksums and index.
+  const published = parsePluginIndex(afterPublish.get('plugins.json')!.toString());
+  const only = { ...published, releases: { 'v2.9.1': published.releases['v2.9.1']! } };
+  const file = afterPublish.get(FILE('v2.9.1'))!;
+  gh.addAsset(PLUGIN_REPO, 'v1.1.0', { name: FILE('v2.9.1'), content: file });
+  gh.addAsset(PLUGIN_REPO, 'v1.1.0', { name: 'checksums.txt', content: `${sha(file)}  ${FILE('v2.9.1')}\n` });
+  gh.addAsset(PLUGIN_REPO, 'v1.1.0', { name: 'plugins.json', content: formatPluginIndex(only) });
+  beforeFollow = new Map(gh.uploadedAssets(PLUGIN_REPO, 'v1.1.0').map((a) => [a.name, a.bytes]));
+
+  // On schedule, with the selection widened to every v2.6+ release.
   follow = await job(
     copyPlugin(bed, 'telegram', join(root, 'follow')),
     { mode: 'follow', 'server-versions': '>=2.6 <3' },
@@ -110,10 +123,8 @@ afterAll(async () => {
   removeTree(root);
 });
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-async function oracle(tag: string): Promise<void> {
-  const bytes = gh.assetBytes(PLUGIN_REPO, 'v1.0.0', FILE(tag));
+async function oracle(tag: string, release = 'v1.0.0'): Promise<void> {
+  const bytes = gh.assetBytes(PLUGIN_REPO, release, FILE(tag));
   expect(bytes, `${FILE(tag)} on the release`).toBeDefined();
   const dir = mkdtempSync(join(root, 'oracle-'));
   writeFileSync(join(dir, FILE(tag)), bytes!);
@@ -133,31 +144,31 @@ describe('plan -> two cells -> publish', () => {
     expect(plan.exitCode, plan.stdout).toBe(0);
     expect(JSON.parse(plan.outputs.matrix!)).toEqual({
       include: [
+        { 'server-version': 'v2.9.1', target: 'linux-amd64' },
         { 'server-version': 'v2.6.1', target: 'linux-amd64' },
-        { 'server-version': 'v2.6.0', target: 'linux-amd64' },
       ],
     });
   });
 
   test('each cell built, loaded into its own server, and left its plugin and cell record', () => {
     expect(cells).toHaveLength(2);
-    for (const [i, tag] of ['v2.6.1', 'v2.6.0'].entries()) {
+    for (const [i, tag] of ['v2.9.1', 'v2.6.1'].entries()) {
       expect(cells[i]!.exitCode, cells[i]!.stdout).toBe(0);
       expect(results.artifact(`gotify-to-telegram_linux-amd64_${tag}.cell.json`)?.finalized).toBe(true);
       expect(results.artifact(`gotify-to-telegram_linux-amd64_${tag}.so`)?.finalized).toBe(true);
     }
-    // The cells wrote nothing to the release: the publish job does, once.
+    // The cells wrote nothing to a release: the publish job does, once.
     expect(cells.every((c) => !/Upload release assets/.test(c.stdout))).toBe(true);
   });
 
   test('the publish job wrote both plugins, checksums.txt and plugins.json, all loaded', () => {
     expect(publish.exitCode, publish.stdout + publish.stderr).toBe(0);
     expect([...afterPublish.keys()].sort()).toEqual(
-      [FILE('v2.6.0'), FILE('v2.6.1'), 'checksums.txt', 'plugins.json'].sort(),
+      [FILE('v2.9.1'), FILE('v2.6.1'), 'checksums.txt', 'plugins.json'].sort(),
     );
     const index = parsePluginIndex(afterPublish.get('plugins.json')!.toString());
-    expect(Object.keys(index.releases)).toEqual(['v2.6.1', 'v2.6.0']);
-    for (const tag of ['v2.6.1', 'v2.6.0']) {
+    expect(Object.keys(index.releases)).toEqual(['v2.9.1', 'v2.6.1']);
+    for (const tag of ['v2.9.1', 'v2.6.1']) {
       expect(index.releases[tag]!.go).toBe(serverOf(bed, tag).goVersion);
       expect(index.releases[tag]!.targets['linux-amd64']).toEqual({
         file: FILE(tag),
@@ -167,33 +178,39 @@ describe('plan -> two cells -> publish', () => {
       });
     }
     expect(afterPublish.get('checksums.txt')!.toString()).toBe(
-      [FILE('v2.6.0'), FILE('v2.6.1')].map((f) => `${sha(afterPublish.get(f)!)}  ${f}\n`).join(''),
+      [FILE('v2.6.1'), FILE('v2.9.1')].map((f) => `${sha(afterPublish.get(f)!)}  ${f}\n`).join(''),
     );
   });
 
-  test.each([['v2.6.1'], ['v2.6.0']])(
+  test.each([['v2.9.1'], ['v2.6.1']])(
     'the real gotify %s loads the file the release holds (the bed oracle)',
-    oracle,
+    (tag) => oracle(tag),
   );
 });
 
-describe('follow: a new server release appears', () => {
-  test('only v2.9.1 is built and added; the files there are untouched, byte for byte', () => {
-    expect(follow.exitCode, follow.stdout + follow.stderr).toBe(0);
-    expect(follow.stdout).toContain('New server release to build: v2.9.1');
-    expect(JSON.parse(follow.outputs['server-versions']!)).toEqual(['v2.9.1']);
-    const now = new Map(gh.uploadedAssets(PLUGIN_REPO, 'v1.0.0').map((a) => [a.name, a.bytes]));
-    expect([...now.keys()].sort()).toEqual([...afterPublish.keys(), FILE('v2.9.1')].sort());
-    for (const tag of ['v2.6.1', 'v2.6.0']) expect(now.get(FILE(tag))).toEqual(afterPublish.get(FILE(tag)));
+describe('follow: the selection names a release the newest plugin release does not cover', () => {
+  test('only v2.6.1 is built and added to v1.1.0; the files there are untouched, byte for byte', () => {
+    expect(follow?.exitCode, follow?.stdout).toBe(0);
+    expect(follow.stdout).toContain('Following into release v1.1.0 of me/telegram (the newest)');
+    expect(follow.stdout).toContain('New server release to build: v2.6.1');
+    expect(JSON.parse(follow.outputs['server-versions']!)).toEqual(['v2.6.1']);
+    const now = new Map(gh.uploadedAssets(PLUGIN_REPO, 'v1.1.0').map((a) => [a.name, a.bytes]));
+    expect([...now.keys()].sort()).toEqual([...beforeFollow.keys(), FILE('v2.6.1')].sort());
+    expect(now.get(FILE('v2.9.1'))).toEqual(beforeFollow.get(FILE('v2.9.1')));
     const index = parsePluginIndex(now.get('plugins.json')!.toString());
-    expect(Object.keys(index.releases)).toEqual(['v2.9.1', 'v2.6.1', 'v2.6.0']);
-    const before = parsePluginIndex(afterPublish.get('plugins.json')!.toString());
-    expect(index.releases['v2.6.1']).toEqual(before.releases['v2.6.1']);
-    expect(index.releases['v2.9.1']!.targets['linux-amd64']!.sha256).toBe(sha(now.get(FILE('v2.9.1'))!));
-    expect(now.get('checksums.txt')!.toString()).toContain(
-      `${sha(now.get(FILE('v2.9.1'))!)}  ${FILE('v2.9.1')}\n`,
+    expect(Object.keys(index.releases)).toEqual(['v2.9.1', 'v2.6.1']);
+    const before = parsePluginIndex(beforeFollow.get('plugins.json')!.toString());
+    expect(index.releases['v2.9.1']).toEqual(before.releases['v2.9.1']);
+    expect(index.releases['v2.6.1']!.targets['linux-amd64']!.sha256).toBe(sha(now.get(FILE('v2.6.1'))!));
+    expect(now.get('checksums.txt')!.toString()).toBe(
+      [FILE('v2.6.1'), FILE('v2.9.1')].map((f) => `${sha(now.get(f)!)}  ${f}\n`).join(''),
+    );
+    // The release the publish job wrote is not touched by the follow run.
+    expect(new Map(gh.uploadedAssets(PLUGIN_REPO, 'v1.0.0').map((a) => [a.name, a.bytes]))).toEqual(
+      afterPublish,
     );
   });
 
-  test('the real gotify v2.9.1 loads the file follow added (the bed oracle)', () => oracle('v2.9.1'));
+  test('the real gotify v2.6.1 loads the file follow added (the bed oracle)', () =>
+    oracle('v2.6.1', 'v1.1.0'));
 });

@@ -36,6 +36,8 @@ const root = mkdtempSync(join(tmpdir(), 'flow-fanout-'));
 let bed: RealBed;
 let gh: GitHubStandIn;
 let results: ResultsService;
+/** The follow run is another workflow run. */
+let followRun: ResultsService | undefined;
 let plan: RunResult;
 const cells: RunResult[] = [];
 let publish: RunResult;
@@ -113,13 +115,14 @@ beforeAll(async () => {
   follow = await job(
     copyPlugin(bed, 'telegram', join(root, 'follow')),
     { mode: 'follow', 'server-versions': '>=2.6 <3' },
-    (await startResultsService({ repository: PLUGIN_REPO })).env(),
+    (followRun = await startResultsService({ repository: PLUGIN_REPO })).env(),
   );
 }, 2_400_000);
 
 afterAll(async () => {
   await gh?.close();
   await results?.close();
+  await followRun?.close();
   removeTree(root);
 });
 

@@ -3,7 +3,7 @@
 // read again under it, what another run added meanwhile is left out, and the release is written
 // (new files first, index last) before the lock is given back. Plain values in, a plain outcome
 // out; the GitHub side goes through src/github/release-files.ts.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Octokit } from '@octokit/rest';
@@ -150,7 +150,9 @@ export async function publishToRelease(
             ...files.map((f) => ({ fileName: f.name, sha256: f.sha256 })),
           ]);
 
-    const dir = await mkdtemp(join(input.tempDir || tmpdir(), 'release-index-'));
+    const base = input.tempDir || tmpdir();
+    await mkdir(base, { recursive: true });
+    const dir = await mkdtemp(join(base, 'release-index-'));
     try {
       const sumsPath = join(dir, CHECKSUMS_FILE_NAME);
       const indexPath = join(dir, PLUGIN_INDEX_FILE_NAME);

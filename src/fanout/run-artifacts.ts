@@ -78,7 +78,9 @@ export async function uploadTextArtifact(
   text: string,
   options: { tempDir?: string; overwrite: boolean; retentionDays?: number },
 ): Promise<number> {
-  const folder = await mkdtemp(join(options.tempDir || tmpdir(), 'record-'));
+  const base = options.tempDir || tmpdir();
+  await mkdir(base, { recursive: true });
+  const folder = await mkdtemp(join(base, 'record-'));
   try {
     const file = join(folder, name);
     await writeFile(file, text);

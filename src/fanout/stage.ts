@@ -3,7 +3,7 @@
 // plan, then the plugins into the release with checksums.txt and plugins.json), and following
 // the server (the plugin release's plugins.json against the selection; the new releases' plugins
 // added to it). Logs, outputs and the summary go through the toolkit; the rest is in this folder.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,7 +126,7 @@ export async function planStage(
   tk.setOutput('server-versions', JSON.stringify([...cellsByRelease(plan.cells).keys()]));
   tk.info(
     plan.cells.length === 0
-      ? 'Nothing to build: the matrix is empty (skip the build and publish jobs: `if: needs.plan.outputs.cells != 0`).'
+      ? "Nothing to build: the matrix is empty (skip the build and publish jobs: `if: needs.plan.outputs.cells != '0'`)."
       : `Planned ${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'}: ${plan.cells.map(cellKey).join(', ')}`,
   );
   if (plan.cells.length > 0) {
@@ -331,7 +331,9 @@ export async function publishCellsStage(
 ): Promise<PublishCellsResult> {
   const { tk, config, env } = ctx;
   const c = await client();
-  const dir = await mkdtemp(join(env.RUNNER_TEMP || tmpdir(), 'publish-'));
+  const base = env.RUNNER_TEMP || tmpdir();
+  await mkdir(base, { recursive: true });
+  const dir = await mkdtemp(join(base, 'publish-'));
   try {
     const artifacts = await tk.group('Read the plan and the cell records of this run', async () => {
       const all = await listRunArtifacts(c);

@@ -40,9 +40,15 @@ beforeAll(async () => {
 });
 afterAll(() => gh?.close());
 
-async function run(inputs: Record<string, string>, env: Record<string, string> = {}, goMod = PLUGIN_GO_MOD) {
+async function run(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+  goMod = PLUGIN_GO_MOD,
+  edit?: (dir: string) => void,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'flow-releases-'));
   writeFileSync(join(dir, 'go.mod'), goMod);
+  edit?.(dir);
   writeFileSync(join(dir, 'main.go'), 'package main\n');
   const r = await runAction({
     cwd: dir,

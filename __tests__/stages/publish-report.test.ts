@@ -4,11 +4,13 @@
 import { readFileSync } from 'node:fs';
 import type { Octokit } from '@octokit/rest';
 import { describe, expect, it } from 'vitest';
+import { parsePluginIndex } from '../../src/publish/plugin-index';
 import { publishStage, type Publisher } from '../../src/publish/stage';
 import { reportFailure, reportStage } from '../../src/report/stage';
+import { serverFacts } from '../../src/resolve/server';
 import type { SyncResult } from '../../src/sync/sync';
 import { fakeContext } from './fake-toolkit';
-import { built, failed, oneRelease, server } from './fixtures';
+import { built, failed, oneRelease, server, SERVER_GO_MOD } from './fixtures';
 
 const octokit = {} as Octokit;
 const sync: SyncResult = {
@@ -199,5 +201,77 @@ describe('report after a check with a build', () => {
       "go.mod's require lines name other versions than the server's for 1 module, but after `go mod tidy`",
     );
     expect(rec.summary).not.toContain('already matched');
+  });
+});
+
+describe('several releases: one publish, one report', () => {
+  it('one checksums.txt and plugins.json for every release; outputs carry the server tag; one summary table', async () => {
+    const { ctx, rec } = fakeContext(
+      { release: 'auto', targets: 'linux-amd64', 'server-versions': 'v2.0.0, v1.9.0' },
+      { env: tagPush },
+    );
+    const older = serverFacts({
+      repository: 'Flow/server',
+      tag: 'v1.9.0',
+      goVersionFile: '1.21.3\n',
+      goMod: SERVER_GO_MOD,
+    });
+    const newer = [built(ctx.config.outputDir, 'linux-amd64', 'hello-linux-amd64-for-v2.0.0.so')];
+    const old = [built(ctx.config.outputDir, 'linux-amd64', 'hello-linux-amd64-for-v1.9.0.so')];
+    const calls: string[] = [];
+    const published = await publishStage(
+      ctx,
+      octokit,
+      {
+        pluginName: 'hello',
+        module: 'github.com/me/hello',
+        releases: [
+          { server, results: newer, loaded: () => true, goModChanges: [] },
+          {
+            server: older,
+            results: old,
+            loaded: () => false,
+            goModChanges: [{ module: 'golang.org/x/crypto', from: 'v0.21.0', to: 'v0.20.0' }],
+          },
+        ],
+      },
+      publisher(false, calls),
+    );
+    expect(calls.at(-1)).toBe(
+      'upload hello-linux-amd64-for-v2.0.0.so,hello-linux-amd64-for-v1.9.0.so,checksums.txt,plugins.json',
+    );
+    expect(readFileSync(published.checksumsPath!, 'utf8').trim().split('\n')).toHaveLength(2);
+    const index = parsePluginIndex(readFileSync(published.indexPath!, 'utf8'));
+    expect(Object.keys(index.releases)).toEqual(['v2.0.0', 'v1.9.0']);
+    expect(index.releases['v1.9.0']).toMatchObject({
+      go: '1.21.3',
+      goModChanges: [{ path: 'golang.org/x/crypto', from: 'v0.21.0', to: 'v0.20.0' }],
+      targets: { 'linux-amd64': { file: 'hello-linux-amd64-for-v1.9.0.so', verified: 'not-verified' } },
+    });
+    expect(index.releases['v2.0.0']!.targets['linux-amd64']!.verified).toBe('loaded');
+
+    await reportStage(ctx, {
+      pluginName: 'hello',
+      releases: [
+        { server, sync, results: newer },
+        { server: older, sync, results: old },
+      ],
+      skipped: [{ server: 'v1.8.0', go: '1.20.1', reason: 'go.mod says go 1.21, newer than the server' }],
+      several: true,
+      order: ['v2.0.0', 'v1.9.0', 'v1.8.0'],
+      published,
+    });
+    expect(JSON.parse(rec.outputs['artifacts']!).map((e: { server: string }) => e.server)).toEqual([
+      'v2.0.0',
+      'v1.9.0',
+    ]);
+    expect(JSON.parse(rec.outputs['server-versions']!)).toEqual(['v2.0.0', 'v1.9.0']);
+    expect(JSON.parse(rec.outputs['skipped-server-versions']!)).toEqual([
+      { server: 'v1.8.0', go: '1.20.1', reason: 'go.mod says go 1.21, newer than the server' },
+    ]);
+    expect(rec.outputs['plugin-index']).toBe(published.indexPath);
+    expect(rec.summary).toContain('for 2 releases of Flow/server');
+    expect(rec.summary.indexOf('| v1.9.0')).toBeLessThan(rec.summary.indexOf('| v1.8.0'));
+    expect(rec.summary).toContain('⏭️ skipped | go.mod says go 1.21, newer than the server |');
   });
 });

@@ -118,7 +118,8 @@ export async function preflight(config: ActionConfig, workspaceRaw: string): Pro
       `${name} cannot be read (permission denied): make it readable by the runner's user`,
     );
   });
-  if (config.goModSync === 'cap' || config.goModSync === 'align') {
+  // With several releases each is synced in a scratch copy: the workspace go.mod is only read.
+  if ((config.goModSync === 'cap' || config.goModSync === 'align') && config.serverVersions === undefined) {
     const writable = await access(goModRealPath, constants.W_OK)
       .then(() => access(dirname(goModRealPath), constants.W_OK | constants.X_OK))
       .then(

@@ -119,7 +119,9 @@ export async function preflight(config: ActionConfig, workspaceRaw: string): Pro
     );
   });
   // With several releases each is synced in a scratch copy: the workspace go.mod is only read.
-  if ((config.goModSync === 'cap' || config.goModSync === 'align') && config.serverVersions === undefined) {
+  // So with the modes that build nothing here or build in scratch copies (plan, publish, follow).
+  const writes = config.serverVersions === undefined && config.mode === 'build';
+  if ((config.goModSync === 'cap' || config.goModSync === 'align') && writes) {
     const writable = await access(goModRealPath, constants.W_OK)
       .then(() => access(dirname(goModRealPath), constants.W_OK | constants.X_OK))
       .then(

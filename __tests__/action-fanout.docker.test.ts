@@ -46,7 +46,8 @@ let afterPublish: Map<string, Buffer>;
 let beforeFollow: Map<string, Buffer>;
 
 beforeAll(async () => {
-  bed = await ensureRealBed();
+  // Lean: the two releases and the one target this test uses.
+  bed = await ensureRealBed({ tags: ['v2.9.1', 'v2.6.1'], targets: ['linux-amd64'] });
   gh = await startGitHubStandIn({
     repos: {
       'gotify/server': realServerRepo(bed, { token: TOKEN, tags: ['v2.9.1', 'v2.6.1'] }),

@@ -31,6 +31,8 @@ import { runAction, type RunResult } from './support/runner';
 const TOKEN = 'ghs_fanoutDockerToken';
 const PLUGIN_REPO = 'me/telegram';
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+/** name -> sha256: a failing comparison prints hashes (a diff of 15 MB Buffers ran the worker out of heap). */
+const hashes = (entries: [string, Buffer][]) => Object.fromEntries(entries.map(([n, b]) => [n, sha(b)]));
 const FILE = (tag: string) => `gotify-to-telegram-linux-amd64-for-${tag}.so`;
 const root = mkdtempSync(join(tmpdir(), 'flow-fanout-'));
 let bed: RealBed;
@@ -194,13 +196,14 @@ describe('plan -> two cells -> publish', () => {
 
 describe('follow: the selection names a release the newest plugin release does not cover', () => {
   test('only v2.6.1 is built and added to v1.1.0; the files there are untouched, byte for byte', () => {
-    expect(follow?.exitCode, follow?.stdout).toBe(0);
+    writeFileSync(join(tmpdir(), 'flow-fanout-follow.log'), follow?.stdout ?? '');
+    expect(follow?.exitCode, follow?.stdout.slice(-4000)).toBe(0);
     expect(follow.stdout).toContain('Following into release v1.1.0 of me/telegram (the newest)');
     expect(follow.stdout).toContain('New server release to build: v2.6.1');
     expect(JSON.parse(follow.outputs['server-versions']!)).toEqual(['v2.6.1']);
     const now = new Map(gh.uploadedAssets(PLUGIN_REPO, 'v1.1.0').map((a) => [a.name, a.bytes]));
     expect([...now.keys()].sort()).toEqual([...beforeFollow.keys(), FILE('v2.6.1')].sort());
-    expect(now.get(FILE('v2.9.1'))).toEqual(beforeFollow.get(FILE('v2.9.1')));
+    expect(sha(now.get(FILE('v2.9.1'))!)).toBe(sha(beforeFollow.get(FILE('v2.9.1'))!));
     const index = parsePluginIndex(now.get('plugins.json')!.toString());
     expect(Object.keys(index.releases)).toEqual(['v2.9.1', 'v2.6.1']);
     const before = parsePluginIndex(beforeFollow.get('plugins.json')!.toString());
@@ -210,8 +213,8 @@ describe('follow: the selection names a release the newest plugin release does n
       [FILE('v2.6.1'), FILE('v2.9.1')].map((f) => `${sha(now.get(f)!)}  ${f}\n`).join(''),
     );
     // The release the publish job wrote is not touched by the follow run.
-    expect(new Map(gh.uploadedAssets(PLUGIN_REPO, 'v1.0.0').map((a) => [a.name, a.bytes]))).toEqual(
-      afterPublish,
+    expect(hashes(gh.uploadedAssets(PLUGIN_REPO, 'v1.0.0').map((a) => [a.name, a.bytes]))).toEqual(
+      hashes([...afterPublish]),
     );
   });
 

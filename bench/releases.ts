@@ -15,6 +15,8 @@
 // reported with the load average: measure on a quiet machine.
 //
 //   bash bench/releases.sh          (ROUNDS=3 by default)
+// SETS=same (or three) measures one set only; WARM=0 skips the unmeasured first step. Each
+// measurement is printed (stderr) as it finishes.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -32,6 +34,9 @@ import {
 import { projectRoot, runAction } from '../__tests__/support/runner';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const SETS = process.env.SETS ?? 'all';
+const same = SETS === 'all' || SETS === 'same';
+const three = SETS === 'all' || SETS === 'three';
 const PLUGIN = process.env.PLUGIN ?? 'minimal';
 const TOKEN = 'ghs_bench';
 const SAME_GO = ['v2.6.1', 'v2.6.0'];
@@ -118,26 +123,41 @@ interface Round {
 
 try {
   const load0 = loadavg()[0]!;
-  console.error(`plugin ${PLUGIN}; warming the images and the bed's module proxy (one unmeasured step)`);
-  await several([...new Set([...THREE_GOS, ...SAME_GO])]);
+  if (process.env.WARM !== '0') {
+    console.error(`plugin ${PLUGIN}; warming the images and the bed's module proxy (one unmeasured step)`);
+    await several([...new Set([...THREE_GOS, ...SAME_GO])]);
+  }
+  const timed = async (what: string, fn: () => Promise<number>): Promise<number> => {
+    const s = await fn();
+    console.error(`  ${what}: ${f1(s)} s (load average ${f1(loadavg()[0]!)})`);
+    return s;
+  };
   const rounds: Round[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     const round = {} as Round;
     const steps = [
-      async () => (round.sameGoStep = await several(SAME_GO)),
-      async () => (round.oneRelease = await one(SAME_GO[0]!)),
-      async () => (round.threeStep = await several(THREE_GOS)),
-      async () => (round.threeSingles = await singles(THREE_GOS)),
-      async () => (round.threeManual = await manual(THREE_GOS)),
+      ...(same
+        ? [
+            async () =>
+              (round.sameGoStep = await timed(`${SAME_GO.join('+')} in one step`, () => several(SAME_GO))),
+            async () => (round.oneRelease = await timed(`${SAME_GO[0]} alone`, () => one(SAME_GO[0]!))),
+          ]
+        : []),
+      ...(three
+        ? [
+            async () =>
+              (round.threeStep = await timed(`${THREE_GOS.join('+')} in one step`, () => several(THREE_GOS))),
+            async () => (round.threeSingles = await timed('as three steps', () => singles(THREE_GOS))),
+            async () => (round.threeManual = await timed('manual loop', () => manual(THREE_GOS))),
+          ]
+        : []),
     ];
     for (const s of i % 2 === 0 ? steps : [...steps].reverse()) await s();
     rounds.push(round);
-    console.error(
-      `round ${i + 1}: ${SAME_GO.join('+')} in one step ${f1(round.sameGoStep)} s, ${SAME_GO[0]} alone ${f1(round.oneRelease)} s; ` +
-        `${THREE_GOS.join('+')} in one step ${f1(round.threeStep)} s, as three steps ${f1(round.threeSingles)} s, manual loop ${f1(round.threeManual)} s`,
-    );
+    console.error(`round ${i + 1} done`);
   }
-  const ratio = (a: keyof Round, b: keyof Round) => median(rounds.map((r) => r[a] / r[b]));
+  const ratio = (a: keyof Round, b: keyof Round) =>
+    rounds[0]![a] === undefined ? NaN : median(rounds.map((r) => r[a] / r[b]));
   const goes = [...new Set(THREE_GOS.map((t) => serverOf(bed, t).goVersion))].join(', ');
   console.log(
     [
@@ -153,7 +173,7 @@ try {
       '',
       ...rounds.map(
         (r, i) =>
-          `round ${i + 1}: same Go ${f1(r.sameGoStep)} s vs one ${f1(r.oneRelease)} s; three Gos ${f1(r.threeStep)} s vs singles ${f1(r.threeSingles)} s vs manual ${f1(r.threeManual)} s`,
+          `round ${i + 1}: ${same ? `same Go ${f1(r.sameGoStep)} s vs one ${f1(r.oneRelease)} s` : ''}${three ? `; three Gos ${f1(r.threeStep)} s vs singles ${f1(r.threeSingles)} s vs manual ${f1(r.threeManual)} s` : ''}`,
       ),
     ].join('\n'),
   );

@@ -18,7 +18,9 @@ export interface ScannedStep {
   job?: string;
   line: number;
   id?: string;
+  name?: string;
   uses?: string;
+  run?: string;
   with: { key: string; line: number }[];
   flowWith?: true;
 }

@@ -175,7 +175,8 @@ const blank = (line) => /^\s*(#.*)?$/.test(line);
 
 /**
  * The steps of a workflow text and the step outputs it reads, by job: every list item under a
- * `steps:` key, with its `id`, `uses` and `with:` keys (and their lines, 1-based); every
+ * `steps:` key, with its `id`, `name`, `uses`, `run` (a block scalar's lines, without blank and
+ * comment lines) and `with:` keys (and their lines, 1-based); every
  * `steps.<id>.outputs.<name>` with its job and line. Block style only: a `with:` written in flow
  * style (`with: {a: b}`) is reported as `flowWith` so a check can refuse it.
  */
@@ -213,6 +214,8 @@ export function scanWorkflow(yaml) {
       const keyCol = dash + 2;
       let withAt = -1;
       let withCol = -1;
+      let runAt = -1;
+      let runCol = -1;
       for (let k = j; k < lines.length; k++) {
         if (k > j && blank(lines[k])) continue;
         if (k > j && lead(lines[k]) <= dash) break;
@@ -224,13 +227,25 @@ export function scanWorkflow(yaml) {
             .trim()
             .replace(/^(['"])(.*)\1$/, '$2');
           withAt = -1;
+          runAt = -1;
           if (own[1] === 'id') step.id = value;
+          if (own[1] === 'name') step.name = value;
+          if (own[1] === 'run') {
+            if (/^[|>][-+]?$/.test(value)) {
+              runAt = keyCol;
+              step.run = '';
+            } else step.run = value;
+          }
           if (own[1] === 'uses') step.uses = value;
           if (own[1] === 'with') {
             if (value) step.flowWith = true;
             else withAt = keyCol;
           }
           continue;
+        }
+        if (runAt >= 0) {
+          if (runCol < 0) runCol = lead(text);
+          step.run += `${text.slice(runCol)}\n`;
         }
         if (withAt >= 0) {
           // The first line under `with:` sets the keys' column; deeper lines are values.

@@ -10,8 +10,9 @@ tools=${FLOW_TOOLS:-/var/cache/flow-tools}
 bin=$tools/actionlint-$version/actionlint
 
 if [ ! -x "$bin" ]; then
-  go=/usr/local/go/bin/go
-  [ -x "$go" ] || go=/usr/lib/go-1.26/bin/go
+  # Any Go builds it: GO_BIN, the machine's /usr/local/go, the PATH's (GitHub's setup-go), Debian's.
+  go=${GO_BIN:-/usr/local/go/bin/go}
+  [ -x "$go" ] || go=$(command -v go || echo /usr/lib/go-1.26/bin/go)
   mkdir -p "$tools"
   tmp=$(mktemp -d "$tools/.actionlint-$version.XXXXXX")
   echo "installing actionlint $version with $("$go" version)"

@@ -135,7 +135,11 @@ export async function runAction(opts: RunOptions = {}): Promise<RunResult> {
     ...inputEnv(opts.inputs ?? {}),
     ...opts.env,
   };
-  const child = spawn(process.execPath, [opts.bundle ?? bundlePath], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [opts.bundle ?? bundlePath], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => ((stdout += d.toString()), opts.stream && process.stdout.write(d)));

@@ -41,7 +41,7 @@ describe('every workflow asks only for what action.yml has', () => {
     ];
     const ours = all.flatMap((y) => scanWorkflow(y).steps.filter((s) => usesThisAction(s.uses)));
     expect(readmeBlocks.length).toBeGreaterThanOrEqual(3);
-    expect(ours.length).toBeGreaterThanOrEqual(readmeBlocks.length);
+    expect(ours.length).toBeGreaterThanOrEqual(4);
     expect(ours.flatMap((s) => s.with).length).toBeGreaterThan(5);
     expect(all.flatMap((y) => scanWorkflow(y).reads).length).toBeGreaterThan(3);
   });
@@ -102,6 +102,7 @@ describe('README blocks completed into workflows', () => {
     expect(blockKind('- uses: actions/checkout@v5\n- uses: ./')).toBe('steps');
     expect(blockKind('- id: p\n  uses: ./\n  with:\n    targets: x')).toBe('steps');
     expect(blockKind('uses: Flow/plugin-build-action@v1\nwith:\n  targets: x')).toBe('step');
+    expect(blockKind('with:\n  server-version: latest\nid: plugin')).toBe('inputs');
     expect(blockKind('version: 2\nupdates: []')).toBe('other');
     expect(blockKind('server-version: latest')).toBe('other');
   });
@@ -118,6 +119,10 @@ describe('README blocks completed into workflows', () => {
       expect(c.yaml).toMatch(/^on: /m);
       expect(c.yaml).toMatch(/^jobs:$/m);
     }
+    const only = completeBlock('with:\n  targte: x');
+    expect(interfaceFindings(only.yaml, { inputs: ['targets'], outputs: [] })).toEqual([
+      { line: only.prefix + 2, message: 'with: targte is not an input of action.yml' },
+    ]);
     const step = completeBlock('uses: ./\nwith:\n  targets: x');
     expect(step.yaml.split('\n').slice(step.prefix)).toEqual([
       '      - uses: ./',

@@ -1,5 +1,5 @@
 export declare const ACTION_REPOSITORY: string;
-export type BlockKind = 'workflow' | 'jobs' | 'job' | 'steps' | 'step' | 'other';
+export type BlockKind = 'workflow' | 'jobs' | 'job' | 'steps' | 'step' | 'inputs' | 'other';
 export interface Completed {
   yaml: string;
   /** Lines added before the block's own lines. */

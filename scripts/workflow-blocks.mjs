@@ -55,6 +55,7 @@ function topLevelKeys(text) {
  * - `job`: the body of one job (`runs-on:`, `steps:`, ...);
  * - `steps`: a list of steps (lines starting with `- `), as they go under `steps:`;
  * - `step`: one step's keys (`uses:`, `with:`, ...);
+ * - `inputs`: a step's keys without `uses:` or `run:` (`with:` alone): this action's step;
  * - `other`: none of these (a configuration snippet, not a workflow): not checked.
  */
 export function blockKind(text) {
@@ -68,6 +69,7 @@ export function blockKind(text) {
     (keys.includes('uses') || keys.includes('run'))
   )
     return 'step';
+  if (keys.includes('with') && keys.every((k) => STEP_KEYS.has(k))) return 'inputs';
   return 'other';
 }
 
@@ -81,7 +83,8 @@ const indent = (text, n) =>
  * A README block completed into a workflow file, the way the README says it is used: a `jobs:`
  * block is the jobs of a workflow file that runs on pushes and pull requests (as the first
  * example's); a job body is one job `build` of it; steps and a single step are the steps of that
- * job on `ubuntu-latest`. `prefix` lines and `indent` columns were added before the block's own
+ * job on `ubuntu-latest`; a step without `uses:` (`with:` alone) is a step of this action.
+ * `prefix` lines and `indent` columns were added before the block's own
  * lines (to map a finding back to the README).
  */
 export function completeBlock(text, kind = blockKind(text), name = 'README example') {
@@ -107,6 +110,19 @@ export function completeBlock(text, kind = blockKind(text), name = 'README examp
       lines[done.prefix] = `      - ${lines[done.prefix].trimStart()}`;
       return { ...done, yaml: lines.join('\n') };
     }
+    case 'inputs':
+      return wrap(
+        [
+          ...head,
+          'jobs:',
+          '  build:',
+          '    runs-on: ubuntu-latest',
+          '    steps:',
+          `      - uses: ${ACTION_REPOSITORY}@v1`,
+        ],
+        text,
+        8,
+      );
     default:
       throw new Error(`a README block of kind "${kind}" is not a workflow`);
   }

@@ -16,13 +16,14 @@ if [ ! -x "$bin" ]; then
   mkdir -p "$tools"
   tmp=$(mktemp -d "$tools/.actionlint-$version.XXXXXX")
   echo "installing actionlint $version with $("$go" version)"
-  GOBIN=$tmp GOFLAGS= "$go" install "github.com/rhysd/actionlint/cmd/actionlint@$version"
+  GOBIN=$tmp GOFLAGS='' "$go" install "github.com/rhysd/actionlint/cmd/actionlint@$version"
   rm -rf "$tools/actionlint-$version"
   mv "$tmp" "$tools/actionlint-$version"
 fi
 
 if ! command -v shellcheck >/dev/null; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq shellcheck >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq shellcheck >/dev/null; }
 fi
 
 node scripts/lint-workflows.mjs --actionlint "$bin" --shellcheck "$(command -v shellcheck)"

@@ -3,8 +3,9 @@
 // a plugin folder of the repository, with an input; no Docker (build=false).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { removeTree } from './support/fixtures';
 import { projectRoot } from './support/runner';
 
 const dev = (...args: string[]) =>
@@ -33,6 +34,7 @@ describe('npm run dev', () => {
       'github.com/gin-gonic/gin v1.9.1',
     );
     expect(readFileSync(join(projectRoot, plugin, 'go.mod'), 'utf8')).toBe(before); // the folder itself is untouched
+    removeTree(dirname(workspace));
   });
 
   it('refuses an input action.yml does not have, before anything starts', () => {

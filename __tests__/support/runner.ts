@@ -42,6 +42,10 @@ export interface RunOptions {
    * shared GOCACHE, the module cache is shared across runs too (./test-cache.ts).
    */
   realModules?: boolean;
+  /** The action to run: default the committed bundle (dist/index.cjs); the dev loop passes one made from src/. */
+  bundle?: string;
+  /** Also copy the action's stdout and stderr to this process's as they come (the dev loop). */
+  stream?: boolean;
 }
 
 /** Parses the GITHUB_OUTPUT file format (`name<<DELIM\nvalue\nDELIM`, or `name=value`). */
@@ -131,11 +135,15 @@ export async function runAction(opts: RunOptions = {}): Promise<RunResult> {
     ...inputEnv(opts.inputs ?? {}),
     ...opts.env,
   };
-  const child = spawn(process.execPath, [bundlePath], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [opts.bundle ?? bundlePath], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => ((stdout += d.toString()), opts.stream && process.stdout.write(d)));
+  child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), opts.stream && process.stderr.write(d)));
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 600_000);
   const exitCode: number = await new Promise((res) => child.on('close', (code) => res(code ?? -1)));
   clearTimeout(timer);

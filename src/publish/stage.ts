@@ -4,10 +4,12 @@
 import type { Octokit } from '@octokit/rest';
 import type { TargetResult } from '../build/execute';
 import type { RunContext } from '../context';
-import { findReleaseByTag, uploadReleaseAssets } from '../github/release-assets';
+import { cancelledBy, onCancel } from '../fs/cleanup';
+import { findReleaseByTag } from '../github/release-assets';
+import { describeState, updateReleaseAssets, type FileState } from '../github/release-update';
 import type { ServerFacts } from '../resolve/server';
 import { uploadPluginArtifacts, type ArtifactUpload } from './artifacts';
-import { CHECKSUMS_FILE_NAME, writeChecksums } from './checksums';
+import { CHECKSUMS_FILE_NAME, sha256File, writeChecksums } from './checksums';
 import { releaseUpload } from './release-decision';
 import { formatUploadFailure } from './upload-report';
 
@@ -16,13 +18,26 @@ export interface ReleaseAssetResult {
   ok: boolean;
   url?: string;
   error?: string;
+  /** What the release holds for this name after the update (release-update.ts). */
+  state?: FileState;
 }
 
 export interface PublishResult {
   checksumsPath?: string;
   artifacts: ArtifactUpload[];
   /** The release uploaded to; `draft` when it is not published yet (its assets are not public). */
-  release?: { tag: string; url?: string; draft: boolean; assets: ReleaseAssetResult[] };
+  release?: {
+    tag: string;
+    url?: string;
+    draft: boolean;
+    assets: ReleaseAssetResult[];
+    /** `untouched` (as it was), `updated`, or `mixed` (the swap stopped part-way; a re-run heals it). */
+    outcome?: 'untouched' | 'updated' | 'mixed';
+    /** The time in which a downloader could see old and new assets side by side. */
+    swapWindowMs?: number;
+    /** Why the update did not complete. */
+    error?: string;
+  };
   /** Messages for the step's failure; empty when everything asked for was done. */
   problems: string[];
 }
@@ -31,13 +46,13 @@ export interface PublishResult {
 export interface Publisher {
   uploadArtifacts: typeof uploadPluginArtifacts;
   findRelease: typeof findReleaseByTag;
-  uploadAssets: typeof uploadReleaseAssets;
+  updateRelease: typeof updateReleaseAssets;
 }
 
 const github: Publisher = {
   uploadArtifacts: uploadPluginArtifacts,
   findRelease: findReleaseByTag,
-  uploadAssets: uploadReleaseAssets,
+  updateRelease: updateReleaseAssets,
 };
 
 export async function publishStage(
@@ -108,21 +123,50 @@ export async function publishStage(
     const files = built.map((r) => ({
       path: r.path,
       name: r.fileName,
+      sha256: r.sha256!,
       contentType: 'application/octet-stream',
     }));
     if (out.checksumsPath)
-      files.push({ path: out.checksumsPath, name: CHECKSUMS_FILE_NAME, contentType: 'text/plain' });
-    const assets = await publisher.uploadAssets(octokit, {
+      files.push({
+        path: out.checksumsPath,
+        name: CHECKSUMS_FILE_NAME,
+        sha256: await sha256File(out.checksumsPath),
+        contentType: 'text/plain',
+      });
+    // All or nothing: every file under a temporary name first, then the swap, checksums.txt last.
+    const update = publisher.updateRelease(octokit, {
       release,
       files,
-      overwrite: config.overwrite,
+      mayReplace: config.overwrite,
+      last: [CHECKSUMS_FILE_NAME],
+      cancelled: () => cancelledBy() !== undefined,
       log: (m: string) => tk.info(m),
     });
-    for (const a of assets)
-      tk.info(a.ok ? `uploaded ${a.name} ${a.url ?? ''}` : `FAILED ${a.name}: ${a.error}`);
-    return { tag: to.tag, url: release.html_url, draft: release.draft === true, assets };
+    // A cancel lets the update reach its next step and clean up (it checks between steps).
+    const done = onCancel(`the update of release ${to.tag}`, async () => {
+      await Promise.race([update.catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
+    });
+    const updated = await update.finally(done);
+    for (const a of updated.files)
+      tk.info(a.ok ? `${a.state} ${a.name} ${a.url ?? ''}` : `NOT DONE ${a.name}: ${a.error}`);
+    if (updated.release === 'mixed') tk.warning(describeState(updated.files, to.tag));
+    return {
+      tag: to.tag,
+      url: release.html_url,
+      draft: release.draft === true,
+      assets: updated.files.map((f) => ({
+        name: f.name,
+        ok: f.ok,
+        state: f.state,
+        ...(f.url !== undefined && { url: f.url }),
+        ...(f.error !== undefined && { error: f.error }),
+      })),
+      outcome: updated.release,
+      ...(updated.swapWindowMs !== undefined && { swapWindowMs: updated.swapWindowMs }),
+      ...(updated.error !== undefined && { error: updated.error }),
+    };
   });
   const problem = formatUploadFailure(out.release.assets, `release ${to.tag}`);
-  if (problem) out.problems.push(problem);
+  if (problem) out.problems.push(out.release.error ? `${out.release.error}\n${problem}` : problem);
   return out;
 }

@@ -3,7 +3,9 @@
 // release binary has it: the Go version, the build settings and every linked module with its
 // version and sum. A plugin that differs from the server in one of those that decide the code
 // (the Go version, -trimpath, -race, GOARM, CGO_ENABLED, tags...) or in a module both link cannot
-// load; this check needs no emulator, so it covers every target. Pure: bytes in, data out.
+// load; this check needs no emulator, so it covers every target. Pure (bytes in, data out) but
+// for checkBuildInfoFiles, the thin reader at the end.
+import { readFile } from 'node:fs/promises';
 
 export interface BuildInfoModule {
   path: string;
@@ -282,4 +284,39 @@ export function describeDifference(d: BuildInfoDifference): string {
   if (d.kind === 'setting')
     return `build setting ${d.name}: the plugin has ${d.plugin}, the server ${d.server}`;
   return `module ${d.name}: the plugin links ${d.plugin}, the server ${d.server}`;
+}
+
+/** The outcome of comparing a plugin file with a server binary. */
+export type BuildInfoCheck =
+  | { status: 'matches' }
+  | { status: 'differs'; differences: BuildInfoDifference[] }
+  | { status: 'unknown'; reason: string };
+
+/** What to do about a difference, in a sentence (pure). */
+export function buildInfoFix(d: BuildInfoDifference, server: string): string {
+  if (d.kind === 'go') return `build with the Go ${server} was built with (${d.server})`;
+  if (d.kind === 'module')
+    return `align ${d.name} with ${server} (go get ${d.name}@${d.server.split(' ')[0]}; go-mod-sync: align does it for every module both link)`;
+  return `build with the server's ${d.name} (${d.server}): remove what sets it (build-flags, GOFLAGS, docker-args, the build image)`;
+}
+
+/** Thin I/O: reads both files and compares their build info. Never throws. */
+export async function checkBuildInfoFiles(pluginPath: string, serverPath: string): Promise<BuildInfoCheck> {
+  let plugin: BuildInfo | undefined;
+  let server: BuildInfo | undefined;
+  try {
+    plugin = readBuildInfo(await readFile(pluginPath));
+  } catch (e) {
+    return { status: 'unknown', reason: `the plugin's build info cannot be read: ${(e as Error).message}` };
+  }
+  try {
+    server = readBuildInfo(await readFile(serverPath));
+  } catch (e) {
+    return { status: 'unknown', reason: `the server's build info cannot be read: ${(e as Error).message}` };
+  }
+  if (!plugin) return { status: 'unknown', reason: 'the plugin has no Go build info' };
+  if (!server)
+    return { status: 'unknown', reason: 'the server binary has no Go build info (built by Go before 1.13?)' };
+  const differences = compareBuildInfo(plugin, server);
+  return differences.length === 0 ? { status: 'matches' } : { status: 'differs', differences };
 }

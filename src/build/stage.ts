@@ -33,6 +33,9 @@ import {
 } from './execute';
 import { parseGoDiagnostics } from './go-errors';
 import { pluginNameFor } from './naming';
+import { foreignFile } from '../fs/output-files';
+import { foreignMessage } from '../preflight/preflight';
+import { CHECKSUMS_FILE_NAME } from '../publish/checksums';
 import { goLineTooNew, planBuild, type BuildPlan } from './plan';
 
 export interface BuildStageResult {
@@ -90,6 +93,16 @@ export async function buildStage(
     runId: randomBytes(4).toString('hex'),
   });
   tk.debug(`plugin name: ${pluginName}; files: ${plan.targets.map((t) => t.path).join(', ')}`);
+  // The final names (with the server's tag and Go): never over a file the action did not write.
+  const owned = [
+    ...plan.targets.map((t) => [t.fileName, `the plugin for ${t.target.name}`, 'plugin'] as const),
+    ...(config.checksums ? [[CHECKSUMS_FILE_NAME, 'checksums.txt', 'checksums'] as const] : []),
+  ];
+  for (const [file, what, kind] of owned) {
+    const foreign = await foreignFile(config.outputDir, file, kind);
+    if (foreign)
+      throw new Error(foreignMessage(relative(ctx.workspace, join(config.outputDir, file)), foreign, what));
+  }
   const cacheLog: CacheLog = { info: (m) => tk.info(m), warning: (m) => tk.warning(m) };
 
   // Restore before any container mounts the folder (else Docker creates it, owned by root).
@@ -126,7 +139,7 @@ export async function buildStage(
     await tk.group('Prepare modules (go mod tidy, go mod download)', async () => {
       tk.info(`docker ${plan.prepareArgv.join(' ')}`);
       const r = await tidy;
-      if (r.output.trim()) tk.info(r.output.trimEnd());
+      if (r.output.trim()) tk.untrusted(r.output.trimEnd());
       if (r.exitCode !== 0) {
         throw new Error(
           `go mod tidy failed (exit code ${r.exitCode}) in ${plan.prepareSpec.image}: ${r.output.trim().split('\n').slice(-3).join(' | ')}`,
@@ -249,7 +262,7 @@ async function buildTargets(ctx: RunContext, docker: Docker, plan: BuildPlan): P
   const results = await buildAll(docker, plan, config.parallel, (r) => {
     tk.startGroup(`${r.ok ? 'Built' : 'FAILED'} ${r.target.name} in ${seconds(r.durationMs)}`);
     tk.info(`docker ${r.argv.join(' ')}`);
-    if (r.output.trim()) tk.info(r.output.trimEnd());
+    if (r.output.trim()) tk.untrusted(r.output.trimEnd());
     if (r.ok) tk.info(`${r.path} (${r.size} bytes, sha256 ${r.sha256})`);
     tk.endGroup();
     if (!r.ok) {

@@ -4,7 +4,9 @@
 import type { Octokit } from '@octokit/rest';
 import type { TargetResult } from '../build/execute';
 import type { RunContext } from '../context';
+import { relative } from 'node:path';
 import { cancelledBy, onCancel } from '../fs/cleanup';
+import { strayPlugins } from '../fs/output-files';
 import { findReleaseByTag } from '../github/release-assets';
 import { describeState, updateReleaseAssets, type FileState } from '../github/release-update';
 import type { ServerFacts } from '../resolve/server';
@@ -65,6 +67,21 @@ export async function publishStage(
   const built = run.results.filter((r) => r.ok);
   const out: PublishResult = { artifacts: [], problems: [] };
   if (built.length === 0) return out;
+
+  // Plugins of earlier runs (another server, another file-name) beside this run's.
+  const stray = await strayPlugins(
+    config.outputDir,
+    built.map((r) => r.fileName),
+  );
+  if (stray.length > 0) {
+    const dir = relative(ctx.workspace, config.outputDir) || '.';
+    tk.notice(
+      `${dir} also holds ${stray.length === 1 ? 'a plugin' : 'plugins'} this run did not write: ${stray.join(', ')}. ` +
+        `A workflow step that uploads ${dir}/*.so would ship ${stray.length === 1 ? 'it' : 'them'} with this run's: remove ${stray.length === 1 ? 'it' : 'them'}, or build into a clean output-dir. ` +
+        "The action's own uploads and checksums.txt hold only this run's plugins.",
+      { title: 'plugins from earlier runs in output-dir' },
+    );
+  }
 
   if (config.checksums) {
     out.checksumsPath = await writeChecksums(

@@ -9,6 +9,7 @@ import type { TargetResult } from '../build/execute';
 import type { Docker } from '../build/docker';
 import { pluginGoModName, scratchDir, userOfRunner, type RunContext } from '../context';
 import { parseGoMod } from '../gomod';
+import { escapeControl } from '../gomod/module-paths';
 import type { ServerFacts } from '../resolve/server';
 import type { SyncResult } from '../sync/sync';
 import { parseBinfmtEntry, type BinfmtState } from './emulation';
@@ -90,7 +91,7 @@ function seconds(ms: number): string {
 }
 
 function tail(output: string, lines = 3): string {
-  return output.trim().split(/\r?\n/).slice(-lines).join(' | ');
+  return escapeControl(output.trim().split(/\r?\n/).slice(-lines).join(' | '));
 }
 
 export async function verifyStage(
@@ -287,7 +288,7 @@ async function verifyPlugins(
             ? `the server did not start (exit code ${outcome.exitCode}): ${tail(outcome.output) || 'no output'}`
             : 'the server started but does not list the plugin',
         );
-        if (outcome.output.trim()) tk.info(outcome.output.trimEnd());
+        if (outcome.output.trim()) tk.untrusted(outcome.output.trimEnd());
         return bi;
       }
       const advice = adviceFor(failure, {
@@ -298,7 +299,7 @@ async function verifyPlugins(
       });
       entries.push({ target: d.target.name, status: 'failed', reason: failure.reason, durationMs });
       tk.info(`FAILED ${r.fileName}${how} in ${seconds(durationMs)}; the server said:`);
-      tk.info(outcome.output.trimEnd());
+      tk.untrusted(outcome.output.trimEnd());
       const message = `${d.target.name}: ${label} refuses ${r.fileName}: ${failure.reason}. Fix: ${advice.fix}`;
       tk.error(message, {
         title: `plugin does not load into ${label}`,

@@ -187,3 +187,29 @@ export async function publishStage(
   if (problem) out.problems.push(out.release.error ? `${out.release.error}\n${problem}` : problem);
   return out;
 }
+
+/**
+ * Before anything is built: when this run will upload to a release, that release must exist and
+ * take assets (not a published immutable one). Throws saying what to do; the publish stage looks
+ * the release up again when it uploads.
+ */
+export async function checkReleaseUpFront(
+  ctx: RunContext,
+  octokit: Octokit,
+  find: Publisher['findRelease'] = findReleaseByTag,
+): Promise<void> {
+  const { tk, config, env } = ctx;
+  if (!config.build) return;
+  const to = releaseUpload(config.release, config.releaseTag, env, []);
+  if (!to.upload) return;
+  const release = await find(octokit, to);
+  if (release.immutable && !release.draft) {
+    throw new Error(
+      `Release ${to.tag} of ${to.owner}/${to.repo} is published and immutable, so this run could not upload to it; nothing was built. ` +
+        'Upload to a draft release and publish it after the upload (create the release with draft: true), or set release: false.',
+    );
+  }
+  tk.info(
+    `The plugins will go to release ${to.tag} of ${to.owner}/${to.repo}${release.draft ? ' (a draft)' : ''}.`,
+  );
+}

@@ -31,7 +31,7 @@ import {
   type ImageCheck,
   type TargetResult,
 } from './execute';
-import { parseGoDiagnostics } from './go-errors';
+import { checksumMismatchMessage, parseChecksumMismatches, parseGoDiagnostics } from './go-errors';
 import { pluginNameFor } from './naming';
 import { foreignFile } from '../fs/output-files';
 import { foreignMessage } from '../preflight/preflight';
@@ -141,8 +141,11 @@ export async function buildStage(
       const r = await tidy;
       if (r.output.trim()) tk.untrusted(r.output.trimEnd());
       if (r.exitCode !== 0) {
+        // A go.sum mismatch is said for what it is, on its go.sum line, not as Go's last line.
+        const mismatch = annotateChecksumMismatches(ctx, sync, r.output);
         throw new Error(
-          `go mod tidy failed (exit code ${r.exitCode}) in ${plan.prepareSpec.image}: ${r.output.trim().split('\n').slice(-3).join(' | ')}`,
+          mismatch ??
+            `go mod tidy failed (exit code ${r.exitCode}) in ${plan.prepareSpec.image}: ${r.output.trim().split('\n').slice(-3).join(' | ')}`,
         );
       }
     });
@@ -150,7 +153,7 @@ export async function buildStage(
 
   const align = await alignGraph(ctx, server, docker, plan, cacheDir);
   if (align) setGoModChanges(ctx, sync, align.changes);
-  const results = await buildTargets(ctx, docker, plan);
+  const results = await buildTargets(ctx, docker, plan, sync);
   const caches: PendingCaches = {
     ...(modules && { modules }),
     ...(built && { build: { dir: plan.goCacheDir, ...built } }),
@@ -251,12 +254,37 @@ async function alignGraph(
   });
 }
 
+/**
+ * Annotates every go.sum checksum mismatch in `output` on its go.sum line (naming the module and
+ * version, with what to do); returns the first message, or undefined when there is none.
+ */
+function annotateChecksumMismatches(ctx: RunContext, sync: SyncResult, output: string): string | undefined {
+  const mismatches = parseChecksumMismatches(output);
+  const goSumName = pluginGoModName(ctx).replace(/go\.mod$/, 'go.sum');
+  const lines = sync.goSum.split('\n');
+  for (const m of mismatches) {
+    const key = `${m.module} ${m.version}${m.goModOnly ? '/go.mod' : ''} `;
+    const at = lines.findIndex((l) => l.startsWith(key));
+    ctx.tk.error(checksumMismatchMessage(m), {
+      title: 'go.sum checksum mismatch',
+      file: goSumName,
+      ...(at >= 0 && { startLine: at + 1 }),
+    });
+  }
+  return mismatches[0] && checksumMismatchMessage(mismatches[0]);
+}
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** Builds every target; logs a group per target as it finishes; never throws for a failed target. */
-async function buildTargets(ctx: RunContext, docker: Docker, plan: BuildPlan): Promise<TargetResult[]> {
+async function buildTargets(
+  ctx: RunContext,
+  docker: Docker,
+  plan: BuildPlan,
+  sync: SyncResult,
+): Promise<TargetResult[]> {
   const { tk, config } = ctx;
   const pluginDirInWorkspace = relative(ctx.workspace, config.workingDirectory).split('\\').join('/');
   const results = await buildAll(docker, plan, config.parallel, (r) => {
@@ -274,7 +302,8 @@ async function buildTargets(ctx: RunContext, docker: Docker, plan: BuildPlan): P
           ...(d.column !== undefined && { startColumn: d.column }),
         });
       }
-      tk.error(`${r.target.name}: ${r.error}`);
+      const mismatch = annotateChecksumMismatches(ctx, sync, r.output);
+      tk.error(`${r.target.name}: ${mismatch ?? r.error}`);
     }
   });
   if (results.some((r) => !r.ok)) tk.info(failedTargetsMessage(results));

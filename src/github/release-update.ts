@@ -317,11 +317,12 @@ export async function updateReleaseAssets(octokit: Octokit, u: ReleaseUpdate): P
     let backup: AssetData | undefined;
     if (!stopped) {
       firstAt ??= Date.now();
-      const gapFrom = Date.now();
+      let gapFrom = Date.now();
       try {
         if (p.existing) {
           backup = await twice(() => api.rename(p.existing!, tempName(name, 'old', token)));
           backups.push(backup);
+          gapFrom = Date.now(); // the name is free from here until the new asset takes it
         }
         const placed = await twice(() => api.rename(p.temp!, name));
         lastAt = Date.now();

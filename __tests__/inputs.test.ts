@@ -317,7 +317,7 @@ describe('parseInputs', () => {
     });
 
     it('release: true without a tag is refused up front when building', () => {
-      const env = { GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_NAME: 'push' };
+      const env = { GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_NAME: 'push', GITHUB_REPOSITORY: 'me/hello' };
       expect(() => parseInputs(getter({ release: 'true' }), { ...ctx, env })).toThrow(
         /Input release: "true" needs a tag, but this run is for refs\/heads\/main/,
       );
@@ -345,5 +345,48 @@ describe('parseInputs', () => {
         .matchAll(/^ {2}([a-z0-9-]+):/gm),
     ].map((m) => m[1]!);
     expect([...asked].sort()).toEqual(declared.sort());
+  });
+});
+
+describe('issue 21: release-tag and the repository of the release, before anything runs', () => {
+  it.each([
+    ['v1.0.0\n::warning::x', /holds a line break or another control character/],
+    ['v1 .0', /holds " "/],
+    ['v1..0', /holds "\.\."/],
+    ['release/', /starts or ends with "\/"/],
+    ['-/.hidden', /a part starting with "\."/],
+    ['v1.lock', /ending with "\.lock"/],
+    ['v1.', /ends with "\."/],
+    ['v1@{0}', /holds "@\{"/],
+    ['v1:2', /holds ":"/],
+    ['v1\\2', /holds "\\"/],
+    ['@', /is "@"/],
+  ])('release-tag %j is refused like git refuses it', (tag, message) => {
+    const run = () => parseInputs(getter({ 'release-tag': tag }), ctx);
+    expect(run).toThrow(message);
+    expect(run).toThrow(/^Input release-tag: /);
+    expect(() => run()).not.toThrow(/\n::/);
+  });
+
+  it.each([['v1.0.0'], ['release/2026-12'], ['v2.0.0-rc.1+build.5'], ['plugin@v1']])(
+    'release-tag %j is fine',
+    (tag) => {
+      expect(parseInputs(getter({ 'release-tag': tag }), ctx).releaseTag).toBe(tag);
+    },
+  );
+
+  it('a run that will upload needs GITHUB_REPOSITORY as owner/name, known before building', () => {
+    const env = { GITHUB_REF: 'refs/tags/v1.0.0', GITHUB_EVENT_NAME: 'push' };
+    expect(() => parseInputs(getter(), { ...ctx, env })).toThrow(
+      /Input release: this run uploads to release v1\.0\.0, but GITHUB_REPOSITORY is not set/,
+    );
+    expect(() => parseInputs(getter(), { ...ctx, env: { ...env, GITHUB_REPOSITORY: 'nope' } })).toThrow(
+      /GITHUB_REPOSITORY "nope" is not owner\/name/,
+    );
+    expect(parseInputs(getter(), { ...ctx, env: { ...env, GITHUB_REPOSITORY: 'me/hello' } }).release).toBe(
+      'auto',
+    );
+    // No upload, no need.
+    expect(parseInputs(getter({ release: 'false' }), { ...ctx, env }).release).toBe('false');
   });
 });

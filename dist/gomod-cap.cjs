@@ -86,6 +86,18 @@ function writeFileAtomicSync(path, data) {
   }
 }
 
+// src/fs/problems.ts
+function kindOf(st) {
+  if (st.isFile()) return "a regular file";
+  if (st.isDirectory()) return "a folder";
+  if (st.isSymbolicLink()) return "a symlink";
+  if (st.isFIFO()) return "a FIFO (named pipe)";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  return "not a regular file";
+}
+
 // src/gomod/errors.ts
 var EXCERPT_BYTES = 32;
 var MAX_PROBLEMS = 5;
@@ -2404,13 +2416,16 @@ function parseBool(s) {
 }
 function parseArgs(args) {
   const opts = { from: "./go.mod", to: "./go.mod", check: false };
+  const stray = (rest) => rest.length === 0 ? opts : {
+    error: `unexpected argument ${JSON.stringify(rest[0])}: gomod-cap takes only the flags -from, -to and -check`
+  };
   for (let i = 0; i < args.length; i++) {
     const s = args[i];
-    if (s.length < 2 || s[0] !== "-") break;
+    if (s.length < 2 || s[0] !== "-") return stray(args.slice(i));
     let minuses = 1;
     if (s[1] === "-") {
       minuses++;
-      if (s.length === 2) break;
+      if (s.length === 2) return stray(args.slice(i + 1));
     }
     let name = s.slice(minuses);
     if (name.length === 0 || name[0] === "-" || name[0] === "=") return { error: `bad flag syntax: ${s}` };
@@ -2450,6 +2465,26 @@ function goModPath(arg, cwd) {
   } catch {
   }
   return [p, arg];
+}
+function checkFile(path, shown, label, io, write) {
+  let real;
+  try {
+    real = (0, import_node_fs.realpathSync)(path);
+  } catch {
+    return path;
+  }
+  const st = (0, import_node_fs.statSync)(real);
+  if (!st.isFile()) {
+    io.stderr(`gomod-cap: the ${label} go.mod ${shown} is ${kindOf(st)}, not a regular file`);
+    return void 0;
+  }
+  if (write && st.nlink > 1) {
+    io.stderr(
+      `gomod-cap: the ${label} go.mod ${shown} has ${st.nlink} hard links: replacing it in one step would leave the other names with the old file. Make it a single file (cp it, then mv the copy over it), or link it with a symlink`
+    );
+    return void 0;
+  }
+  return real;
 }
 function read(path, shown, label, io) {
   try {
@@ -2500,8 +2535,12 @@ async function main(argv, io = { stderr: (l) => process.stderr.write(l + "\n"), 
     io.stderr(USAGE);
     return 2;
   }
-  const [from, fromName] = goModPath(parsed.from, io.cwd);
-  const [to, toName] = goModPath(parsed.to, io.cwd);
+  const [fromPath, fromName] = goModPath(parsed.from, io.cwd);
+  const [toPath, toName] = goModPath(parsed.to, io.cwd);
+  const from = checkFile(fromPath, fromName, "server (-from)", io, false);
+  if (from === void 0) return 2;
+  const to = checkFile(toPath, toName, "plugin (-to)", io, !parsed.check);
+  if (to === void 0) return 2;
   const server = read(from, fromName, "server (-from)", io);
   if (!server) return 2;
   const plugin = read(to, toName, "plugin (-to)", io);

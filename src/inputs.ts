@@ -12,6 +12,7 @@ import {
 } from './build/naming';
 import { checkGoFlags, FlagError, parseBuildFlags, parseDockerArgs, parseLdflags } from './build/flags';
 import { parseVersionSpec, VersionResolutionError } from './github/versions';
+import { escapeControl } from './gomod/module-paths';
 import { CHECKSUMS_FILE_NAME } from './publish/checksums';
 import { PLUGIN_INDEX_FILE_NAME } from './publish/plugin-index';
 import { decideRelease } from './publish/release-decision';
@@ -179,16 +180,36 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
   const fileName = fileNameTemplate(get, 'file-name', serverVersions !== undefined || mode === 'follow');
   const outputDir = folderInside(get, 'output-dir', workingDirectory, workspace);
   const pluginName = safeName(get, 'plugin-name');
-  const releaseTag = text(get, 'release-tag');
+  const releaseTag = gitRef(get, 'release-tag');
   const targets = parsed(get, 'targets', parseTargets);
   const checksums = bool(get, 'checksums');
   checkFileNames(fileName, { pluginName, serverVersion, serverVersions, targets, checksums });
   checkGoFlags(ctx.env?.GOFLAGS); // a FlagError naming GOFLAGS and the step's env
   const release = oneOf(get, 'release', ['auto', 'true', 'false'] as const);
   const build = bool(get, 'build');
-  // release: true without a tag to upload to is known now, not after the build.
-  if (build && (mode === 'build' || mode === 'publish') && ctx.env)
-    decideRelease(release, releaseTag, ctx.env);
+  // release: true without a tag to upload to is known now, not after the build; so is the
+  // repository of the run, and the tag of the ref.
+  if (build && (mode === 'build' || mode === 'publish') && ctx.env) {
+    const decision = decideRelease(release, releaseTag, ctx.env);
+    if (decision.upload) {
+      if (releaseTag === undefined) {
+        const problem = refFormatProblem(decision.tag);
+        if (problem)
+          throw new InputError(
+            'release',
+            `the tag of this run's ref, "${escapeControl(decision.tag)}", ${problem}`,
+          );
+      }
+      const repo = ctx.env.GITHUB_REPOSITORY ?? '';
+      const m = REPO.exec(repo);
+      if (!m || m[2] === '.' || m[2] === '..') {
+        throw new InputError(
+          'release',
+          `this run uploads to release ${decision.tag}, but GITHUB_REPOSITORY ${repo ? `"${escapeControl(repo)}" is not owner/name` : 'is not set'}, so the repository of the release is unknown. The runner sets it: remove it from the step's env, or set release: false`,
+        );
+      }
+    }
+  }
   if (mode === 'follow' && !build) {
     throw new InputError(
       'build',
@@ -264,6 +285,43 @@ function followFlag(get: GetInput, name: string, mode: RunMode): boolean {
 /** A trimmed text input; undefined when empty. */
 function text(get: GetInput, name: string): string | undefined {
   return get(name).trim() || undefined;
+}
+
+/**
+ * Why `name` is not a valid tag name (git check-ref-format for refs/tags/<name>), or undefined.
+ * Pure; the reason says what is wrong, not the name.
+ */
+export function refFormatProblem(name: string): string | undefined {
+  if (name === '') return 'is empty';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'holds a line break or another control character';
+  const bad = /[ ~^:?*[\\]/.exec(name);
+  if (bad) return `holds "${bad[0]}", which git does not allow in a tag name`;
+  if (name.includes('..')) return 'holds "..", which git does not allow in a tag name';
+  if (name.includes('@{')) return 'holds "@{", which git does not allow in a tag name';
+  if (name === '@') return 'is "@", which git does not allow as a tag name';
+  if (name.startsWith('/') || name.endsWith('/') || name.includes('//'))
+    return 'starts or ends with "/" or holds "//"';
+  if (name.endsWith('.')) return 'ends with "."';
+  for (const part of name.split('/')) {
+    if (part.startsWith('.')) return `has a part starting with "." (${part})`;
+    if (part.endsWith('.lock')) return `has a part ending with ".lock" (${part})`;
+  }
+  return undefined;
+}
+
+/** A tag name (git's rules, e.g. `v1.0.0`); undefined when empty. */
+function gitRef(get: GetInput, name: string): string | undefined {
+  const value = text(get, name);
+  if (value === undefined) return undefined;
+  const problem = refFormatProblem(value);
+  if (problem) {
+    throw new InputError(
+      name,
+      `"${escapeControl(value)}" ${problem}; write the release's tag, e.g. v1.0.0 (git check-ref-format rules)`,
+    );
+  }
+  return value;
 }
 
 /** `owner/name` (a github.com URL or a `.git` suffix is accepted). */

@@ -2,6 +2,7 @@
 // take a Toolkit (log, groups, annotations, outputs, the job summary) and `main.ts` passes the
 // real one; a test passes a fake and reads what a stage logged, annotated and set.
 import * as core from '@actions/core';
+import { randomBytes } from 'node:crypto';
 
 /** Where an annotation points (a file relative to the workspace, a line, a column). */
 export interface Annotation {
@@ -14,6 +15,12 @@ export interface Annotation {
 export interface Toolkit {
   getInput(name: string): string;
   info(message: string): void;
+  /**
+   * Text from elsewhere (the output of a container: go, module servers, the plugin's code, the
+   * server): logged with workflow commands stopped around it (`::stop-commands::<random token>`),
+   * so no line of it becomes an annotation, a mask or a stop of the action's own commands.
+   */
+  untrusted(text: string): void;
   /** Shown only when the run has step debug logging on (ACTIONS_STEP_DEBUG). */
   debug(message: string): void;
   warning(message: string, where?: Annotation): void;
@@ -37,6 +44,12 @@ export function actionsToolkit(): Toolkit {
   return {
     getInput: (name) => core.getInput(name),
     info: (m) => core.info(m),
+    untrusted: (text) => {
+      const token = randomBytes(16).toString('hex');
+      core.info(`::stop-commands::${token}`);
+      core.info(text);
+      core.info(`::${token}::`);
+    },
     debug: (m) => core.debug(m),
     warning: (m, where) => core.warning(m, where),
     error: (m, where) => core.error(m, where),

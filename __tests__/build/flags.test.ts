@@ -187,3 +187,43 @@ describe('issue 12: GOFLAGS of the step', () => {
     expect(() => checkGoFlags(g)).not.toThrow();
   });
 });
+
+describe('issue 21: docker-args cannot set what the action owns', () => {
+  it.each([
+    ['-e GOFLAGS=-trimpath', /"-e GOFLAGS=-trimpath" is refused: GOFLAGS has -trimpath, which is refused/],
+    ['--env GOFLAGS=-race', /GOFLAGS has -race/],
+    ['--env=GOFLAGS=-mod=mod\\ -trimpath', /GOFLAGS has -trimpath/],
+    ['-e GOARM=5', /"-e GOARM=5" is refused: GOARM is set by the action or by the builder image/],
+    ['-eGOARM=5', /GOARM is set by the action/],
+    ['-e=GOARM=5', /GOARM is set by the action/],
+    ['-te GOARM=5', /GOARM is set by the action/],
+    ['-e GOTOOLCHAIN=go1.99.0', /GOTOOLCHAIN is set by the action/],
+    ['-e CGO_ENABLED=0', /CGO_ENABLED is set by the action/],
+    ['--env GOARCH=386', /GOARCH is set by the action/],
+    ['-e GOAMD64=v3', /GOAMD64 is set by the action/],
+    ['-e GOEXPERIMENT=loopvar', /GOEXPERIMENT/],
+    ['-e CC=clang', /CC is set by the action/],
+    ['-e GOCACHE=/tmp/x', /GOCACHE/],
+    ['-e GOARM', /GOARM is set by the action/],
+    ['--env-file /tmp/env', /--env-file is refused/],
+    ['--env-file=/tmp/env', /--env-file is refused/],
+    ['-u 0', /-u is refused: the containers run as the runner's user/],
+    ['--user=root', /--user is refused/],
+    ['-itu 0:0', /-itu is refused/],
+    ['--platform linux/arm64', /--platform is refused/],
+    ['--platform=linux/arm/v5', /--platform is refused/],
+  ])('refuses %j', (input, message) => {
+    expect(() => parseDockerArgs(input)).toThrow(message);
+  });
+
+  it.each([
+    ['-e GOPRIVATE=git.corp/*'],
+    ['-e GOPROXY=https://proxy.corp,direct -e GONOSUMDB=git.corp'],
+    ['-e GOFLAGS=-mod=mod'],
+    ['-e GOFLAGS'],
+    ['-e MY_TOKEN'],
+    ['--env SSL_CERT_DIR=/etc/ssl/certs'],
+  ])('accepts %j (module environment and variables of the user)', (input) => {
+    expect(() => parseDockerArgs(input)).not.toThrow();
+  });
+});

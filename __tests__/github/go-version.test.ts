@@ -60,7 +60,8 @@ describe('goVersionFromToolchain / toolchainDirective', () => {
 describe('resolveServerGoVersion', () => {
   const mod = (toolchain?: string) => `module m\n\ngo 1.24\n${toolchain ? `toolchain ${toolchain}\n` : ''}`;
   it.each([
-    [{ goVersionFile: '1.12.0\n', goMod: mod() }, '1.12.0', 'GO_VERSION', 0],
+    // go 1.24 is newer than 1.12.0: a warning since issue 21.
+    [{ goVersionFile: '1.12.0\n', goMod: mod() }, '1.12.0', 'GO_VERSION', 1],
     [{ goVersionFile: '1.26.0\n', goMod: mod('go1.26.0') }, '1.26.0', 'GO_VERSION', 0],
     [{ goVersionFile: '1.26.0\n', goMod: mod('go1.26.1') }, '1.26.0', 'GO_VERSION', 1],
     [{ goMod: mod('go1.26.0') }, '1.26.0', 'toolchain', 0],
@@ -107,5 +108,46 @@ describe('compareGoVersions', () => {
 
   it('refuses what is not a Go version', () => {
     expect(() => compareGoVersions('go1.22', '1.22')).toThrow(/not a Go version/);
+  });
+});
+
+describe('issue 21: server metadata that disagrees with itself is a warning naming the value used', () => {
+  it('a multi-line GO_VERSION: the first line, and a warning', () => {
+    const r = resolveServerGoVersion({
+      tag: 'v2.0.0',
+      goVersionFile: '1.22.4\n1.23.0\n',
+      goMod: 'module x\n\ngo 1.22\n',
+    });
+    expect(r.version).toBe('1.22.4');
+    expect(r.warnings).toEqual(['GO_VERSION at v2.0.0 has 2 lines, not one; using its first, 1.22.4.']);
+  });
+
+  it("go.mod's go line newer than GO_VERSION (or the toolchain line): a warning saying which is used", () => {
+    const r = resolveServerGoVersion({
+      tag: 'v2.0.0',
+      goVersionFile: '1.22.4\n',
+      goMod: 'module x\n\ngo 1.24 // newer\n',
+    });
+    expect(r.version).toBe('1.22.4');
+    expect(r.warnings).toEqual([
+      expect.stringMatching(
+        /^go\.mod at v2\.0\.0 says go 1\.24, newer than Go 1\.22\.4 from GO_VERSION, which cannot build it; using Go 1\.22\.4 from GO_VERSION/,
+      ),
+    ]);
+    const t = resolveServerGoVersion({
+      tag: 'v3.0.0',
+      goMod: 'module x\n\ngo 1.25.1\n\ntoolchain go1.25.0\n',
+    });
+    expect(t.warnings).toEqual([
+      expect.stringMatching(/says go 1\.25\.1, newer than Go 1\.25\.0 from the toolchain line/),
+    ]);
+  });
+
+  it('an equal or older go line says nothing', () => {
+    for (const go of ['1.22', '1.22.4', '1.21.0'])
+      expect(
+        resolveServerGoVersion({ tag: 'v', goVersionFile: '1.22.4', goMod: `module x\n\ngo ${go}\n` })
+          .warnings,
+      ).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // The real adapters over real HTTP (Octokit -> loopback) against the GitHub stand-in.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubClient, type GitHubClientOptions } from '../../src/github/client';
-import { GitHubRateLimitError, GitHubTimeoutError } from '../../src/github/errors';
+import { GitHubNoAnswerError, GitHubRateLimitError, GitHubTimeoutError } from '../../src/github/errors';
 import { resolveServerGoVersion } from '../../src/github/go-version';
 import { readFileAtTag, readServerFiles, resolveServerRelease } from '../../src/github/server-release';
 import { VersionResolutionError } from '../../src/github/versions';
@@ -269,15 +269,40 @@ describe('faults', () => {
   it('gives up within the total time bound when GitHub stalls', async () => {
     gh.inject({ path: '/repos/flow/server/releases', delayMs: 5_000, times: Infinity });
     const started = Date.now();
-    const error = await resolve('latest', { client: { totalTimeoutMs: 400, attemptTimeoutMs: 150 } }).catch(
-      (e) => e,
-    );
+    const error = await resolve('latest', {
+      client: { totalTimeoutMs: 400, attemptTimeoutMs: 150, silentAttempts: 99 },
+    }).catch((e) => e);
     const elapsed = Date.now() - started;
     expect(error).toBeInstanceOf(GitHubTimeoutError);
     expect(error.message).toMatch(
       /took longer than their time bound of 400 ms in total \(at GET \/repos\/flow\/server\/releases\)/,
     );
     expect(elapsed).toBeLessThan(1_500);
+  });
+});
+
+describe('issue 21: a GitHub API that accepts the connection and never answers', () => {
+  afterEach(() => gh.clearFaults());
+
+  it('gives up after two silent attempts, saying nothing answered, with the URL - not "GitHub answered 504"', async () => {
+    gh.inject({ path: '/repos/flow/server/releases', delayMs: 10_000, times: Infinity });
+    const lines: string[] = [];
+    const started = Date.now();
+    const error = await resolve('latest', {
+      client: { answerTimeoutMs: 200, retryBaseMs: 5, log: (m) => lines.push(m) },
+    }).catch((e: unknown) => e);
+    const elapsed = Date.now() - started;
+    expect(error).toBeInstanceOf(GitHubNoAnswerError);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^No answer from the GitHub API in 200 ms to GET ${gh.url.replace(/[.]/g, '\\.')}/repos/flow/server/releases\\?per_page=100 \\(2 attempts\\): the connection was accepted, but not even a status line came back`,
+      ),
+    );
+    expect((error as Error).message).not.toMatch(/answered 504/);
+    expect(lines).toEqual([
+      expect.stringMatching(/^GET \/repos\/flow\/server\/releases: no answer within 200 ms \(attempt 1\)$/),
+    ]);
+    expect(elapsed).toBeLessThan(2_000);
   });
 });
 

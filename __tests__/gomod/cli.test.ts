@@ -1,5 +1,17 @@
 // The gomod-cap command line through its exported main(argv), on real temp files.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -33,8 +45,7 @@ describe('flags, Go flag-package style', () => {
     [['-from', 'a', '-to', 'b'], { from: 'a', to: 'b', check: false }],
     [['-from=a', '--to=b', '-check'], { from: 'a', to: 'b', check: true }],
     [['--from', 'a', '-check=false'], { from: 'a', to: './go.mod', check: false }],
-    [['-check=T', 'extra', '-from', 'ignored'], { from: './go.mod', to: './go.mod', check: true }],
-    [['--', '-from', 'x'], { from: './go.mod', to: './go.mod', check: false }],
+    [['--'], { from: './go.mod', to: './go.mod', check: false }],
     [[], { from: './go.mod', to: './go.mod', check: false }],
   ])('%j', (argv, want) => {
     expect(parseArgs(argv)).toEqual(want);
@@ -45,6 +56,16 @@ describe('flags, Go flag-package style', () => {
     [['-from'], 'flag needs an argument: -from'],
     [['-check=maybe'], 'invalid boolean value "maybe" for -check: parse error'],
     [['---from', 'x'], 'bad flag syntax: ---from'],
+    // Issue 21: arguments after the flags were ignored (the original's behaviour): an error now.
+    [
+      ['-check=T', 'extra', '-from', 'ignored'],
+      'unexpected argument "extra": gomod-cap takes only the flags -from, -to and -check',
+    ],
+    [['-from', 'a', 'b'], 'unexpected argument "b": gomod-cap takes only the flags -from, -to and -check'],
+    [
+      ['--', '-from', 'x'],
+      'unexpected argument "-from": gomod-cap takes only the flags -from, -to and -check',
+    ],
   ])('%j is rejected', (argv, error) => {
     expect(parseArgs(argv)).toEqual({ error });
   });
@@ -179,5 +200,45 @@ describe('writeAllSync (the log on stderr)', () => {
       },
     );
     expect(() => write('x')).toThrow('gone');
+  });
+});
+
+describe("issue 21: the action's file checks", () => {
+  it('a symlinked go.mod is written through: the link stays, the file it points at is capped', async () => {
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(join(dir, 'real', 'go.mod'), PLUGIN);
+    rmSync(join(dir, 'plugin', 'go.mod'));
+    symlinkSync('../real/go.mod', join(dir, 'plugin', 'go.mod'));
+    expect(await main(['-from', 'server', '-to', 'plugin'], io())).toBe(0);
+    expect(lstatSync(join(dir, 'plugin', 'go.mod')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'real', 'go.mod'), 'utf8')).toBe(CAPPED);
+  });
+
+  it('a go.mod with another hard link is refused (exit 2, nothing written); -check may read it', async () => {
+    linkSync(join(dir, 'plugin', 'go.mod'), join(dir, 'other.mod'));
+    expect(await main(['-from', 'server', '-to', 'plugin'], io())).toBe(2);
+    expect(log.join('\n')).toMatch(/plugin \(-to\) go\.mod plugin\/go\.mod has 2 hard links/);
+    expect(plugin()).toBe(PLUGIN);
+    expect(await main(['-from', 'server', '-to', 'plugin', '-check'], io())).toBe(1);
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'a FIFO or a device is refused instead of read (which would hang)',
+    async () => {
+      execFileSync('mkfifo', [join(dir, 'fifo')]);
+      expect(await main(['-from', 'fifo', '-to', 'plugin'], io())).toBe(2);
+      expect(log.join('\n')).toContain(
+        'gomod-cap: the server (-from) go.mod fifo is a FIFO (named pipe), not a regular file',
+      );
+      expect(await main(['-from', 'server', '-to', '/dev/zero'], io())).toBe(2);
+      expect(log.join('\n')).toContain('go.mod /dev/zero is a character device, not a regular file');
+      expect(plugin()).toBe(PLUGIN);
+    },
+  );
+
+  it('a stray argument exits 2 with the usage, before anything is read or written', async () => {
+    expect(await main(['-from', 'server', 'plugin'], io())).toBe(2);
+    expect(log.join('\n')).toMatch(/unexpected argument "plugin"/);
+    expect(plugin()).toBe(PLUGIN);
   });
 });

@@ -164,3 +164,47 @@ describe('build stage', () => {
     );
   });
 });
+
+describe('issue 21: the build stage', () => {
+  it('a go.sum checksum mismatch in tidy: the module, version and what to do, on the go.sum line', async () => {
+    const { ctx, rec, sync } = stage({ cache: 'false', 'build-cache': 'false' });
+    sync.goSum = 'example.com/x v1.0.0 h1:old=\nexample.com/x v1.0.0/go.mod h1:mod=\n';
+    const docker: Docker = {
+      run: (args) =>
+        Promise.resolve(
+          args[0] === 'image'
+            ? { exitCode: 0, output: `${id('a')}\n` }
+            : {
+                exitCode: 1,
+                output:
+                  "go: downloading example.com/x v1.0.0\nverifying example.com/x@v1.0.0: checksum mismatch\n\tdownloaded: h1:new=\n\tgo.sum:     h1:old=\n\nSECURITY ERROR\nThis download does NOT match an earlier download recorded in go.sum.\nThe bits may have been replaced on the origin server, or an attacker may\nhave intercepted the download attempt.\n\nFor more information, see 'go help module-auth'.\n",
+              },
+        ),
+    };
+    await expect(buildStage(ctx, releaseOf(ctx), sync, docker)).rejects.toThrow(
+      /^checksum mismatch for example\.com\/x v1\.0\.0 \(go\.sum has h1:old=, the download has h1:new=\)/,
+    );
+    expect(rec.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringContaining('remove its lines from go.sum and run go mod tidy'),
+        where: { title: 'go.sum checksum mismatch', file: 'go.sum', startLine: 1 },
+      }),
+    );
+  });
+
+  it('output-dir: a file the action did not write where a plugin goes is refused before any container', async () => {
+    const { ctx, sync } = stage({
+      cache: 'false',
+      'build-cache': 'false',
+      'file-name': '{name}-{target}-{server}.so',
+    });
+    mkdirSync(ctx.config.outputDir, { recursive: true });
+    writeFileSync(join(ctx.config.outputDir, 'hello-linux-arm64-v2.0.0.so'), '# my notes, not a plugin\n');
+    const fake = fakeDocker();
+    await expect(buildStage(ctx, releaseOf(ctx), sync, fake.docker)).rejects.toThrow(
+      /output-dir: build\/hello-linux-arm64-v2\.0\.0\.so is already there and it is not a Go plugin \(a file the action did not write\); the action would write the plugin for linux-arm64 over it/,
+    );
+    expect(fake.calls).toEqual([]);
+  });
+});

@@ -24,6 +24,8 @@ export function fakeToolkit(inputs: Record<string, string> = {}): { tk: Toolkit;
   const tk: Toolkit = {
     getInput: (name) => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '',
     info: (m) => void rec.log.push(`info: ${m}`),
+    // Container output: recorded like a log line (the real toolkit stops commands around it).
+    untrusted: (m) => void rec.log.push(`info: ${m}`),
     debug: (m) => void rec.log.push(`debug: ${m}`),
     warning: (message, where) =>
       void rec.annotations.push({ level: 'warning', message, ...(where && { where }) }),

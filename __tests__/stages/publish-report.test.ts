@@ -49,13 +49,20 @@ function publisher(draft: boolean, calls: string[] = []): Publisher {
         draft,
       } as Awaited<ReturnType<Publisher['findRelease']>>;
     },
-    uploadAssets: async (_o, a) => {
+    updateRelease: async (_o, a) => {
       calls.push(`upload ${a.files.map((f) => f.name).join(',')}`);
-      return a.files.map((f) => ({
-        name: f.name,
+      return {
         ok: true,
-        url: `https://github.com/me/hello/releases/download/v1.0.0/${f.name}`,
-      }));
+        release: 'updated',
+        leftovers: [],
+        healed: [],
+        files: a.files.map((f) => ({
+          name: f.name,
+          ok: true,
+          state: 'added' as const,
+          url: `https://github.com/me/hello/releases/download/v1.0.0/${f.name}`,
+        })),
+      };
     },
   };
 }

@@ -200,7 +200,56 @@ const BOOLEAN_LONG = new Set([
   '--oom-kill-disable',
   '--help',
 ]);
-const SHORT_NAMES: Record<string, string> = { v: '--volume', w: '--workdir', d: '--detach' };
+const SHORT_NAMES: Record<string, string> = {
+  v: '--volume',
+  w: '--workdir',
+  d: '--detach',
+  e: '--env',
+  u: '--user',
+};
+
+/**
+ * Go's module environment: a container may be given these (`-e GOPRIVATE=...`); they choose where
+ * modules come from, not what code is built. GOFLAGS is checked like the step's own.
+ */
+const MODULE_ENV = new Set([
+  'GOPROXY',
+  'GOPRIVATE',
+  'GONOPROXY',
+  'GONOSUMDB',
+  'GOSUMDB',
+  'GOINSECURE',
+  'GOAUTH',
+  'GOVCS',
+  'GIT_TERMINAL_PROMPT',
+]);
+
+/**
+ * Why a variable set through docker-args (`-e NAME[=value]`) is refused, or undefined. The action
+ * owns everything that chooses the compiler and what it compiles: the image's GOOS, GOARCH, GOARM,
+ * CGO_ENABLED, CC..., and its own HOME, GOCACHE, GOTOOLCHAIN, GOPATH.
+ */
+export function ownedEnvReason(name: string, value: string | undefined): string | undefined {
+  const n = name.toUpperCase();
+  if (n === 'GOFLAGS') {
+    if (value === undefined) return undefined; // `-e GOFLAGS` passes the step's, checked already
+    try {
+      checkGoFlags(value);
+    } catch (e) {
+      return (e as Error).message
+        .replace(/^GOFLAGS in the step's environment has/, 'GOFLAGS has')
+        .replace(/\. Remove it from GOFLAGS \(env:\) for this step$/, '');
+    }
+    return undefined;
+  }
+  if (MODULE_ENV.has(n)) return undefined;
+  if (
+    /^(GO|CGO_)/.test(n) ||
+    ['CC', 'CXX', 'AR', 'PKG_CONFIG', 'HOME', 'LD_PRELOAD', 'LD_LIBRARY_PATH'].includes(n)
+  )
+    return `${name} is set by the action or by the builder image (Go version, GOARCH/GOARM, cgo and the compiler decide what the plugin is; the server was built with the image's); only Go's module environment (${[...MODULE_ENV].slice(0, 6).join(', ')}...) and GOFLAGS may be set here`;
+  return undefined;
+}
 
 interface DockerOption {
   /** The long name (`--volume` for `-v`). */
@@ -285,6 +334,28 @@ export function parseDockerArgs(input: string): string[] {
     }
     if (o.name === '--entrypoint') {
       throw new FlagError(`docker-args: ${o.word} is refused: the action runs go in the builder image`);
+    }
+    if (o.name === '--env') {
+      const value = o.value ?? '';
+      const eq = value.indexOf('=');
+      const name = eq < 0 ? value : value.slice(0, eq);
+      const reason = ownedEnvReason(name, eq < 0 ? undefined : value.slice(eq + 1));
+      if (reason) throw new FlagError(`docker-args: "${o.written}" is refused: ${reason}`);
+    }
+    if (o.name === '--env-file') {
+      throw new FlagError(
+        `docker-args: ${o.word} is refused: the file could set what the action owns (GOARCH, GOARM, CGO_ENABLED, GOFLAGS...), which the action cannot check; write the variables you need as -e NAME=value, or set Go's module environment (GOPROXY, GOPRIVATE...) in the step's env, which the action forwards`,
+      );
+    }
+    if (o.name === '--user') {
+      throw new FlagError(
+        `docker-args: ${o.word} is refused: the containers run as the runner's user, so nothing they write is root-owned`,
+      );
+    }
+    if (o.name === '--platform') {
+      throw new FlagError(
+        `docker-args: ${o.word} is refused: the builder image of each target is an amd64 image with its cross compiler; another platform would build another plugin`,
+      );
     }
     if (o.name === '--name' || o.name === '--detach') {
       throw new FlagError(

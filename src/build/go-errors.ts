@@ -37,3 +37,67 @@ export function parseGoDiagnostics(output: string, pluginDirInWorkspace: string)
   }
   return found;
 }
+
+export interface ChecksumMismatch {
+  module: string;
+  version: string;
+  /** True when it is the module's go.mod file (`path@version/go.mod`), not its zip. */
+  goModOnly: boolean;
+  /** The hash of what was downloaded, and the recorded one (go.sum's or the checksum database's). */
+  downloaded?: string;
+  recorded?: string;
+  /** `go.sum` or the checksum database's name (sum.golang.org). */
+  recordedIn?: string;
+}
+
+/**
+ * Go's `verifying <module>@<version>[/go.mod]: checksum mismatch` blocks (with their
+ * `downloaded:` and `go.sum:` lines), one per module version, from `go mod tidy`, `go mod
+ * download`, `go get` or `go build` output. Pure.
+ */
+export function parseChecksumMismatches(output: string): ChecksumMismatch[] {
+  const out: ChecksumMismatch[] = [];
+  const lines = output.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const m =
+      /(?:verifying )?(\S+?)@(v[^\s:/]+)(\/go\.mod)?: (?:verifying (?:module|go\.mod): )?checksum mismatch/.exec(
+        lines[i]!,
+      );
+    if (!m) continue;
+    const found: ChecksumMismatch = {
+      module: m[1]!.replace(/^.*verifying /, ''),
+      version: m[2]!,
+      goModOnly: m[3] !== undefined,
+    };
+    for (let j = i + 1; j < Math.min(lines.length, i + 4); j++) {
+      const d = /^\s*downloaded:\s*(\S+)/.exec(lines[j]!);
+      if (d) found.downloaded = d[1]!;
+      const r = /^\s*([\w.-]+):\s+(h1:\S+)/.exec(lines[j]!);
+      if (r && r[1] !== 'downloaded') {
+        found.recordedIn = r[1]!;
+        found.recorded = r[2]!;
+      }
+    }
+    if (
+      !out.some(
+        (x) => x.module === found.module && x.version === found.version && x.goModOnly === found.goModOnly,
+      )
+    )
+      out.push(found);
+  }
+  return out;
+}
+
+/** What a checksum mismatch means and what to do, naming the module and version. Pure. */
+export function checksumMismatchMessage(m: ChecksumMismatch): string {
+  const what = `${m.module} ${m.version}${m.goModOnly ? ' (its go.mod)' : ''}`;
+  const hashes =
+    m.recorded && m.downloaded
+      ? ` (${m.recordedIn ?? 'go.sum'} has ${m.recorded}, the download has ${m.downloaded})`
+      : '';
+  return (
+    `checksum mismatch for ${what}${hashes}: the module's content is not what ${m.recordedIn === 'go.sum' || !m.recordedIn ? 'go.sum recorded' : 'the checksum database recorded'}. ` +
+    'Either the module was changed after go.sum recorded it (a re-tagged version, a proxy serving other bytes) or go.sum was edited. ' +
+    `Check where ${m.module} comes from (GOPROXY, GONOSUMDB, a replace); if you trust the new content, remove its lines from go.sum and run go mod tidy, then commit go.sum.`
+  );
+}

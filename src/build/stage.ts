@@ -24,8 +24,11 @@ import {
   type ImageCheck,
   type TargetResult,
 } from './execute';
-import { parseGoDiagnostics } from './go-errors';
+import { checksumMismatchMessage, parseChecksumMismatches, parseGoDiagnostics } from './go-errors';
 import { pluginNameFor } from './naming';
+import { foreignFile } from '../fs/output-files';
+import { foreignMessage } from '../preflight/preflight';
+import { CHECKSUMS_FILE_NAME } from '../publish/checksums';
 import { goLineTooNew, planBuild, type BuildPlan } from './plan';
 
 export interface BuildStageResult {
@@ -94,6 +97,16 @@ export async function buildStage(
     runId: randomBytes(4).toString('hex'),
   });
   tk.debug(`plugin name: ${pluginName}; files: ${plan.targets.map((t) => t.path).join(', ')}`);
+  // The final names (with the server's tag and Go): never over a file the action did not write.
+  const owned = [
+    ...plan.targets.map((t) => [t.fileName, `the plugin for ${t.target.name}`, 'plugin'] as const),
+    ...(config.checksums ? [[CHECKSUMS_FILE_NAME, 'checksums.txt', 'checksums'] as const] : []),
+  ];
+  for (const [file, what, kind] of owned) {
+    const foreign = await foreignFile(config.outputDir, file, kind);
+    if (foreign)
+      throw new Error(foreignMessage(relative(ctx.workspace, join(config.outputDir, file)), foreign, what));
+  }
   const cacheLog: CacheLog = { info: (m) => tk.info(m), warning: (m) => tk.warning(m) };
 
   // Restore before any container mounts the folder (else Docker creates it, owned by root). One
@@ -139,10 +152,13 @@ export async function buildStage(
     await tk.group('Prepare modules (go mod tidy, go mod download)', async () => {
       tk.info(`docker ${plan.prepareArgv.join(' ')}`);
       const r = await tidy;
-      if (r.output.trim()) tk.info(r.output.trimEnd());
+      if (r.output.trim()) tk.untrusted(r.output.trimEnd());
       if (r.exitCode !== 0) {
+        // A go.sum mismatch is said for what it is, on its go.sum line, not as Go's last line.
+        const mismatch = annotateChecksumMismatches(ctx, sync, r.output);
         throw new Error(
-          `go mod tidy failed (exit code ${r.exitCode}) in ${plan.prepareSpec.image}: ${r.output.trim().split('\n').slice(-3).join(' | ')}`,
+          mismatch ??
+            `go mod tidy failed (exit code ${r.exitCode}) in ${plan.prepareSpec.image}: ${r.output.trim().split('\n').slice(-3).join(' | ')}`,
         );
       }
     });
@@ -150,7 +166,7 @@ export async function buildStage(
 
   const align = await alignGraph(ctx, release, docker, plan, cacheDir);
   if (align && release.of === 1) setGoModChanges(ctx, sync, align.changes);
-  const results = await buildTargets(ctx, docker, plan, of);
+  const results = await buildTargets(ctx, docker, plan, of, sync);
   const module = pluginGoMod.module?.path;
   return { pluginName, ...(module !== undefined && { module }), results, ...(align && { align }) };
 }
@@ -260,6 +276,26 @@ async function alignGraph(
   });
 }
 
+/**
+ * Annotates every go.sum checksum mismatch in `output` on its go.sum line (naming the module and
+ * version, with what to do); returns the first message, or undefined when there is none.
+ */
+function annotateChecksumMismatches(ctx: RunContext, sync: SyncResult, output: string): string | undefined {
+  const mismatches = parseChecksumMismatches(output);
+  const goSumName = pluginGoModName(ctx).replace(/go\.mod$/, 'go.sum');
+  const lines = sync.goSum.split('\n');
+  for (const m of mismatches) {
+    const key = `${m.module} ${m.version}${m.goModOnly ? '/go.mod' : ''} `;
+    const at = lines.findIndex((l) => l.startsWith(key));
+    ctx.tk.error(checksumMismatchMessage(m), {
+      title: 'go.sum checksum mismatch',
+      file: goSumName,
+      ...(at >= 0 && { startLine: at + 1 }),
+    });
+  }
+  return mismatches[0] && checksumMismatchMessage(mismatches[0]);
+}
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -271,6 +307,7 @@ async function buildTargets(
   plan: BuildPlan,
   /** ` for v2.6.1 (2 of 3)` in a run of several releases, else ''. */
   of: string,
+  sync: SyncResult,
 ): Promise<TargetResult[]> {
   const { tk, config } = ctx;
   // Compile errors name the files of working-directory (a scratch copy has the same files).
@@ -278,7 +315,7 @@ async function buildTargets(
   const results = await buildAll(docker, plan, config.parallel, (r) => {
     tk.startGroup(`${r.ok ? 'Built' : 'FAILED'} ${r.target.name}${of} in ${seconds(r.durationMs)}`);
     tk.info(`docker ${r.argv.join(' ')}`);
-    if (r.output.trim()) tk.info(r.output.trimEnd());
+    if (r.output.trim()) tk.untrusted(r.output.trimEnd());
     if (r.ok) tk.info(`${r.path} (${r.size} bytes, sha256 ${r.sha256})`);
     tk.endGroup();
     if (!r.ok) {
@@ -290,7 +327,8 @@ async function buildTargets(
           ...(d.column !== undefined && { startColumn: d.column }),
         });
       }
-      tk.error(`${r.target.name}: ${r.error}`);
+      const mismatch = annotateChecksumMismatches(ctx, sync, r.output);
+      tk.error(`${r.target.name}: ${mismatch ?? r.error}`);
     }
   });
   if (results.some((r) => !r.ok)) tk.info(failedTargetsMessage(results));

@@ -3,9 +3,10 @@
 // Same flags, defaults, directory handling and exit codes as cmd/gomod-cap of the plugin API:
 // 0 success (changed or not), 1 with -check at the first differing module, 2 unreadable or
 // invalid input or a bad flag. The plugin's go.mod is only written when it changes, atomically.
-import { readFileSync, statSync, writeSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomicSync } from '../fs/atomic-write';
+import { kindOf } from '../fs/problems';
 import { GoModError, capGoModBytes } from '../gomod';
 
 export interface CliIO {
@@ -40,18 +41,25 @@ function parseBool(s: string): boolean | undefined {
 
 /**
  * Parses arguments the way Go's flag package does (`-x v`, `-x=v`, `--x`, bool flags without a
- * value, parsing stops at the first non-flag or after `--`; extra arguments are ignored, as the
- * original ignores them). Returns the options, 'help', or an error message.
+ * value, parsing stops at the first non-flag or after `--`). Arguments left after the flags are
+ * an error (the original ignores them, so `-from a b` silently used ./go.mod as -to). Returns the
+ * options, 'help', or an error message.
  */
 export function parseArgs(args: string[]): Options | 'help' | { error: string } {
   const opts: Options = { from: './go.mod', to: './go.mod', check: false };
+  const stray = (rest: string[]) =>
+    rest.length === 0
+      ? opts
+      : {
+          error: `unexpected argument ${JSON.stringify(rest[0])}: gomod-cap takes only the flags -from, -to and -check`,
+        };
   for (let i = 0; i < args.length; i++) {
     const s = args[i]!;
-    if (s.length < 2 || s[0] !== '-') break;
+    if (s.length < 2 || s[0] !== '-') return stray(args.slice(i));
     let minuses = 1;
     if (s[1] === '-') {
       minuses++;
-      if (s.length === 2) break;
+      if (s.length === 2) return stray(args.slice(i + 1));
     }
     let name = s.slice(minuses);
     if (name.length === 0 || name[0] === '-' || name[0] === '=') return { error: `bad flag syntax: ${s}` };
@@ -97,6 +105,39 @@ function goModPath(arg: string, cwd: string): [string, string] {
     // Not there: reading it reports the problem.
   }
   return [p, arg];
+}
+
+/**
+ * The action's file checks: a go.mod is a regular file (a FIFO or a device is refused instead of
+ * read, which would wait forever); a symlink is followed to the file it points at (written there,
+ * as `go mod edit` writes); a file with several hard links is refused, since replacing it
+ * atomically would split them. Returns the real path, or undefined after saying why not.
+ */
+function checkFile(
+  path: string,
+  shown: string,
+  label: string,
+  io: CliIO,
+  write: boolean,
+): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return path; // missing: reading it reports the problem
+  }
+  const st = statSync(real);
+  if (!st.isFile()) {
+    io.stderr(`gomod-cap: the ${label} go.mod ${shown} is ${kindOf(st)}, not a regular file`);
+    return undefined;
+  }
+  if (write && st.nlink > 1) {
+    io.stderr(
+      `gomod-cap: the ${label} go.mod ${shown} has ${st.nlink} hard links: replacing it in one step would leave the other names with the old file. Make it a single file (cp it, then mv the copy over it), or link it with a symlink`,
+    );
+    return undefined;
+  }
+  return real;
 }
 
 function read(path: string, shown: string, label: string, io: CliIO): Uint8Array | undefined {
@@ -174,8 +215,12 @@ export async function main(
     io.stderr(USAGE);
     return 2;
   }
-  const [from, fromName] = goModPath(parsed.from, io.cwd);
-  const [to, toName] = goModPath(parsed.to, io.cwd);
+  const [fromPath, fromName] = goModPath(parsed.from, io.cwd);
+  const [toPath, toName] = goModPath(parsed.to, io.cwd);
+  const from = checkFile(fromPath, fromName, 'server (-from)', io, false);
+  if (from === undefined) return 2;
+  const to = checkFile(toPath, toName, 'plugin (-to)', io, !parsed.check);
+  if (to === undefined) return 2;
   const server = read(from, fromName, 'server (-from)', io);
   if (!server) return 2;
   const plugin = read(to, toName, 'plugin (-to)', io);

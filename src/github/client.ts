@@ -17,6 +17,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import {
   excerpt,
   GitHubInvalidResponseError,
+  GitHubNoAnswerError,
   GitHubTimeoutError,
   isHttpError,
   isPrimaryRateLimit,
@@ -33,6 +34,13 @@ export interface GitHubClientOptions {
   totalTimeoutMs?: number;
   /** One attempt that gets no answer within this is aborted and retried. Default 2 minutes. */
   attemptTimeoutMs?: number;
+  /**
+   * An attempt that gets not even a status line within this (the API accepted the connection and
+   * is silent) is aborted. Default 30 s. A body that is still arriving is bounded by attemptTimeoutMs.
+   */
+  answerTimeoutMs?: number;
+  /** Attempts that got no answer at all before the call gives up, saying so. Default 2. */
+  silentAttempts?: number;
   /** Retries after the first attempt, for 5xx, 429, network errors and secondary rate limits. Default 3. */
   retries?: number;
   /**
@@ -72,6 +80,8 @@ interface GuardOptions {
   clock: BusyClock;
   totalTimeoutMs: number;
   attemptTimeoutMs: number;
+  answerTimeoutMs: number;
+  silentAttempts: number;
   authenticated: boolean;
   log: (msg: string) => void;
 }
@@ -89,6 +99,8 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
     clock,
     totalTimeoutMs,
     attemptTimeoutMs: options.attemptTimeoutMs ?? 120_000,
+    answerTimeoutMs: options.answerTimeoutMs ?? 30_000,
+    silentAttempts: options.silentAttempts ?? 2,
     authenticated: Boolean(options.token),
     log,
   };
@@ -145,6 +157,9 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
  * gives the attempt an AbortSignal for the attempt and total bounds, and classifies failures.
  */
 const callerSignals = new WeakMap<object, AbortSignal | undefined>();
+const callerFetches = new WeakMap<object, typeof fetch | undefined>();
+/** Attempts of one call that got no answer at all. */
+const silentCounts = new WeakMap<object, number>();
 
 function attemptGuard(
   octokit: Pick<Octokit, 'hook' | 'request'>,
@@ -153,7 +168,8 @@ function attemptGuard(
   const g = octokitOptions.guard as GuardOptions | undefined;
   if (!g) return {};
   octokit.hook.wrap('request', async (request, options) => {
-    const label = `${options.method} ${new URL(octokit.request.endpoint.parse(options).url, 'http://x').pathname}`;
+    const url = octokit.request.endpoint.parse(options).url;
+    const label = `${options.method} ${new URL(url, 'http://x').pathname}`;
     const remaining = g.totalTimeoutMs - g.clock.usedMs();
     if (remaining <= 0) throw totalTimeout(g, label);
     const attemptMs = Math.min(g.attemptTimeoutMs, remaining);
@@ -163,9 +179,32 @@ function attemptGuard(
     // object each attempt (never the shared defaults), remembering the caller's own signal.
     if (!callerSignals.has(options))
       callerSignals.set(options, options.request?.signal as AbortSignal | undefined);
+    if (!callerFetches.has(options))
+      callerFetches.set(options, options.request?.fetch as typeof fetch | undefined);
     const callerSignal = callerSignals.get(options);
     const signal = callerSignal ? AbortSignal.any([attemptSignal, callerSignal]) : attemptSignal;
-    options.request = { ...options.request, signal };
+    // Whether a status line arrived: a silent API is told apart from a slow body.
+    let answered = false;
+    let silentMs: number | undefined;
+    const baseFetch = callerFetches.get(options) ?? globalThis.fetch;
+    const answerMs = Math.min(g.answerTimeoutMs, attemptMs);
+    const watchedFetch: typeof fetch = (input, init) => {
+      const ctrl = new AbortController();
+      const outer = init?.signal;
+      if (outer?.aborted) ctrl.abort(outer.reason);
+      else outer?.addEventListener('abort', () => ctrl.abort(outer.reason), { once: true });
+      const timer = setTimeout(() => {
+        silentMs = answerMs;
+        ctrl.abort(new Error(`no answer within ${answerMs} ms`));
+      }, answerMs);
+      return baseFetch(input, { ...init, signal: ctrl.signal })
+        .then((r) => {
+          answered = true;
+          return r;
+        })
+        .finally(() => clearTimeout(timer));
+    };
+    options.request = { ...options.request, signal, fetch: watchedFetch };
     const attempt = Number((options.request as { retryCount?: number }).retryCount ?? 0) + 1;
     try {
       const response = await request(options);
@@ -173,12 +212,29 @@ function attemptGuard(
       return response;
     } catch (e) {
       if (callerSignal?.aborted) throw e;
-      if (attemptSignal.aborted) {
-        // Capped by what was left of the total bound: that bound is used up, stop here.
-        if (attemptMs < g.attemptTimeoutMs) throw totalTimeout(g, label);
-        g.log(`${label}: no answer within ${attemptMs} ms (attempt ${attempt})`);
+      if (attemptSignal.aborted || silentMs !== undefined) {
+        const waited = silentMs ?? attemptMs;
+        if (!answered) {
+          const silent = (silentCounts.get(options) ?? 0) + 1;
+          silentCounts.set(options, silent);
+          if (silent >= g.silentAttempts) {
+            throw new GitHubNoAnswerError(
+              `No answer from the GitHub API in ${duration(waited)} to ${options.method} ${url} (${silent} attempts): ` +
+                'the connection was accepted, but not even a status line came back. The API or a proxy in between is stuck: ' +
+                "check GITHUB_API_URL and the runner's network, see https://www.githubstatus.com, then re-run the job.",
+            );
+          }
+        } else if (attemptMs < g.attemptTimeoutMs) {
+          // Capped by what was left of the total bound: that bound is used up, stop here.
+          throw totalTimeout(g, label);
+        }
+        if (!answered && attemptSignal.aborted && attemptMs < g.attemptTimeoutMs)
+          throw totalTimeout(g, label);
+        g.log(
+          `${label}: ${answered ? 'the answer did not end' : 'no answer'} within ${waited} ms (attempt ${attempt})`,
+        );
         // Shaped like Octokit's RequestError with a 5xx status so plugin-retry retries it.
-        throw Object.assign(new Error(`no answer within ${attemptMs} ms`), {
+        throw Object.assign(new Error(`no answer within ${waited} ms`), {
           name: 'HttpError',
           status: 504,
           request: options,

@@ -67,6 +67,14 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
   return out;
 }
 
+/**
+ * The API accepted the connection and sent nothing back (not even a status line), on every
+ * attempt. Said as such - never as an answer GitHub did not give. Never retried further.
+ */
+export class GitHubNoAnswerError extends Error {
+  override name = 'GitHubNoAnswerError';
+}
+
 /** The run's total time bound for GitHub calls was used up. Never retried. */
 export class GitHubTimeoutError extends Error {
   override name = 'GitHubTimeoutError';
@@ -144,7 +152,7 @@ export function githubMessage(e: HttpErrorLike): string {
 /** An Error whose message says what failed and what to do; non-HTTP errors pass through. */
 export function explainGitHubError(e: unknown, ctx: ErrorContext): Error {
   if (e instanceof GitHubTimeoutError || e instanceof GitHubRateLimitError) return e;
-  if (e instanceof GitHubInvalidResponseError) return e;
+  if (e instanceof GitHubInvalidResponseError || e instanceof GitHubNoAnswerError) return e;
   if (!isHttpError(e)) return e instanceof Error ? e : new Error(String(e));
   const where = `while ${ctx.doing}`;
   if (isUnreachable(e)) {

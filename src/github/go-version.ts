@@ -30,6 +30,24 @@ export function goVersionFromToolchain(toolchain: string): string | undefined {
   return m[1];
 }
 
+/** The non-blank lines of a GO_VERSION file, trimmed. */
+function goVersionLines(text: string): string[] {
+  return text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+}
+
+/** The argument of go.mod's `go` directive (`1.22`), if any. Comments are ignored. */
+export function goDirective(goMod: string): string | undefined {
+  for (const raw of goMod.split(/\r?\n/)) {
+    const m = /^go\s+(\S+)$/.exec(raw.replace(/\/\/.*$/, '').trim());
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
 /** The argument of go.mod's `toolchain` directive (`go1.26.0`), if any. Comments are ignored. */
 export function toolchainDirective(goMod: string): string | undefined {
   for (const raw of goMod.split(/\r?\n/)) {
@@ -72,11 +90,16 @@ export function resolveServerGoVersion(input: {
         `GO_VERSION at ${tag} says "${fromFile}", which is not a Go version such as 1.22.4 or 1.21rc1.`,
       );
     }
+    const lines = goVersionLines(input.goVersionFile!);
+    if (lines.length > 1) {
+      warnings.push(`GO_VERSION at ${tag} has ${lines.length} lines, not one; using its first, ${fromFile}.`);
+    }
     if (fromToolchain !== undefined && fromToolchain !== fromFile) {
       warnings.push(
         `GO_VERSION at ${tag} says ${fromFile} but go.mod says toolchain ${directive}; using ${fromFile} from GO_VERSION.`,
       );
     }
+    warnings.push(...goLineWarnings(tag, input.goMod, fromFile, 'GO_VERSION'));
     return { version: fromFile, source: 'GO_VERSION', warnings };
   }
   if (directive !== undefined && fromToolchain === undefined) {
@@ -84,7 +107,10 @@ export function resolveServerGoVersion(input: {
       `${tag} has no GO_VERSION file and go.mod's "toolchain ${directive}" is not a Go toolchain such as go1.22.4.`,
     );
   }
-  if (fromToolchain !== undefined) return { version: fromToolchain, source: 'toolchain', warnings };
+  if (fromToolchain !== undefined) {
+    warnings.push(...goLineWarnings(tag, input.goMod, fromToolchain, 'the toolchain line'));
+    return { version: fromToolchain, source: 'toolchain', warnings };
+  }
   throw new GoVersionError(
     `${tag} has neither a GO_VERSION file nor a toolchain line in go.mod, so the server's Go version is unknown. ` +
       'Choose a server-version that has one.',
@@ -110,4 +136,18 @@ export function compareGoVersions(a: string, b: string): number {
   const y = parse(b);
   for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
   return 0;
+}
+
+/**
+ * The server's go.mod `go` line newer than the Go version used: Go of that version cannot build
+ * it, so one of the two is wrong. A warning that says which value is used. Pure.
+ */
+function goLineWarnings(tag: string, goMod: string | undefined, version: string, from: string): string[] {
+  const line = goMod === undefined ? undefined : goDirective(goMod);
+  if (line === undefined || !isValidGoVersion(line) || compareGoVersions(line, version) <= 0) return [];
+  return [
+    `go.mod at ${tag} says go ${line}, newer than Go ${version} from ${from}, which cannot build it; ` +
+      `using Go ${version} from ${from} (the builder images of that version). If the server's binaries were built with a newer Go, ` +
+      'the plugins will not load into them: check the release.',
+  ];
 }

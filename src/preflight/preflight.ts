@@ -7,8 +7,10 @@ import { constants, type Stats } from 'node:fs';
 import { access, lstat, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { pluginNameFor, renderFileNames } from '../build/naming';
+import { foreignFile } from '../fs/output-files';
 import { describeFsError, kindOf } from '../fs/problems';
 import { decodeGoMod, parseGoMod, type GoModFile } from '../gomod';
+import { checkModulePaths } from '../gomod/module-paths';
 import { isInside, type ActionConfig } from '../inputs';
 import { parseVersionSpec } from '../github/versions';
 import { CHECKSUMS_FILE_NAME } from '../publish/checksums';
@@ -179,6 +181,7 @@ export async function preflight(config: ActionConfig, workspaceRaw: string): Pro
   if (config.pluginName === undefined) {
     const text = decodeGoMod(await readFile(goModRealPath));
     goMod = { text, file: parseGoMod(text, name) };
+    checkModulePaths(goMod.file, name); // the plugin's name comes from the module path
   }
   const pluginName = pluginNameFor(config.pluginName, goMod?.file.module?.path);
   const spec = parseVersionSpec(config.serverVersion);
@@ -205,8 +208,16 @@ export async function preflight(config: ActionConfig, workspaceRaw: string): Pro
         `output-dir: ${show(p)} is ${kindOf(s)}, where ${what} would be written: remove it, or choose another output-dir or file-name`,
       );
     }
+    const foreign =
+      s && (await foreignFile(out, file, file === CHECKSUMS_FILE_NAME ? 'checksums' : 'plugin'));
+    if (foreign) throw new PreflightError(foreignMessage(show(p), foreign, what));
   }
   return { goModPath, goModRealPath, fileNames, pluginName, ...(goMod && { goMod }) };
+}
+
+/** The refusal of writing over a file the action did not write (preflight and the build stage). */
+export function foreignMessage(shown: string, reason: string, what: string): string {
+  return `output-dir: ${shown} is already there and ${reason}; the action would write ${what} over it. Nothing was changed: choose another output-dir (e.g. build) or file-name, or move that file`;
 }
 
 /**

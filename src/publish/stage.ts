@@ -5,12 +5,15 @@
 import type { Octokit } from '@octokit/rest';
 import type { TargetResult } from '../build/execute';
 import type { RunContext } from '../context';
-import { findReleaseByTag, uploadReleaseAssets } from '../github/release-assets';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { cancelledBy, onCancel } from '../fs/cleanup';
+import { strayPlugins } from '../fs/output-files';
+import { findReleaseByTag } from '../github/release-assets';
+import { describeState, updateReleaseAssets, type FileState } from '../github/release-update';
 import type { ServerFacts } from '../resolve/server';
 import { uploadPluginArtifacts, type ArtifactUpload } from './artifacts';
-import { CHECKSUMS_FILE_NAME, writeChecksums } from './checksums';
+import { CHECKSUMS_FILE_NAME, sha256File, writeChecksums } from './checksums';
 import {
   buildPluginIndex,
   formatPluginIndex,
@@ -25,6 +28,8 @@ export interface ReleaseAssetResult {
   ok: boolean;
   url?: string;
   error?: string;
+  /** What the release holds for this name after the update (release-update.ts). */
+  state?: FileState;
 }
 
 export interface PublishResult {
@@ -33,7 +38,18 @@ export interface PublishResult {
   indexPath?: string;
   artifacts: ArtifactUpload[];
   /** The release uploaded to; `draft` when it is not published yet (its assets are not public). */
-  release?: { tag: string; url?: string; draft: boolean; assets: ReleaseAssetResult[] };
+  release?: {
+    tag: string;
+    url?: string;
+    draft: boolean;
+    assets: ReleaseAssetResult[];
+    /** `untouched` (as it was), `updated`, or `mixed` (the swap stopped part-way; a re-run heals it). */
+    outcome?: 'untouched' | 'updated' | 'mixed';
+    /** The time in which a downloader could see old and new assets side by side. */
+    swapWindowMs?: number;
+    /** Why the update did not complete. */
+    error?: string;
+  };
   /** Messages for the step's failure; empty when everything asked for was done. */
   problems: string[];
 }
@@ -42,13 +58,13 @@ export interface PublishResult {
 export interface Publisher {
   uploadArtifacts: typeof uploadPluginArtifacts;
   findRelease: typeof findReleaseByTag;
-  uploadAssets: typeof uploadReleaseAssets;
+  updateRelease: typeof updateReleaseAssets;
 }
 
 const github: Publisher = {
   uploadArtifacts: uploadPluginArtifacts,
   findRelease: findReleaseByTag,
-  uploadAssets: uploadReleaseAssets,
+  updateRelease: updateReleaseAssets,
 };
 
 /** One release of the run, as publishing needs it. */
@@ -80,6 +96,21 @@ export async function publishStage(
   );
   const out: PublishResult = { artifacts: [], problems: [] };
   if (built.length === 0) return out;
+
+  // Plugins of earlier runs (another server, another file-name) beside this run's.
+  const stray = await strayPlugins(
+    config.outputDir,
+    built.map((r) => r.fileName),
+  );
+  if (stray.length > 0) {
+    const dir = relative(ctx.workspace, config.outputDir) || '.';
+    tk.notice(
+      `${dir} also holds ${stray.length === 1 ? 'a plugin' : 'plugins'} this run did not write: ${stray.join(', ')}. ` +
+        `A workflow step that uploads ${dir}/*.so would ship ${stray.length === 1 ? 'it' : 'them'} with this run's: remove ${stray.length === 1 ? 'it' : 'them'}, or build into a clean output-dir. ` +
+        "The action's own uploads and checksums.txt hold only this run's plugins.",
+      { title: 'plugins from earlier runs in output-dir' },
+    );
+  }
 
   if (config.checksums) {
     out.checksumsPath = await writeChecksums(
@@ -176,23 +207,84 @@ export async function publishStage(
     const files = built.map((r) => ({
       path: r.path,
       name: r.fileName,
+      sha256: r.sha256!,
       contentType: 'application/octet-stream',
     }));
     if (out.checksumsPath)
-      files.push({ path: out.checksumsPath, name: CHECKSUMS_FILE_NAME, contentType: 'text/plain' });
+      files.push({
+        path: out.checksumsPath,
+        name: CHECKSUMS_FILE_NAME,
+        sha256: await sha256File(out.checksumsPath),
+        contentType: 'text/plain',
+      });
     if (out.indexPath)
-      files.push({ path: out.indexPath, name: PLUGIN_INDEX_FILE_NAME, contentType: 'application/json' });
-    const assets = await publisher.uploadAssets(octokit, {
+      files.push({
+        path: out.indexPath,
+        name: PLUGIN_INDEX_FILE_NAME,
+        sha256: await sha256File(out.indexPath),
+        contentType: 'application/json',
+      });
+    // All or nothing: every file under a temporary name first, then the swap, the index and
+    // checksums.txt last.
+    const update = publisher.updateRelease(octokit, {
       release,
       files,
-      overwrite: config.overwrite,
+      mayReplace: config.overwrite,
+      last: [PLUGIN_INDEX_FILE_NAME, CHECKSUMS_FILE_NAME],
+      cancelled: () => cancelledBy() !== undefined,
       log: (m: string) => tk.info(m),
     });
-    for (const a of assets)
-      tk.info(a.ok ? `uploaded ${a.name} ${a.url ?? ''}` : `FAILED ${a.name}: ${a.error}`);
-    return { tag: to.tag, url: release.html_url, draft: release.draft === true, assets };
+    // A cancel lets the update reach its next step and clean up (it checks between steps).
+    const done = onCancel(`the update of release ${to.tag}`, async () => {
+      await Promise.race([update.catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
+    });
+    const updated = await update.finally(done);
+    for (const a of updated.files)
+      tk.info(a.ok ? `${a.state} ${a.name} ${a.url ?? ''}` : `NOT DONE ${a.name}: ${a.error}`);
+    if (updated.release === 'mixed') tk.warning(describeState(updated.files, to.tag));
+    return {
+      tag: to.tag,
+      url: release.html_url,
+      draft: release.draft === true,
+      assets: updated.files.map((f) => ({
+        name: f.name,
+        ok: f.ok,
+        state: f.state,
+        ...(f.url !== undefined && { url: f.url }),
+        ...(f.error !== undefined && { error: f.error }),
+      })),
+      outcome: updated.release,
+      ...(updated.swapWindowMs !== undefined && { swapWindowMs: updated.swapWindowMs }),
+      ...(updated.error !== undefined && { error: updated.error }),
+    };
   });
   const problem = formatUploadFailure(out.release.assets, `release ${to.tag}`);
-  if (problem) out.problems.push(problem);
+  if (problem) out.problems.push(out.release.error ? `${out.release.error}\n${problem}` : problem);
   return out;
+}
+
+/**
+ * Before anything is built: when this run will upload to a release, that release must exist and
+ * take assets (not a published immutable one). Throws saying what to do; the publish stage looks
+ * the release up again when it uploads.
+ */
+export async function checkReleaseUpFront(
+  ctx: RunContext,
+  octokit: Octokit,
+  find: Publisher['findRelease'] = findReleaseByTag,
+): Promise<void> {
+  const { tk, config, env } = ctx;
+  if (!config.build || (config.mode !== 'build' && config.mode !== 'publish')) return;
+  const to = releaseUpload(config.release, config.releaseTag, env, []);
+  if (!to.upload) return;
+  const release = await find(octokit, to);
+  if (release.immutable && !release.draft) {
+    throw new Error(
+      `Release ${to.tag} of ${to.owner}/${to.repo} is published and immutable, so this run could not upload to it; nothing was built. ` +
+        'Upload to a draft release and publish it after the upload (create the release with draft: true), or set release: false.',
+    );
+  }
+  tk.info(
+    `The plugins will go to release ${to.tag} of ${to.owner}/${to.repo}${release.draft ? ' (a draft)' : ''}.`,
+  );
 }

@@ -142,7 +142,11 @@ export function summaryData(run: RunRecord): SummaryData {
       ...(artifact && { artifact }),
       ...(asset && { releaseAsset: asset }),
       ...(loads && {
-        loads: { status: loads.status, ...(loads.reason !== undefined && { reason: loads.reason }) },
+        loads: {
+          status: loads.status,
+          ...(loads.reason !== undefined && { reason: loads.reason }),
+          ...(loads.buildInfo !== undefined && { buildInfo: loads.buildInfo }),
+        },
       }),
     };
   });

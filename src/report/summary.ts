@@ -33,7 +33,11 @@ export interface SummaryTarget {
   /** The release asset, when an upload was attempted. */
   releaseAsset?: { ok: boolean; url?: string; error?: string };
   /** Whether the plugin loaded into the server release (absent when verification did not run). */
-  loads?: { status: 'loaded' | 'failed' | 'not-verified'; reason?: string };
+  loads?: {
+    status: 'loaded' | 'failed' | 'not-verified';
+    reason?: string;
+    buildInfo?: 'matches' | 'differs';
+  };
 }
 
 export interface SummaryData {
@@ -148,6 +152,8 @@ function loadsCell(l: SummaryTarget['loads']): string {
   if (!l) return '-';
   if (l.status === 'loaded') return '✅ yes';
   const reason = l.reason ? `: ${cell(firstLine(l.reason))}` : '';
+  if (l.status === 'not-verified' && l.buildInfo === 'matches')
+    return `☑️ build info matches (not loaded${reason})`;
   return l.status === 'failed' ? `❌ no${reason}` : `not verified${reason}`;
 }
 
@@ -258,6 +264,14 @@ export function renderSummary(data: SummaryData): string {
         }),
       ),
     );
+    const byLoad = data.targets.filter((t) => t.loads?.status === 'loaded').map((t) => code(t.target));
+    const byInfo = data.targets
+      .filter((t) => t.loads?.status === 'not-verified' && t.loads.buildInfo === 'matches')
+      .map((t) => code(t.target));
+    if (byInfo.length > 0)
+      out.push(
+        `Proven by a load into the server: ${byLoad.join(', ') || 'none'}. By the Go build info only (same Go, code settings and modules as the server binary; not loaded here): ${byInfo.join(', ')}.`,
+      );
   }
 
   if (data.checksums) {

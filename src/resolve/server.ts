@@ -9,6 +9,7 @@ import {
   type ServerRelease,
 } from '../github/server-release';
 import { parseGoMod, type GoModFile } from '../gomod';
+import { checkModulePaths } from '../gomod/module-paths';
 import type { ActionConfig } from '../inputs';
 
 export interface ServerFacts {
@@ -47,6 +48,8 @@ export function serverFacts(input: {
     );
   }
   const parsed = parseGoMod(input.goMod, goModName); // throws GoModError with file:line:col
+  // Paths Go would refuse (a quoted newline and `::warning::`...) stop here, before any is logged.
+  checkModulePaths(parsed, goModName);
   if (!parsed.module) {
     throw new ServerError(`${goModName} has no module line, so it is not the server's go.mod`);
   }

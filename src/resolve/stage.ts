@@ -1,9 +1,11 @@
 // The resolve stage as the log shows it: the server releases, each with its Go version and module,
 // every warning about them, what the releases share; the server-version, go-version and
-// server-module outputs (the newest release; the report says every release built).
+// server-module outputs (the newest release; the report says every release built); and, when the
+// run will upload, the release it uploads to (so a missing one stops the run before building).
 import type { Octokit } from '@octokit/rest';
 import type { RunContext } from '../context';
 import type { ActionConfig } from '../inputs';
+import { checkReleaseUpFront } from '../publish/stage';
 import { describeSharing } from '../release';
 import { resolveServers, type ServerFacts } from './server';
 
@@ -15,6 +17,7 @@ export async function resolveStage(
     octokit: Octokit,
     config: ActionConfig,
   ) => Promise<{ servers: ServerFacts[]; leftOut: string[] }> = resolveServers,
+  checkRelease: (ctx: RunContext, octokit: Octokit) => Promise<void> = checkReleaseUpFront,
 ): Promise<ServerFacts[]> {
   const { tk, config } = ctx;
   const servers = await tk.group('Resolve server', async () => {
@@ -41,5 +44,7 @@ export async function resolveStage(
   tk.setOutput('server-version', newest.tag);
   tk.setOutput('go-version', newest.goVersion);
   tk.setOutput('server-module', newest.module);
+  // Before anything is built: the release this run would upload to exists and takes assets.
+  await checkRelease(ctx, octokit);
   return servers;
 }

@@ -14,6 +14,7 @@ import {
   type CapChange,
   type GoModFile,
 } from '../gomod';
+import { checkModulePaths } from '../gomod/module-paths';
 import { writeFileAtomic } from '../fs/atomic-write';
 import type { GoModSync } from '../inputs';
 import type { AlignChange } from './align-plan';
@@ -110,10 +111,12 @@ export async function syncGoMod(opts: SyncOptions): Promise<SyncResult> {
     return { ...r, ...(goMod && { goMod }), goSum, ...(keys && { moduleCache: keys }) };
   };
   const base = { goModPath: path, changes: [], written: false, goModText: text };
-  if (opts.mode === 'off') return done({ mode: 'off', ...base }, opts.read?.file);
+  // Every mode: a module path Go would refuse stops the run before any of it is logged.
+  const read = opts.read?.file ?? parseGoMod(text, opts.pluginGoModName);
+  checkModulePaths(read, opts.pluginGoModName);
+  if (opts.mode === 'off') return done({ mode: 'off', ...base }, read);
 
   const server = opts.serverParsed ?? parseGoMod(opts.serverGoMod, opts.serverGoModName);
-  const read = opts.read?.file ?? parseGoMod(text, opts.pluginGoModName);
   const changes = capChanges(server, read);
   if (opts.mode === 'check') {
     if (changes.length > 0 && opts.deferMismatches)

@@ -15,6 +15,24 @@ export interface VerifyEntry {
   durationMs: number;
   /** The module path the server listed for the loaded plugin. */
   modulePath?: string;
+  /**
+   * The plugin's Go build info against the server binary's (Go version, code-changing settings,
+   * modules both link): `matches`, or `differs` (the target then fails); absent when unknown.
+   */
+  buildInfo?: 'matches' | 'differs';
+}
+
+/** The start of the reason of a target failed by its build info (not by a load). */
+export const BUILD_INFO_DIFFERS = 'its Go build info differs from the server binary: ';
+
+/**
+ * How a target was proven: `loaded` (into the server), `build-info` (not loaded here, but its build
+ * info matches the server's), or undefined (not proven).
+ */
+export function proofOf(e: VerifyEntry): 'loaded' | 'build-info' | undefined {
+  if (e.status === 'loaded') return 'loaded';
+  if (e.status === 'not-verified' && e.buildInfo === 'matches') return 'build-info';
+  return undefined;
 }
 
 export type TargetDecision =
@@ -76,9 +94,16 @@ export function emulationNotice(decisions: TargetDecision[]): string | undefined
 export function verifyProblems(mode: VerifyMode, entries: VerifyEntry[]): string[] {
   const problems: string[] = [];
   const failed = entries.filter((e) => e.status === 'failed');
-  if (failed.length > 0) {
+  const differs = failed.filter((e) => e.reason?.startsWith(BUILD_INFO_DIFFERS));
+  const refused = failed.filter((e) => !differs.includes(e));
+  if (refused.length > 0) {
     problems.push(
-      `the server refused the plugin for ${failed.map((e) => e.target).join(', ')}: nothing was uploaded`,
+      `the server refused the plugin for ${refused.map((e) => e.target).join(', ')}: nothing was uploaded`,
+    );
+  }
+  if (differs.length > 0) {
+    problems.push(
+      `the plugin's Go build info differs from the server binary's for ${differs.map((e) => `${e.target} (${e.reason!.slice(BUILD_INFO_DIFFERS.length)})`).join('; ')}: nothing was uploaded`,
     );
   }
   if (mode === 'true') {
@@ -101,6 +126,7 @@ export function verifiedOutput(entries: VerifyEntry[]): string {
       ...(e.reason !== undefined && { reason: e.reason }),
       durationMs: e.durationMs,
       ...(e.modulePath !== undefined && { modulePath: e.modulePath }),
+      ...(e.buildInfo !== undefined && { buildInfo: e.buildInfo }),
     })),
   );
 }

@@ -9,6 +9,7 @@ import type { TargetResult } from '../build/execute';
 import type { Docker } from '../build/docker';
 import { pluginGoModName, scratchDir, userOfRunner, type RunContext } from '../context';
 import { parseGoMod } from '../gomod';
+import { escapeControl } from '../gomod/module-paths';
 import type { Release } from '../release';
 import type { SyncResult } from '../sync/sync';
 import { parseBinfmtEntry, type BinfmtState } from './emulation';
@@ -21,9 +22,12 @@ import {
   unrunnableTargets,
   verifiedOutput,
   verifyProblems,
+  BUILD_INFO_DIFFERS,
+  proofOf,
   type VerifyEntry,
 } from './plan';
 import { assetLister, serverBinaryFor } from './server-binary';
+import { buildInfoFix, checkBuildInfoFiles, describeDifference, type BuildInfoCheck } from './build-info';
 
 export interface VerifyResult {
   /** One per built target; empty when verify is false. */
@@ -87,7 +91,7 @@ function seconds(ms: number): string {
 }
 
 function tail(output: string, lines = 3): string {
-  return output.trim().split(/\r?\n/).slice(-lines).join(' | ');
+  return escapeControl(output.trim().split(/\r?\n/).slice(-lines).join(' | '));
 }
 
 export async function verifyStage(
@@ -133,10 +137,65 @@ async function verifyPlugins(
     const entries: VerifyEntry[] = [];
     for (const d of decisions) {
       const r = input.results.find((x) => x.target.name === d.target.name)!;
-      if (!d.verify) {
+      const before = entries.length;
+      const bi = await verifyTarget(d, r);
+      // The build info backstop, on every built target (also those not loaded here): a plugin
+      // whose Go, code settings or shared modules differ from the server binary's never ships.
+      const entry = entries[before];
+      if (!entry || !bi) continue;
+      if (bi.status === 'matches') {
+        entry.buildInfo = 'matches';
+        if (entry.status === 'not-verified')
+          tk.info(
+            `  ${d.target.name}: its Go build info matches the server binary's (Go, code settings, every module both link)`,
+          );
+      } else if (bi.status === 'differs') {
+        entry.buildInfo = 'differs';
+        const list = bi.differences.map(describeDifference);
+        tk.info(`  ${d.target.name}: its Go build info differs from the server binary's: ${list.join('; ')}`);
+        if (entry.status !== 'failed') {
+          entry.status = 'failed';
+          entry.reason = `${BUILD_INFO_DIFFERS}${list.join('; ')}`;
+          delete entry.modulePath;
+          const first = bi.differences[0]!;
+          const line =
+            first.kind === 'module'
+              ? pluginGoMod.require.find((x) => x.path === first.name)?.line
+              : first.kind === 'go'
+                ? pluginGoMod.go?.line
+                : undefined;
+          tk.error(
+            `${d.target.name}: ${r.fileName} was not built like ${label}: ${list.join('; ')}. Fix: ${buildInfoFix(first, label)}.`,
+            {
+              title: `plugin does not match ${label}`,
+              ...(line !== undefined && line > 0 && { file: goModFile, startLine: line }),
+            },
+          );
+        }
+      } else if (entry.status !== 'failed') {
+        tk.info(`  ${d.target.name}: build info not compared: ${bi.reason}`);
+      }
+    }
+    const proven = { loaded: [] as string[], buildInfo: [] as string[] };
+    for (const e of entries) {
+      const p = proofOf(e);
+      if (p === 'loaded') proven.loaded.push(e.target);
+      if (p === 'build-info') proven.buildInfo.push(e.target);
+    }
+    if (proven.buildInfo.length > 0)
+      tk.info(
+        `Proven by a load: ${proven.loaded.join(', ') || 'none'}; by build info only: ${proven.buildInfo.join(', ')}.`,
+      );
+
+    /** Loads one target (or says why not); returns the build info check when the server binary is at hand. */
+    async function verifyTarget(
+      d: (typeof decisions)[number],
+      r: TargetResult,
+    ): Promise<BuildInfoCheck | undefined> {
+      if (!d.verify && !r.ok) {
         entries.push({ target: d.target.name, status: 'not-verified', reason: d.reason, durationMs: 0 });
         tk.info(`not verified ${d.target.name}: ${d.reason}`);
-        continue;
+        return undefined;
       }
       const started = Date.now();
       const notVerified = (reason: string): void => {
@@ -166,14 +225,19 @@ async function verifyPlugins(
           log: (m) => tk.info(m),
         });
       } catch (e) {
-        notVerified(`no server binary: ${(e as Error).message}`);
-        continue;
+        notVerified(d.verify ? `no server binary: ${(e as Error).message}` : d.reason);
+        return undefined;
       }
       if (!binary.ok) {
-        notVerified(binary.reason);
-        continue;
+        notVerified(d.verify ? binary.reason : d.reason);
+        return { status: 'unknown', reason: binary.reason };
       }
       if (binary.cached) tk.info(`${binary.source}: from the tool cache`);
+      const bi = await checkBuildInfoFiles(r.path, binary.path);
+      if (!d.verify) {
+        notVerified(d.reason);
+        return bi;
+      }
       let outcome: LoadOutcome;
       try {
         outcome = await loadPlugin(docker, {
@@ -189,7 +253,7 @@ async function verifyPlugins(
         });
       } catch (e) {
         notVerified(`the server could not be started: ${(e as Error).message}`);
-        continue;
+        return bi;
       }
       const how = d.via === 'emulator' ? ' (emulated)' : '';
       const durationMs = Date.now() - started;
@@ -209,13 +273,13 @@ async function verifyPlugins(
             `  note: the plugin reports the module path ${outcome.modulePath} (GetGotifyPluginInfo), its go.mod says ${own}; the server keys its settings by the reported one.`,
           );
         }
-        continue;
+        return bi;
       }
       if (outcome.status === 'timeout') {
         notVerified(
           `the server did not answer within ${seconds(timeoutMs)}${outcome.output.trim() ? ` (last output: ${tail(outcome.output)})` : ''}`,
         );
-        continue;
+        return bi;
       }
       const failure = parseLoadFailure(outcome.output);
       if (!failure) {
@@ -225,8 +289,8 @@ async function verifyPlugins(
             ? `the server did not start (exit code ${outcome.exitCode}): ${tail(outcome.output) || 'no output'}`
             : 'the server started but does not list the plugin',
         );
-        if (outcome.output.trim()) tk.info(outcome.output.trimEnd());
-        continue;
+        if (outcome.output.trim()) tk.untrusted(outcome.output.trimEnd());
+        return bi;
       }
       const advice = adviceFor(failure, {
         pluginGoMod,
@@ -236,12 +300,13 @@ async function verifyPlugins(
       });
       entries.push({ target: d.target.name, status: 'failed', reason: failure.reason, durationMs });
       tk.info(`FAILED ${r.fileName}${how} in ${seconds(durationMs)}; the server said:`);
-      tk.info(outcome.output.trimEnd());
+      tk.untrusted(outcome.output.trimEnd());
       const message = `${d.target.name}: ${label} refuses ${r.fileName}: ${failure.reason}. Fix: ${advice.fix}`;
       tk.error(message, {
         title: `plugin does not load into ${label}`,
         ...(advice.line !== undefined && advice.line > 0 && { file: goModFile, startLine: advice.line }),
       });
+      return bi;
     }
     // Downloads and run folders (a server kept in the tool cache lives on there).
     await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);

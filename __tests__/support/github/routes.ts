@@ -113,6 +113,36 @@ export const routes: Route[] = [
     },
   },
   {
+    // Update a release asset: `name` renames it (GitHub answers 422 already_exists when another
+    // asset of the release has that name), `label` relabels it.
+    method: 'PATCH',
+    pattern: r(`${repoPath}/releases/assets/(\\d+)`),
+    handle: (c, [id]) => {
+      requireToken(c);
+      const [release, asset] = assetById(c.repo, Number(id));
+      if (release.immutable && !release.draft) {
+        throw new HttpError(422, messages.immutable(randomBytes(8).toString('hex').toUpperCase()));
+      }
+      let patch: { name?: unknown; label?: unknown };
+      try {
+        patch = JSON.parse(c.body.toString('utf8') || '{}') as typeof patch;
+      } catch {
+        throw new HttpError(400, { message: 'Problems parsing JSON', documentation_url: DOCS });
+      }
+      if (typeof patch.name === 'string' && patch.name !== asset.name) {
+        if (patch.name === '')
+          throw new HttpError(422, { message: 'Validation Failed', documentation_url: DOCS });
+        if (release.assets.some((a) => a !== asset && a.name === patch.name)) {
+          throw new HttpError(422, messages.alreadyExists(randomBytes(8).toString('hex').toUpperCase()));
+        }
+        asset.name = patch.name;
+      }
+      if (typeof patch.label === 'string' || patch.label === null) asset.label = patch.label;
+      asset.updatedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      return [200, assetBody(c.urls, c.repo, release, asset)];
+    },
+  },
+  {
     method: 'GET',
     pattern: r(`${repoPath}/tags`),
     handle: (c) =>

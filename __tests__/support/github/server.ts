@@ -23,6 +23,8 @@ export interface Fault {
   method?: string;
   /** A string matches the path exactly (no query); a RegExp is tested against path + query. */
   path: string | RegExp;
+  /** Matches only requests whose body holds this text (e.g. `"name":"x.so"` for one rename PATCH). */
+  bodyIncludes?: string;
   /** How many matching requests this fault applies to (default 1; Infinity for all). */
   times?: number;
   status?: number;
@@ -171,7 +173,7 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
       }
     };
 
-    const fault = takeFault(method, target);
+    const fault = takeFault(method, target, body);
     if (fault) {
       entry.fault = true;
       fault.onMatch?.();
@@ -236,10 +238,11 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
     }
   }
 
-  function takeFault(method: string, target: URL): Fault | undefined {
+  function takeFault(method: string, target: URL, body: Buffer): Fault | undefined {
     const i = faults.findIndex(
       (f) =>
         f.left > 0 &&
+        (f.bodyIncludes === undefined || body.toString('utf8').includes(f.bodyIncludes)) &&
         (f.method === undefined || f.method.toUpperCase() === method) &&
         (typeof f.path === 'string'
           ? f.path === target.pathname

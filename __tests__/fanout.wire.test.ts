@@ -393,6 +393,42 @@ describe('follow', () => {
     expect(deletes).toBe(3); // plugins.json, checksums.txt and the lock
   });
 
+  it('a file no index entry names (an unfinished write left it) is replaced; without an index a file there stops the run', async () => {
+    await freshGitHub(['v2.0.0']);
+    gh.addAsset(PLUGIN_REPO, 'v1.0.0', {
+      name: 'hello-linux-amd64-for-v2.1.0.so',
+      content: 'half of a file',
+    });
+    const plan = await step({ mode: 'plan', follow: 'true', 'server-versions': 'v2.1.0' }, results.env());
+    const files = await matrixJobs(cellsOf(plan.outputs.matrix!));
+    const r = await step({ mode: 'publish' }, results.jobEnv());
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stdout).toContain(
+      'hello-linux-amd64-for-v2.1.0.so is on release v1.0.0 but in no entry of plugins.json',
+    );
+    expect(gh.assetBytes(PLUGIN_REPO, 'v1.0.0', 'hello-linux-amd64-for-v2.1.0.so')).toEqual(
+      files.get('hello-linux-amd64-for-v2.1.0.so'),
+    );
+
+    // A release made before the action wrote plugins.json: its files are never replaced.
+    await freshGitHub(['v2.0.0']);
+    const release = gh.repo(PLUGIN_REPO).releases[0]!;
+    release.assets = release.assets.filter((a) => a.name !== 'plugins.json');
+    await results.close();
+    results = await startResultsService({ repository: PLUGIN_REPO });
+    const plan2 = await step({ mode: 'plan', follow: 'true', 'server-versions': 'v2.0.0' }, results.env());
+    expect(cellsOf(plan2.outputs.matrix!).map((c) => c.serverTag)).toEqual(['v2.0.0', 'v2.0.0']);
+    await matrixJobs(cellsOf(plan2.outputs.matrix!));
+    const r2 = await step({ mode: 'publish' }, results.jobEnv());
+    expect(r2.exitCode).toBe(1);
+    expect(r2.stdout).toContain(
+      'release v1.0.0 has no plugins.json but already has hello-linux-amd64-for-v2.0.0.so, which a follow run never replaces',
+    );
+    expect(gh.assetBytes(PLUGIN_REPO, 'v1.0.0', 'hello-linux-amd64-for-v2.0.0.so')).toEqual(OLD_PLUGIN);
+    expect(gh.requestsTo('POST', /name=hello/)).toEqual([]);
+    expect(gh.assetBytes(PLUGIN_REPO, 'v1.0.0', 'plugins.json.lock')).toBeUndefined();
+  });
+
   it('two overlapping follow runs leave one complete index: every entry, every file once', async () => {
     await freshGitHub(['v2.0.0']);
     // Two workflow runs, each a plan and its matrix: one for v2.1.0, the other for v2.2.0 and v2.1.0.

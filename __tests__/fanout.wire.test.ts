@@ -81,6 +81,9 @@ function pluginRepo(covered: string[]): FixtureRepo {
 
 const serverRepo: FixtureRepo = {
   token: TOKEN,
+  // v2.2.0 is built with Go 1.19.1: the plugin's go 1.22 is too new for it.
+  commits: { old: { GO_VERSION: '1.19.1\n', 'go.mod': 'module github.com/flow/server/v2\n\ngo 1.19\n' } },
+  tags: { 'v2.2.0': 'old' },
   releases: [
     { tag: 'v2.0.0' },
     { tag: 'v2.1.0' },
@@ -356,6 +359,22 @@ describe('follow', () => {
     expect(r.summary).toContain(
       'plugins.json of release v1.0.0 already covers every server release the selection names (v2.2.0, v2.1.0, v2.0.0): nothing to build, nothing written.',
     );
+  });
+
+  it('every new release skipped (unsupported-server-version: skip): said, nothing built or written, the run passes', async () => {
+    await freshGitHub(['v2.1.0', 'v2.0.0']);
+    const r = await step(
+      { mode: 'follow', 'server-versions': '>=2 <3', 'unsupported-server-version': 'skip' },
+      results.env(),
+    );
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('New server release to build: v2.2.0');
+    expect(r.stdout).toMatch(/Skipped v2\.2\.0 \(unsupported-server-version: skip\): go\.mod says go 1\.22/);
+    expect(r.stdout).toContain(
+      'Every new server release was skipped (unsupported-server-version: skip): nothing added to release v1.0.0.',
+    );
+    expect(gh.writeRequests()).toEqual([]);
+    expect(r.stdout).not.toMatch(/docker run/);
   });
 
   it('plan -> matrix -> publish adds only the new server release: its files, the index, checksums; old assets byte for byte', async () => {

@@ -81,6 +81,9 @@ function pluginRepo(covered: string[]): FixtureRepo {
 
 const serverRepo: FixtureRepo = {
   token: TOKEN,
+  // v2.2.0 is built with Go 1.19.1: the plugin's go 1.22 is too new for it.
+  commits: { old: { GO_VERSION: '1.19.1\n', 'go.mod': 'module github.com/flow/server/v2\n\ngo 1.19\n' } },
+  tags: { 'v2.2.0': 'old' },
   releases: [
     { tag: 'v2.0.0' },
     { tag: 'v2.1.0' },
@@ -358,6 +361,22 @@ describe('follow', () => {
     );
   });
 
+  it('every new release skipped (unsupported-server-version: skip): said, nothing built or written, the run passes', async () => {
+    await freshGitHub(['v2.1.0', 'v2.0.0']);
+    const r = await step(
+      { mode: 'follow', 'server-versions': '>=2 <3', 'unsupported-server-version': 'skip' },
+      results.env(),
+    );
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('New server release to build: v2.2.0');
+    expect(r.stdout).toMatch(/Skipped v2\.2\.0 \(unsupported-server-version: skip\): go\.mod says go 1\.22/);
+    expect(r.stdout).toContain(
+      'Every new server release was skipped (unsupported-server-version: skip): nothing added to release v1.0.0.',
+    );
+    expect(gh.writeRequests()).toEqual([]);
+    expect(r.stdout).not.toMatch(/docker run/);
+  });
+
   it('plan -> matrix -> publish adds only the new server release: its files, the index, checksums; old assets byte for byte', async () => {
     await freshGitHub(['v2.1.0', 'v2.0.0']);
     const before = new Map(gh.uploadedAssets(PLUGIN_REPO, 'v1.0.0').map((a) => [a.name, a.bytes]));
@@ -391,6 +410,42 @@ describe('follow', () => {
     // No asset was deleted but the two the index and checksums replace.
     const deletes = gh.requestsTo('DELETE', /\/releases\/assets\/\d+$/).length;
     expect(deletes).toBe(3); // plugins.json, checksums.txt and the lock
+  });
+
+  it('a file no index entry names (an unfinished write left it) is replaced; without an index a file there stops the run', async () => {
+    await freshGitHub(['v2.0.0']);
+    gh.addAsset(PLUGIN_REPO, 'v1.0.0', {
+      name: 'hello-linux-amd64-for-v2.1.0.so',
+      content: 'half of a file',
+    });
+    const plan = await step({ mode: 'plan', follow: 'true', 'server-versions': 'v2.1.0' }, results.env());
+    const files = await matrixJobs(cellsOf(plan.outputs.matrix!));
+    const r = await step({ mode: 'publish' }, results.jobEnv());
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stdout).toContain(
+      'hello-linux-amd64-for-v2.1.0.so is on release v1.0.0 but in no entry of plugins.json',
+    );
+    expect(gh.assetBytes(PLUGIN_REPO, 'v1.0.0', 'hello-linux-amd64-for-v2.1.0.so')).toEqual(
+      files.get('hello-linux-amd64-for-v2.1.0.so'),
+    );
+
+    // A release made before the action wrote plugins.json: its files are never replaced.
+    await freshGitHub(['v2.0.0']);
+    const release = gh.repo(PLUGIN_REPO).releases[0]!;
+    release.assets = release.assets.filter((a) => a.name !== 'plugins.json');
+    await results.close();
+    results = await startResultsService({ repository: PLUGIN_REPO });
+    const plan2 = await step({ mode: 'plan', follow: 'true', 'server-versions': 'v2.0.0' }, results.env());
+    expect(cellsOf(plan2.outputs.matrix!).map((c) => c.serverTag)).toEqual(['v2.0.0', 'v2.0.0']);
+    await matrixJobs(cellsOf(plan2.outputs.matrix!));
+    const r2 = await step({ mode: 'publish' }, results.jobEnv());
+    expect(r2.exitCode).toBe(1);
+    expect(r2.stdout).toContain(
+      'release v1.0.0 has no plugins.json but already has hello-linux-amd64-for-v2.0.0.so, which a follow run never replaces',
+    );
+    expect(gh.assetBytes(PLUGIN_REPO, 'v1.0.0', 'hello-linux-amd64-for-v2.0.0.so')).toEqual(OLD_PLUGIN);
+    expect(gh.requestsTo('POST', /name=hello/)).toEqual([]);
+    expect(gh.assetBytes(PLUGIN_REPO, 'v1.0.0', 'plugins.json.lock')).toBeUndefined();
   });
 
   it('two overlapping follow runs leave one complete index: every entry, every file once', async () => {

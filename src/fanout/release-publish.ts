@@ -120,10 +120,13 @@ export async function publishToRelease(
       Object.values(current?.releases ?? {}).flatMap((r) => Object.values(r.targets).map((t) => t.file)),
     );
     const taken = files.filter((f) => onRelease.includes(f.name));
-    const held = taken.filter((f) => indexed.has(f.name));
+    // Without an index every file there is someone's (a release made before this action wrote one).
+    const held = current ? taken.filter((f) => indexed.has(f.name)) : taken;
     if (input.purpose === 'follow' && held.length > 0) {
       throw new Error(
-        `plugins.json of release ${release.tag_name} already names ${held.map((f) => f.name).join(', ')} for another server release: use a file-name with {server}; nothing was written`,
+        current
+          ? `plugins.json of release ${release.tag_name} already names ${held.map((f) => f.name).join(', ')} for another server release: use a file-name with {server}; nothing was written`
+          : `release ${release.tag_name} has no plugins.json but already has ${held.map((f) => f.name).join(', ')}, which a follow run never replaces: use another file-name, or remove the file; nothing was written`,
       );
     }
     const replace = taken;

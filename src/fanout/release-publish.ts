@@ -3,6 +3,7 @@
 // read again under it, what another run added meanwhile is left out, and the release is written
 // (new files first, index last) before the lock is given back. Plain values in, a plain outcome
 // out; the GitHub side goes through src/github/release-files.ts.
+import { cancelledBy } from '../fs/cleanup';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -176,6 +177,7 @@ export async function publishToRelease(
           { path: indexPath, name: PLUGIN_INDEX_FILE_NAME, contentType: 'application/json' },
         ],
         log,
+        cancelled: () => cancelledBy() !== undefined,
       });
       return { added, meanwhile, uploads, index: merged };
     } finally {

@@ -1,13 +1,15 @@
 // Adapter: what the publish and follow modes read from and write to the plugin's release. Reading
 // one asset by name (plugins.json, checksums.txt); a lock asset, so that two runs writing to one
 // release take turns (an upload of a name that exists is refused by GitHub: the one atomic
-// "create if absent" a release offers); and the one write of a run - new files first, names that
-// must not be touched checked, then checksums.txt and plugins.json last - behind one function,
-// writeReleaseFiles, so that another way of writing (all or nothing) can take its place.
+// "create if absent" a release offers); and the one write of a run - names that must not be
+// touched checked, then the all-or-nothing update of release-update.ts with checksums.txt and
+// plugins.json last - behind one function, writeReleaseFiles.
 import type { Octokit } from '@octokit/rest';
 import { isAuthenticated } from './client';
 import { explainGitHubError, isHttpError } from './errors';
-import { uploadReleaseAssets, type ReleaseRef, type UploadFile, type UploadResult } from './release-assets';
+import { sha256File } from '../publish/checksums';
+import type { ReleaseRef, UploadFile, UploadResult } from './release-assets';
+import { updateReleaseAssets } from './release-update';
 
 type AssetData = Awaited<ReturnType<Octokit['rest']['repos']['listReleaseAssets']>>['data'][number];
 
@@ -79,6 +81,8 @@ export interface ReleaseWrite {
   /** Written last, replacing the asset of the same name, in this order: checksums.txt, then plugins.json. */
   last: UploadFile[];
   log?: (message: string) => void;
+  /** Checked between the update's steps: true stops it as a failure does (the run was cancelled). */
+  cancelled?: () => boolean;
 }
 
 export class ReleaseConflictError extends Error {
@@ -109,18 +113,32 @@ export async function writeReleaseFiles(octokit: Octokit, w: ReleaseWrite): Prom
       `release ${w.release.tag_name} already has ${taken.join(', ')}, which this run was to add; nothing was written`,
     );
   }
-  const log = w.log ?? (() => undefined);
-  const results: UploadResult[] = [];
-  const send = async (files: UploadFile[], overwrite: boolean) =>
-    files.length === 0 ? [] : uploadReleaseAssets(octokit, { release: w.release, files, overwrite, log });
-  results.push(...(await send(w.add, false)), ...(await send(replace, true)));
-  if (results.some((r) => !r.ok)) {
-    const error =
-      'not written: not every plugin file was uploaded, and the index must not name a missing file';
-    return [...results, ...w.last.map((f) => ({ name: f.name, ok: false, error }))];
-  }
-  for (const file of w.last) results.push(...(await send([file], true)));
-  return results;
+  // All or nothing (release-update.ts): every file under a temporary name first, then the swap,
+  // `last` (checksums.txt, plugins.json) after every other; a failure before the swap leaves the
+  // release as it was.
+  const lastNames = w.last.map((f) => f.name);
+  const replaceable = new Set([...replace.map((f) => f.name), ...lastNames]);
+  const files = await Promise.all(
+    [...w.add, ...replace, ...w.last].map(async (f) => ({ ...f, sha256: await sha256File(f.path) })),
+  );
+  const update = await updateReleaseAssets(octokit, {
+    release: w.release,
+    files,
+    mayReplace: (name) => replaceable.has(name),
+    untouchable: w.keep,
+    last: lastNames,
+    ...(w.log && { log: w.log }),
+    ...(w.cancelled && { cancelled: w.cancelled }),
+  });
+  return update.files.map((f) => ({
+    name: f.name,
+    ok: f.ok && update.ok,
+    ...(f.url !== undefined && { url: f.url }),
+    ...(f.size !== undefined && { size: f.size }),
+    ...((f.error ?? (update.ok ? undefined : update.error)) !== undefined && {
+      error: f.error ?? update.error,
+    }),
+  }));
 }
 
 export const LOCK_SUFFIX = '.lock';

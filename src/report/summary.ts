@@ -153,7 +153,7 @@ function loadsCell(l: SummaryTarget['loads']): string {
   if (l.status === 'loaded') return '✅ yes';
   const reason = l.reason ? `: ${cell(firstLine(l.reason))}` : '';
   if (l.status === 'not-verified' && l.buildInfo === 'matches')
-    return `☑️ build info matches (not loaded${reason})`;
+    return `☑️ build info matches; not verified${reason}`;
   return l.status === 'failed' ? `❌ no${reason}` : `not verified${reason}`;
 }
 

@@ -40,6 +40,7 @@ import { AlignError } from './sync/align';
 import { syncStage } from './sync/stage';
 import { SyncError } from './sync/sync';
 import { actionsToolkit, type RunEnv, type Toolkit } from './toolkit';
+import { proofOf } from './verify/plan';
 import { checkVerifyUpFront, verifyStage } from './verify/stage';
 
 export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.env): Promise<void> {
@@ -199,8 +200,10 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
       releases: report.releases.map((r) => ({
         server: r.server,
         results: r.results!,
-        loaded: (target) =>
-          r.verified?.entries.some((e) => e.target === target && e.status === 'loaded') === true,
+        proof: (target) => {
+          const entry = r.verified?.entries.find((e) => e.target === target);
+          return (entry && proofOf(entry)) ?? 'not-verified';
+        },
         goModChanges: goModChangesOf(r),
       })),
     });

@@ -1,4 +1,5 @@
 // The publish and report stages on plain data (a fake toolkit, fake uploads): what the log, the
+import { join } from 'node:path';
 // outputs and the job summary say. Issue 13's seam: the summary could say a release is a draft,
 // and was tested with that flag, but the run never passed the flag on.
 import { readFileSync } from 'node:fs';
@@ -23,8 +24,14 @@ const sync: SyncResult = {
 };
 const tagPush = { GITHUB_REPOSITORY: 'me/hello', GITHUB_REF: 'refs/tags/v1.0.0', GITHUB_EVENT_NAME: 'push' };
 
-function publisher(draft: boolean, calls: string[] = []): Publisher {
+function publisher(
+  draft: boolean,
+  calls: string[] = [],
+  onRelease: { index?: string; checksums?: string } = {},
+  uploaded: Record<string, string> = {},
+): Publisher {
   return {
+    readIndexFiles: async () => onRelease,
     uploadArtifacts: async (files, o) => {
       calls.push(`artifacts ${files.map((f) => f.fileName).join(',')} env ${o.env?.GITHUB_REPOSITORY}`);
       o.log?.info('the artifact client said hello');
@@ -51,6 +58,7 @@ function publisher(draft: boolean, calls: string[] = []): Publisher {
     },
     updateRelease: async (_o, a) => {
       calls.push(`upload ${a.files.map((f) => f.name).join(',')}`);
+      for (const f of a.files) if (!f.name.endsWith('.so')) uploaded[f.name] = readFileSync(f.path, 'utf8');
       return {
         ok: true,
         release: 'updated',
@@ -233,11 +241,12 @@ describe('several releases: one publish, one report', () => {
         pluginName: 'hello',
         module: 'github.com/me/hello',
         releases: [
-          { server, results: newer, loaded: () => true, goModChanges: [] },
+          { server, results: newer, proof: () => 'loaded', goModChanges: [] },
           {
             server: older,
             results: old,
-            loaded: () => false,
+            // Not loaded here (arm without an emulator, say), but its build info matched the server's.
+            proof: () => 'build-info',
             goModChanges: [{ module: 'golang.org/x/crypto', from: 'v0.21.0', to: 'v0.20.0' }],
           },
         ],
@@ -253,7 +262,7 @@ describe('several releases: one publish, one report', () => {
     expect(index.releases['v1.9.0']).toMatchObject({
       go: '1.21.3',
       goModChanges: [{ path: 'golang.org/x/crypto', from: 'v0.21.0', to: 'v0.20.0' }],
-      targets: { 'linux-amd64': { file: 'hello-linux-amd64-for-v1.9.0.so', verified: 'not-verified' } },
+      targets: { 'linux-amd64': { file: 'hello-linux-amd64-for-v1.9.0.so', verified: 'build-info' } },
     });
     expect(index.releases['v2.0.0']!.targets['linux-amd64']!.verified).toBe('loaded');
 
@@ -280,5 +289,54 @@ describe('several releases: one publish, one report', () => {
     expect(rec.summary).toContain('for 2 releases of Flow/server');
     expect(rec.summary.indexOf('| v1.9.0')).toBeLessThan(rec.summary.indexOf('| v1.8.0'));
     expect(rec.summary).toContain('⏭️ skipped | go.mod says go 1.21, newer than the server |');
+  });
+});
+
+describe('a release that already has plugins.json (a tag build re-run after a follow run)', () => {
+  it("keeps the entries and checksums lines of other server releases; this run's replace theirs", async () => {
+    const { ctx } = fakeContext({ release: 'auto', targets: 'linux-amd64' }, { env: tagPush });
+    const results = [built(ctx.config.outputDir, 'linux-amd64', 'hello-linux-amd64-for-v2.0.0.so')];
+    const entry = (tag: string, sha: string) => ({
+      go: '1.21.3',
+      serverModule: 'github.com/flow/server/v2',
+      goModChanges: [],
+      targets: {
+        'linux-amd64': { file: `hello-linux-amd64-for-${tag}.so`, size: 3, sha256: sha, verified: 'loaded' },
+      },
+    });
+    const onRelease = {
+      index: JSON.stringify({
+        schema: 1,
+        plugin: 'hello',
+        module: 'github.com/me/hello',
+        serverRepository: 'Flow/server',
+        generatedBy: 'flow-plugin-build-action',
+        releases: { 'v2.1.0': entry('v2.1.0', 'a'.repeat(64)), 'v2.0.0': entry('v2.0.0', 'b'.repeat(64)) },
+      }),
+      checksums: `${'a'.repeat(64)}  hello-linux-amd64-for-v2.1.0.so\n${'b'.repeat(64)}  hello-linux-amd64-for-v2.0.0.so\n`,
+    };
+    const uploaded: Record<string, string> = {};
+    await publishStage(
+      ctx,
+      {} as Octokit,
+      {
+        pluginName: 'hello',
+        module: 'github.com/me/hello',
+        releases: [{ server, results, proof: () => 'loaded', goModChanges: [] }],
+      },
+      publisher(false, [], onRelease, uploaded),
+    );
+    const index = parsePluginIndex(uploaded['plugins.json']!);
+    expect(Object.keys(index.releases)).toEqual(['v2.1.0', 'v2.0.0']);
+    expect(index.releases['v2.0.0']!.targets['linux-amd64']!.sha256).toBe(results[0]!.sha256);
+    expect(index.releases['v2.1.0']).toEqual(entry('v2.1.0', 'a'.repeat(64)));
+    expect(uploaded['checksums.txt']!.trim().split('\n')).toEqual([
+      `${results[0]!.sha256}  hello-linux-amd64-for-v2.0.0.so`,
+      `${'a'.repeat(64)}  hello-linux-amd64-for-v2.1.0.so`,
+    ]);
+    // The output-dir copies hold only this run's plugins.
+    expect(readFileSync(join(ctx.config.outputDir, 'checksums.txt'), 'utf8').trim().split('\n')).toHaveLength(
+      1,
+    );
   });
 });

@@ -11,7 +11,7 @@ export const CELL_RECORD_KIND = 'flow-plugin-cell';
 /** Every cell record artifact's name ends so: the publish mode lists the run's artifacts by it. */
 export const CELL_RECORD_SUFFIX = '.cell.json';
 
-export type CellVerified = 'loaded' | 'not-verified' | 'failed';
+export type CellVerified = 'loaded' | 'build-info' | 'not-verified' | 'failed';
 
 export interface CellRecord {
   schema: typeof CELL_RECORD_SCHEMA;
@@ -60,7 +60,7 @@ export class CellRecordError extends Error {
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-const VERIFIED: readonly CellVerified[] = ['loaded', 'not-verified', 'failed'];
+const VERIFIED: readonly CellVerified[] = ['loaded', 'build-info', 'not-verified', 'failed'];
 
 /** Reads a record back; throws CellRecordError naming the artifact and the field at fault. */
 export function parseCellRecord(text: string, name: string): CellRecord {

@@ -3,6 +3,7 @@
 // plan, then the plugins into the release with checksums.txt and plugins.json), and following
 // the server (the plugin release's plugins.json against the selection; the new releases' plugins
 // added to it). Logs, outputs and the summary go through the toolkit; the rest is in this folder.
+import { proofOf } from '../verify/plan';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -274,7 +275,9 @@ export function cellRecords(
         ...(rel.artifacts?.has(r.target.name) && { artifact: rel.artifacts.get(r.target.name)! }),
         ...(r.size !== undefined && { size: r.size }),
         ...(r.sha256 !== undefined && { sha256: r.sha256 }),
-        ...(v && { verified: { status: v.status, ...(v.reason !== undefined && { reason: v.reason }) } }),
+        ...(v && {
+          verified: { status: proofOf(v) ?? v.status, ...(v.reason !== undefined && { reason: v.reason }) },
+        }),
       });
     }),
   );
@@ -438,7 +441,7 @@ export function indexOfRecords(
       file: r.file,
       size: r.size!,
       sha256: r.sha256!,
-      verified: r.verified === 'loaded' ? 'loaded' : 'not-verified',
+      verified: r.verified === 'loaded' || r.verified === 'build-info' ? r.verified : 'not-verified',
     })),
   }));
   return buildPluginIndex({

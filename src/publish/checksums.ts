@@ -94,3 +94,13 @@ export async function writeChecksums(dir: string, entries: readonly ChecksumEntr
   await writeFileAtomic(path, text);
   return path;
 }
+
+/**
+ * checksums.txt for a release that already has one: its lines for files this run does not write
+ * stay (the files of other server releases), this run's replace theirs. Pure.
+ */
+export function checksumsForRelease(ours: readonly ChecksumEntry[], onRelease: string | undefined): string {
+  const names = new Set(ours.map((e) => e.fileName));
+  const kept = onRelease ? parseChecksums(onRelease).filter((e) => !names.has(e.fileName)) : [];
+  return formatChecksums([...kept, ...ours]);
+}

@@ -9,9 +9,13 @@ export const PLUGIN_INDEX_FILE_NAME = 'plugins.json';
 export const PLUGIN_INDEX_SCHEMA = 1;
 export const PLUGIN_INDEX_GENERATOR = 'flow-plugin-build-action';
 
-/** How a file was proven: loaded into the release's own server binary, or not verified. */
-export type IndexVerified = 'loaded' | 'not-verified';
-const VERIFIED: readonly IndexVerified[] = ['loaded', 'not-verified'];
+/**
+ * How a file was proven: loaded into the release's own server binary, its Go build info matched
+ * the server binary's (a target this runner could not load, e.g. arm without an emulator), or
+ * not verified.
+ */
+export type IndexVerified = 'loaded' | 'build-info' | 'not-verified';
+const VERIFIED: readonly IndexVerified[] = ['loaded', 'build-info', 'not-verified'];
 
 export interface IndexTarget {
   file: string;
@@ -197,4 +201,13 @@ function checkIndex(data: unknown, name: string): asserts data is PluginIndex {
       }
     }
   }
+}
+
+/**
+ * A build that uploads to a release that already has a plugins.json (a re-run of a tag build after
+ * a follow run added other server releases): this run's releases replace their entries, every
+ * other entry stays. Pure.
+ */
+export function indexForRelease(ours: PluginIndex, onRelease: PluginIndex | undefined): PluginIndex {
+  return onRelease ? mergePluginIndex(ours, onRelease).index : ours;
 }

@@ -5,20 +5,26 @@
 import type { Octokit } from '@octokit/rest';
 import type { TargetResult } from '../build/execute';
 import type { RunContext } from '../context';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { cancelledBy, onCancel } from '../fs/cleanup';
 import { strayPlugins } from '../fs/output-files';
-import { findReleaseByTag } from '../github/release-assets';
+import { findReleaseByTag, type ReleaseRef } from '../github/release-assets';
+import { listAssets, readReleaseAsset } from '../github/release-files';
 import { describeState, updateReleaseAssets, type FileState } from '../github/release-update';
 import type { ServerFacts } from '../resolve/server';
 import { uploadPluginArtifacts, type ArtifactUpload } from './artifacts';
-import { CHECKSUMS_FILE_NAME, sha256File, writeChecksums } from './checksums';
+import { CHECKSUMS_FILE_NAME, checksumsForRelease, sha256File, writeChecksums } from './checksums';
 import {
   buildPluginIndex,
   formatPluginIndex,
   PLUGIN_INDEX_FILE_NAME,
+  indexForRelease,
+  parsePluginIndex,
   type IndexVerified,
+  type PluginIndex,
 } from './plugin-index';
 import { releaseUpload } from './release-decision';
 import { formatUploadFailure } from './upload-report';
@@ -59,20 +65,37 @@ export interface Publisher {
   uploadArtifacts: typeof uploadPluginArtifacts;
   findRelease: typeof findReleaseByTag;
   updateRelease: typeof updateReleaseAssets;
+  /** The release's plugins.json and checksums.txt as they are now (absent: it has none). */
+  readIndexFiles: typeof readIndexFiles;
 }
 
 const github: Publisher = {
   uploadArtifacts: uploadPluginArtifacts,
   findRelease: findReleaseByTag,
   updateRelease: updateReleaseAssets,
+  readIndexFiles,
 };
+
+async function readIndexFiles(
+  octokit: Octokit,
+  release: ReleaseRef,
+): Promise<{ index?: string; checksums?: string }> {
+  const assets = await listAssets(octokit, release);
+  const [index, checksums] = await Promise.all(
+    [PLUGIN_INDEX_FILE_NAME, CHECKSUMS_FILE_NAME].map((n) => readReleaseAsset(octokit, release, n, assets)),
+  );
+  return {
+    ...(index !== undefined && { index: index.toString('utf8') }),
+    ...(checksums !== undefined && { checksums: checksums.toString('utf8') }),
+  };
+}
 
 /** One release of the run, as publishing needs it. */
 export interface PublishedRelease {
   server: ServerFacts;
   results: TargetResult[];
   /** How each target was proven (absent: not verified). */
-  loaded?: (target: string) => boolean;
+  proof?: (target: string) => IndexVerified;
   /** Every go.mod change this release's sync and alignment made. */
   goModChanges: readonly { module: string; from?: string; to: string }[];
 }
@@ -119,8 +142,9 @@ export async function publishStage(
     );
     tk.info(`Wrote ${out.checksumsPath}`);
   }
+  let index: PluginIndex | undefined;
   if (config.pluginIndex && run.module !== undefined) {
-    const index = buildPluginIndex({
+    index = buildPluginIndex({
       plugin: run.pluginName,
       module: run.module,
       serverRepository: `${config.server.owner}/${config.server.repo}`,
@@ -136,7 +160,7 @@ export async function publishStage(
             file: r.fileName,
             size: r.size!,
             sha256: r.sha256!,
-            verified: (rel.loaded?.(r.target.name) ? 'loaded' : 'not-verified') as IndexVerified,
+            verified: rel.proof?.(r.target.name) ?? 'not-verified',
           })),
       })),
     });
@@ -210,20 +234,41 @@ export async function publishStage(
       sha256: r.sha256!,
       contentType: 'application/octet-stream',
     }));
-    if (out.checksumsPath)
+    // The release's plugins.json and checksums.txt keep what they say of other server releases
+    // (a follow run added them; this may be a re-run of the tag build): this run's entries win.
+    const there = out.checksumsPath || out.indexPath ? await publisher.readIndexFiles(octokit, release) : {};
+    const base = env.RUNNER_TEMP || tmpdir();
+    await mkdir(base, { recursive: true });
+    const scratch = await mkdtemp(join(base, 'flow-release-index-'));
+    if (out.checksumsPath) {
+      const path = join(scratch, CHECKSUMS_FILE_NAME);
+      const ours = built.map((r) => ({ fileName: r.fileName, sha256: r.sha256! }));
+      await writeFile(path, checksumsForRelease(ours, there.checksums));
       files.push({
-        path: out.checksumsPath,
+        path,
         name: CHECKSUMS_FILE_NAME,
-        sha256: await sha256File(out.checksumsPath),
+        sha256: await sha256File(path),
         contentType: 'text/plain',
       });
-    if (out.indexPath)
+    }
+    if (out.indexPath && index) {
+      const path = join(scratch, PLUGIN_INDEX_FILE_NAME);
+      const onRelease =
+        there.index === undefined
+          ? undefined
+          : parsePluginIndex(there.index, `${PLUGIN_INDEX_FILE_NAME} of release ${to.tag}`);
+      const merged = indexForRelease(index, onRelease);
+      const kept = Object.keys(merged.releases).filter((t) => !(t in index!.releases));
+      if (kept.length > 0)
+        tk.info(`plugins.json of release ${to.tag} keeps its entries for ${kept.join(', ')}`);
+      await writeFile(path, formatPluginIndex(merged));
       files.push({
-        path: out.indexPath,
+        path,
         name: PLUGIN_INDEX_FILE_NAME,
-        sha256: await sha256File(out.indexPath),
+        sha256: await sha256File(path),
         contentType: 'application/json',
       });
+    }
     // All or nothing: every file under a temporary name first, then the swap, the index and
     // checksums.txt last.
     const update = publisher.updateRelease(octokit, {
@@ -239,6 +284,7 @@ export async function publishStage(
       await Promise.race([update.catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
     });
     const updated = await update.finally(done);
+    await rm(scratch, { recursive: true, force: true });
     for (const a of updated.files)
       tk.info(a.ok ? `${a.state} ${a.name} ${a.url ?? ''}` : `NOT DONE ${a.name}: ${a.error}`);
     if (updated.release === 'mixed') tk.warning(describeState(updated.files, to.tag));

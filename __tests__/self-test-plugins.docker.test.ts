@@ -38,6 +38,7 @@ afterAll(async () => {
   removeTree(root);
 });
 
+const full = process.env.FLOW_REAL_FULL === '1';
 let n = 0;
 /** One job of the self-test's matrix: the action on a copy of the plugin folder, then the judge. */
 async function selfTest(
@@ -80,12 +81,18 @@ async function selfTest(
 describe('the self-test plugins, judged as on GitHub, on the real bed', () => {
   // GitHub's job builds the four default targets; here one native and one through the emulator
   // keep the test lean (a cold four-target run took more than 15 minutes on this loaded machine).
-  test(`hello for latest (${newest.tag}): built, loaded (natively and under qemu) and uploaded`, async () => {
-    const r = await selfTest('hello', 'latest', ['linux-amd64', 'linux-arm64']);
-    expect(r.outputs['server-version']).toBe(newest.tag);
-  }, 1_500_000);
+  // The two hello jobs (about 180 s warm) run with FLOW_REAL_FULL=1; CI runs gin-echo (alignment
+  // through the real module proxy) to keep its time.
+  test.runIf(full)(
+    `hello for latest (${newest.tag}): built, loaded (natively and under qemu) and uploaded`,
+    async () => {
+      const r = await selfTest('hello', 'latest', ['linux-amd64', 'linux-arm64']);
+      expect(r.outputs['server-version']).toBe(newest.tag);
+    },
+    1_500_000,
+  );
 
-  test('hello for an older range (~2.6.0, the bed built its linux-amd64)', async () => {
+  test.runIf(full)('hello for an older range (~2.6.0, the bed built its linux-amd64)', async () => {
     const r = await selfTest('hello', '~2.6.0', ['linux-amd64']);
     expect(r.outputs['server-version']).toMatch(/^v2\.6\./);
   });

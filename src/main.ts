@@ -9,8 +9,8 @@ import { isFsError, plainFsError } from './fs/problems';
 import { createGitHubClient, type GitHubClientOptions } from './github/client';
 import { redact } from './github/errors';
 import { GoModError } from './gomod';
-import { describeConfig, parseInputs } from './inputs';
-import { checkFileNamesForServer, preflight } from './preflight/preflight';
+import { describeConfig, parseInputs, secretsOf } from './inputs';
+import { checkFileNamesForServer, preflight, PreflightError } from './preflight/preflight';
 import { publishStage } from './publish/stage';
 import type { RunProgress } from './report/record';
 import { reportFailure, reportStage } from './report/stage';
@@ -22,7 +22,7 @@ import { checkVerifyUpFront, verifyStage } from './verify/stage';
 export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.env): Promise<void> {
   // How far the run got: a failed run still writes its summary (what ran, what failed, what to do).
   const progress: RunProgress = { stage: 'Inputs', build: true };
-  let token: string | undefined;
+  let secrets: string[] = [];
   let summary = tk.getInput('summary').trim().toLowerCase() !== 'false';
   installCancelHandlers(
     (m) => tk.info(m),
@@ -37,7 +37,7 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
   try {
     const ctx = readContext(tk, env);
     const { config } = ctx;
-    token = config.token;
+    secrets = secretsOf(config);
     summary = config.summary;
     progress.build = config.build;
     if (config.pluginName !== undefined) progress.pluginName = config.pluginName;
@@ -109,7 +109,7 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
     const problems = [...buildProblems, ...published.problems];
     if (problems.length > 0) tk.setFailed(problems.join('; '));
   } catch (e) {
-    const message = fail(tk, e, token);
+    const message = fail(tk, e, secrets);
     await reportFailure(tk, summary, progress, message);
   }
 }
@@ -117,7 +117,7 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
 function readContext(tk: Toolkit, env: RunEnv): RunContext {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const config = parseInputs((name) => tk.getInput(name), { workspace, env });
-  if (config.token) tk.setSecret(config.token);
+  for (const secret of secretsOf(config)) tk.setSecret(secret);
   tk.debug(`inputs: ${describeConfig(config)}`);
   return { tk, config, workspace, env };
 }
@@ -131,9 +131,13 @@ function bounded(text: string, max = 160): string {
     .join('\n');
 }
 
-/** Reports the error (the token removed, go.mod excerpts bounded); returns the message reported. */
-function fail(tk: Toolkit, e: unknown, token: string | undefined): string {
-  const clean = (text: string) => redact(text, [token]);
+/** Reports the error (the secrets removed, go.mod excerpts bounded); returns the message reported. */
+function fail(tk: Toolkit, e: unknown, secrets: string[]): string {
+  const clean = (text: string) => redact(text, secrets);
+  // A refusal of the workspace check about a go.mod line (a local replace) is annotated there.
+  if (e instanceof PreflightError && e.at) {
+    tk.error(clean(e.message), { title: 'workspace check', file: e.at.file, startLine: e.at.line });
+  }
   // An invalid go.mod of the plugin is also an annotation on the line Go would point at.
   if (e instanceof GoModError && !e.file.includes('@')) {
     tk.error(clean(bounded(e.reason)), {

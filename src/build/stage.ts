@@ -3,6 +3,7 @@
 // compile errors as annotations). The caches are saved at the end of the run, once every plugin
 // built and loaded (saveCaches).
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { buildCacheUse, restoreBuildCache, saveBuildCache, type BuildCacheKeys } from '../cache/build-cache';
 import {
@@ -20,7 +21,11 @@ import { AlignError, alignModuleGraph, type AlignResult } from '../sync/align';
 import { formatChange } from '../sync/align-plan';
 import { setGoModChanges } from '../sync/stage';
 import { lockText, type SyncResult } from '../sync/sync';
-import { forwardedEnvNames } from './argv';
+import { forwardedEnvNames, goScriptArgv } from './argv';
+import { CREDENTIALS_MOUNT, planCredentials, privatePatterns, writeCredentials } from './credentials';
+import { containerLayout, localReplaces } from './layout';
+import { moduleFetchProblems, type FetchContext } from './module-errors';
+import { hasVendorModules, vendorBuildFlags } from './vendor';
 import type { Docker } from './docker';
 import {
   buildAll,
@@ -72,6 +77,23 @@ export async function buildStage(
   const pluginName = pluginNameFor(config.pluginName, pluginGoMod.module?.path);
   const cacheDir = scratchDir(ctx, 'flow-plugin-build');
   const user = userOfRunner();
+  const runId = randomBytes(4).toString('hex');
+  // What every container sees besides the plugin: the folders of local replaces, the credentials.
+  const layout = containerLayout(
+    config.workingDirectory,
+    localReplaces(pluginGoMod, config.workingDirectory),
+  );
+  const vendored = await hasVendorModules(config.workingDirectory);
+  const tokenInput = config.modulesToken !== undefined ? 'modules-token' : 'github-token';
+  const credentials = planCredentials({
+    env,
+    ...((config.modulesToken ?? config.token) !== undefined && {
+      token: config.modulesToken ?? config.token,
+    }),
+    tokenInput,
+    ...(config.netrc !== undefined && { netrc: config.netrc }),
+  });
+  const credentialsDir = join(env.RUNNER_TEMP || tmpdir(), `flow-credentials-${runId}`);
   const plan = planBuild({
     targets: config.targets,
     buildImage: config.buildImage,
@@ -79,7 +101,7 @@ export async function buildStage(
     serverTag: server.tag,
     pluginName,
     fileNameTemplate: config.fileName,
-    buildFlags: config.buildFlags,
+    buildFlags: vendorBuildFlags(config.buildFlags, vendored),
     ldflags: config.ldflags,
     pluginDir: config.workingDirectory,
     outputDir: config.outputDir,
@@ -87,7 +109,14 @@ export async function buildStage(
     ...(user && { user }),
     forwardEnv: forwardedEnvNames(env),
     dockerArgs: config.dockerArgs,
-    runId: randomBytes(4).toString('hex'),
+    runId,
+    pluginMount: layout.pluginMount,
+    mounts: [
+      ...layout.mounts,
+      ...(credentials ? [{ host: credentialsDir, container: CREDENTIALS_MOUNT, readOnly: true }] : []),
+    ],
+    setEnv: credentials?.setEnv ?? [],
+    vendor: vendored,
   });
   tk.debug(`plugin name: ${pluginName}; files: ${plan.targets.map((t) => t.path).join(', ')}`);
   const cacheLog: CacheLog = { info: (m) => tk.info(m), warning: (m) => tk.warning(m) };
@@ -118,6 +147,59 @@ export async function buildStage(
   tk.info(
     `The containers of this run are named ${plan.containerPrefix}<target>: a cancelled job stops them.`,
   );
+  for (const m of layout.mounts) {
+    tk.info(
+      `Local replace: ${relative(ctx.workspace, m.host) || '.'} is mounted read-only at ${m.container}, the plugin at ${layout.pluginMount}.`,
+    );
+  }
+  if (vendored)
+    tk.info('vendor/modules.txt: building with -mod=vendor; go mod vendor runs after go mod tidy.');
+  for (const line of credentials?.say ?? []) tk.info(line);
+  // The credentials exist only while containers may fetch modules, and go in every ending.
+  const folder = credentials ? await writeCredentials(credentialsDir, credentials) : undefined;
+  try {
+    return await prepareAndBuild(ctx, server, sync, docker, {
+      plan,
+      checks,
+      cacheDir,
+      cacheLog,
+      pluginName,
+      vendored,
+      projInWorkspace: relative(ctx.workspace, layout.root),
+      fetch: {
+        goMod: pluginGoMod,
+        tokenInput,
+        patterns: privatePatterns(env),
+        ...(credentials?.gitServer && { gitServer: credentials.gitServer }),
+      },
+      ...(modules && { modules }),
+    });
+  } finally {
+    await folder?.remove();
+  }
+}
+
+/** `go mod tidy`, the module graph check or alignment, re-vendoring, every target. */
+async function prepareAndBuild(
+  ctx: RunContext,
+  server: ServerFacts,
+  sync: SyncResult,
+  docker: Docker,
+  p: {
+    plan: BuildPlan;
+    checks: ImageCheck[];
+    cacheDir: string;
+    cacheLog: CacheLog;
+    pluginName: string;
+    vendored: boolean;
+    projInWorkspace: string;
+    fetch: FetchContext;
+    modules?: PendingCaches['modules'];
+  },
+): Promise<BuildStageResult> {
+  const { tk, config } = ctx;
+  const { plan, checks, cacheDir, cacheLog, pluginName, modules } = p;
+  const goModName = pluginGoModName(ctx);
 
   // The build cache is restored (its own log group) while `go mod tidy` runs in its container.
   const tidy = config.goModTidy ? docker.run(plan.prepareArgv) : undefined;
@@ -128,8 +210,21 @@ export async function buildStage(
       const r = await tidy;
       if (r.output.trim()) tk.info(r.output.trimEnd());
       if (r.exitCode !== 0) {
+        // A private module Go could not fetch: said with what to give the token, on its go.mod line.
+        const refused = moduleFetchProblems(r.output, p.fetch);
+        for (const f of refused) {
+          tk.error(f.message, {
+            title: 'private module',
+            file: goModName,
+            ...(f.line !== undefined && { startLine: f.line }),
+          });
+        }
         throw new Error(
-          `go mod tidy failed (exit code ${r.exitCode}) in ${plan.prepareSpec.image}: ${r.output.trim().split('\n').slice(-3).join(' | ')}`,
+          `go mod tidy failed (exit code ${r.exitCode}) in ${plan.prepareSpec.image}: ${
+            refused.length > 0
+              ? refused.map((f) => f.message).join(' ')
+              : r.output.trim().split('\n').slice(-3).join(' | ')
+          }`,
         );
       }
     });
@@ -137,7 +232,8 @@ export async function buildStage(
 
   const align = await alignGraph(ctx, server, docker, plan, cacheDir);
   if (align) setGoModChanges(ctx, sync, align.changes);
-  const results = await buildTargets(ctx, docker, plan);
+  if (p.vendored && align && align.changes.length > 0) await revendor(ctx, docker, plan);
+  const results = await buildTargets(ctx, docker, plan, p.projInWorkspace);
   const caches: PendingCaches = {
     ...(modules && { modules }),
     ...(built && { build: { dir: plan.goCacheDir, ...built } }),
@@ -242,10 +338,31 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** `go mod vendor` after the alignment changed go.mod: vendor/ follows it. */
+async function revendor({ tk }: RunContext, docker: Docker, plan: BuildPlan): Promise<void> {
+  await tk.group('Re-vendor after the alignment (go mod vendor)', async () => {
+    const argv = goScriptArgv(plan.prepareSpec, 'go mod vendor');
+    tk.info(`docker ${argv.join(' ')}`);
+    const r = await docker.run(argv);
+    if (r.output.trim()) tk.info(r.output.trimEnd());
+    if (r.exitCode !== 0) {
+      throw new Error(
+        `go mod vendor failed (exit code ${r.exitCode}): ${r.output.trim().split('\n').slice(-3).join(' | ')}`,
+      );
+    }
+  });
+}
+
 /** Builds every target; logs a group per target as it finishes; never throws for a failed target. */
-async function buildTargets(ctx: RunContext, docker: Docker, plan: BuildPlan): Promise<TargetResult[]> {
+async function buildTargets(
+  ctx: RunContext,
+  docker: Docker,
+  plan: BuildPlan,
+  projInWorkspace: string,
+): Promise<TargetResult[]> {
   const { tk, config } = ctx;
   const pluginDirInWorkspace = relative(ctx.workspace, config.workingDirectory).split('\\').join('/');
+  const projDir = projInWorkspace.split('\\').join('/');
   const results = await buildAll(docker, plan, config.parallel, (r) => {
     tk.startGroup(`${r.ok ? 'Built' : 'FAILED'} ${r.target.name} in ${seconds(r.durationMs)}`);
     tk.info(`docker ${r.argv.join(' ')}`);
@@ -253,7 +370,7 @@ async function buildTargets(ctx: RunContext, docker: Docker, plan: BuildPlan): P
     if (r.ok) tk.info(`${r.path} (${r.size} bytes, sha256 ${r.sha256})`);
     tk.endGroup();
     if (!r.ok) {
-      for (const d of parseGoDiagnostics(r.output, pluginDirInWorkspace)) {
+      for (const d of parseGoDiagnostics(r.output, pluginDirInWorkspace, projDir)) {
         tk.error(`${r.target.name}: ${d.message}`, {
           title: 'go build',
           file: d.file,

@@ -1,6 +1,6 @@
 // Runs the committed bundle the way the GitHub runner does: a fresh `node dist/index.cjs` with
 // INPUT_* variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files and a RUNNER_TEMP folder.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,6 +42,10 @@ export interface RunOptions {
    * shared GOCACHE, the module cache is shared across runs too (./test-cache.ts).
    */
   realModules?: boolean;
+  /** Keep RUNNER_TEMP after the run (`<home>/runner-temp`), to look at what the run left there. */
+  keepRunnerTemp?: boolean;
+  /** Called with the action's process and its RUNNER_TEMP once it started (e.g. to cancel it). */
+  onSpawn?: (child: ChildProcess, runnerTemp: string) => void;
 }
 
 /** Parses the GITHUB_OUTPUT file format (`name<<DELIM\nvalue\nDELIM`, or `name=value`). */
@@ -132,6 +136,7 @@ export async function runAction(opts: RunOptions = {}): Promise<RunResult> {
     ...opts.env,
   };
   const child = spawn(process.execPath, [bundlePath], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  opts.onSpawn?.(child, env.RUNNER_TEMP);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -142,7 +147,7 @@ export async function runAction(opts: RunOptions = {}): Promise<RunResult> {
   // RUNNER_TEMP ends with the job on a runner: its module and build caches (hundreds of MB a run)
   // would otherwise pile up in the temp folder. The shared caches are links: only they go.
   try {
-    removeTree(runnerTemp);
+    if (!opts.keepRunnerTemp) removeTree(runnerTemp);
   } catch {
     // best effort: a leftover folder costs space, not a result
   }

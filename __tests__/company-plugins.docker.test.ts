@@ -29,6 +29,7 @@ import { removeTree } from './support/fixtures';
 import { addModule, startGitServer, type GitServer } from './support/git-server';
 import { startGitHubStandIn, type GitHubStandIn } from './support/github';
 import {
+  capPlugin,
   copyPlugin,
   ensureRealBed,
   loadIntoRealServer,
@@ -148,9 +149,12 @@ describe('a vendored plugin', () => {
     expect(loaded.plugins.map((p) => p.modulePath)).toEqual([pluginOf(bed, 'telegram').module]);
   });
 
-  test("a vendor folder that does not match go.mod (nothing re-vendors with go-mod-tidy: false) fails with Go's message and the fix", async () => {
+  test("a vendor folder that does not match go.mod fails with Go's message and the fix", async () => {
+    // The author ran gomod-cap (the seed's step) and forgot go mod vendor; the action is told to
+    // change nothing (go-mod-sync: off, go-mod-tidy: false), so nothing re-vendors.
     const dir = await vendored('vendored-stale');
-    const r = await action(dir, { 'go-mod-sync': 'cap', 'go-mod-tidy': 'false' });
+    capPlugin(dir, serverOf(bed, TAG));
+    const r = await action(dir, { 'go-mod-sync': 'off', 'go-mod-tidy': 'false' });
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain('inconsistent vendoring');
     expect(r.stdout).toContain(

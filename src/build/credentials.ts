@@ -6,8 +6,9 @@
 // (GIT_CONFIG_GLOBAL, and XDG_CONFIG_HOME for git before 2.32; NETRC for a `.netrc` given for an
 // authenticated GOPROXY). The folder is removed when the build stage ends, whatever the ending,
 // a cancelled job included.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Mount } from './argv';
 import { onCancel } from '../fs/cleanup';
 
@@ -132,7 +133,8 @@ export interface CredentialsFolder {
 
 /**
  * Writes the folder (0700; files 0600, created new) and registers its removal for a cancelled
- * job. The caller removes it in a `finally`.
+ * job. The caller removes it in a `finally`. Written synchronously: a cancel (a signal, handled
+ * between ticks) finds either no folder or a whole one, never one being written after its undo.
  */
 export async function writeCredentials(dir: string, plan: CredentialsPlan): Promise<CredentialsFolder> {
   const unregister = onCancel(`credentials folder ${dir}`, () => rm(dir, { recursive: true, force: true }));
@@ -141,12 +143,12 @@ export async function writeCredentials(dir: string, plan: CredentialsPlan): Prom
     unregister();
   };
   try {
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     for (const f of plan.files) {
       const path = join(dir, f.name);
-      await mkdir(join(path, '..'), { recursive: true, mode: 0o700 });
-      await writeFile(path, f.text, { mode: 0o600, flag: 'wx' });
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      writeFileSync(path, f.text, { mode: 0o600, flag: 'wx' });
     }
   } catch (e) {
     await remove();

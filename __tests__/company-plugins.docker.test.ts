@@ -214,6 +214,12 @@ describe('a private module on the run GitHub server', () => {
   const network = () =>
     `--network host -v ${bed.goproxyDir}:/goproxy:ro -e GIT_CONFIG_COUNT=1 -e GIT_CONFIG_KEY_0=url.${git.url}/.insteadOf -e GIT_CONFIG_VALUE_0=https://github.com/`;
   const env = () => ({ GOPRIVATE: 'github.com/acme', GITHUB_SERVER_URL: git.url });
+  /** The whole log, without the runner's own mask commands (the runner reads them, never shows them). */
+  const shown = (r: { stdout: string; stderr: string; summary: string }) =>
+    `${r.stdout}${r.stderr}${r.summary}`
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n');
   const credentialFolders = (temp: string) =>
     readdirSync(temp).filter((n) => n.startsWith('flow-credentials-'));
 
@@ -234,7 +240,7 @@ describe('a private module on the run GitHub server', () => {
           ins.stdout.on('data', (d: Buffer) => (json += d.toString()));
           await new Promise((r) => ins.on('close', r));
           // A container that ended between ps and inspect gives [].
-          if (json.trim().startsWith('[{')) inspected.push(json);
+          if (/^\[\s*\{/.test(json.trim())) inspected.push(json);
         }
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -254,9 +260,11 @@ describe('a private module on the run GitHub server', () => {
     const loaded = await loads(builtFile(r.outputs));
     expect(loaded.panic, loaded.output).toBeUndefined();
     expect(loaded.plugins.map((p) => p.modulePath)).toEqual([pluginOf(bed, 'minimal').module]);
-    // Every container inspected mounted the folder read-only and got paths, never the token.
-    expect(inspected.length).toBeGreaterThan(0);
-    for (const json of inspected) {
+    // Every container of this run (other runs may share the machine) mounted the folder
+    // read-only and got paths, never the token.
+    const ours = inspected.filter((json) => json.includes(dir));
+    expect(ours.length).toBeGreaterThan(0);
+    for (const json of ours) {
       expect(json).not.toContain(PAT);
       const [c] = JSON.parse(json) as {
         Config: { Env: string[] };
@@ -265,7 +273,8 @@ describe('a private module on the run GitHub server', () => {
       expect(c!.Config.Env).toContain('GIT_CONFIG_GLOBAL=/flow-credentials/git/config');
       expect(c!.Mounts.find((m) => m.Destination === '/flow-credentials')).toMatchObject({ RW: false });
     }
-    expect(`${r.stdout}${r.stderr}${r.summary}`).not.toContain(PAT);
+    expect(r.stdout).toContain(`::add-mask::${PAT}`);
+    expect(shown(r)).not.toContain(PAT);
     expect(credentialFolders(temp)).toEqual([]);
     removeTree(temp);
   });
@@ -287,7 +296,7 @@ describe('a private module on the run GitHub server', () => {
     );
     expect(annotation).toContain('read access to the repository acme/flowlib-private');
     expect(git.requests.some((q) => q.auth === 'wrong')).toBe(true);
-    expect(`${r.stdout}${r.stderr}${r.summary}`).not.toContain(wrong);
+    expect(shown(r)).not.toContain(wrong);
     expect(credentialFolders(temp)).toEqual([]);
     removeTree(temp);
   });
@@ -324,6 +333,15 @@ describe('a private module on the run GitHub server', () => {
         },
       },
     );
+    // The run's containers are removed by the cancel; wait for them before the folders go.
+    for (let i = 0; i < 100; i++) {
+      const ps = spawn('docker', ['ps', '-aq', '--filter', 'name=flow-build-']);
+      let ids = '';
+      ps.stdout.on('data', (d: Buffer) => (ids += d.toString()));
+      await new Promise((res) => ps.on('close', res));
+      if (ids.trim() === '') break;
+      await new Promise((res) => setTimeout(res, 200));
+    }
     expect(seen).toBe(true);
     expect(r.exitCode).toBe(130);
     expect(r.stdout).toMatch(/Cancelled: credentials folder/);

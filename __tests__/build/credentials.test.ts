@@ -23,6 +23,14 @@ describe('planCredentials', () => {
   it('nothing without GOPRIVATE/GONOPROXY or a netrc', () => {
     expect(planCredentials({ env: {}, token: TOKEN })).toBeUndefined();
     expect(planCredentials({ env: { GOPRIVATE: 'off' }, token: TOKEN })).toBeUndefined();
+    // Private patterns without a token: no files, and the log says why git will have none.
+    expect(planCredentials({ env: { GOPRIVATE: 'github.com/acme' } })).toEqual({
+      files: [],
+      setEnv: [],
+      say: [
+        'Private modules (github.com/acme) but no token: git in the builder containers has no credentials. Set github-token or modules-token.',
+      ],
+    });
   });
 
   it('GOPRIVATE and a token: a helper for the run GitHub server, the token only in the credentials file', () => {

@@ -75,7 +75,8 @@ export function gitConfigText(server: string): string {
 
 /**
  * What the containers get: nothing without private patterns or a netrc; with patterns and a
- * token, the git credentials for the run's GitHub server.
+ * token, the git credentials for the run's GitHub server; with patterns and no token, no files,
+ * only what the log says.
  */
 export function planCredentials(input: CredentialsInput): CredentialsPlan | undefined {
   const patterns = privatePatterns(input.env);
@@ -104,7 +105,8 @@ export function planCredentials(input: CredentialsInput): CredentialsPlan | unde
       `Go in the builder containers uses the netrc input (NETRC) for ${netrcMachines(input.netrc).join(', ')}.`,
     );
   }
-  return files.length > 0 ? { files, setEnv, ...(gitServer && { gitServer }), say } : undefined;
+  if (files.length === 0 && say.length === 0) return undefined;
+  return { files, setEnv, ...(gitServer && { gitServer }), say };
 }
 
 /** The `machine` names of a netrc text. */

@@ -113,7 +113,9 @@ export async function buildStage(
     pluginMount: layout.pluginMount,
     mounts: [
       ...layout.mounts,
-      ...(credentials ? [{ host: credentialsDir, container: CREDENTIALS_MOUNT, readOnly: true }] : []),
+      ...(credentials && credentials.files.length > 0
+        ? [{ host: credentialsDir, container: CREDENTIALS_MOUNT, readOnly: true }]
+        : []),
     ],
     setEnv: credentials?.setEnv ?? [],
     vendor: vendored,
@@ -156,7 +158,10 @@ export async function buildStage(
     tk.info('vendor/modules.txt: building with -mod=vendor; go mod vendor runs after go mod tidy.');
   for (const line of credentials?.say ?? []) tk.info(line);
   // The credentials exist only while containers may fetch modules, and go in every ending.
-  const folder = credentials ? await writeCredentials(credentialsDir, credentials) : undefined;
+  const folder =
+    credentials && credentials.files.length > 0
+      ? await writeCredentials(credentialsDir, credentials)
+      : undefined;
   try {
     return await prepareAndBuild(ctx, server, sync, docker, {
       plan,

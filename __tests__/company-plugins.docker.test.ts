@@ -47,7 +47,7 @@ const TARGET = 'linux-amd64';
 const PAT = 'github_pat_11FLOWPRIVATE0realModuleToken';
 const PRIVATE = 'github.com/acme/flowlib-private';
 
-const bed = await ensureRealBed({ tags: [TAG], targets: [TARGET] }); // DEV-ONLY
+const bed = await ensureRealBed();
 const mods = realModuleSetup(bed);
 const root = mkdtempSync(join(tmpdir(), 'flow-company-'));
 let gh: GitHubStandIn;

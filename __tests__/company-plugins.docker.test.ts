@@ -187,7 +187,7 @@ describe('a monorepo: the plugin and a sibling module', () => {
     expect(r.stdout).toContain(
       'Local replace: lib is mounted read-only at /proj/lib, the plugin at /proj/plugin.',
     );
-    expect(r.stdout).toContain(`${join(ws, 'lib')}:/proj/lib:ro`);
+    expect(r.stdout).toContain(`type=bind,source=${join(ws, 'lib')},target=/proj/lib,readonly`);
     expect(readdirSync(join(ws, 'lib')).sort()).toEqual(['go.mod', 'lib.go']);
     const loaded = await loads(builtFile(r.outputs));
     expect(loaded.panic, loaded.output).toBeUndefined();

@@ -68,7 +68,7 @@ describe('planCredentials', () => {
       mounts: [{ host: '/rt/flow-credentials-r1', container: CREDENTIALS_MOUNT, readOnly: true }],
     });
     expect(argv.join(' ')).not.toContain(TOKEN);
-    expect(argv).toContain('/rt/flow-credentials-r1:/flow-credentials:ro');
+    expect(argv).toContain('type=bind,source=/rt/flow-credentials-r1,target=/flow-credentials,readonly');
     expect(argv).toContain('GIT_CONFIG_GLOBAL=/flow-credentials/git/config');
   });
 

@@ -1,5 +1,6 @@
 // Local replaces (monorepos): which folders every container mounts, and where. Pure.
 import { describe, expect, it } from 'vitest';
+import { bindMount } from '../../src/build/argv';
 import { containerLayout, localReplaces } from '../../src/build/layout';
 import { planBuild, type PlanInput } from '../../src/build/plan';
 import { parseTargets } from '../../src/build/targets';
@@ -72,6 +73,12 @@ describe('containerLayout', () => {
     });
   });
 
+  it('a bind mount never creates a missing folder; a comma is quoted as docker reads it', () => {
+    expect(bindMount({ host: '/w/a,b', container: '/proj/x', readOnly: false })).toBe(
+      'type=bind,"source=/w/a,b",target=/proj/x',
+    );
+  });
+
   it('every container of the plan gets the mounts; the build command builds the plugin where it is mounted', () => {
     const layout = containerLayout('/ws/plugin', [{ module: 'l', path: '../lib', line: 1, dir: '/ws/lib' }]);
     const input: PlanInput = {
@@ -95,7 +102,7 @@ describe('containerLayout', () => {
     const plan = planBuild(input);
     for (const argv of [plan.prepareArgv, plan.targets[0]!.argv]) {
       expect(argv).toContain('/ws/plugin:/proj/plugin');
-      expect(argv).toContain('/ws/lib:/proj/lib:ro');
+      expect(argv).toContain('type=bind,source=/ws/lib,target=/proj/lib,readonly');
       expect(argv[argv.indexOf('-w') + 1]).toBe('/proj/plugin');
     }
     expect(plan.targets[0]!.argv.at(-1)).toBe('/proj/plugin');

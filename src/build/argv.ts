@@ -59,7 +59,7 @@ export function containerOptions(spec: ContainerSpec): string[] {
   args.push('-v', `${spec.pluginDir}:${at}`, '-v', `${spec.modCacheDir}:/go/pkg/mod`);
   args.push('-v', `${spec.goCacheDir}:/gocache`);
   if (spec.outDir !== undefined) args.push('-v', `${spec.outDir}:/out`);
-  for (const m of spec.mounts ?? []) args.push('-v', `${m.host}:${m.container}${m.readOnly ? ':ro' : ''}`);
+  for (const m of spec.mounts ?? []) args.push('--mount', bindMount(m));
   args.push('-w', at);
   if (spec.user) args.push('--user', `${spec.user.uid}:${spec.user.gid}`);
   // A writable HOME and GOCACHE whatever the user; GOTOOLCHAIN=local: never download another Go.
@@ -69,6 +69,21 @@ export function containerOptions(spec: ContainerSpec): string[] {
   args.push(...spec.dockerArgs);
   args.push(spec.image);
   return args;
+}
+
+/**
+ * `type=bind,source=...,target=...[,readonly]`: unlike `-v`, a bind `--mount` never creates a
+ * missing source (as root), so a credentials folder removed by a cancel is not made again by a
+ * container starting at that moment. Fields with a comma or quote are CSV-quoted, as docker reads them.
+ */
+export function bindMount(m: Mount): string {
+  const field = (f: string) => (/[",]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f);
+  return [
+    'type=bind',
+    field(`source=${m.host}`),
+    field(`target=${m.container}`),
+    ...(m.readOnly ? ['readonly'] : []),
+  ].join(',');
 }
 
 /** Names from FORWARDED_GO_ENV that are set in `env`. */

@@ -2,8 +2,9 @@
 // gotify release of the bed (v2.9.1, linux-amd64 only: lean) and loaded by the real server
 // (the oracle, loadIntoRealServer).
 // - Vendored: the third-party telegram plugin, vendored at its own versions, which the server
-//   refuses until aligned: built with -mod=vendor after the action re-vendored; a vendor folder
-//   the action may not fix (go-mod-tidy: false) fails with Go's message and the fix.
+//   refuses until aligned: re-vendored by the action, built from the module cache (built with
+//   -mod=vendor the real server refused it: other package paths); a stale vendor folder built
+//   with -mod=vendor fails with Go's message and the fix.
 // - Monorepo: upstream's minimal example in plugin/, importing a sibling module through
 //   `replace example.com/flowlib => ../lib`.
 // - Private module: the minimal example importing github.com/acme/flowlib-private, served only by
@@ -134,13 +135,15 @@ describe('a vendored plugin', () => {
     return dir;
   }
 
-  test('built with -mod=vendor after the action re-vendored the aligned go.mod; the real server loads it', async () => {
+  test('re-vendored after the alignment, built from the module cache like the server; the real server loads it', async () => {
     const dir = await vendored('vendored');
     const before = readFileSync(join(dir, 'vendor', 'modules.txt'), 'utf8');
     const r = await action(dir, {});
     expect(r.exitCode, r.stdout).toBe(0);
-    expect(r.stdout).toContain('vendor/modules.txt: building with -mod=vendor');
-    expect(r.stdout).toMatch(/go build -mod=vendor .*-buildmode=plugin/);
+    expect(r.stdout).toContain('vendor/modules.txt: go mod vendor runs after go mod tidy');
+    expect(r.stdout).toContain('go mod tidy && go mod download && go mod vendor');
+    // Not -mod=vendor: gotify v2.9.1 refused this plugin built so (golang.org/x/sys/unix: other paths).
+    expect(r.stdout).toMatch(/go build -mod=readonly .*-buildmode=plugin/);
     const after = readFileSync(join(dir, 'vendor', 'modules.txt'), 'utf8');
     expect(after).not.toBe(before); // the sync changed go.mod (telegram is refused by v2.9.1 unsynced)
     const check = await vendorAgrees(dir);
@@ -152,10 +155,15 @@ describe('a vendored plugin', () => {
 
   test("a vendor folder that does not match go.mod fails with Go's message and the fix", async () => {
     // The author ran gomod-cap (the seed's step) and forgot go mod vendor; the action is told to
-    // change nothing (go-mod-sync: off, go-mod-tidy: false), so nothing re-vendors.
+    // change nothing (go-mod-sync: off, go-mod-tidy: false), so nothing re-vendors, and to build
+    // from vendor/ (build-flags: -mod=vendor).
     const dir = await vendored('vendored-stale');
     capPlugin(dir, serverOf(bed, TAG));
-    const r = await action(dir, { 'go-mod-sync': 'off', 'go-mod-tidy': 'false' });
+    const r = await action(dir, {
+      'go-mod-sync': 'off',
+      'go-mod-tidy': 'false',
+      'build-flags': '-mod=vendor -installsuffix cgo',
+    });
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain('inconsistent vendoring');
     expect(r.stdout).toContain(

@@ -154,8 +154,11 @@ export async function buildStage(
       `Local replace: ${relative(ctx.workspace, m.host) || '.'} is mounted read-only at ${m.container}, the plugin at ${layout.pluginMount}.`,
     );
   }
-  if (vendored)
-    tk.info('vendor/modules.txt: building with -mod=vendor; go mod vendor runs after go mod tidy.');
+  if (vendored) {
+    tk.info(
+      'vendor/modules.txt: go mod vendor runs after go mod tidy (and after the alignment), so vendor/ agrees with go.mod; the plugin is built from the module cache like the server (packages built from vendor/ have other paths, and the server refuses them).',
+    );
+  }
   for (const line of credentials?.say ?? []) tk.info(line);
   // The credentials exist only while containers may fetch modules, and go in every ending.
   const folder =

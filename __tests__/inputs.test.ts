@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseInputs } from '../src/inputs';
+import { describeConfig, parseInputs, secretsOf } from '../src/inputs';
 import { inputEnv, projectRoot } from './support/runner';
 
 /** The runner passes every input of action.yml, defaulted; tests name only what they change. */
@@ -290,6 +290,26 @@ describe('parseInputs', () => {
       );
       expect(c.workingDirectory).toBe('/ws/p');
       expect(c.outputDir).toBe('/ws/shared/out');
+    });
+
+    it('modules-token and netrc: secrets, never in the debug description; a netrc must hold machine lines', () => {
+      const netrc = 'machine proxy.corp.example\r\n  login ci\r\n  password pw_S3cret';
+      const c = parseInputs(getter({ 'modules-token': 'github_pat_X1', netrc }), ctx);
+      expect(c.modulesToken).toBe('github_pat_X1');
+      expect(c.netrc).toBe('machine proxy.corp.example\n  login ci\n  password pw_S3cret\n');
+      const described = describeConfig(c);
+      expect(described).toContain('"modulesToken":"set (not shown)"');
+      expect(described).not.toContain('pw_S3cret');
+      expect(described).not.toContain('github_pat_X1');
+      expect(secretsOf(c)).toEqual(['github_pat_X1', 'ci', 'pw_S3cret']);
+      let message = '';
+      try {
+        parseInputs(getter({ netrc: 'login ci password pw_S3cret' }), ctx);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/^Input netrc: is not .netrc lines/);
+      expect(message).not.toContain('pw_S3cret');
     });
 
     it('a token with a newline or another control character is refused without echoing it', () => {

@@ -49,6 +49,10 @@ export interface ActionConfig {
   includePrereleases: boolean;
   /** Undefined when no token is given (public repositories). */
   token?: string;
+  /** Token for git to fetch private modules (modules-token); github-token when absent. */
+  modulesToken?: string;
+  /** `.netrc` text for Go in the builder containers (netrc). */
+  netrc?: string;
   /** Absolute path of the plugin's folder. */
   workingDirectory: string;
   goModSync: GoModSync;
@@ -174,6 +178,8 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
   const serverVersion = versionSpec(get, 'server-version');
   const serverVersions = versionSpecs(get, 'server-versions', serverVersion);
   const token = secret(get, 'github-token');
+  const modulesToken = secret(get, 'modules-token');
+  const netrc = netrcText(get, 'netrc');
   const workingDirectory = folderInside(get, 'working-directory', workspace, workspace);
   const buildImage = imageName(get, 'build-image');
   // A follow run adds its files beside other releases' files: the names need the server tag too.
@@ -229,6 +235,8 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     unsupportedServerVersion: oneOf(get, 'unsupported-server-version', ['fail', 'skip'] as const),
     includePrereleases: bool(get, 'include-prereleases'),
     ...(token !== undefined && { token }),
+    ...(modulesToken !== undefined && { modulesToken }),
+    ...(netrc !== undefined && { netrc }),
     workingDirectory,
     goModSync: oneOf(get, 'go-mod-sync', ['align', 'cap', 'check', 'off'] as const),
     goModTidy: bool(get, 'go-mod-tidy'),
@@ -259,10 +267,39 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
   };
 }
 
-/** The validated inputs for the debug log: every value but the token (only whether one is set). */
+/** The validated inputs for the debug log: every value but the secrets (only whether one is set). */
 export function describeConfig(config: ActionConfig): string {
-  const { token, ...rest } = config;
-  return JSON.stringify({ ...rest, token: token === undefined ? 'none' : 'set (not shown)' });
+  const { token, modulesToken, netrc, ...rest } = config;
+  const shown = (v: string | undefined) => (v === undefined ? 'none' : 'set (not shown)');
+  return JSON.stringify({
+    ...rest,
+    token: shown(token),
+    modulesToken: shown(modulesToken),
+    netrc: shown(netrc),
+  });
+}
+
+/** Every secret of the inputs (the tokens, the netrc's logins and passwords): masked in the log. */
+export function secretsOf(config: Pick<ActionConfig, 'token' | 'modulesToken' | 'netrc'>): string[] {
+  const words = (config.netrc ?? '').split(/\s+/);
+  const fromNetrc = words.filter(
+    (_, i) => i > 0 && (words[i - 1] === 'password' || words[i - 1] === 'login'),
+  );
+  return [config.token, config.modulesToken, ...fromNetrc].filter((s): s is string => !!s);
+}
+
+/** `.netrc` lines: `machine` entries, no control characters but line ends and tabs; never echoed. */
+function netrcText(get: GetInput, name: string): string | undefined {
+  const raw = get(name).replace(/\r\n/g, '\n').trim();
+  if (raw === '') return undefined;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(raw) || !/(^|\s)machine\s+\S/.test(raw)) {
+    throw new InputError(
+      name,
+      'is not .netrc lines (its content is not shown); write e.g. "machine proxy.example.com login me password ${{ secrets.PROXY_TOKEN }}"',
+    );
+  }
+  return `${raw}\n`;
 }
 
 /** An input parsed by its module's parser (targets, flags), its error named for the input. */

@@ -15,8 +15,13 @@ import { isFsError, plainFsError } from './fs/problems';
 import { createGitHubClient, type GitHubClientOptions } from './github/client';
 import { redact } from './github/errors';
 import { GoModError } from './gomod';
-import { describeConfig, parseInputs } from './inputs';
-import { checkFileNamesForServer, preflight, type PreflightFacts } from './preflight/preflight';
+import { describeConfig, parseInputs, secretsOf } from './inputs';
+import {
+  checkFileNamesForServer,
+  preflight,
+  PreflightError,
+  type PreflightFacts,
+} from './preflight/preflight';
 import {
   cellRecordsStage,
   followCoverage,
@@ -46,7 +51,7 @@ import { checkVerifyUpFront, verifyStage } from './verify/stage';
 export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.env): Promise<void> {
   // How far the run got: a failed run still writes its summary (what ran, what failed, what to do).
   const progress: RunProgress = { stage: 'Inputs', build: true };
-  let token: string | undefined;
+  let secrets: string[] = [];
   let summary = tk.getInput('summary').trim().toLowerCase() !== 'false';
   installCancelHandlers(
     (m) => tk.info(m),
@@ -61,7 +66,7 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
   try {
     let ctx = readContext(tk, env);
     const { config } = ctx;
-    token = config.token;
+    secrets = secretsOf(config);
     summary = config.summary;
     progress.build = config.build && config.mode !== 'plan';
     if (config.pluginName !== undefined) progress.pluginName = config.pluginName;
@@ -218,7 +223,7 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
     }
     if (all.length > 0) tk.setFailed(all.join('; '));
   } catch (e) {
-    const message = fail(tk, e, token);
+    const message = fail(tk, e, secrets);
     await reportFailure(tk, summary, progress, message);
   }
 }
@@ -283,7 +288,7 @@ function pluginOf(checked: PreflightFacts): { name: string; module: string } {
 function readContext(tk: Toolkit, env: RunEnv): RunContext {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const config = parseInputs((name) => tk.getInput(name), { workspace, env });
-  if (config.token) tk.setSecret(config.token);
+  for (const secret of secretsOf(config)) tk.setSecret(secret);
   tk.debug(`inputs: ${describeConfig(config)}`);
   return { tk, config, workspace, env };
 }
@@ -297,9 +302,13 @@ function bounded(text: string, max = 160): string {
     .join('\n');
 }
 
-/** Reports the error (the token removed, go.mod excerpts bounded); returns the message reported. */
-function fail(tk: Toolkit, e: unknown, token: string | undefined): string {
-  const clean = (text: string) => redact(text, [token]);
+/** Reports the error (the secrets removed, go.mod excerpts bounded); returns the message reported. */
+function fail(tk: Toolkit, e: unknown, secrets: string[]): string {
+  const clean = (text: string) => redact(text, secrets);
+  // A refusal of the workspace check about a go.mod line (a local replace) is annotated there.
+  if (e instanceof PreflightError && e.at) {
+    tk.error(clean(e.message), { title: 'workspace check', file: e.at.file, startLine: e.at.line });
+  }
   // An invalid go.mod of the plugin is also an annotation on the line Go would point at.
   if (e instanceof GoModError && !e.file.includes('@')) {
     tk.error(clean(bounded(e.reason)), {

@@ -1,6 +1,6 @@
 // Runs the committed bundle the way the GitHub runner does: a fresh `node dist/index.cjs` with
 // INPUT_* variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files and a RUNNER_TEMP folder.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,6 +46,10 @@ export interface RunOptions {
   bundle?: string;
   /** Also copy the action's stdout and stderr to this process's as they come (the dev loop). */
   stream?: boolean;
+  /** Keep RUNNER_TEMP after the run (`<home>/runner-temp`), to look at what the run left there. */
+  keepRunnerTemp?: boolean;
+  /** Called with the action's process and its RUNNER_TEMP once it started (e.g. to cancel it). */
+  onSpawn?: (child: ChildProcess, runnerTemp: string) => void;
 }
 
 /** Parses the GITHUB_OUTPUT file format (`name<<DELIM\nvalue\nDELIM`, or `name=value`). */
@@ -140,6 +144,7 @@ export async function runAction(opts: RunOptions = {}): Promise<RunResult> {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  opts.onSpawn?.(child, env.RUNNER_TEMP);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => ((stdout += d.toString()), opts.stream && process.stdout.write(d)));
@@ -150,7 +155,7 @@ export async function runAction(opts: RunOptions = {}): Promise<RunResult> {
   // RUNNER_TEMP ends with the job on a runner: its module and build caches (hundreds of MB a run)
   // would otherwise pile up in the temp folder. The shared caches are links: only they go.
   try {
-    removeTree(runnerTemp);
+    if (!opts.keepRunnerTemp) removeTree(runnerTemp);
   } catch {
     // best effort: a leftover folder costs space, not a result
   }

@@ -209,4 +209,43 @@ describe('conflicts', () => {
       line: 12,
     });
   });
+
+  test('a shared module replaced by a folder of the workspace (a monorepo): the chain, never a downgrade', () => {
+    const local = parseGoMod(
+      'module example.com/plugin\n\ngo 1.19\n\nrequire example.com/x v1.5.0\n\nreplace example.com/y => ../y\n',
+    );
+    const list = [
+      MAIN,
+      m('example.com/x', 'v1.5.0'),
+      m('example.com/y', 'v1.10.0', { indirect: true, replace: { path: '../y', version: '' } }),
+    ];
+    const state: GraphState = {
+      list,
+      graph: parseModGraph(
+        'example.com/plugin example.com/x@v1.5.0\nexample.com/x@v1.5.0 example.com/y@v1.10.0\n',
+      ),
+    };
+    const d = compareBuildLists(list, server).disagreements;
+    // The alignment never pins a replaced module: it is the author's own code.
+    expect(pinQueries(list, server)).toEqual([]);
+    expect(
+      planNextRound({
+        round: 0,
+        comparison: { shared: [], disagreements: d },
+        plugin: list,
+        server,
+        history: [],
+      }),
+    ).toEqual({ kind: 'stuck', why: 'replace' });
+    const [c] = explainConflicts({ mode: 'align', state, disagreements: d, pluginGoMod: local });
+    expect(c).toEqual({
+      module: 'example.com/y',
+      message:
+        'plugin -> example.com/x v1.5.0 -> example.com/y v1.10.0 is built from the folder ../y (go.mod replaces it); the server has example.com/y v1.9.1',
+      fix: expect.stringMatching(
+        /^the server links its own example\.com\/y v1\.9\.1 and refuses a plugin with other code under that path: remove the replace/,
+      ),
+      line: 7,
+    });
+  });
 });

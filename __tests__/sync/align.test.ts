@@ -116,7 +116,9 @@ describe('align', () => {
     ]);
     const r = await alignModuleGraph(input(docker));
     expect(r).toMatchObject({ rounds: 0, shared: 0, changes: [] });
-    expect(script(docker.calls[0]!)).toContain("go list -e -deps -f '{{with .Module}}{{.Path}}{{end}}' .");
+    expect(script(docker.calls[0]!)).toContain(
+      "go list -mod=mod -e -deps -f '{{with .Module}}{{.Path}}{{end}}' .",
+    );
   });
 
   test('no progress: fails with the chain and the go.mod line of the direct requirement', async () => {

@@ -12,12 +12,31 @@ export const FORWARDED_GO_ENV = [
   'GOFLAGS',
 ];
 
+/** A host folder a container sees (`-v host:container[:ro]`). */
+export interface Mount {
+  host: string;
+  container: string;
+  readOnly: boolean;
+}
+
+/** Where the plugin is mounted when nothing else is (the upstream layout). */
+export const PLUGIN_MOUNT = '/proj';
+
 export interface ContainerSpec {
   image: string;
   /** The container's name, so a cancelled run can stop it (`--rm` alone does not when the client dies). */
   name?: string;
-  /** Host folder of the plugin (holding go.mod), mounted at /proj. */
+  /** Host folder of the plugin (holding go.mod), mounted at `pluginMount`. */
   pluginDir: string;
+  /**
+   * Where the plugin's folder is mounted and the container works: /proj, or deeper below /proj
+   * when a local `replace` needs folders beside it (see layout.ts).
+   */
+  pluginMount?: string;
+  /** More folders: the targets of local replaces and the credentials folder (read-only). */
+  mounts?: Mount[];
+  /** Variables the action sets to paths inside the container (never a secret: argv is visible). */
+  setEnv?: [string, string][];
   /** Host module cache, mounted at /go/pkg/mod and shared by every target. */
   modCacheDir: string;
   /** Host Go build cache for this container, mounted at /gocache. */
@@ -35,18 +54,36 @@ export interface ContainerSpec {
 /** `docker run` options shared by every container the action starts. */
 export function containerOptions(spec: ContainerSpec): string[] {
   const args = ['run', '--rm'];
+  const at = spec.pluginMount ?? PLUGIN_MOUNT;
   if (spec.name !== undefined) args.push('--name', spec.name);
-  args.push('-v', `${spec.pluginDir}:/proj`, '-v', `${spec.modCacheDir}:/go/pkg/mod`);
+  args.push('-v', `${spec.pluginDir}:${at}`, '-v', `${spec.modCacheDir}:/go/pkg/mod`);
   args.push('-v', `${spec.goCacheDir}:/gocache`);
   if (spec.outDir !== undefined) args.push('-v', `${spec.outDir}:/out`);
-  args.push('-w', '/proj');
+  for (const m of spec.mounts ?? []) args.push('--mount', bindMount(m));
+  args.push('-w', at);
   if (spec.user) args.push('--user', `${spec.user.uid}:${spec.user.gid}`);
   // A writable HOME and GOCACHE whatever the user; GOTOOLCHAIN=local: never download another Go.
   args.push('-e', 'HOME=/tmp', '-e', 'GOCACHE=/gocache', '-e', 'GOTOOLCHAIN=local');
   for (const name of spec.forwardEnv) args.push('-e', name);
+  for (const [name, value] of spec.setEnv ?? []) args.push('-e', `${name}=${value}`);
   args.push(...spec.dockerArgs);
   args.push(spec.image);
   return args;
+}
+
+/**
+ * `type=bind,source=...,target=...[,readonly]`: unlike `-v`, a bind `--mount` never creates a
+ * missing source (as root), so a credentials folder removed by a cancel is not made again by a
+ * container starting at that moment. Fields with a comma or quote are CSV-quoted, as docker reads them.
+ */
+export function bindMount(m: Mount): string {
+  const field = (f: string) => (/[",]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f);
+  return [
+    'type=bind',
+    field(`source=${m.host}`),
+    field(`target=${m.container}`),
+    ...(m.readOnly ? ['readonly'] : []),
+  ].join(',');
 }
 
 /** Names from FORWARDED_GO_ENV that are set in `env`. */
@@ -60,6 +97,8 @@ export interface BuildCommand {
   ldflags: string;
   /** File name inside /out to write (a temporary name; renamed on success). */
   outputName: string;
+  /** The plugin's folder in the container (default /proj). */
+  packageDir?: string;
 }
 
 /**
@@ -91,17 +130,24 @@ export function goBuildCommand(cmd: BuildCommand): string[] {
     '-buildmode=plugin',
     '-o',
     `/out/${cmd.outputName}`,
-    '/proj',
+    cmd.packageDir ?? PLUGIN_MOUNT,
   ];
 }
 
 export function buildArgv(spec: ContainerSpec, cmd: BuildCommand): string[] {
-  return [...containerOptions(spec), ...goBuildCommand(cmd)];
+  return [
+    ...containerOptions(spec),
+    ...goBuildCommand({ ...cmd, packageDir: spec.pluginMount ?? PLUGIN_MOUNT }),
+  ];
 }
 
-/** `go mod tidy` then `go mod download`, in one container: prepares go.sum and the shared module cache. */
-export function prepareModulesArgv(spec: ContainerSpec): string[] {
-  return [...containerOptions(spec), 'sh', '-c', 'go mod tidy && go mod download'];
+/**
+ * `go mod tidy` then `go mod download`, in one container: prepares go.sum and the shared module
+ * cache; with `vendor`, then `go mod vendor`, so vendor/ agrees with the tidied go.mod.
+ */
+export function prepareModulesArgv(spec: ContainerSpec, opts: { vendor?: boolean } = {}): string[] {
+  const script = `go mod tidy && go mod download${opts.vendor ? ' && go mod vendor' : ''}`;
+  return [...containerOptions(spec), 'sh', '-c', script];
 }
 
 /** The name of a container the run starts: `flow-build-<runId>-<what>` (a target or `prepare`). */

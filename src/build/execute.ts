@@ -9,6 +9,7 @@ import type { PullPolicy } from '../inputs';
 import { onCancel } from '../fs/cleanup';
 import { describeFsError } from '../fs/problems';
 import { sha256File } from '../publish/checksums';
+import { isInconsistentVendoring, VENDOR_FIX } from './vendor';
 
 export class BuildError extends Error {
   override name = 'BuildError';
@@ -161,7 +162,10 @@ async function buildAndCheck(
   fail: (error: string, output: string) => Promise<TargetResult>,
 ): Promise<TargetResult> {
   const r = await docker.run(t.argv);
-  if (r.exitCode !== 0) return fail(`go build exited with code ${r.exitCode}`, r.output);
+  if (r.exitCode !== 0) {
+    const vendor = isInconsistentVendoring(r.output) ? `: ${VENDOR_FIX}` : '';
+    return fail(`go build exited with code ${r.exitCode}${vendor}`, r.output);
+  }
   try {
     const elf = readElfHeader(await readHead(t.tempPath));
     const want = expectedElf(t.target);

@@ -146,7 +146,7 @@ export function parseLdflags(input: string): string {
 }
 
 /** Paths inside the container that the action mounts itself. */
-export const OWNED_CONTAINER_PATHS = ['/proj', '/go/pkg/mod', '/out', '/gocache'];
+export const OWNED_CONTAINER_PATHS = ['/proj', '/go/pkg/mod', '/out', '/gocache', '/flow-credentials'];
 
 /**
  * The action's path that a mount at `containerPath` would replace: the same path, a parent of

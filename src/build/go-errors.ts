@@ -15,7 +15,12 @@ export interface GoDiagnostic {
  * to the workspace ('' or '.' for the root); files under /proj or relative to it are mapped there.
  * Files outside the plugin (module cache, GOROOT) are not the author's and are left out.
  */
-export function parseGoDiagnostics(output: string, pluginDirInWorkspace: string): GoDiagnostic[] {
+export function parseGoDiagnostics(
+  output: string,
+  pluginDirInWorkspace: string,
+  /** What /proj is in the workspace when a local replace mounts the plugin deeper (layout.ts). */
+  projInWorkspace = pluginDirInWorkspace,
+): GoDiagnostic[] {
   const found: GoDiagnostic[] = [];
   const seen = new Set<string>();
   for (const raw of output.split(/\r?\n/)) {
@@ -24,9 +29,9 @@ export function parseGoDiagnostics(output: string, pluginDirInWorkspace: string)
     let file = m[1]!;
     if (file.startsWith('/')) {
       if (!file.startsWith('/proj/')) continue;
-      file = file.slice('/proj/'.length);
-    }
-    file = posix.normalize(posix.join(pluginDirInWorkspace || '.', file));
+      file = posix.join(projInWorkspace || '.', file.slice('/proj/'.length));
+    } else file = posix.join(pluginDirInWorkspace || '.', file);
+    file = posix.normalize(file);
     if (file.startsWith('../')) continue;
     const d: GoDiagnostic = { file, line: Number(m[2]), message: m[4]!.trim() };
     if (m[3]) d.column = Number(m[3]);

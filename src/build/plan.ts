@@ -1,6 +1,13 @@
 // Planning a build: which image, file and argv for every target. Pure: tested as data.
 import { join } from 'node:path';
-import { buildArgv, containerName, prepareModulesArgv, targetLdflags, type ContainerSpec } from './argv';
+import {
+  buildArgv,
+  containerName,
+  prepareModulesArgv,
+  targetLdflags,
+  type ContainerSpec,
+  type Mount,
+} from './argv';
 import { compareGoVersions, isValidGoVersion } from '../github/go-version';
 import { imageTag, renderFileNames } from './naming';
 import type { Target } from './targets';
@@ -23,6 +30,14 @@ export interface PlanInput {
   dockerArgs: string[];
   /** Makes temporary output names and container names unique to this run. */
   runId: string;
+  /** Where the plugin is mounted (default /proj; deeper with local replaces, layout.ts). */
+  pluginMount?: string;
+  /** The local replace folders and the credentials folder, mounted in every container. */
+  mounts?: Mount[];
+  /** Variables set to paths in every container (the credentials' GIT_CONFIG_GLOBAL, NETRC). */
+  setEnv?: [string, string][];
+  /** The plugin is vendored: the prepare step re-vendors after tidy. */
+  vendor?: boolean;
 }
 
 export interface PlannedTarget {
@@ -84,6 +99,9 @@ export function planBuild(p: PlanInput): BuildPlan {
     ...(p.user && { user: p.user }),
     forwardEnv: p.forwardEnv,
     dockerArgs: p.dockerArgs,
+    ...(p.pluginMount !== undefined && { pluginMount: p.pluginMount }),
+    ...(p.mounts && p.mounts.length > 0 && { mounts: p.mounts }),
+    ...(p.setEnv && p.setEnv.length > 0 && { setEnv: p.setEnv }),
   });
   const targets = p.targets.map((target, i): PlannedTarget => {
     const image = imageTag(p.buildImage, p.goVersion, target);
@@ -114,7 +132,7 @@ export function planBuild(p: PlanInput): BuildPlan {
   const prepareSpec = spec(prepImage, 'prepare');
   return {
     images,
-    prepareArgv: prepareModulesArgv(prepareSpec),
+    prepareArgv: prepareModulesArgv(prepareSpec, { vendor: p.vendor ?? false }),
     prepareSpec,
     targets,
     modCacheDir,

@@ -3,17 +3,22 @@
 // compile errors as annotations). The caches are saved at the end of the run, once every plugin
 // built and loaded (saveCaches).
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { buildCacheUse, restoreBuildCache, saveBuildCache } from '../cache/build-cache';
 import { describeKeys, restoreModuleCache, saveModuleCache, type CacheLog } from '../cache/module-cache';
 import { pluginGoModName, userOfRunner, type RunContext } from '../context';
-import { parseGoMod } from '../gomod';
+import { parseGoMod, type GoModFile } from '../gomod';
 import { releaseLabel, type Release, type SharedWork } from '../release';
 import { AlignError, alignModuleGraph, type AlignResult } from '../sync/align';
 import { formatChange } from '../sync/align-plan';
 import { setGoModChanges } from '../sync/stage';
 import { lockText, type SyncResult } from '../sync/sync';
-import { forwardedEnvNames } from './argv';
+import { forwardedEnvNames, goScriptArgv } from './argv';
+import { CREDENTIALS_MOUNT, planCredentials, privatePatterns, writeCredentials } from './credentials';
+import { containerLayout, localReplaces } from './layout';
+import { moduleFetchProblems, type FetchContext } from './module-errors';
+import { hasVendorModules, vendorBuildFlags } from './vendor';
 import type { Docker } from './docker';
 import {
   buildAll,
@@ -79,6 +84,23 @@ export async function buildStage(
   const cacheDir = shared.cacheDir;
   const user = userOfRunner();
   const of = release.of > 1 ? ` for ${releaseLabel(release)}` : '';
+  const runId = randomBytes(4).toString('hex');
+  // What every container sees besides the plugin: the folders of local replaces, the credentials.
+  const layout = containerLayout(
+    config.workingDirectory,
+    localReplaces(pluginGoMod, config.workingDirectory),
+  );
+  const vendored = await hasVendorModules(release.pluginDir);
+  const tokenInput = config.modulesToken !== undefined ? 'modules-token' : 'github-token';
+  const credentials = planCredentials({
+    env,
+    ...((config.modulesToken ?? config.token) !== undefined && {
+      token: config.modulesToken ?? config.token,
+    }),
+    tokenInput,
+    ...(config.netrc !== undefined && { netrc: config.netrc }),
+  });
+  const credentialsDir = join(env.RUNNER_TEMP || tmpdir(), `flow-credentials-${runId}`);
   const plan = planBuild({
     targets: config.targets,
     buildImage: config.buildImage,
@@ -86,7 +108,7 @@ export async function buildStage(
     serverTag: server.tag,
     pluginName,
     fileNameTemplate: config.fileName,
-    buildFlags: config.buildFlags,
+    buildFlags: vendorBuildFlags(config.buildFlags, vendored),
     ldflags: config.ldflags,
     pluginDir: release.pluginDir,
     outputDir: config.outputDir,
@@ -94,7 +116,16 @@ export async function buildStage(
     ...(user && { user }),
     forwardEnv: forwardedEnvNames(env),
     dockerArgs: config.dockerArgs,
-    runId: randomBytes(4).toString('hex'),
+    runId,
+    pluginMount: layout.pluginMount,
+    mounts: [
+      ...layout.mounts,
+      ...(credentials && credentials.files.length > 0
+        ? [{ host: credentialsDir, container: CREDENTIALS_MOUNT, readOnly: true }]
+        : []),
+    ],
+    setEnv: credentials?.setEnv ?? [],
+    vendor: vendored,
   });
   tk.debug(`plugin name: ${pluginName}; files: ${plan.targets.map((t) => t.path).join(', ')}`);
   // The final names (with the server's tag and Go): never over a file the action did not write.
@@ -144,6 +175,68 @@ export async function buildStage(
   tk.info(
     `The containers of this run are named ${plan.containerPrefix}<target>: a cancelled job stops them.`,
   );
+  for (const m of layout.mounts) {
+    tk.info(
+      `Local replace: ${relative(ctx.workspace, m.host) || '.'} is mounted read-only at ${m.container}, the plugin at ${layout.pluginMount}.`,
+    );
+  }
+  if (vendored) {
+    tk.info(
+      'vendor/modules.txt: go mod vendor runs after go mod tidy (and after the alignment), so vendor/ agrees with go.mod; the plugin is built from the module cache like the server (packages built from vendor/ have other paths, and the server refuses them).',
+    );
+  }
+  for (const line of credentials?.say ?? []) tk.info(line);
+  // The credentials exist only while containers may fetch modules, and go in every ending.
+  const folder =
+    credentials && credentials.files.length > 0
+      ? await writeCredentials(credentialsDir, credentials)
+      : undefined;
+  try {
+    return await prepareAndBuild(ctx, release, sync, docker, {
+      plan,
+      of,
+      pluginGoMod,
+      checks,
+      cacheDir,
+      cacheLog,
+      pluginName,
+      vendored,
+      projInWorkspace: relative(ctx.workspace, layout.root),
+      fetch: {
+        goMod: pluginGoMod,
+        tokenInput,
+        patterns: privatePatterns(env),
+        ...(credentials?.gitServer && { gitServer: credentials.gitServer }),
+      },
+    });
+  } finally {
+    await folder?.remove();
+  }
+}
+
+/** `go mod tidy`, the module graph check or alignment, re-vendoring, every target. */
+async function prepareAndBuild(
+  ctx: RunContext,
+  release: Release,
+  sync: SyncResult,
+  docker: Docker,
+  p: {
+    plan: BuildPlan;
+    /** ` for v2.6.1 (2 of 3)` in a run of several releases, else ''. */
+    of: string;
+    pluginGoMod: GoModFile;
+    checks: ImageCheck[];
+    cacheDir: string;
+    cacheLog: CacheLog;
+    pluginName: string;
+    vendored: boolean;
+    projInWorkspace: string;
+    fetch: FetchContext;
+  },
+): Promise<BuildStageResult> {
+  const { tk, config } = ctx;
+  const { plan, checks, cacheDir, cacheLog, pluginName } = p;
+  const goModName = pluginGoModName(ctx);
 
   // The build cache is restored (its own log group) while `go mod tidy` runs in its container.
   const tidy = config.goModTidy ? docker.run(plan.prepareArgv) : undefined;
@@ -156,9 +249,22 @@ export async function buildStage(
       if (r.exitCode !== 0) {
         // A go.sum mismatch is said for what it is, on its go.sum line, not as Go's last line.
         const mismatch = annotateChecksumMismatches(ctx, sync, r.output);
+        // A private module Go could not fetch: said with what to give the token, on its go.mod line.
+        const refused = moduleFetchProblems(r.output, p.fetch);
+        for (const f of refused) {
+          tk.error(f.message, {
+            title: 'private module',
+            file: goModName,
+            ...(f.line !== undefined && { startLine: f.line }),
+          });
+        }
         throw new Error(
           mismatch ??
-            `go mod tidy failed (exit code ${r.exitCode}) in ${plan.prepareSpec.image}: ${r.output.trim().split('\n').slice(-3).join(' | ')}`,
+            `go mod tidy failed (exit code ${r.exitCode}) in ${plan.prepareSpec.image}: ${
+              refused.length > 0
+                ? refused.map((f) => f.message).join(' ')
+                : r.output.trim().split('\n').slice(-3).join(' | ')
+            }`,
         );
       }
     });
@@ -166,8 +272,9 @@ export async function buildStage(
 
   const align = await alignGraph(ctx, release, docker, plan, cacheDir);
   if (align && release.of === 1) setGoModChanges(ctx, sync, align.changes);
-  const results = await buildTargets(ctx, docker, plan, of, sync);
-  const module = pluginGoMod.module?.path;
+  if (p.vendored && align && align.changes.length > 0) await revendor(ctx, docker, plan);
+  const results = await buildTargets(ctx, docker, plan, p.of, sync, p.projInWorkspace);
+  const module = p.pluginGoMod.module?.path;
   return { pluginName, ...(module !== undefined && { module }), results, ...(align && { align }) };
 }
 
@@ -300,6 +407,21 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** `go mod vendor` after the alignment changed go.mod: vendor/ follows it. */
+async function revendor({ tk }: RunContext, docker: Docker, plan: BuildPlan): Promise<void> {
+  await tk.group('Re-vendor after the alignment (go mod vendor)', async () => {
+    const argv = goScriptArgv(plan.prepareSpec, 'go mod vendor');
+    tk.info(`docker ${argv.join(' ')}`);
+    const r = await docker.run(argv);
+    if (r.output.trim()) tk.info(r.output.trimEnd());
+    if (r.exitCode !== 0) {
+      throw new Error(
+        `go mod vendor failed (exit code ${r.exitCode}): ${r.output.trim().split('\n').slice(-3).join(' | ')}`,
+      );
+    }
+  });
+}
+
 /** Builds every target; logs a group per target as it finishes; never throws for a failed target. */
 async function buildTargets(
   ctx: RunContext,
@@ -308,10 +430,12 @@ async function buildTargets(
   /** ` for v2.6.1 (2 of 3)` in a run of several releases, else ''. */
   of: string,
   sync: SyncResult,
+  projInWorkspace: string,
 ): Promise<TargetResult[]> {
   const { tk, config } = ctx;
   // Compile errors name the files of working-directory (a scratch copy has the same files).
   const pluginDirInWorkspace = relative(ctx.workspace, config.workingDirectory).split('\\').join('/');
+  const projDir = projInWorkspace.split('\\').join('/');
   const results = await buildAll(docker, plan, config.parallel, (r) => {
     tk.startGroup(`${r.ok ? 'Built' : 'FAILED'} ${r.target.name}${of} in ${seconds(r.durationMs)}`);
     tk.info(`docker ${r.argv.join(' ')}`);
@@ -319,7 +443,7 @@ async function buildTargets(
     if (r.ok) tk.info(`${r.path} (${r.size} bytes, sha256 ${r.sha256})`);
     tk.endGroup();
     if (!r.ok) {
-      for (const d of parseGoDiagnostics(r.output, pluginDirInWorkspace)) {
+      for (const d of parseGoDiagnostics(r.output, pluginDirInWorkspace, projDir)) {
         tk.error(`${r.target.name}: ${d.message}`, {
           title: 'go build',
           file: d.file,

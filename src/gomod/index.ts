@@ -9,6 +9,7 @@ export {
   autoQuote,
   mustQuote,
   isIndirect,
+  isDirectoryPath,
   type ModuleStmt,
   type GoStmt,
   type ToolchainStmt,

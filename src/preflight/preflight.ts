@@ -6,6 +6,7 @@
 import { constants, type Stats } from 'node:fs';
 import { access, lstat, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { localReplaces, type LocalReplace } from '../build/layout';
 import { pluginNameFor, renderFileNames } from '../build/naming';
 import { foreignFile } from '../fs/output-files';
 import { describeFsError, kindOf } from '../fs/problems';
@@ -17,6 +18,13 @@ import { CHECKSUMS_FILE_NAME } from '../publish/checksums';
 
 export class PreflightError extends Error {
   override name = 'PreflightError';
+  constructor(
+    message: string,
+    /** The go.mod line the refusal is about (annotated there). */
+    readonly at?: { file: string; line: number },
+  ) {
+    super(message);
+  }
 }
 
 /** A go.mod is a small text file; anything bigger is not one (and is not read whole). */
@@ -176,13 +184,14 @@ export async function preflight(config: ActionConfig, workspaceRaw: string): Pro
     });
   }
 
-  // Every target's file, with the plugin's name as the build will use it.
-  let goMod: PreflightFacts['goMod'];
-  if (config.pluginName === undefined) {
-    const text = decodeGoMod(await readFile(goModRealPath));
-    goMod = { text, file: parseGoMod(text, name) };
-    checkModulePaths(goMod.file, name); // the plugin's name comes from the module path
-  }
+  // go.mod, read once: its module paths and local replaces, then the plugin's name as the build
+  // will use it.
+  const text = decodeGoMod(await readFile(goModRealPath));
+  const goMod: PreflightFacts['goMod'] = { text, file: parseGoMod(text, name) };
+  checkModulePaths(goMod.file, name);
+  await checkLocalReplaces(localReplaces(goMod.file, wd), { workspace, workspaceRaw, wd, name, show });
+
+  // Every target's file.
   const pluginName = pluginNameFor(config.pluginName, goMod?.file.module?.path);
   const spec = parseVersionSpec(config.serverVersion);
   let fileNames: string[];
@@ -212,7 +221,66 @@ export async function preflight(config: ActionConfig, workspaceRaw: string): Pro
       s && (await foreignFile(out, file, file === CHECKSUMS_FILE_NAME ? 'checksums' : 'plugin'));
     if (foreign) throw new PreflightError(foreignMessage(show(p), foreign, what));
   }
-  return { goModPath, goModRealPath, fileNames, pluginName, ...(goMod && { goMod }) };
+  return { goModPath, goModRealPath, fileNames, pluginName, goMod };
+}
+
+/** `../lib` or `./lib`: how go.mod writes a folder relative to it. */
+function relativeReplace(from: string, to: string): string {
+  const rel = relative(from, to).split(sep).join('/');
+  return rel.startsWith('..') ? rel : `./${rel}`;
+}
+
+/**
+ * Every folder a local `replace` points at must be inside the workspace (the containers mount it
+ * there, build/layout.ts), exist and hold a go.mod; refused on the go.mod line otherwise.
+ */
+async function checkLocalReplaces(
+  replaces: LocalReplace[],
+  where: { workspace: string; workspaceRaw: string; wd: string; name: string; show: (p: string) => string },
+): Promise<void> {
+  for (const r of replaces) {
+    const at = { file: where.name, line: r.line };
+    const head = `${where.name}:${r.line}: replace ${r.module} => ${r.path}`;
+    const byVersion = `or replace it with a released version (replace ${r.module} => ${r.module} v1.2.3)`;
+    if (!isInside(where.workspaceRaw, r.dir)) {
+      throw new PreflightError(
+        `${head} points outside the workspace (${r.dir}): the build containers see only the workspace. Check the module out inside the workspace (actions/checkout with path:, or a submodule) and point the replace there, ${byVersion}`,
+        at,
+      );
+    }
+    if (isAbsolute(r.path)) {
+      throw new PreflightError(
+        `${head} is an absolute path: the build containers see the workspace at other paths. Write it relative to go.mod's folder: replace ${r.module} => ${relativeReplace(where.wd, r.dir)}`,
+        at,
+      );
+    }
+    const st = await stat(r.dir).catch(() => undefined);
+    if (!st) {
+      throw new PreflightError(
+        `${head}: the folder ${where.show(r.dir)} does not exist. Check it out before this step (actions/checkout with path: ${where.show(r.dir)}, or submodules: true), fix the path, ${byVersion}`,
+        at,
+      );
+    }
+    const real = await realpath(r.dir);
+    if (!isInside(where.workspace, real)) {
+      throw new PreflightError(
+        `${head} leads outside the workspace through a symlink (to ${real}): the build containers see only the workspace. Put the module itself inside the workspace, ${byVersion}`,
+        at,
+      );
+    }
+    if (
+      !st.isDirectory() ||
+      !(await stat(join(r.dir, 'go.mod')).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    ) {
+      throw new PreflightError(
+        `${head}: ${where.show(r.dir)} ${st.isDirectory() ? 'has no go.mod' : `is ${kindOf(st)}, not a folder`}; Go needs the module's folder, with its go.mod, there. Fix the path, ${byVersion}`,
+        at,
+      );
+    }
+  }
 }
 
 /** The refusal of writing over a file the action did not write (preflight and the build stage). */

@@ -199,6 +199,20 @@ export function explainConflicts(opts: {
     if (d.kind === 'plugin-replace') {
       const r = d.pluginReplace!;
       const line = pluginGoMod?.replace.find((x) => x.oldPath === d.module)?.line;
+      if (r.version === '') {
+        // A folder of the workspace (a monorepo): the author's own code, never downgraded or
+        // replaced by the action; told with the chain that brings it in, like any conflict.
+        const chain = requirementChain(state.graph, state.list, d.module) ?? [
+          state.list.find((m) => m.main)?.path ?? 'plugin',
+          d.module,
+        ];
+        return {
+          module: d.module,
+          message: `${formatChain(chain)} is built from the folder ${r.path} (go.mod replaces it); the server has ${d.module} ${d.server}`,
+          fix: `the server links its own ${d.module} ${d.server} and refuses a plugin with other code under that path: remove the replace and require ${d.module} ${d.server}, give the folder's module another path, or build for a server release without ${d.module}`,
+          ...(line !== undefined && { line }),
+        };
+      }
       return {
         module: d.module,
         message: `go.mod replaces ${d.module} => ${replaceText(r)}; the server has ${d.module} ${d.server}`,

@@ -68,11 +68,13 @@ export interface AlignInput {
 }
 
 const MARK = '@@flow-align@@';
+// -mod=mod: a vendored plugin would otherwise list from vendor/ (`go list -m all` refuses to,
+// and after a `go get` vendor/ is behind go.mod until the build stage re-vendors).
 const LIST_AND_GRAPH =
-  `echo ${MARK}list && go list -m -e -json all && echo ${MARK}graph && go mod graph` +
-  ` && echo ${MARK}used && go list -e -deps -f '{{with .Module}}{{.Path}}{{end}}' .`;
+  `echo ${MARK}list && go list -mod=mod -m -e -json all && echo ${MARK}graph && go mod graph` +
+  ` && echo ${MARK}used && go list -mod=mod -e -deps -f '{{with .Module}}{{.Path}}{{end}}' .`;
 /** One round: pin every shared module with go get, list what go get left, tidy, list again. */
-const ROUND = `go get "$@" && echo ${MARK}after-get && go list -m -e -json all && go mod tidy && ${LIST_AND_GRAPH}`;
+const ROUND = `go get "$@" && echo ${MARK}after-get && go list -mod=mod -m -e -json all && go mod tidy && ${LIST_AND_GRAPH}`;
 /** The server's build list, its go.mod as the main module of an empty folder. */
 const SERVER_LIST = 'go list -mod=mod -m -e -json all';
 

@@ -209,12 +209,14 @@ describe('re-runs and faults', () => {
     gh.clearFaults();
   });
 
-  test('an immutable published release fails the step with what to do, naming what was not uploaded', async () => {
+  test('an immutable published release fails the step before anything is built, with what to do', async () => {
     const r = await action({ 'upload-artifacts': 'false' }, 'refs/tags/v0.3.0');
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/::error::.*immutable/i);
     expect(r.stdout).toMatch(/draft/);
-    expect(r.stdout).toMatch(/were not uploaded to release v0\.3\.0\.%0AUploaded: none\./);
+    // Known at the resolve (issue 21): the release is looked up before the build, not after it.
+    expect(r.stdout).toMatch(/nothing was built/);
+    expect(r.stdout).not.toMatch(/::group::Build/);
     expect(gh.uploadedAssets(PLUGIN_REPO, 'v0.3.0')).toEqual([]);
   });
 

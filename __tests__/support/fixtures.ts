@@ -2,8 +2,10 @@
 // folder, like the real server), a fake plugin, and helpers that build and run them in the local
 // builder images (`flow/build:<go>-<target>`, made by .ci/build-images.sh). Everything runs with
 // `--network none`; modules come only from the file proxy of goproxy.ts.
+import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -27,6 +29,35 @@ export const PLUGIN_MODULE = 'example.com/plugins/hello';
 export const SERVER_LIB_VERSION = 'v1.2.0';
 export const PLUGIN_LIB_VERSION = 'v1.3.0';
 export const DEFAULT_TARGETS = ['linux-amd64', 'linux-arm-7', 'linux-arm64', 'linux-386'] as const;
+/**
+ * Whether this machine's kernel runs 32-bit x86 binaries: some kernels are built without IA32
+ * emulation (a static GOARCH=386 binary then fails with "Exec format error"). Probed once with a
+ * static binary made by the host Go; the tests that load linux-386 plugins skip where it is false.
+ */
+export const HOST_RUNS_386: boolean = probe386();
+
+function probe386(): boolean {
+  const dir = join(tmpdir(), 'flow-probe-386');
+  const bin = join(dir, 'probe');
+  try {
+    if (!existsSync(bin)) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'main.go'), 'package main\n\nfunc main() {}\n');
+      const go = existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go';
+      execFileSync(go, ['build', '-o', bin, 'main.go'], {
+        cwd: dir,
+        env: { ...process.env, GOOS: 'linux', GOARCH: '386', CGO_ENABLED: '0', GOFLAGS: '' },
+        stdio: 'ignore',
+      });
+    }
+    execFileSync(bin, [], { stdio: 'ignore' });
+    return true;
+  } catch {
+    console.warn('This kernel does not run 32-bit x86 binaries: the linux-386 loads are skipped.');
+    return false;
+  }
+}
+
 /** Targets whose binaries can run here (natively or under qemu-user); 386 cannot on this kernel. */
 export const RUNNABLE_TARGETS = ['linux-amd64', 'linux-arm64', 'linux-arm-7'] as const;
 /** ELF e_machine per target. */

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ArtifactEntry } from '../src/report/record';
 import { startGitHubStandIn, type GitHubStandIn } from './support/github';
-import { HOST_RUNS_386, removeTree } from './support/fixtures';
+import { hostRuns386, removeTree } from './support/fixtures';
 import {
   REAL_TARGETS,
   copyPlugin,
@@ -214,7 +214,7 @@ describe('the bed', () => {
 
 describe.each(REAL_TARGETS.map((t) => [t]))('a real server starts on %s', (target) => {
   // A kernel without 32-bit x86 support cannot start the linux-386 server (fixtures.ts).
-  test.skipIf(target === 'linux-386' && !HOST_RUNS_386)(
+  test.skipIf(target === 'linux-386' && !hostRuns386())(
     'with an empty plugins folder, answering GET /plugin',
     async () => {
       const s = serverOf(bed, bed.quickAllTargetsTag);
@@ -246,7 +246,7 @@ describe.skipIf(full)('quick subset', () => {
     test.for(REAL_TARGETS.map((t) => [t] as const))(
       'the real server loads it on %s',
       async ([target], { skip }) => {
-        if (target === 'linux-386' && !HOST_RUNS_386) skip('this kernel does not run 32-bit x86 binaries');
+        if (target === 'linux-386' && !hostRuns386()) skip('this kernel does not run 32-bit x86 binaries');
         expectLoaded(await loadAndRecord('echo', 'v2.9.1', target, b), pluginOf(bed, 'echo').module);
       },
     );

@@ -311,6 +311,25 @@ describe('plan -> matrix -> publish', () => {
     expect(sums.trim().split('\n')).toHaveLength(3);
   });
 
+  it('unsupported-server-version: skip: the plan leaves out what one step skips, listed alike, and publish publishes the rest', async () => {
+    const skip = { 'server-versions': 'v2.1.0, v2.2.0', 'unsupported-server-version': 'skip' };
+    const plan = await step({ mode: 'plan', ...skip }, results.env());
+    expect(plan.exitCode, plan.stdout + plan.stderr).toBe(0);
+    expect(cellsOf(plan.outputs.matrix!).map((c) => c.serverTag)).toEqual(['v2.1.0', 'v2.1.0']);
+    expect(JSON.parse(plan.outputs['server-versions']!)).toEqual(['v2.1.0']);
+    const skipped = JSON.parse(plan.outputs['skipped-server-versions']!) as { server: string }[];
+    expect(skipped.map((x) => x.server)).toEqual(['v2.2.0']);
+    // One step with the same inputs skips the same release for the same reason.
+    const one = await step({ ...skip, 'server-versions': 'v2.2.0' }, results.env());
+    expect(JSON.parse(one.outputs['skipped-server-versions']!)).toEqual(skipped);
+    await matrixJobs(cellsOf(plan.outputs.matrix!));
+    const r = await step({ mode: 'publish' }, results.jobEnv(), tagRef);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('Skipped by the plan (unsupported-server-version: skip): v2.2.0');
+    const index = parsePluginIndex(gh.assetBytes(PLUGIN_REPO, 'v1.1.0', 'plugins.json')!.toString());
+    expect(Object.keys(index.releases)).toEqual(['v2.1.0']);
+  });
+
   it('a missing cell: nothing is uploaded, the cell is named', async () => {
     const plan = await step({ mode: 'plan', 'server-versions': 'v2.1.0, v2.2.0' }, results.env());
     await matrixJobs(

@@ -28,6 +28,7 @@ import {
   followNothingNew,
   followWriteStage,
   makePlan,
+  planSkipStage,
   planStage,
   publishCellsStage,
   selectStage,
@@ -97,7 +98,9 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
       progress.stage = 'Resolve server';
       const selected = await selectStage(ctx, octokit);
       const coverage = config.follow ? await followCoverage(ctx, octokit, selected) : undefined;
-      await planStage(ctx, makePlan(ctx, pluginOf(checked), selected, coverage));
+      const tags = coverage ? coverage.diff.uncovered : selected;
+      const skipped = await planSkipStage(ctx, octokit, tags, checked.goMod?.file);
+      await planStage(ctx, makePlan(ctx, pluginOf(checked), selected, coverage, skipped));
       return;
     }
 

@@ -11,7 +11,8 @@ import {
   type CellRecord,
 } from '../../src/fanout/cell-record';
 import { addChecksums, followDiff } from '../../src/fanout/follow';
-import { matrixOf, planCells } from '../../src/fanout/matrix';
+import { checkMatrixSize, MAX_MATRIX_JOBS, matrixOf, planCells } from '../../src/fanout/matrix';
+import { planSkips } from '../../src/fanout/skips';
 import { formatPlanRecord, parsePlanRecord, type PlanRecord } from '../../src/fanout/plan-record';
 import { cellRecords, uploadedPlugins } from '../../src/fanout/stage';
 
@@ -65,6 +66,42 @@ describe('matrix', () => {
   });
 });
 
+describe('the matrix limit', () => {
+  it('256 cells pass; 280 are refused with the count, the factors and the inputs to change', () => {
+    const tags = (n: number) => Array.from({ length: n }, (_, i) => `v2.${i}.0`);
+    const targets = ['linux-amd64', 'linux-arm-7', 'linux-arm64', 'linux-386'];
+    expect(MAX_MATRIX_JOBS).toBe(256);
+    expect(() => checkMatrixSize(planCells(tags(64), targets))).not.toThrow();
+    expect(() => checkMatrixSize(planCells(tags(70), targets))).toThrow(
+      'The plan has 280 cells (70 server releases x 4 targets), more than the 256 jobs GitHub runs in one matrix: narrow server-versions, lower max-server-versions (64 or fewer with 4 targets) or list fewer targets; to build more, plan the rest in a second plan job of its own.',
+    );
+  });
+});
+
+describe('the skip rule at plan time (unsupported-server-version: skip)', () => {
+  const go = { version: '1.22', line: 3 };
+  const releases = [
+    { tag: 'v2.2.0', go: '1.19.1' },
+    { tag: 'v2.1.0', go: '1.22.4' },
+  ];
+  it('leaves out the releases whose Go is older than the go line, with the reason one step gives', () => {
+    const { kept, skipped } = planSkips(go, releases, 'go.mod');
+    expect(kept).toEqual(['v2.1.0']);
+    expect(skipped).toEqual([
+      {
+        server: 'v2.2.0',
+        go: '1.19.1',
+        reason: expect.stringMatching(/^go\.mod says go 1\.22, newer than the server's Go 1\.19\.1/),
+        line: 3,
+      },
+    ]);
+  });
+  it('keeps every release without a go line or when it is old enough', () => {
+    expect(planSkips(undefined, releases, 'go.mod')).toEqual({ kept: ['v2.2.0', 'v2.1.0'], skipped: [] });
+    expect(planSkips({ version: '1.19', line: 3 }, releases, 'go.mod').skipped).toEqual([]);
+  });
+});
+
 describe('cell records', () => {
   it('round-trip, with go.mod changes as path/from/to', () => {
     const r = makeCellRecord(facts('v2.9.1', 'linux-amd64'));
@@ -94,6 +131,26 @@ describe('cell records', () => {
     const bad = { ...makeCellRecord(facts('v1', 'linux-amd64')), sha256: 'nope' };
     expect(() => parseCellRecord(JSON.stringify(bad), 'c')).toThrow(/"sha256"/);
     expect(() => parseCellRecord('[', 'c')).toThrow(/not JSON/);
+  });
+  it('refuses text that could forge a workflow command, before any of it is logged', () => {
+    const good = makeCellRecord(facts('v1', 'linux-amd64'));
+    const forged: [string, unknown][] = [
+      ['file', 'x.so\n::error::forged'],
+      ['file', '::warning::x.so'],
+      ['serverTag', 'v1\r\n::set-output name=x::y'],
+      ['target', '::error::t'],
+      ['plugin', 'a b'],
+      ['module', 'example.com/x\u2028::error::y'],
+      ['go', '1.22 ::'],
+      ['artifact', 'a::b'],
+    ];
+    for (const [field, value] of forged) {
+      expect(() => parseCellRecord(JSON.stringify({ ...good, [field]: value }), 'c'), field).toThrow(
+        new RegExp(`cell record c: "${field}"`),
+      );
+    }
+    const change = { ...good, goModChanges: [{ path: 'a', from: 'v1', to: 'v2\n::error::x' }] };
+    expect(() => parseCellRecord(JSON.stringify(change), 'c')).toThrow(/goModChanges\[0\]/);
   });
 });
 
@@ -158,6 +215,31 @@ describe('the publish check', () => {
       /^2 of 3 planned cells cannot be published, so nothing was uploaded:\n {2}- v2.9.1/,
     );
   });
+  it('cells of one release that disagree on Go, the server module or the go.mod changes are refused, named', () => {
+    const check = checkCells(
+      p,
+      records({
+        'v2.9.1 linux-arm64': {
+          go: '1.26.1',
+          goModChanges: [{ module: 'example.com/lib', from: 'v1.3.0', to: 'v1.1.0' }],
+        },
+      }),
+    );
+    expect(check.ready).toEqual([]);
+    expect(check.faults).toEqual([
+      {
+        cell: 'v2.9.1',
+        why: 'its cells disagree: go 1.26.0 (linux-amd64), 1.26.1 (linux-arm64); go.mod changes example.com/lib v1.3.0 -> v1.2.0 (linux-amd64), example.com/lib v1.3.0 -> v1.1.0 (linux-arm64)',
+      },
+    ]);
+  });
+  it('a record that cannot be read is a fault of its cell', () => {
+    const [, ...rest] = records();
+    const check = checkCells(p, rest, new Map([['v2.9.1 linux-amd64', 'is not JSON: Unexpected token']]));
+    expect(check.faults).toEqual([
+      { cell: 'v2.9.1 linux-amd64', why: 'its cell record cannot be read: is not JSON: Unexpected token' },
+    ]);
+  });
   it('two cells with one file name are a fault (a template without {server})', () => {
     const check = checkCells(
       p,
@@ -177,6 +259,21 @@ describe('plan records', () => {
     expect(() => parsePlanRecord(JSON.stringify({ ...p, cells: [...p.cells, ...p.cells] }), 'p')).toThrow(
       /twice/,
     );
+  });
+  it('refuses fields that could forge a workflow command, before any is logged', () => {
+    const p = plan([['v1', 'linux-amd64']]);
+    const forged: [string, unknown][] = [
+      ['plugin', 'hello\n::error::x'],
+      ['releaseTag', '::warning::v1'],
+      ['cells', [{ serverTag: 'v1\n::error::x', target: 'linux-amd64' }]],
+      ['covered', ['::error::x']],
+      ['skipped', [{ server: 'v1', go: '1.19.1\n::error::x', reason: 'r' }]],
+    ];
+    for (const [field, value] of forged) {
+      expect(() => parsePlanRecord(JSON.stringify({ ...p, [field]: value }), 'p'), field).toThrow(
+        new RegExp(`plan p: "?${field}`),
+      );
+    }
   });
 });
 

@@ -5,6 +5,7 @@
 import type { CellRecord } from './cell-record';
 import { cellKey, type Cell } from './matrix';
 import type { PlanRecord } from './plan-record';
+import { escapeControl } from '../gomod/module-paths';
 
 export interface CellFault {
   /** `v2.9.1 linux-amd64`. */
@@ -20,10 +21,14 @@ export interface CellCheck {
   unplanned: string[];
 }
 
-/** Checks the records against the plan; `ready` is filled only when there is no fault at all. */
+/**
+ * Checks the records against the plan; `ready` is filled only when there is no fault at all.
+ * `unreadable`: cell key -> why the record of that cell could not be read.
+ */
 export function checkCells(
   plan: Pick<PlanRecord, 'cells' | 'plugin' | 'module' | 'serverRepository'>,
   records: readonly CellRecord[],
+  unreadable: ReadonlyMap<string, string> = new Map(),
 ): CellCheck {
   const byCell = new Map<string, CellRecord[]>();
   for (const r of records) {
@@ -38,6 +43,11 @@ export function checkCells(
     const key = cellKey(cell);
     const fault = (why: string) => faults.push({ cell: key, why });
     const rs = byCell.get(key) ?? [];
+    const unread = unreadable.get(key);
+    if (unread !== undefined && rs.length === 0) {
+      fault(`its cell record cannot be read: ${firstLine(unread)}`);
+      continue;
+    }
     if (rs.length === 0) {
       fault(
         'no cell record in this workflow run: its job did not run, failed before its upload, or had upload-artifacts: false',
@@ -76,8 +86,41 @@ export function checkCells(
     files.set(r.file, key);
     found.push(r);
   }
+  faults.push(...disagreements(found));
   const unplanned = [...byCell.keys()].filter((k) => !planned.has(k));
   return { ready: faults.length === 0 ? found : [], faults, unplanned };
+}
+
+/**
+ * The cells of one server release are published as one plugins.json entry: they must agree on the
+ * release's Go, its module and the go.mod changes. Each release whose cells do not is a fault.
+ */
+function disagreements(records: readonly CellRecord[]): CellFault[] {
+  const byTag = new Map<string, CellRecord[]>();
+  for (const r of records) byTag.set(r.serverTag, [...(byTag.get(r.serverTag) ?? []), r]);
+  const facets: [string, (r: CellRecord) => string][] = [
+    ['go', (r) => r.go],
+    ['server module', (r) => r.serverModule],
+    [
+      'go.mod changes',
+      (r) => r.goModChanges.map((c) => `${c.path} ${c.from} -> ${c.to}`).join(', ') || 'none',
+    ],
+  ];
+  const faults: CellFault[] = [];
+  for (const [tag, rs] of byTag) {
+    const parts: string[] = [];
+    for (const [name, of] of facets) {
+      const values = new Map<string, string[]>();
+      for (const r of rs) values.set(of(r), [...(values.get(of(r)) ?? []), r.target]);
+      if (values.size > 1) {
+        parts.push(
+          `${name} ${[...values].map(([v, targets]) => `${v} (${targets.join(', ')})`).join(', ')}`,
+        );
+      }
+    }
+    if (parts.length > 0) faults.push({ cell: tag, why: `its cells disagree: ${parts.join('; ')}` });
+  }
+  return faults;
 }
 
 /** The step's failure message for the faults: every cell at fault, one per line, and that nothing was uploaded. */
@@ -95,7 +138,8 @@ export function cellsByRelease(cells: readonly Cell[]): Map<string, string[]> {
   return out;
 }
 
+/** The first line of free text from a record (a build error, a loader's reason), control characters escaped. */
 function firstLine(text: string): string {
-  const line = text.trim().split('\n')[0] ?? '';
+  const line = escapeControl(text.trim().split('\n')[0] ?? '');
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }

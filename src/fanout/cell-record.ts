@@ -5,6 +5,7 @@
 // workflow run and checks them against the plan. Pure: made, named, formatted and parsed here.
 import { escapeNameComponent } from '../publish/artifacts';
 import type { Cell } from './matrix';
+import { isArtifactName, isFileName, isGoVersion, isModuleText, isPlainWord } from './record-fields';
 
 export const CELL_RECORD_SCHEMA = 1;
 export const CELL_RECORD_KIND = 'flow-plugin-cell';
@@ -80,17 +81,23 @@ export function parseCellRecord(text: string, name: string): CellRecord {
       `is not a schema ${CELL_RECORD_SCHEMA} ${CELL_RECORD_KIND} record (written by another version of the action?)`,
     );
   }
-  for (const key of [
-    'plugin',
-    'module',
-    'serverRepository',
-    'serverTag',
-    'serverModule',
-    'go',
-    'target',
-    'file',
-  ]) {
-    if (typeof r[key] !== 'string' || r[key] === '') fail(`"${key}" is not a non-empty string`);
+  // Every field that reaches the log is checked here, before any of it is printed.
+  const fields: [string, (v: unknown) => boolean, string][] = [
+    ['plugin', isPlainWord, 'a plugin name'],
+    ['module', isModuleText, 'a module path'],
+    ['serverRepository', isModuleText, 'owner/name'],
+    ['serverTag', isPlainWord, 'a tag'],
+    ['serverModule', isModuleText, 'a module path'],
+    ['go', isGoVersion, 'a Go version'],
+    ['target', isPlainWord, 'a target'],
+    ['file', isFileName, 'a plugin file name'],
+  ];
+  for (const [key, ok, what] of fields) {
+    if (!ok(r[key])) fail(`"${key}" is not ${what}`);
+  }
+  if (r.artifact !== undefined && !isArtifactName(r.artifact)) fail('"artifact" is not an artifact name');
+  for (const key of ['error', 'reason']) {
+    if (r[key] !== undefined && typeof r[key] !== 'string') fail(`"${key}" is not text`);
   }
   if (typeof r.built !== 'boolean') fail('"built" is not true or false');
   if (!(VERIFIED as readonly unknown[]).includes(r.verified))
@@ -98,8 +105,8 @@ export function parseCellRecord(text: string, name: string): CellRecord {
   if (!Array.isArray(r.goModChanges)) fail('"goModChanges" is not a list');
   for (const [i, c] of (r.goModChanges as unknown[]).entries()) {
     const change = c as Record<string, unknown> | null;
-    if (!change || ['path', 'from', 'to'].some((k) => typeof change[k] !== 'string')) {
-      fail(`goModChanges[${i}] is not {"path","from","to"}`);
+    if (!change || ['path', 'from', 'to'].some((k) => !isModuleText(change[k]))) {
+      fail(`goModChanges[${i}] is not {"path","from","to"} of a module path and two versions`);
     }
   }
   if (r.built) {

@@ -41,3 +41,20 @@ export function matrixOf(cells: readonly Cell[]): Matrix {
 export function cellKey(cell: Cell): string {
   return `${cell.serverTag} ${cell.target}`;
 }
+
+/** GitHub expands at most this many jobs from one matrix in a workflow run. */
+export const MAX_MATRIX_JOBS = 256;
+
+/**
+ * Refuses a plan GitHub could not expand into one matrix, naming the count, its factors and the
+ * inputs that make it smaller (the workflow would fail after the plan step otherwise).
+ */
+export function checkMatrixSize(cells: readonly Cell[]): void {
+  if (cells.length <= MAX_MATRIX_JOBS) return;
+  const releases = new Set(cells.map((c) => c.serverTag)).size;
+  const targets = new Set(cells.map((c) => c.target)).size;
+  const fit = Math.max(1, Math.floor(MAX_MATRIX_JOBS / targets));
+  throw new Error(
+    `The plan has ${cells.length} cells (${releases} server release${releases === 1 ? '' : 's'} x ${targets} target${targets === 1 ? '' : 's'}), more than the ${MAX_MATRIX_JOBS} jobs GitHub runs in one matrix: narrow server-versions, lower max-server-versions (${fit} or fewer with ${targets} target${targets === 1 ? '' : 's'}) or list fewer targets; to build more, plan the rest in a second plan job of its own.`,
+  );
+}

@@ -3,6 +3,7 @@
 // and parsed here.
 import { escapeNameComponent } from '../publish/artifacts';
 import { cellKey, type Cell } from './matrix';
+import { isGoVersion, isModuleText, isPlainWord } from './record-fields';
 
 export const PLAN_RECORD_SCHEMA = 1;
 export const PLAN_RECORD_KIND = 'flow-plugin-plan';
@@ -28,6 +29,8 @@ export interface PlanRecord {
   cells: Cell[];
   /** follow: the selected releases the index already covered when the plan was made. */
   covered?: string[];
+  /** unsupported-server-version: skip - the selected releases left out, and why (as one step says). */
+  skipped?: { server: string; go: string; reason: string }[];
 }
 
 /** `<plugin>.plan.json`. */
@@ -61,17 +64,28 @@ export function parsePlanRecord(text: string, name: string): PlanRecord {
     );
   }
   if (p.purpose !== 'release' && p.purpose !== 'follow') fail('"purpose" is not release or follow');
-  for (const key of ['plugin', 'module', 'serverRepository']) {
-    if (typeof p[key] !== 'string' || p[key] === '') fail(`"${key}" is not a non-empty string`);
+  // Every field that reaches the log is checked here, before any of it is printed.
+  if (!isPlainWord(p.plugin)) fail('"plugin" is not a plugin name');
+  if (!isModuleText(p.module)) fail('"module" is not a module path');
+  if (!isModuleText(p.serverRepository)) fail('"serverRepository" is not owner/name');
+  if (p.purpose === 'follow' && !isPlainWord(p.releaseTag)) fail('a follow plan names no "releaseTag"');
+  if (p.releaseTag !== undefined && !isPlainWord(p.releaseTag)) fail('"releaseTag" is not a tag');
+  if (p.covered !== undefined && (!Array.isArray(p.covered) || !p.covered.every(isPlainWord))) {
+    fail('"covered" is not a list of tags');
   }
-  if (p.purpose === 'follow' && (typeof p.releaseTag !== 'string' || !p.releaseTag)) {
-    fail('a follow plan names no "releaseTag"');
+  if (p.skipped !== undefined) {
+    const ok =
+      Array.isArray(p.skipped) &&
+      (p.skipped as Record<string, unknown>[]).every(
+        (x) => x && isPlainWord(x.server) && isGoVersion(x.go) && typeof x.reason === 'string',
+      );
+    if (!ok) fail('"skipped" is not a list of {"server","go","reason"}');
   }
   if (!Array.isArray(p.cells)) fail('"cells" is not a list');
   const seen = new Set<string>();
   for (const [i, c] of (p.cells as unknown[]).entries()) {
     const cell = c as Record<string, unknown> | null;
-    if (!cell || typeof cell.serverTag !== 'string' || typeof cell.target !== 'string') {
+    if (!cell || !isPlainWord(cell.serverTag) || !isPlainWord(cell.target)) {
       fail(`cells[${i}] is not {"serverTag","target"}`);
     }
     const key = cellKey(cell as unknown as Cell);

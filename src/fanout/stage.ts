@@ -13,7 +13,10 @@ import type { TargetResult } from '../build/execute';
 import type { RunContext } from '../context';
 import { isHttpError } from '../github/errors';
 import { findReleaseByTag, type ReleaseRef } from '../github/release-assets';
-import { resolveServerReleases } from '../github/server-release';
+import { resolveServerGoVersion } from '../github/go-version';
+import { readServerFiles, resolveServerReleases } from '../github/server-release';
+import type { GoModFile } from '../gomod';
+import { pluginGoModName } from '../context';
 import type { ArtifactUpload } from '../publish/artifacts';
 import {
   buildPluginIndex,
@@ -35,7 +38,8 @@ import {
   type CellRecord,
 } from './cell-record';
 import { followDiff, nothingNewMessage, type FollowDiff } from './follow';
-import { cellKey, matrixOf, planCells } from './matrix';
+import { cellKey, checkMatrixSize, matrixOf, planCells } from './matrix';
+import { planSkips, type PlanSkip } from './skips';
 import {
   formatPlanRecord,
   parsePlanRecord,
@@ -94,9 +98,11 @@ export function makePlan(
   plugin: { name: string; module: string },
   selected: readonly string[],
   coverage?: Coverage,
+  skipped: readonly PlanSkip[] = [],
 ): PlanRecord {
   const { config } = ctx;
-  const tags = coverage ? coverage.diff.uncovered : selected;
+  const left = new Set(skipped.map((s) => s.server));
+  const tags = (coverage ? coverage.diff.uncovered : selected).filter((t) => !left.has(t));
   return {
     schema: 1,
     kind: 'flow-plugin-plan',
@@ -105,6 +111,9 @@ export function makePlan(
     module: plugin.module,
     serverRepository: `${config.server.owner}/${config.server.repo}`,
     ...(coverage && { releaseTag: coverage.release.tag_name, covered: coverage.diff.covered }),
+    ...(skipped.length > 0 && {
+      skipped: skipped.map(({ server, go, reason }) => ({ server, go, reason })),
+    }),
     cells: planCells(
       tags,
       config.targets.map((t) => t.name),
@@ -114,6 +123,46 @@ export function makePlan(
 
 // ---------------------------------------------------------------- plan
 
+/**
+ * unsupported-server-version: skip - the releases a build would skip for the plugin's go line
+ * (newer than the release's Go), found as one step finds them: each release's GO_VERSION (else its
+ * go.mod's toolchain line) read at its tag. Warned on the go line, as the build stage warns.
+ * With `fail` nothing is read: a release the plugin cannot support fails its cell, as it fails one step.
+ */
+export async function planSkipStage(
+  ctx: RunContext,
+  octokit: Octokit,
+  tags: readonly string[],
+  goMod: GoModFile | undefined,
+): Promise<PlanSkip[]> {
+  const { tk, config } = ctx;
+  if (config.unsupportedServerVersion !== 'skip' || !goMod?.go || tags.length === 0) return [];
+  const goModName = pluginGoModName(ctx);
+  return tk.group("Read each release's Go version (unsupported-server-version: skip)", async () => {
+    const { owner, repo } = config.server;
+    const releases: { tag: string; go: string }[] = [];
+    for (const tag of tags) {
+      const files = await readServerFiles(octokit, { owner, repo, tag });
+      const go = resolveServerGoVersion({
+        tag,
+        ...(files.goVersionFile !== undefined && { goVersionFile: files.goVersionFile }),
+        ...(files.goMod !== undefined && { goMod: files.goMod }),
+      });
+      tk.info(`${owner}/${repo} ${tag}: Go ${go.version} (from ${go.source})`);
+      releases.push({ tag, go: go.version });
+    }
+    const { skipped } = planSkips(goMod.go, releases, goModName);
+    for (const s of skipped) {
+      tk.warning(`Skipped ${s.server} (unsupported-server-version: skip): ${s.reason}`, {
+        title: `go line newer than ${s.server}'s Go`,
+        file: goModName,
+        startLine: s.line,
+      });
+    }
+    return skipped;
+  });
+}
+
 /** Sets the `matrix`, `cells` and `server-versions` outputs, uploads the plan artifact, writes the summary. */
 export async function planStage(
   ctx: RunContext,
@@ -121,8 +170,10 @@ export async function planStage(
   client: ArtifactClientSource = defaultArtifactClient,
 ): Promise<void> {
   const { tk, config, env } = ctx;
+  checkMatrixSize(plan.cells); // before any output: GitHub could not run the matrix
   const matrix = matrixOf(plan.cells);
   tk.setOutput('matrix', JSON.stringify(matrix));
+  tk.setOutput('skipped-server-versions', JSON.stringify(plan.skipped ?? []));
   tk.setOutput('cells', String(plan.cells.length));
   tk.setOutput('server-versions', JSON.stringify([...cellsByRelease(plan.cells).keys()]));
   tk.info(

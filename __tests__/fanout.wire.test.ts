@@ -82,8 +82,11 @@ function pluginRepo(covered: string[]): FixtureRepo {
 const serverRepo: FixtureRepo = {
   token: TOKEN,
   // v2.2.0 is built with Go 1.19.1: the plugin's go 1.22 is too new for it.
-  commits: { old: { GO_VERSION: '1.19.1\n', 'go.mod': 'module github.com/flow/server/v2\n\ngo 1.19\n' } },
-  tags: { 'v2.2.0': 'old' },
+  commits: {
+    old: { GO_VERSION: '1.19.1\n', 'go.mod': 'module github.com/flow/server/v2\n\ngo 1.19\n' },
+    new: { GO_VERSION: '1.22.4\n', 'go.mod': 'module github.com/flow/server/v2\n\ngo 1.22\n' },
+  },
+  tags: { 'v2.2.0': 'old', 'v2.1.0': 'new', 'v2.0.0': 'new' },
   releases: [
     { tag: 'v2.0.0' },
     { tag: 'v2.1.0' },
@@ -151,6 +154,8 @@ interface CellPlan {
   target: string;
   verified?: CellVerified;
   built?: boolean;
+  /** The size the record says (default the plugin's). */
+  size?: number;
 }
 
 /**
@@ -190,7 +195,7 @@ async function matrixJobs(cells: CellPlan[]): Promise<Map<string, Buffer>> {
       ...(!built && { error: 'exit status 1' }),
       file,
       ...(uploads[0]?.ok && { artifact: uploads[0].artifactName }),
-      size: bytes.length,
+      size: c.size ?? bytes.length,
       sha256: sha(bytes),
       verified: {
         status: verified,
@@ -319,6 +324,7 @@ describe('plan -> matrix -> publish', () => {
     expect(JSON.parse(plan.outputs['server-versions']!)).toEqual(['v2.1.0']);
     const skipped = JSON.parse(plan.outputs['skipped-server-versions']!) as { server: string }[];
     expect(skipped.map((x) => x.server)).toEqual(['v2.2.0']);
+    expect(plan.summary).toContain('Skipped (`unsupported-server-version: skip`): v2.2.0 (Go 1.19.1).');
     // One step with the same inputs skips the same release for the same reason.
     const one = await step({ ...skip, 'server-versions': 'v2.2.0' }, results.env());
     expect(JSON.parse(one.outputs['skipped-server-versions']!)).toEqual(skipped);
@@ -328,6 +334,52 @@ describe('plan -> matrix -> publish', () => {
     expect(r.stdout).toContain('Skipped by the plan (unsupported-server-version: skip): v2.2.0');
     const index = parsePluginIndex(gh.assetBytes(PLUGIN_REPO, 'v1.1.0', 'plugins.json')!.toString());
     expect(Object.keys(index.releases)).toEqual(['v2.1.0']);
+  });
+
+  it("reads only this plan's records: another step's .cell.json is named in one notice; files named by no Content-Disposition", async () => {
+    await results.close();
+    // No Content-Disposition: the artifact library names every download `artifact`.
+    results = await startResultsService({ repository: PLUGIN_REPO, contentDisposition: () => undefined });
+    const plan = await step({ mode: 'plan', 'server-versions': 'v2.1.0' }, results.env());
+    const files = await matrixJobs(cellsOf(plan.outputs.matrix!));
+    Object.assign(process.env, results.jobEnv(), { RUNNER_TEMP: workspace });
+    for (const name of ['results.cell.json', 'other_linux-amd64_v2.1.0.cell.json']) {
+      await uploadTextArtifact(await makeClient(), name, '{"not":"a record"}\n', {
+        tempDir: workspace,
+        overwrite: false,
+      });
+    }
+    const r = await step({ mode: 'publish' }, results.jobEnv(), tagRef);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /::notice title=other cell records::2 cell records of this run are not of plan hello\.plan\.json, not read: (other_linux-amd64_v2\.1\.0|results)\.cell\.json, (other_linux-amd64_v2\.1\.0|results)\.cell\.json/,
+    );
+    for (const [name, bytes] of files) expect(gh.assetBytes(PLUGIN_REPO, 'v1.1.0', name)).toEqual(bytes);
+  });
+
+  it('a record whose size is not the downloaded file: nothing is uploaded', async () => {
+    const plan = await step({ mode: 'plan', 'server-versions': 'v2.1.0' }, results.env());
+    await matrixJobs(cellsOf(plan.outputs.matrix!).map((c, i) => (i === 0 ? { ...c, size: 7 } : c)));
+    const r = await step({ mode: 'publish' }, results.jobEnv(), tagRef);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(
+      /v2\.1\.0 linux-amd64: artifact \S+ has \d+ bytes, its cell record 7: nothing was uploaded/,
+    );
+    expect(gh.writeRequests()).toEqual([]);
+  });
+
+  it("re-run failed jobs: the earlier attempt's artifacts 404 on the internal download and come through the REST API", async () => {
+    gh.repo(PLUGIN_REPO).artifactDownload = (id) => results.publicDownloadUrl(id);
+    const plan = await step({ mode: 'plan', 'server-versions': 'v2.1.0' }, results.env());
+    const [first, ...others] = cellsOf(plan.outputs.matrix!);
+    const files = await matrixJobs(others); // attempt 1: the first cell's job failed before its upload
+    results.rerunFailedJobs();
+    for (const [name, bytes] of await matrixJobs([first!])) files.set(name, bytes);
+    const r = await step({ mode: 'publish' }, results.jobEnv(), tagRef);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('not found by the artifact service (an earlier attempt');
+    expect(gh.requestsTo('GET', /\/actions\/artifacts\/\d+\/zip/).length).toBeGreaterThanOrEqual(3);
+    for (const [name, bytes] of files) expect(gh.assetBytes(PLUGIN_REPO, 'v1.1.0', name)).toEqual(bytes);
   });
 
   it('a missing cell: nothing is uploaded, the cell is named', async () => {

@@ -36,6 +36,19 @@ describe('plan stage', () => {
     expect(rec.summary).toContain('| v2.8.0 | linux-amd64, linux-386 |');
   });
 
+  it('more than 256 cells: refused before any output or upload, naming the count and the inputs', async () => {
+    const { ctx, rec } = fakeContext({ targets: 'linux-amd64,linux-arm-7,linux-arm64,linux-386' });
+    const tags = Array.from({ length: 70 }, (_, i) => `v2.${i}.0`);
+    const fake = fakeClient();
+    await expect(
+      planStage(ctx, makePlan(ctx, { name: 'hello', module: 'm' }, tags), fake.client),
+    ).rejects.toThrow(
+      /The plan has 280 cells \(70 server releases x 4 targets\), more than the 256 jobs .* lower max-server-versions \(64 or fewer/,
+    );
+    expect(rec.outputs).toEqual({});
+    expect(fake.uploads).toEqual([]);
+  });
+
   it('an empty plan uploads nothing and says how to skip the other jobs', async () => {
     const { ctx, rec } = fakeContext();
     const fake = fakeClient();

@@ -75,6 +75,8 @@ export interface StoredArtifact {
   declaredSize: number | undefined;
   declaredHash: string | undefined;
   deleted: boolean;
+  /** The attempt of the workflow run whose job made it (1 until rerunFailedJobs). */
+  attempt: number;
 }
 
 export interface RecordedRequest {
@@ -110,6 +112,15 @@ export interface ResultsService {
   pendingFaults(): Fault[];
   /** Every request received, in order. */
   requests(): RecordedRequest[];
+  /**
+   * "Re-run failed jobs": a new attempt of the run begins. With `earlierAttempts: 'not-found'`
+   * (the default) GetSignedArtifactURL answers 404 "workflow run not found" for the artifacts of
+   * earlier attempts, as GitHub did in July 2026 (actions/download-artifact#486) while
+   * ListArtifacts still lists them; the REST download (publicDownloadUrl) still serves them.
+   */
+  rerunFailedJobs(options?: { earlierAttempts?: 'not-found' | 'ok' }): void;
+  /** The signed blob URL GitHub's REST artifact download redirects to (`.../actions/artifacts/{id}/zip`). */
+  publicDownloadUrl(id: number): string | undefined;
   close(): Promise<void>;
 }
 
@@ -117,6 +128,11 @@ export interface ResultsServiceOptions {
   repository?: string;
   runId?: string;
   serverUrl?: string;
+  /**
+   * The Content-Disposition header of a blob download (undefined: none), from the artifact's name.
+   * Default: the name as the real signed URL's rscd parameter gives it, plain and RFC 5987.
+   */
+  contentDisposition?: (name: string) => string | undefined;
 }
 
 /** A JWT (unsigned, like the client reads it) whose `scp` names the run's backend ids the way the runner's token does. */
@@ -148,6 +164,12 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
   const log: RecordedRequest[] = [];
   let nextId = 4100;
   let baseUrl = '';
+  let attempt = 1;
+  let earlierAttempts: 'not-found' | 'ok' = 'ok';
+  const contentDisposition =
+    options.contentDisposition ??
+    ((name: string) =>
+      `attachment; filename="${name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`);
 
   const live = (name: string) => stored.filter((a) => a.name === name && !a.deleted).at(-1);
 
@@ -276,6 +298,7 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
           declaredSize: undefined,
           declaredHash: undefined,
           deleted: false,
+          attempt,
         };
         stored.push(artifact);
         blocks.set(artifact.id, new Map());
@@ -341,6 +364,9 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
         const name = String(req['name'] ?? '');
         const artifact = live(name);
         if (!artifact?.finalized) throw new HttpError(404, 'not_found', `no artifact named ${name}`);
+        if (artifact.attempt < attempt && earlierAttempts === 'not-found') {
+          throw new HttpError(404, 'not_found', 'workflow run not found');
+        }
         const sig = signatures.get(artifact.id)!;
         return {
           signed_url: `${baseUrl}blob/${artifact.id}/${encodeURIComponent(name)}?${sasQuery({ sv: '2023-11-03', sp: 'r', sig })}`,
@@ -374,13 +400,14 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
     };
     if (req.method === 'GET') {
       if (!artifact.committed) throw new HttpError(404, 'BlobNotFound', 'the blob does not exist');
+      const disposition = contentDisposition(artifact.name);
       res.writeHead(200, {
         ...headers,
         'content-length': String(artifact.bytes.length),
         'content-type': artifact.blobContentType ?? 'application/octet-stream',
         'x-ms-blob-type': 'BlockBlob',
         // As the real signed download URL's rscd parameter does: downloads are named after the artifact.
-        'content-disposition': `attachment; filename="${artifact.name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(artifact.name)}`,
+        ...(disposition !== undefined && { 'content-disposition': disposition }),
       });
       res.end(artifact.bytes);
       return 200;
@@ -430,6 +457,16 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
     inject: (fault) => faults.add(fault),
     pendingFaults: () => faults.pending(),
     requests: () => log.map((r) => ({ ...r })),
+    rerunFailedJobs: (o = {}) => {
+      attempt += 1;
+      earlierAttempts = o.earlierAttempts ?? 'not-found';
+    },
+    publicDownloadUrl: (id) => {
+      const a = stored.find((x) => x.id === id && x.finalized && !x.deleted);
+      if (!a) return undefined;
+      const query = sasQuery({ sv: '2023-11-03', sp: 'r', sig: signatures.get(a.id)! });
+      return `${baseUrl}blob/${a.id}/${encodeURIComponent(a.name)}?${query}`;
+    },
     close: () => server.close(),
   };
 }

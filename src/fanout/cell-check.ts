@@ -113,9 +113,7 @@ function disagreements(records: readonly CellRecord[]): CellFault[] {
       const values = new Map<string, string[]>();
       for (const r of rs) values.set(of(r), [...(values.get(of(r)) ?? []), r.target]);
       if (values.size > 1) {
-        parts.push(
-          `${name} ${[...values].map(([v, targets]) => `${v} (${targets.join(', ')})`).join(', ')}`,
-        );
+        parts.push(`${name} ${[...values].map(([v, targets]) => `${v} (${targets.join(', ')})`).join(', ')}`);
       }
     }
     if (parts.length > 0) faults.push({ cell: tag, why: `its cells disagree: ${parts.join('; ')}` });

@@ -29,8 +29,10 @@ import { formatUploadFailure } from '../publish/upload-report';
 import type { ServerFacts } from '../resolve/server';
 import type { VerifyEntry } from '../verify/plan';
 import { cellsByRelease, checkCells, faultMessage } from './cell-check';
+import { escapeControl } from '../gomod/module-paths';
 import {
   CELL_RECORD_SUFFIX,
+  CellRecordError,
   cellRecordName,
   formatCellRecord,
   makeCellRecord,
@@ -58,6 +60,7 @@ import {
   downloadRunArtifact,
   listRunArtifacts,
   readRunArtifact,
+  restDownloadOf,
   uploadTextArtifact,
   type RunArtifactClient,
 } from './run-artifacts';
@@ -385,6 +388,9 @@ export async function publishCellsStage(
 ): Promise<PublishCellsResult> {
   const { tk, config, env } = ctx;
   const c = await client();
+  // An artifact the internal download cannot find is fetched through the REST API (actions: read).
+  const rest = restDownloadOf(env, config.token);
+  const say = (m: string) => tk.info(m);
   const base = env.RUNNER_TEMP || tmpdir();
   await mkdir(base, { recursive: true });
   const dir = await mkdtemp(join(base, 'publish-'));
@@ -405,19 +411,45 @@ export async function publishCellsStage(
       throw new Error(
         plans.length === 0
           ? 'This workflow run has no plan: run the action with mode: plan in an earlier job of this workflow (with upload-artifacts: true), and make this job need the build jobs.'
-          : `This workflow run has ${plans.length} plans (${plans.map((p) => p.name).join(', ')}): set plugin-name to the plugin to publish.`,
+          : `This workflow run has ${plans.length} plans (${plans.map((p) => escapeControl(p.name)).join(', ')}): set plugin-name to the plugin to publish.`,
       );
     }
-    const plan = parsePlanRecord(await readRunArtifact(c, planArtifact, dir), planArtifact.name);
+    const plan = parsePlanRecord(await readRunArtifact(c, planArtifact, dir, rest, say), planArtifact.name);
     tk.info(
-      `Plan ${planArtifact.name}: ${plan.cells.length} cells, ${plan.purpose}${plan.releaseTag ? ` into release ${plan.releaseTag}` : ''}`,
+      `Plan ${escapeControl(planArtifact.name)}: ${plan.cells.length} cells, ${plan.purpose}${plan.releaseTag ? ` into release ${plan.releaseTag}` : ''}`,
     );
-    const records: CellRecord[] = [];
-    for (const a of artifacts.filter((x) => x.name.endsWith(CELL_RECORD_SUFFIX))) {
-      const r = parseCellRecord(await readRunArtifact(c, a, dir), a.name);
-      if (r.plugin === plan.plugin) records.push(r);
+    if (plan.skipped && plan.skipped.length > 0) {
+      tk.info(
+        `Skipped by the plan (unsupported-server-version: skip): ${plan.skipped.map((x) => `${x.server} (Go ${x.go}: ${escapeControl(x.reason)})`).join('; ')}`,
+      );
     }
-    const check = checkCells(plan, records);
+    // Only this plan's records are read: each planned cell's by its name. Any other .cell.json of
+    // the run (another plugin's, another step's) is named once and left alone.
+    const byName = new Map(
+      plan.cells.map((cell) => [cellRecordName({ name: plan.plugin, ...cell }), cell] as const),
+    );
+    const others = artifacts.filter((a) => a.name.endsWith(CELL_RECORD_SUFFIX) && !byName.has(a.name));
+    if (others.length > 0) {
+      tk.notice(
+        `${others.length} cell record${others.length === 1 ? '' : 's'} of this run ${others.length === 1 ? 'is' : 'are'} not of plan ${planArtifact.name}, not read: ${others
+          .slice(0, 20)
+          .map((a) => escapeControl(a.name))
+          .join(', ')}${others.length > 20 ? `, and ${others.length - 20} more` : ''}`,
+        { title: 'other cell records' },
+      );
+    }
+    const records: CellRecord[] = [];
+    const unreadable = new Map<string, string>();
+    for (const a of artifacts.filter((x) => byName.has(x.name))) {
+      const text = await readRunArtifact(c, a, dir, rest, say);
+      try {
+        records.push(parseCellRecord(text, a.name));
+      } catch (e) {
+        if (!(e instanceof CellRecordError)) throw e;
+        unreadable.set(cellKey(byName.get(a.name)!), e.message);
+      }
+    }
+    const check = checkCells(plan, records, unreadable);
     for (const u of check.unplanned) tk.info(`Not in the plan, not published: ${u}`);
     if (check.faults.length > 0) {
       const message = faultMessage(check.faults, plan.cells.length);
@@ -426,7 +458,7 @@ export async function publishCellsStage(
       return { problems: [message] };
     }
 
-    // Every cell is fine: the plugins, checked against their records.
+    // Every cell is fine: the plugins, checked against their records (size and sha256).
     const files: PluginUpload[] = [];
     await tk.group(
       `Download ${check.ready.length} plugin${check.ready.length === 1 ? '' : 's'}`,
@@ -437,10 +469,14 @@ export async function publishCellsStage(
             throw new Error(
               `${cellKey(r)}: the record names artifact ${r.artifact}, which this run does not have`,
             );
-          const path = await downloadRunArtifact(c, a, dir);
-          const sha256 = createHash('sha256')
-            .update(await readFile(path))
-            .digest('hex');
+          const path = await downloadRunArtifact(c, a, dir, rest, say);
+          const bytes = await readFile(path);
+          if (bytes.length !== r.size) {
+            throw new Error(
+              `${cellKey(r)}: artifact ${a.name} has ${bytes.length} bytes, its cell record ${r.size}: nothing was uploaded`,
+            );
+          }
+          const sha256 = createHash('sha256').update(bytes).digest('hex');
           if (sha256 !== r.sha256) {
             throw new Error(
               `${cellKey(r)}: artifact ${a.name} has sha256 ${sha256}, its cell record ${r.sha256}: nothing was uploaded`,

@@ -26,6 +26,12 @@ export function renderPlanSummary(plan: PlanRecord): string {
       lines.push(`| ${cell(tag)} | ${targets.join(', ')} |`);
     lines.push('', `${plan.cells.length} cells (${plan.serverRepository}).`, '');
   }
+  if (plan.skipped && plan.skipped.length > 0) {
+    lines.push(
+      `⏭️ Skipped (\`unsupported-server-version: skip\`): ${plan.skipped.map((s) => `${cell(s.server)} (Go ${s.go})`).join(', ')}.`,
+      '',
+    );
+  }
   return lines.join('\n');
 }
 

@@ -73,6 +73,11 @@ export interface StandInRepo {
   branches: Map<string, string>;
   /** Oldest first. */
   releases: StandInRelease[];
+  /**
+   * The workflow run's artifacts for GET /repos/{repo}/actions/artifacts/{id}/zip: the signed
+   * blob URL it redirects to (a results-service stand-in's publicDownloadUrl), undefined: 404.
+   */
+  artifactDownload?: (id: number) => string | undefined;
 }
 
 export function commitSha(label: string): string {

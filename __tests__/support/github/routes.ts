@@ -38,6 +38,16 @@ const repoPath = String.raw`\/repos\/([^/]+)\/([^/]+)`;
 const r = (s: string) => new RegExp(`^${s}$`);
 
 export const routes: Route[] = [
+  {
+    // The REST artifact download: 302 to the blob (what @actions/artifact's findBy path follows).
+    method: 'GET',
+    pattern: r(`${repoPath}/actions/artifacts/(\\d+)/zip`),
+    handle: (c, params) => {
+      requireToken(c);
+      const location = found(c.repo.artifactDownload?.(Number(params[0])));
+      return [302, '', { location }];
+    },
+  },
   { method: 'GET', pattern: r(repoPath), handle: (c) => [200, repoBody(c.urls, c.repo)] },
   {
     method: 'GET',

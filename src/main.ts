@@ -6,9 +6,7 @@
 // cells a matrix built and publishes them at once; `follow` builds only the server releases the
 // plugin release's plugins.json does not cover yet, and adds them to it.
 import { createDocker, withDebugLog } from './build/docker';
-import type { Octokit } from '@octokit/rest';
-import type { Docker } from './build/docker';
-import { buildStage, saveCaches, UnsupportedReleaseError, type BuildStageResult } from './build/stage';
+import { saveCaches } from './build/stage';
 import type { RunContext } from './context';
 import { haltIfCancelled, installCancelHandlers } from './fs/cleanup';
 import { isFsError, plainFsError } from './fs/problems';
@@ -38,16 +36,14 @@ import {
 } from './fanout/stage';
 import type { ArtifactUpload } from './publish/artifacts';
 import { publishStage } from './publish/stage';
-import { planReleases, preparePluginDir, removeScratch, sharedWork, type Release } from './release';
-import { goModChangesOf, type RunProgress, type RunReport } from './report/record';
+import { sharedWork } from './release';
+import { runReleases } from './release-loop';
+import { goModChangesOf, type RunProgress } from './report/record';
 import { reportFailure, reportStage } from './report/stage';
 import { resolveStage } from './resolve/stage';
-import { AlignError } from './sync/align';
-import { syncStage } from './sync/stage';
-import { SyncError } from './sync/sync';
 import { actionsToolkit, type RunEnv, type Toolkit } from './toolkit';
 import { proofOf } from './verify/plan';
-import { checkVerifyUpFront, verifyStage } from './verify/stage';
+import { checkVerifyUpFront } from './verify/stage';
 
 export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.env): Promise<void> {
   // How far the run got: a failed run still writes its summary (what ran, what failed, what to do).
@@ -128,34 +124,15 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
 
     // The same story once per server release; the releases share images and Go caches.
     const shared = sharedWork(ctx);
-    const report: RunReport = { releases: [], skipped: [], several: ctx.config.serverVersions !== undefined };
-    report.order = servers.map((s) => s.tag);
-    if (progress.pluginName !== undefined) report.pluginName = progress.pluginName;
-    let module: string | undefined;
-    const problems: string[] = [];
-    try {
-      for (const release of planReleases(ctx, servers, shared)) {
-        progress.server = release.server;
-        let done: ReleaseRecord;
-        try {
-          done = await releaseStory(ctx, octokit, docker, release, checked, progress);
-        } catch (e) {
-          const reason = unsupported(e);
-          if (reason === undefined || config.unsupportedServerVersion !== 'skip') throw e;
-          tk.warning(`Skipped ${release.server.tag} (unsupported-server-version: skip): ${reason}`);
-          report.skipped.push({ server: release.server.tag, go: release.server.goVersion, reason });
-          continue;
-        }
-        report.releases.push(done);
-        if (done.build) {
-          report.pluginName = done.build.pluginName;
-          module ??= done.build.module;
-        }
-        problems.push(...(done.problems ?? []));
-      }
-    } finally {
-      await removeScratch(ctx);
-    }
+    const { report, module, problems } = await runReleases({
+      ctx,
+      octokit,
+      docker,
+      servers,
+      checked,
+      progress,
+      shared,
+    });
     if (report.releases.length === 0) {
       await reportStage(ctx, report);
       // follow with unsupported-server-version: skip: a schedule must not fail on a release it was told to skip.
@@ -229,54 +206,6 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
     const message = fail(tk, e, secrets);
     await reportFailure(tk, summary, progress, message);
   }
-}
-
-/** One release's record, with what the run needs besides the report. */
-type ReleaseRecord = RunReport['releases'][number] & {
-  build?: BuildStageResult;
-  /** Build failures, for the step's failure message. */
-  problems?: string[];
-};
-
-/** One release's story: its plugin folder, go.mod sync, build, and the load into its own server. */
-async function releaseStory(
-  ctx: RunContext,
-  octokit: Octokit,
-  docker: Docker,
-  release: Release,
-  checked: PreflightFacts,
-  progress: RunProgress,
-): Promise<ReleaseRecord> {
-  const { config } = ctx;
-  const { server } = release;
-  progress.stage = 'Sync go.mod';
-  await preparePluginDir(ctx, release);
-  const sync = await syncStage(ctx, release, checked.goMod);
-  await haltIfCancelled();
-  progress.sync = sync;
-  if (!config.build) return { server, sync };
-
-  progress.stage = 'Build';
-  const build = await buildStage(ctx, release, sync, docker);
-  const { pluginName, results, align } = build;
-  await haltIfCancelled(); // nothing of a cancelled build is published
-  progress.pluginName = pluginName;
-  progress.results = results;
-
-  progress.stage = 'Verify';
-  const verified = await verifyStage(ctx, octokit, docker, { release, sync, results });
-  const failed = results.filter((r) => !r.ok).map((r) => r.target.name);
-  const on = release.of > 1 ? ` for ${server.tag}` : '';
-  const problems = failed.length > 0 ? [`the build failed for ${failed.join(', ')}${on}`] : [];
-  return { server, sync, ...(align && { align }), results, verified, build, problems };
-}
-
-/** Why a release cannot be supported (skippable with unsupported-server-version: skip), else undefined. */
-function unsupported(e: unknown): string | undefined {
-  if (e instanceof UnsupportedReleaseError || e instanceof AlignError || e instanceof SyncError) {
-    return e.message.split('\n')[0];
-  }
-  return undefined;
 }
 
 /** The plugin's name and module path, from go.mod (read by the workspace check). */

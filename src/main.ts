@@ -1,48 +1,26 @@
-// The story of a run: read inputs -> check the workspace -> resolve the server releases -> for
-// each release: sync go.mod -> build -> verify -> then publish every release's plugins at once ->
-// report (also when a stage fails). A one-release run is the same story with one release. Every stage logs, annotates and
-// sets outputs through the toolkit; the step's environment is read here and handed on.
-// The mode picks the chapters: `plan` resolves only and outputs the matrix; `publish` checks the
-// cells a matrix built and publishes them at once; `follow` builds only the server releases the
-// plugin release's plugins.json does not cover yet, and adds them to it.
-import { createDocker, withDebugLog } from './build/docker';
-import { saveCaches } from './build/stage';
-import type { RunContext } from './context';
-import { haltIfCancelled, installCancelHandlers } from './fs/cleanup';
+// The prologue of every run, then its chapter: read the inputs -> the client -> (publish needs no
+// checkout) check the workspace -> the mode's chapter, one file each in src/modes/:
+// `build` (resolve -> for each server release: sync -> build -> verify -> publish -> report ->
+// cell records), `plan` (the matrix and the plan artifact), `publish` (the matrix's cells into
+// the release at once), `follow` (only the server releases the plugin release does not cover).
+// A failed or cancelled run still writes its summary. The step's environment is read here and
+// handed on in the run context.
+import { installCancelHandlers } from './fs/cleanup';
 import { isFsError, plainFsError } from './fs/problems';
 import { createGitHubClient, type GitHubClientOptions } from './github/client';
 import { redact } from './github/errors';
 import { GoModError } from './gomod';
 import { describeConfig, parseInputs, secretsOf } from './inputs';
-import {
-  checkFileNamesForServer,
-  preflight,
-  PreflightError,
-  type PreflightFacts,
-} from './preflight/preflight';
-import {
-  cellRecordsStage,
-  followCoverage,
-  followNothingNew,
-  followWriteStage,
-  makePlan,
-  planSkipStage,
-  planStage,
-  publishCellsStage,
-  selectStage,
-  uploadedPlugins,
-  type CellRelease,
-  type Coverage,
-} from './fanout/stage';
-import type { ArtifactUpload } from './publish/artifacts';
-import { publishStage } from './publish/stage';
-import { sharedWork } from './release';
-import { runReleases } from './release-loop';
-import { goModChangesOf, type RunProgress } from './report/record';
-import { reportFailure, reportStage } from './report/stage';
-import { resolveStage } from './resolve/stage';
+import { buildMode } from './modes/build';
+import { followMode } from './modes/follow';
+import { planMode } from './modes/plan';
+import { publishMode } from './modes/publish';
+import type { ModeRun } from './modes/run';
+import { preflight, PreflightError } from './preflight/preflight';
+import type { RunContext } from './context';
+import type { RunProgress } from './report/record';
+import { reportFailure } from './report/stage';
 import { actionsToolkit, type RunEnv, type Toolkit } from './toolkit';
-import { proofOf } from './verify/plan';
 import { checkVerifyUpFront } from './verify/stage';
 
 export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.env): Promise<void> {
@@ -61,7 +39,7 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
       ),
   );
   try {
-    let ctx = readContext(tk, env);
+    const ctx = readContext(tk, env);
     const { config } = ctx;
     secrets = secretsOf(config);
     summary = config.summary;
@@ -74,13 +52,10 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
       log: (m) => tk.info(m),
     });
 
+    const chapter: ModeRun = { ctx, octokit, progress };
+
     // The publish job of a matrix: the cells' records and plugins are all it needs (no checkout).
-    if (config.mode === 'publish') {
-      progress.stage = 'Publish';
-      const published = await publishCellsStage(ctx, octokit);
-      if (published.problems.length > 0) tk.setFailed(published.problems.join('; '));
-      return;
-    }
+    if (config.mode === 'publish') return await publishMode(chapter);
 
     // Everything the file system can tell, before any request or write.
     progress.stage = 'Workspace check';
@@ -89,132 +64,13 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
     // The name the failure summary shows from here on (known from go.mod before any request).
     if (checked.pluginName !== undefined) progress.pluginName = checked.pluginName;
 
-    // The plan job of a matrix: the selected releases (follow: those not covered yet) x targets.
-    if (config.mode === 'plan') {
-      progress.stage = 'Resolve server';
-      const selected = await selectStage(ctx, octokit);
-      const coverage = config.follow ? await followCoverage(ctx, octokit, selected) : undefined;
-      const tags = coverage ? coverage.diff.uncovered : selected;
-      const skipped = await planSkipStage(ctx, octokit, tags, checked.goMod?.file);
-      await planStage(ctx, makePlan(ctx, pluginOf(checked), selected, coverage, skipped));
-      return;
-    }
-
-    // Follow the server: only the selected releases the plugin release's plugins.json does not
-    // cover yet are built (nothing new: nothing built, nothing written); they are added to it below.
-    let coverage: Coverage | undefined;
-    if (config.mode === 'follow') {
-      progress.stage = 'Resolve server';
-      coverage = await followCoverage(ctx, octokit, await selectStage(ctx, octokit));
-      if (coverage.diff.uncovered.length === 0) {
-        await followNothingNew(ctx, coverage);
-        return;
-      }
-      ctx = { ...ctx, config: { ...config, serverVersions: coverage.diff.uncovered, release: 'false' } };
-    }
-    const docker = withDebugLog(createDocker(env), (m) => tk.debug(m));
-
-    progress.stage = 'Resolve server';
-    const servers = await resolveStage(ctx, octokit);
-    await haltIfCancelled();
-    progress.server = servers[0];
-    if (checked.pluginName !== undefined) {
-      for (const server of servers) checkFileNamesForServer(config, checked.pluginName, server);
-    }
-
-    // The same story once per server release; the releases share images and Go caches.
-    const shared = sharedWork(ctx);
-    const { report, module, problems } = await runReleases({
-      ctx,
-      octokit,
-      docker,
-      servers,
-      checked,
-      progress,
-      shared,
-    });
-    if (report.releases.length === 0) {
-      await reportStage(ctx, report);
-      // follow with unsupported-server-version: skip: a schedule must not fail on a release it was told to skip.
-      if (coverage) {
-        tk.info(
-          `Every new server release was skipped (unsupported-server-version: skip): nothing added to release ${coverage.release.tag_name}.`,
-        );
-        return;
-      }
-      tk.setFailed(
-        `Every server release was skipped, so nothing was built: ${report.skipped.map((s) => `${s.server}: ${s.reason}`).join('; ')}`,
-      );
-      return;
-    }
-    if (!config.build) {
-      tk.info('build is false: stopping after resolve and sync.');
-      await reportStage(ctx, report);
-      return;
-    }
-
-    // The caches are saved only from a run whose plugins all built and loaded.
-    const allBuilt = report.releases.every((r) => r.results!.every((t) => t.ok));
-    const verifyProblems = report.releases.flatMap((r) => r.verified?.problems ?? []);
-    await saveCaches(ctx, shared, allBuilt, verifyProblems.length === 0);
-    // What a publish job of a matrix reads about each cell (mode: build).
-    const cells = (uploads: readonly ArtifactUpload[]) => ({
-      pluginName: report.pluginName!,
-      module: module ?? report.pluginName!,
-      releases: report.releases.map((r): CellRelease => ({
-        server: r.server,
-        results: r.results!,
-        ...(r.verified && { verified: r.verified.entries }),
-        goModChanges: goModChangesOf(r),
-        artifacts: uploadedPlugins(uploads, r.server.tag, report.releases.length === 1),
-      })),
-    });
-    if (verifyProblems.length > 0) {
-      // A plugin the server refuses is never published: nothing is uploaded but the cell records.
-      if (config.mode === 'build') await cellRecordsStage(ctx, cells([]));
-      await reportStage(ctx, report);
-      tk.setFailed([...problems, ...verifyProblems].join('; '));
-      return;
-    }
-    await haltIfCancelled();
-
-    progress.stage = 'Publish';
-    report.published = await publishStage(ctx, octokit, {
-      pluginName: report.pluginName!,
-      ...(module !== undefined && { module }),
-      releases: report.releases.map((r) => ({
-        server: r.server,
-        results: r.results!,
-        proof: (target) => {
-          const entry = r.verified?.entries.find((e) => e.target === target);
-          return (entry && proofOf(entry)) ?? 'not-verified';
-        },
-        goModChanges: goModChangesOf(r),
-      })),
-    });
-    await reportStage(ctx, report);
-    const all = [...problems, ...report.published.problems];
-    if (coverage) {
-      // follow: the new releases' plugins into the plugin release, its index and checksums last.
-      if (problems.length === 0)
-        all.push(...(await followWriteStage(ctx, octokit, coverage, cells(report.published.artifacts))));
-    } else if (config.mode === 'build') {
-      all.push(...(await cellRecordsStage(ctx, cells(report.published.artifacts))));
-    }
-    if (all.length > 0) tk.setFailed(all.join('; '));
+    // Each mode is a chapter of its own (src/modes/).
+    const chapters = { plan: planMode, follow: followMode, build: buildMode } as const;
+    await chapters[config.mode](chapter, checked);
   } catch (e) {
     const message = fail(tk, e, secrets);
     await reportFailure(tk, summary, progress, message);
   }
-}
-
-/** The plugin's name and module path, from go.mod (read by the workspace check). */
-function pluginOf(checked: PreflightFacts): { name: string; module: string } {
-  const module = checked.goMod?.file.module?.path;
-  if (checked.pluginName === undefined || module === undefined) {
-    throw new Error('go.mod names no module, so the plugin has no name: add a module line (go mod init)');
-  }
-  return { name: checked.pluginName, module };
 }
 
 function readContext(tk: Toolkit, env: RunEnv): RunContext {

@@ -14,7 +14,7 @@ import { addChecksums, followDiff } from '../../src/fanout/follow';
 import { checkMatrixSize, MAX_MATRIX_JOBS, matrixOf, planCells } from '../../src/fanout/matrix';
 import { planSkips } from '../../src/fanout/skips';
 import { formatPlanRecord, parsePlanRecord, type PlanRecord } from '../../src/fanout/plan-record';
-import { cellRecords, uploadedPlugins } from '../../src/fanout/stage';
+import { cellRecords, uploadedPlugins } from '../../src/fanout/build-cells';
 
 const MODULE_PATH = 'github.com/me/hello';
 

@@ -2,7 +2,8 @@
 // plan step outputs and logs, and what a publish job says when the run holds no plan or two.
 import type { Octokit } from '@octokit/rest';
 import { describe, expect, it } from 'vitest';
-import { makePlan, planStage, publishCellsStage } from '../../src/fanout/stage';
+import { makePlan, planStage } from '../../src/modes/plan';
+import { publishCellsStage } from '../../src/modes/publish';
 import type { RunArtifactClient } from '../../src/fanout/run-artifacts';
 import { fakeContext } from './fake-toolkit';
 

@@ -28,10 +28,7 @@ export function isGoVersion(value: unknown): value is string {
 
 /** An artifact's name: what the artifact service accepts, minus `:` (no control characters, no `"<>|*?\/`). */
 export function isArtifactName(value: unknown): value is string {
+  if (typeof value !== 'string' || value === '') return false;
   // eslint-disable-next-line no-control-regex
-  return (
-    typeof value === 'string' &&
-    value !== '' &&
-    !/[\u0000-\u001f\u007f-\u009f\u2028\u2029:"<>|*?\\/]/.test(value)
-  );
+  return !/[\u0000-\u001f\u007f-\u009f\u2028\u2029:"<>|*?\\/]/.test(value);
 }

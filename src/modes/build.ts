@@ -1,0 +1,173 @@
+// mode: build - one step builds and publishes: resolve the server releases -> for each: sync ->
+// build -> verify (the per-release loop, release-loop.ts) -> save the caches -> publish (workflow
+// artifacts, the release) -> report -> the cell records a publish job of a matrix reads.
+// `buildReleases` is also follow's middle: everything up to the report.
+import { createDocker, withDebugLog } from '../build/docker';
+import { saveCaches } from '../build/stage';
+import type { PreflightFacts } from '../preflight/preflight';
+import { checkFileNamesForServer } from '../preflight/preflight';
+import { cellRecordName, formatCellRecord } from '../fanout/cell-record';
+import { cellRecords, uploadedPlugins, type CellRelease } from '../fanout/build-cells';
+import { defaultArtifactClient, uploadTextArtifact } from '../fanout/run-artifacts';
+import { haltIfCancelled } from '../fs/cleanup';
+import type { ArtifactUpload } from '../publish/artifacts';
+import { publishStage } from '../publish/stage';
+import { formatUploadFailure } from '../publish/upload-report';
+import { sharedWork } from '../release';
+import { runReleases } from '../release-loop';
+import { goModChangesOf, type RunReport } from '../report/record';
+import { reportStage } from '../report/stage';
+import { resolveStage } from '../resolve/stage';
+import { proofOf } from '../verify/plan';
+import type { RunContext } from '../context';
+import type { ArtifactClientSource, ModeRun } from './run';
+
+export async function buildMode(run: ModeRun, checked: PreflightFacts): Promise<void> {
+  const { ctx } = run;
+  const { tk } = ctx;
+  const built = await buildReleases(run, checked);
+  if (built.outcome === 'all skipped') {
+    tk.setFailed(
+      `Every server release was skipped, so nothing was built: ${built.report.skipped.map((s) => `${s.server}: ${s.reason}`).join('; ')}`,
+    );
+    return;
+  }
+  if (built.outcome === 'synced') return;
+  // What a publish job of a matrix reads about each cell; a refused plugin's cell too (no plugin).
+  const recorded = await cellRecordsStage(ctx, built.cells);
+  const problems =
+    built.outcome === 'refused' ? built.problems : [...built.problems, ...built.publishProblems, ...recorded];
+  if (problems.length > 0) tk.setFailed(problems.join('; '));
+}
+
+/** How far `buildReleases` got; the report is written in every case. */
+export type Built =
+  /** unsupported-server-version: skip skipped every release: nothing built. */
+  | { outcome: 'all skipped'; report: RunReport }
+  /** build: false - resolve and sync only. */
+  | { outcome: 'synced' }
+  /** A server refused a plugin: nothing published. `problems`: the build's and the loads'. */
+  | { outcome: 'refused'; cells: CellsOfRun; problems: string[] }
+  /** Published (as far as the inputs say). `problems`: the build's; `publishProblems`: the uploads'. */
+  | { outcome: 'published'; cells: CellsOfRun; problems: string[]; publishProblems: string[] };
+
+/** The run's cells as their records need them. */
+export interface CellsOfRun {
+  pluginName: string;
+  module: string;
+  releases: CellRelease[];
+}
+
+/**
+ * Resolve -> the per-release loop -> the caches -> publish -> report. A plugin a server refused is
+ * never published; the caches are saved only from a run whose plugins all built and loaded.
+ */
+export async function buildReleases(run: ModeRun, checked: PreflightFacts): Promise<Built> {
+  const { ctx, octokit, progress } = run;
+  const { tk, config, env } = ctx;
+  const docker = withDebugLog(createDocker(env), (m) => tk.debug(m));
+
+  progress.stage = 'Resolve server';
+  const servers = await resolveStage(ctx, octokit);
+  await haltIfCancelled();
+  progress.server = servers[0];
+  if (checked.pluginName !== undefined) {
+    for (const server of servers) checkFileNamesForServer(config, checked.pluginName, server);
+  }
+
+  // The same story once per server release; the releases share images and Go caches.
+  const shared = sharedWork(ctx);
+  const { report, module, problems } = await runReleases({
+    ctx,
+    octokit,
+    docker,
+    servers,
+    checked,
+    progress,
+    shared,
+  });
+  if (report.releases.length === 0) {
+    await reportStage(ctx, report);
+    return { outcome: 'all skipped', report };
+  }
+  if (!config.build) {
+    tk.info('build is false: stopping after resolve and sync.');
+    await reportStage(ctx, report);
+    return { outcome: 'synced' };
+  }
+
+  const allBuilt = report.releases.every((r) => r.results!.every((t) => t.ok));
+  const verifyProblems = report.releases.flatMap((r) => r.verified?.problems ?? []);
+  await saveCaches(ctx, shared, allBuilt, verifyProblems.length === 0);
+  const cells = (uploads: readonly ArtifactUpload[]): CellsOfRun => ({
+    pluginName: report.pluginName!,
+    module: module ?? report.pluginName!,
+    releases: report.releases.map((r): CellRelease => ({
+      server: r.server,
+      results: r.results!,
+      ...(r.verified && { verified: r.verified.entries }),
+      goModChanges: goModChangesOf(r),
+      artifacts: uploadedPlugins(uploads, r.server.tag, report.releases.length === 1),
+    })),
+  });
+  if (verifyProblems.length > 0) {
+    await reportStage(ctx, report);
+    return { outcome: 'refused', cells: cells([]), problems: [...problems, ...verifyProblems] };
+  }
+  await haltIfCancelled();
+
+  progress.stage = 'Publish';
+  report.published = await publishStage(ctx, octokit, {
+    pluginName: report.pluginName!,
+    ...(module !== undefined && { module }),
+    releases: report.releases.map((r) => ({
+      server: r.server,
+      results: r.results!,
+      proof: (target) => {
+        const entry = r.verified?.entries.find((e) => e.target === target);
+        return (entry && proofOf(entry)) ?? 'not-verified';
+      },
+      goModChanges: goModChangesOf(r),
+    })),
+  });
+  await reportStage(ctx, report);
+  return {
+    outcome: 'published',
+    cells: cells(report.published.artifacts),
+    problems,
+    publishProblems: report.published.problems,
+  };
+}
+
+/** Uploads one record per cell (upload-artifacts); a record that cannot be uploaded is a problem. */
+export async function cellRecordsStage(
+  ctx: RunContext,
+  run: CellsOfRun,
+  client: ArtifactClientSource = defaultArtifactClient,
+): Promise<string[]> {
+  const { tk, config, env } = ctx;
+  if (!config.uploadArtifacts) return [];
+  const records = cellRecords(run.pluginName, run.module, run.releases);
+  if (records.length === 0) return [];
+  return tk.group('Upload cell records (what a publish job reads)', async () => {
+    const c = await client();
+    const failed: { name: string; ok: boolean; error?: string }[] = [];
+    for (const r of records) {
+      const name = cellRecordName({ name: r.plugin, target: r.target, serverTag: r.serverTag });
+      try {
+        const id = await uploadTextArtifact(c, name, formatCellRecord(r), {
+          ...(env.RUNNER_TEMP && { tempDir: env.RUNNER_TEMP }),
+          overwrite: config.overwrite,
+          ...(config.retentionDays !== undefined && { retentionDays: config.retentionDays }),
+        });
+        tk.info(`uploaded ${name} (id ${id}): ${r.built ? `built, ${r.verified}` : 'build failed'}`);
+        failed.push({ name, ok: true });
+      } catch (e) {
+        tk.warning(`Cell record ${name} was not uploaded: ${(e as Error).message}`);
+        failed.push({ name, ok: false, error: (e as Error).message });
+      }
+    }
+    const problem = formatUploadFailure(failed, 'this run', 'cell records');
+    return problem ? [problem] : [];
+  });
+}

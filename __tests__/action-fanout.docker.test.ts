@@ -1,8 +1,11 @@
 // Fan-out on the real bed, one workflow run of three jobs: the committed bundle plans two cells
-// (gotify v2.9.1 and v2.6.1 x linux-amd64) from the GitHub stand-in serving the real releases,
-// each cell is built and verified by the bundle in a job of its own (a fresh copy of the real
-// telegram plugin), and a publish job (no checkout) checks the cell records against the plan and
-// writes the plugins, checksums.txt and plugins.json to the plugin's release v1.0.0. Then a
+// (gotify v2.9.1 and v2.6.1 x linux-amd64; v2.5.0, whose Go 1.22.4 is older than the plugin's
+// go 1.23, left out with unsupported-server-version: skip) from the GitHub stand-in serving the
+// real releases, each cell is built and verified by the bundle in a job of its own (a fresh copy
+// of the real telegram plugin; the second one in a re-run attempt, after another step left a
+// .cell.json of its own), and a publish job (no checkout) checks the cell records against the
+// plan - the first attempt's artifacts through the REST download, as after "Re-run failed jobs" -
+// and writes the plugins, checksums.txt and plugins.json to the plugin's release v1.0.0. Then a
 // scheduled follow run on the newest release, v1.1.0 (made when the author supported v2.9.1
 // only), finds v2.6.1 not covered by the widened selection, builds only it, and adds it, leaving
 // every file there byte for byte. The real servers (the bed's oracle) load what the releases end
@@ -12,6 +15,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { uploadTextArtifact } from '../src/fanout/run-artifacts';
 import { formatPluginIndex, parsePluginIndex } from '../src/publish/plugin-index';
 import { removeTree } from './support/fixtures';
 import { startGitHubStandIn, type GitHubStandIn } from './support/github';
@@ -50,13 +54,22 @@ let beforeFollow: Map<string, Buffer>;
 beforeAll(async () => {
   // Lean: the two releases and the one target this test uses.
   bed = await ensureRealBed({ tags: ['v2.9.1', 'v2.6.1'], targets: ['linux-amd64'] });
+  const server = realServerRepo(bed, { token: TOKEN, tags: ['v2.9.1', 'v2.6.1'] });
+  // gotify v2.5.0's facts (Go 1.22.4): older than the plugin's go 1.23, so skipped; never built.
+  server.commits!['gotify-v2.5.0'] = {
+    'go.mod': 'module github.com/gotify/server/v2\n\ngo 1.22\n',
+    GO_VERSION: '1.22.4\n',
+  };
+  server.tags!['v2.5.0'] = 'gotify-v2.5.0';
+  server.releases = [{ tag: 'v2.5.0' }, ...server.releases!];
   gh = await startGitHubStandIn({
     repos: {
-      'gotify/server': realServerRepo(bed, { token: TOKEN, tags: ['v2.9.1', 'v2.6.1'] }),
+      'gotify/server': server,
       [PLUGIN_REPO]: { token: TOKEN, releases: [{ tag: 'v1.0.0' }, { tag: 'v1.1.0' }] },
     },
   });
   results = await startResultsService({ repository: PLUGIN_REPO });
+  gh.repo(PLUGIN_REPO).artifactDownload = (id) => results.publicDownloadUrl(id);
   const mods = realModuleSetup(bed);
   const job = (cwd: string, inputs: Record<string, string>, jobEnv: Record<string, string>) =>
     runAction({
@@ -83,7 +96,7 @@ beforeAll(async () => {
 
   plan = await job(
     copyPlugin(bed, 'telegram', join(root, 'plan')),
-    { mode: 'plan', 'server-versions': 'v2.9.1, v2.6.1' },
+    { mode: 'plan', 'server-versions': 'v2.9.1, v2.6.1, v2.5.0', 'unsupported-server-version': 'skip' },
     results.env(),
   );
   if (plan.exitCode !== 0) return;
@@ -91,6 +104,20 @@ beforeAll(async () => {
     include: { 'server-version': string; target: string }[];
   };
   for (const [i, cell] of matrix.include.entries()) {
+    if (i === 1) {
+      // Another step of the run leaves a .cell.json of its own; the second cell's job "failed" and
+      // is re-run: the artifacts of the first attempt are then not found by the internal download.
+      const saved = { ...process.env };
+      Object.assign(process.env, results.jobEnv(), { RUNNER_TEMP: root });
+      await uploadTextArtifact(
+        new (await import('@actions/artifact')).DefaultArtifactClient(),
+        'coverage.cell.json',
+        '{"lines": 97}\n',
+        { tempDir: root, overwrite: false },
+      );
+      process.env = saved;
+      results.rerunFailedJobs();
+    }
     cells.push(
       await job(
         copyPlugin(bed, 'telegram', join(root, `cell-${i}`)),
@@ -146,8 +173,10 @@ async function oracle(tag: string, release = 'v1.0.0'): Promise<void> {
 }
 
 describe('plan -> two cells -> publish', () => {
-  test('the plan is two cells', () => {
+  test('the plan is two cells; v2.5.0 is left out as one step would skip it', () => {
     expect(plan.exitCode, plan.stdout).toBe(0);
+    const skipped = JSON.parse(plan.outputs['skipped-server-versions']!) as { server: string; go: string }[];
+    expect(skipped.map((x) => [x.server, x.go])).toEqual([['v2.5.0', '1.22.4']]);
     expect(JSON.parse(plan.outputs.matrix!)).toEqual({
       include: [
         { 'server-version': 'v2.9.1', target: 'linux-amd64' },
@@ -169,6 +198,10 @@ describe('plan -> two cells -> publish', () => {
 
   test('the publish job wrote both plugins, checksums.txt and plugins.json, all loaded', () => {
     expect(publish.exitCode, publish.stdout + publish.stderr).toBe(0);
+    expect(publish.stdout).toContain('Skipped by the plan (unsupported-server-version: skip): v2.5.0');
+    expect(publish.stdout).toContain('1 cell record of this run is not of plan');
+    expect(publish.stdout).toContain('not found by the artifact service (an earlier attempt');
+    expect(gh.requestsTo('GET', /\/actions\/artifacts\/\d+\/zip/).length).toBeGreaterThanOrEqual(3);
     expect([...afterPublish.keys()].sort()).toEqual(
       [FILE('v2.9.1'), FILE('v2.6.1'), 'checksums.txt', 'plugins.json'].sort(),
     );

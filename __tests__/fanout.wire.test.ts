@@ -336,6 +336,38 @@ describe('plan -> matrix -> publish', () => {
     expect(Object.keys(index.releases)).toEqual(['v2.1.0']);
   });
 
+  it('a cell its build skipped (a reason the plan cannot see) leaves a skipped record; publish leaves its release out', async () => {
+    // Planned without skip; the cells of v2.2.0 run with it (as a module graph that cannot be
+    // aligned is found only by the build): the real bundle skips them and records why.
+    const plan = await step({ mode: 'plan', 'server-versions': 'v2.1.0, v2.2.0' }, results.env());
+    const cells = cellsOf(plan.outputs.matrix!);
+    const files = await matrixJobs(cells.filter((c) => c.serverTag === 'v2.1.0'));
+    for (const c of cells.filter((x) => x.serverTag === 'v2.2.0')) {
+      const cell = await step(
+        {
+          'server-versions': c.serverTag,
+          targets: c.target,
+          'unsupported-server-version': 'skip',
+          release: 'false',
+        },
+        results.jobEnv(),
+        { RUNNER_TEMP: join(workspace, 'runner-temp') },
+      );
+      expect(cell.stdout).toContain('Every server release was skipped');
+      expect(cell.stdout).toContain(`uploaded hello_${c.target}_v2.2.0.cell.json`);
+    }
+    const r = await step({ mode: 'publish' }, results.jobEnv(), tagRef);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /Skipped by their build \(unsupported-server-version: skip\), left out: v2\.2\.0 linux-amd64: go\.mod says go 1\.22/,
+    );
+    const index = parsePluginIndex(gh.assetBytes(PLUGIN_REPO, 'v1.1.0', 'plugins.json')!.toString());
+    expect(Object.keys(index.releases)).toEqual(['v2.1.0']);
+    expect(assetNames('v1.1.0')).toEqual(
+      [...[...files.keys()].sort(), 'checksums.txt', 'plugins.json'].sort(),
+    );
+  });
+
   it("reads only this plan's records: another step's .cell.json is named in one notice; files named by no Content-Disposition", async () => {
     await results.close();
     // No Content-Disposition: the artifact library names every download `artifact`.

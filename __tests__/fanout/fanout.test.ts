@@ -126,6 +126,14 @@ describe('cell records', () => {
     );
     expect(cellRecordName({ name: 'a_b', target: 't', serverTag: 'x/y' })).toBe('a%5Fb_t_x%2Fy.cell.json');
   });
+  it('a skipped cell is recorded as not built, with why; a skipped record that says it built is refused', () => {
+    const r = makeCellRecord(
+      facts('v2.9.1', 'linux-386', { built: false, skipped: 'go.mod says go 1.27', verified: undefined }),
+    );
+    expect(r).toMatchObject({ built: false, skipped: 'go.mod says go 1.27', verified: 'not-verified' });
+    expect(parseCellRecord(formatCellRecord(r), 'x').skipped).toBe('go.mod says go 1.27');
+    expect(() => parseCellRecord(JSON.stringify({ ...r, built: true }), 'c')).toThrow(/"skipped"/);
+  });
   it('refuses a record that is not one, naming the field', () => {
     expect(() => parseCellRecord('{}', 'c.cell.json')).toThrow(/c\.cell\.json: is not a schema 1/);
     const bad = { ...makeCellRecord(facts('v1', 'linux-amd64')), sha256: 'nope' };
@@ -231,6 +239,29 @@ describe('the publish check', () => {
         cell: 'v2.9.1',
         why: 'its cells disagree: go 1.26.0 (linux-amd64), 1.26.1 (linux-arm64); go.mod changes example.com/lib v1.3.0 -> v1.2.0 (linux-amd64), example.com/lib v1.3.0 -> v1.1.0 (linux-arm64)',
       },
+    ]);
+  });
+  it('cells their build skipped (unsupported-server-version: skip) are left out, not faults; nothing left is one', () => {
+    const skip = { built: false, skipped: 'the module graph cannot be aligned', verified: undefined };
+    const check = checkCells(p, records({ 'v2.8.0 linux-amd64': skip }));
+    expect(check.faults).toEqual([]);
+    expect(check.skipped).toEqual([
+      { cell: 'v2.8.0 linux-amd64', why: 'the module graph cannot be aligned' },
+    ]);
+    expect(check.ready.map((r) => `${r.serverTag} ${r.target}`)).toEqual([
+      'v2.9.1 linux-amd64',
+      'v2.9.1 linux-arm64',
+    ]);
+    const half = checkCells(p, records({ 'v2.9.1 linux-arm64': skip }));
+    expect(half.faults).toEqual([
+      { cell: 'v2.9.1', why: 'its cells disagree: skipped (linux-arm64), built (linux-amd64)' },
+    ]);
+    const all = checkCells(
+      p,
+      records({ 'v2.9.1 linux-amd64': skip, 'v2.9.1 linux-arm64': skip, 'v2.8.0 linux-amd64': skip }),
+    );
+    expect(all.faults).toEqual([
+      { cell: 'every cell', why: 'every planned cell was skipped by its build, so nothing was built' },
     ]);
   });
   it('a record that cannot be read is a fault of its cell', () => {

@@ -17,6 +17,38 @@ export interface CellRelease {
   artifacts?: ReadonlyMap<string, string>;
 }
 
+/** A server release the build skipped (unsupported-server-version: skip), with each target's file name. */
+export interface SkippedRelease {
+  server: ServerFacts;
+  reason: string;
+  targets: readonly { name: string; fileName: string }[];
+}
+
+/** The records of the cells of releases the build skipped: not built, `skipped` says why (pure). */
+export function skippedCellRecords(
+  pluginName: string,
+  module: string,
+  skipped: readonly SkippedRelease[],
+): CellRecord[] {
+  return skipped.flatMap((s) =>
+    s.targets.map((t) =>
+      makeCellRecord({
+        plugin: pluginName,
+        module,
+        serverRepository: s.server.repository,
+        serverTag: s.server.tag,
+        serverModule: s.server.module,
+        go: s.server.goVersion,
+        goModChanges: [],
+        target: t.name,
+        built: false,
+        skipped: s.reason,
+        file: t.fileName,
+      }),
+    ),
+  );
+}
+
 /** Pure: target -> artifact name of the plugins of `serverTag` a publish stage uploaded. */
 export function uploadedPlugins(
   uploads: readonly ArtifactUpload[],

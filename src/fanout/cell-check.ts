@@ -19,6 +19,8 @@ export interface CellCheck {
   faults: CellFault[];
   /** Records of cells the plan does not name (another plan's, a hand-run job's): not published. */
   unplanned: string[];
+  /** Cells their build skipped (unsupported-server-version: skip), and why: left out, not faults. */
+  skipped: CellFault[];
 }
 
 /**
@@ -37,6 +39,7 @@ export function checkCells(
   }
   const planned = new Set(plan.cells.map(cellKey));
   const faults: CellFault[] = [];
+  const skipped: CellFault[] = [];
   const found: CellRecord[] = [];
   const files = new Map<string, string>();
   for (const cell of plan.cells) {
@@ -64,6 +67,10 @@ export function checkCells(
       fault(`its record is for ${other} ${r[other]}, the plan for ${plan[other]}`);
       continue;
     }
+    if (r.skipped !== undefined) {
+      skipped.push({ cell: key, why: firstLine(r.skipped) });
+      continue;
+    }
     if (!r.built) {
       fault(`the build failed${r.error ? `: ${firstLine(r.error)}` : ''}`);
       continue;
@@ -86,18 +93,30 @@ export function checkCells(
     files.set(r.file, key);
     found.push(r);
   }
-  faults.push(...disagreements(found));
+  faults.push(...disagreements(found, skipped));
+  // As one step fails when it skipped every release: nothing built is nothing to publish.
+  if (faults.length === 0 && plan.cells.length > 0 && skipped.length === plan.cells.length) {
+    faults.push({
+      cell: 'every cell',
+      why: 'every planned cell was skipped by its build, so nothing was built',
+    });
+  }
   const unplanned = [...byCell.keys()].filter((k) => !planned.has(k));
-  return { ready: faults.length === 0 ? found : [], faults, unplanned };
+  return { ready: faults.length === 0 ? found : [], faults, unplanned, skipped };
 }
 
 /**
  * The cells of one server release are published as one plugins.json entry: they must agree on the
  * release's Go, its module and the go.mod changes. Each release whose cells do not is a fault.
  */
-function disagreements(records: readonly CellRecord[]): CellFault[] {
+function disagreements(records: readonly CellRecord[], skipped: readonly CellFault[]): CellFault[] {
   const byTag = new Map<string, CellRecord[]>();
   for (const r of records) byTag.set(r.serverTag, [...(byTag.get(r.serverTag) ?? []), r]);
+  const skippedTargets = new Map<string, string[]>();
+  for (const s of skipped) {
+    const [tag, target] = s.cell.split(' ') as [string, string];
+    skippedTargets.set(tag, [...(skippedTargets.get(tag) ?? []), target]);
+  }
   const facets: [string, (r: CellRecord) => string][] = [
     ['go', (r) => r.go],
     ['server module', (r) => r.serverModule],
@@ -109,6 +128,11 @@ function disagreements(records: readonly CellRecord[]): CellFault[] {
   const faults: CellFault[] = [];
   for (const [tag, rs] of byTag) {
     const parts: string[] = [];
+    // A release is skipped by its build as a whole: one skipped cell and one built is a disagreement.
+    const skippedHere = skippedTargets.get(tag);
+    if (skippedHere) {
+      parts.push(`skipped (${skippedHere.join(', ')}), built (${rs.map((r) => r.target).join(', ')})`);
+    }
     for (const [name, of] of facets) {
       const values = new Map<string, string[]>();
       for (const r of rs) values.set(of(r), [...(values.get(of(r)) ?? []), r.target]);

@@ -33,6 +33,11 @@ export interface CellRecord {
   built: boolean;
   /** Why the build failed. */
   error?: string;
+  /**
+   * Why the build skipped the cell's release (unsupported-server-version: skip - its module graph
+   * cannot be aligned, say): not built, and publish leaves the release out instead of failing.
+   */
+  skipped?: string;
   /** The plugin's file name (as in the release and checksums.txt). */
   file: string;
   /** The workflow artifact holding the plugin (absent when it was not uploaded). */
@@ -96,6 +101,9 @@ export function parseCellRecord(text: string, name: string): CellRecord {
     if (!ok(r[key])) fail(`"${key}" is not ${what}`);
   }
   if (r.artifact !== undefined && !isArtifactName(r.artifact)) fail('"artifact" is not an artifact name');
+  if (r.skipped !== undefined && (typeof r.skipped !== 'string' || r.built !== false)) {
+    fail('"skipped" is not the reason of a cell that was not built');
+  }
   for (const key of ['error', 'reason']) {
     if (r[key] !== undefined && typeof r[key] !== 'string') fail(`"${key}" is not text`);
   }
@@ -135,6 +143,7 @@ export interface CellFacts {
   target: string;
   built: boolean;
   error?: string;
+  skipped?: string;
   file: string;
   artifact?: string;
   size?: number;
@@ -157,6 +166,7 @@ export function makeCellRecord(f: CellFacts): CellRecord {
     goModChanges: f.goModChanges.map((c) => ({ path: c.module, from: c.from ?? 'none', to: c.to })),
     built: f.built,
     ...(f.error !== undefined && { error: f.error }),
+    ...(f.skipped !== undefined && { skipped: f.skipped }),
     file: f.file,
     ...(f.artifact !== undefined && { artifact: f.artifact }),
     ...(f.size !== undefined && { size: f.size }),
@@ -164,6 +174,6 @@ export function makeCellRecord(f: CellFacts): CellRecord {
     verified: f.verified?.status ?? 'not-verified',
     ...(f.verified?.reason !== undefined
       ? { reason: f.verified.reason }
-      : !f.built && { reason: 'the build failed' }),
+      : !f.built && f.skipped === undefined && { reason: 'the build failed' }),
   };
 }

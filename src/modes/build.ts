@@ -7,7 +7,14 @@ import { saveCaches } from '../build/stage';
 import type { PreflightFacts } from '../preflight/preflight';
 import { checkFileNamesForServer } from '../preflight/preflight';
 import { cellRecordName, formatCellRecord } from '../fanout/cell-record';
-import { cellRecords, uploadedPlugins, type CellRelease } from '../fanout/build-cells';
+import { renderFileNames } from '../build/naming';
+import {
+  cellRecords,
+  skippedCellRecords,
+  uploadedPlugins,
+  type CellRelease,
+  type SkippedRelease,
+} from '../fanout/build-cells';
 import { defaultArtifactClient, uploadTextArtifact } from '../fanout/run-artifacts';
 import { haltIfCancelled } from '../fs/cleanup';
 import type { ArtifactUpload } from '../publish/artifacts';
@@ -27,6 +34,8 @@ export async function buildMode(run: ModeRun, checked: PreflightFacts): Promise<
   const { tk } = ctx;
   const built = await buildReleases(run, checked);
   if (built.outcome === 'all skipped') {
+    // A matrix cell whose release was skipped says so to the publish job, which leaves it out.
+    await cellRecordsStage(ctx, built.cells);
     tk.setFailed(
       `Every server release was skipped, so nothing was built: ${built.report.skipped.map((s) => `${s.server}: ${s.reason}`).join('; ')}`,
     );
@@ -43,7 +52,7 @@ export async function buildMode(run: ModeRun, checked: PreflightFacts): Promise<
 /** How far `buildReleases` got; the report is written in every case. */
 export type Built =
   /** unsupported-server-version: skip skipped every release: nothing built. */
-  | { outcome: 'all skipped'; report: RunReport }
+  | { outcome: 'all skipped'; report: RunReport; cells: CellsOfRun }
   /** build: false - resolve and sync only. */
   | { outcome: 'synced' }
   /** A server refused a plugin: nothing published. `problems`: the build's and the loads'. */
@@ -56,6 +65,8 @@ export interface CellsOfRun {
   pluginName: string;
   module: string;
   releases: CellRelease[];
+  /** The releases the loop skipped (unsupported-server-version: skip). */
+  skipped: SkippedRelease[];
 }
 
 /**
@@ -86,9 +97,32 @@ export async function buildReleases(run: ModeRun, checked: PreflightFacts): Prom
     progress,
     shared,
   });
+  const skipped = report.skipped.flatMap((s): SkippedRelease[] => {
+    const server = servers.find((x) => x.tag === s.server);
+    const name = report.pluginName ?? checked.pluginName;
+    if (!server || name === undefined) return [];
+    const files = renderFileNames(
+      config.fileName,
+      { name, server: server.tag, go: server.goVersion },
+      config.targets,
+    );
+    return [
+      {
+        server,
+        reason: s.reason,
+        targets: config.targets.map((t, i) => ({ name: t.name, fileName: files[i]! })),
+      },
+    ];
+  });
   if (report.releases.length === 0) {
     await reportStage(ctx, report);
-    return { outcome: 'all skipped', report };
+    const pluginName = report.pluginName ?? checked.pluginName ?? '';
+    const modulePath = checked.goMod?.file.module?.path ?? pluginName;
+    return {
+      outcome: 'all skipped',
+      report,
+      cells: { pluginName, module: modulePath, releases: [], skipped },
+    };
   }
   if (!config.build) {
     tk.info('build is false: stopping after resolve and sync.');
@@ -100,6 +134,7 @@ export async function buildReleases(run: ModeRun, checked: PreflightFacts): Prom
   const verifyProblems = report.releases.flatMap((r) => r.verified?.problems ?? []);
   await saveCaches(ctx, shared, allBuilt, verifyProblems.length === 0);
   const cells = (uploads: readonly ArtifactUpload[]): CellsOfRun => ({
+    skipped,
     pluginName: report.pluginName!,
     module: module ?? report.pluginName!,
     releases: report.releases.map((r): CellRelease => ({
@@ -147,7 +182,10 @@ export async function cellRecordsStage(
 ): Promise<string[]> {
   const { tk, config, env } = ctx;
   if (!config.uploadArtifacts) return [];
-  const records = cellRecords(run.pluginName, run.module, run.releases);
+  const records = [
+    ...cellRecords(run.pluginName, run.module, run.releases),
+    ...skippedCellRecords(run.pluginName, run.module, run.skipped),
+  ];
   if (records.length === 0) return [];
   return tk.group('Upload cell records (what a publish job reads)', async () => {
     const c = await client();
@@ -160,7 +198,9 @@ export async function cellRecordsStage(
           overwrite: config.overwrite,
           ...(config.retentionDays !== undefined && { retentionDays: config.retentionDays }),
         });
-        tk.info(`uploaded ${name} (id ${id}): ${r.built ? `built, ${r.verified}` : 'build failed'}`);
+        tk.info(
+          `uploaded ${name} (id ${id}): ${r.built ? `built, ${r.verified}` : r.skipped !== undefined ? 'skipped' : 'build failed'}`,
+        );
         failed.push({ name, ok: true });
       } catch (e) {
         tk.warning(`Cell record ${name} was not uploaded: ${(e as Error).message}`);

@@ -73,6 +73,11 @@ export async function publishCellsStage(
     const { records, unreadable } = await readRecords(ctx, from, artifacts, plan, planName);
     const check = checkCells(plan, records, unreadable);
     for (const u of check.unplanned) tk.info(`Not in the plan, not published: ${u}`);
+    if (check.skipped.length > 0) {
+      tk.info(
+        `Skipped by their build (unsupported-server-version: skip), left out: ${check.skipped.map((x) => `${x.cell}: ${x.why}`).join('; ')}`,
+      );
+    }
     if (check.faults.length > 0) {
       const message = faultMessage(check.faults, plan.cells.length);
       for (const f of check.faults) tk.error(`${f.cell}: ${f.why}`, { title: 'cell not publishable' });

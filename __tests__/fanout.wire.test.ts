@@ -325,9 +325,17 @@ describe('plan -> matrix -> publish', () => {
     const skipped = JSON.parse(plan.outputs['skipped-server-versions']!) as { server: string }[];
     expect(skipped.map((x) => x.server)).toEqual(['v2.2.0']);
     expect(plan.summary).toContain('Skipped (`unsupported-server-version: skip`): v2.2.0 (Go 1.19.1).');
-    // One step with the same inputs skips the same release for the same reason.
+    // One step with the same inputs skips the same release for the same reason, and fails when
+    // that is every release - as the plan does.
     const one = await step({ ...skip, 'server-versions': 'v2.2.0' }, results.env());
     expect(JSON.parse(one.outputs['skipped-server-versions']!)).toEqual(skipped);
+    const onlySkipped = await step({ mode: 'plan', ...skip, 'server-versions': 'v2.2.0' }, results.env());
+    expect([one.exitCode, onlySkipped.exitCode]).toEqual([1, 1]);
+    for (const r of [one, onlySkipped]) {
+      expect(r.stdout).toMatch(
+        /::error::Every server release was skipped, so nothing was built: v2\.2\.0: go\.mod says go 1\.22/,
+      );
+    }
     await matrixJobs(cellsOf(plan.outputs.matrix!));
     const r = await step({ mode: 'publish' }, results.jobEnv(), tagRef);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);

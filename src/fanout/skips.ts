@@ -27,3 +27,8 @@ export function planSkips(
   }
   return { kept, skipped };
 }
+
+/** The step's failure when every release was skipped: one step and a plan say it alike. */
+export function everySkippedMessage(skipped: readonly { server: string; reason: string }[]): string {
+  return `Every server release was skipped, so nothing was built: ${skipped.map((s) => `${s.server}: ${s.reason}`).join('; ')}`;
+}

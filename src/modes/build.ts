@@ -7,6 +7,7 @@ import { saveCaches } from '../build/stage';
 import type { PreflightFacts } from '../preflight/preflight';
 import { checkFileNamesForServer } from '../preflight/preflight';
 import { cellRecordName, formatCellRecord } from '../fanout/cell-record';
+import { everySkippedMessage } from '../fanout/skips';
 import { renderFileNames } from '../build/naming';
 import {
   cellRecords,
@@ -36,9 +37,7 @@ export async function buildMode(run: ModeRun, checked: PreflightFacts): Promise<
   if (built.outcome === 'all skipped') {
     // A matrix cell whose release was skipped says so to the publish job, which leaves it out.
     await cellRecordsStage(ctx, built.cells);
-    tk.setFailed(
-      `Every server release was skipped, so nothing was built: ${built.report.skipped.map((s) => `${s.server}: ${s.reason}`).join('; ')}`,
-    );
+    tk.setFailed(everySkippedMessage(built.report.skipped));
     return;
   }
   if (built.outcome === 'synced') return;

@@ -9,7 +9,7 @@ import { cellsByRelease } from '../fanout/cell-check';
 import { cellKey, checkMatrixSize, matrixOf, planCells } from '../fanout/matrix';
 import { formatPlanRecord, planRecordName, type PlanRecord } from '../fanout/plan-record';
 import { defaultArtifactClient, uploadTextArtifact } from '../fanout/run-artifacts';
-import { planSkips, type PlanSkip } from '../fanout/skips';
+import { everySkippedMessage, planSkips, type PlanSkip } from '../fanout/skips';
 import { renderPlanSummary } from '../fanout/summary';
 import { resolveServerGoVersion } from '../github/go-version';
 import { readServerFiles } from '../github/server-release';
@@ -25,6 +25,12 @@ export async function planMode(run: ModeRun, checked: PreflightFacts): Promise<v
   const coverage = ctx.config.follow ? await followCoverage(ctx, octokit, selected) : undefined;
   const tags = coverage ? coverage.diff.uncovered : selected;
   const skipped = await planSkipStage(ctx, octokit, tags, checked.goMod?.file);
+  if (!coverage && tags.length > 0 && skipped.length === tags.length) {
+    // As one step fails when it skipped every release (follow: a schedule passes).
+    ctx.tk.setOutput('skipped-server-versions', JSON.stringify(skipped.map(({ line: _, ...s }) => s)));
+    ctx.tk.setFailed(everySkippedMessage(skipped));
+    return;
+  }
   await planStage(ctx, makePlan(ctx, pluginOf(checked), selected, coverage, skipped));
 }
 

@@ -3,12 +3,9 @@
 // artifacts, the release) -> report -> the cell records a publish job of a matrix reads.
 // `buildReleases` is also follow's middle: everything up to the report.
 import { createDocker, withDebugLog } from '../build/docker';
-import { saveCaches } from '../build/stage';
-import type { PreflightFacts } from '../preflight/preflight';
-import { checkFileNamesForServer } from '../preflight/preflight';
-import { cellRecordName, formatCellRecord } from '../fanout/cell-record';
-import { everySkippedMessage } from '../fanout/skips';
 import { renderFileNames } from '../build/naming';
+import { saveCaches } from '../build/stage';
+import type { RunContext } from '../context';
 import {
   cellRecords,
   skippedCellRecords,
@@ -16,8 +13,11 @@ import {
   type CellRelease,
   type SkippedRelease,
 } from '../fanout/build-cells';
+import { cellRecordName, formatCellRecord } from '../fanout/cell-record';
 import { defaultArtifactClient, uploadTextArtifact } from '../fanout/run-artifacts';
+import { everySkippedMessage } from '../fanout/skips';
 import { haltIfCancelled } from '../fs/cleanup';
+import { checkFileNamesForServer, type PreflightFacts } from '../preflight/preflight';
 import type { ArtifactUpload } from '../publish/artifacts';
 import { publishStage } from '../publish/stage';
 import { formatUploadFailure } from '../publish/upload-report';
@@ -26,8 +26,8 @@ import { runReleases } from '../release-loop';
 import { goModChangesOf, type RunReport } from '../report/record';
 import { reportStage } from '../report/stage';
 import { resolveStage } from '../resolve/stage';
+import type { ServerFacts } from '../resolve/server';
 import { proofOf } from '../verify/plan';
-import type { RunContext } from '../context';
 import type { ArtifactClientSource, ModeRun } from './run';
 
 export async function buildMode(run: ModeRun, checked: PreflightFacts): Promise<void> {
@@ -96,23 +96,7 @@ export async function buildReleases(run: ModeRun, checked: PreflightFacts): Prom
     progress,
     shared,
   });
-  const skipped = report.skipped.flatMap((s): SkippedRelease[] => {
-    const server = servers.find((x) => x.tag === s.server);
-    const name = report.pluginName ?? checked.pluginName;
-    if (!server || name === undefined) return [];
-    const files = renderFileNames(
-      config.fileName,
-      { name, server: server.tag, go: server.goVersion },
-      config.targets,
-    );
-    return [
-      {
-        server,
-        reason: s.reason,
-        targets: config.targets.map((t, i) => ({ name: t.name, fileName: files[i]! })),
-      },
-    ];
-  });
+  const skipped = skippedReleases(ctx, report, servers, checked);
   if (report.releases.length === 0) {
     await reportStage(ctx, report);
     const pluginName = report.pluginName ?? checked.pluginName ?? '';
@@ -208,5 +192,27 @@ export async function cellRecordsStage(
     }
     const problem = formatUploadFailure(failed, 'this run', 'cell records');
     return problem ? [problem] : [];
+  });
+}
+
+/** The releases the loop skipped, with each target's file name (what their cell records name). */
+function skippedReleases(
+  ctx: RunContext,
+  report: RunReport,
+  servers: readonly ServerFacts[],
+  checked: PreflightFacts,
+): SkippedRelease[] {
+  const { config } = ctx;
+  const name = report.pluginName ?? checked.pluginName;
+  return report.skipped.flatMap((s): SkippedRelease[] => {
+    const server = servers.find((x) => x.tag === s.server);
+    if (!server || name === undefined) return [];
+    const files = renderFileNames(
+      config.fileName,
+      { name, server: server.tag, go: server.goVersion },
+      config.targets,
+    );
+    const targets = config.targets.map((t, i) => ({ name: t.name, fileName: files[i]! }));
+    return [{ server, reason: s.reason, targets }];
   });
 }

@@ -14,6 +14,7 @@ describe('log-text: the one path for others text to the log', () => {
   it('lastLines keeps the last lines of an output, escaped, on one line', () => {
     expect(lastLines('a\nb\n::error::c\n', 2)).toBe('b | ::error::c');
     expect(lastLines('x\r\n\x1by', 1)).toBe('\\x1by');
+    expect(lastLines('a\nb\x07', 2, '\n')).toBe('a\nb\\x07');
   });
   it('listed names the first N then how many more', () => {
     expect(listed(['a', 'b', 'c'], 2)).toBe('a, b, ... and 1 more');

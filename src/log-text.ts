@@ -34,10 +34,14 @@ export function oneLine(text: string, max = ONE_LINE_MAX): string {
   return `${escapeControl(cut)}${rest > 0 ? `... (${rest} more characters)` : ''}`;
 }
 
-/** The last `n` lines of an output (a container's, a server's) as one escaped, bounded piece: `a | b | c`. */
-export function lastLines(output: string, n = 3): string {
+/**
+ * The last `n` lines of an output (a container's, a server's), each escaped and bounded, joined
+ * with `separator`: one log line piece `a | b | c` by default; `\n` keeps them lines of their own
+ * (for an error message, which the runner's annotation escapes).
+ */
+export function lastLines(output: string, n = 3, separator = ' | '): string {
   const lines = output.trim().split(/\r?\n/).slice(-n);
-  return oneLine(lines.join(' | '));
+  return lines.map((l) => oneLine(l)).join(separator);
 }
 
 /** How many items a list in one log line names before "... and M more". */

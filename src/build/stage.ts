@@ -31,6 +31,7 @@ import {
 } from './execute';
 import { checksumMismatchMessage, parseChecksumMismatches, parseGoDiagnostics } from './go-errors';
 import { pluginNameFor } from './naming';
+import { lastLines } from '../log-text';
 import { foreignFile } from '../fs/output-files';
 import { foreignMessage } from '../preflight/preflight';
 import { CHECKSUMS_FILE_NAME } from '../publish/checksums';
@@ -261,9 +262,7 @@ async function prepareAndBuild(
         throw new Error(
           mismatch ??
             `go mod tidy failed (exit code ${r.exitCode}) in ${plan.prepareSpec.image}: ${
-              refused.length > 0
-                ? refused.map((f) => f.message).join(' ')
-                : r.output.trim().split('\n').slice(-3).join(' | ')
+              refused.length > 0 ? refused.map((f) => f.message).join(' ') : lastLines(r.output)
             }`,
         );
       }
@@ -413,11 +412,10 @@ async function revendor({ tk }: RunContext, docker: Docker, plan: BuildPlan): Pr
     const argv = goScriptArgv(plan.prepareSpec, 'go mod vendor');
     tk.info(`docker ${argv.join(' ')}`);
     const r = await docker.run(argv);
-    if (r.output.trim()) tk.info(r.output.trimEnd());
+    // Module servers' words: inside the stop-commands wrapper, like tidy's and the builds' output.
+    if (r.output.trim()) tk.untrusted(r.output.trimEnd());
     if (r.exitCode !== 0) {
-      throw new Error(
-        `go mod vendor failed (exit code ${r.exitCode}): ${r.output.trim().split('\n').slice(-3).join(' | ')}`,
-      );
+      throw new Error(`go mod vendor failed (exit code ${r.exitCode}): ${lastLines(r.output)}`);
     }
   });
 }

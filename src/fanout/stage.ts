@@ -3,6 +3,7 @@
 // plan, then the plugins into the release with checksums.txt and plugins.json), and following
 // the server (the plugin release's plugins.json against the selection; the new releases' plugins
 // added to it). Logs, outputs and the summary go through the toolkit; the rest is in this folder.
+import { listed } from '../log-text';
 import { proofOf } from '../verify/plan';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
@@ -179,14 +180,14 @@ export async function followCoverage(
     const indexed = index ? Object.keys(index.releases) : [];
     tk.info(
       index
-        ? `${PLUGIN_INDEX_FILE_NAME} covers ${indexed.length} server release${indexed.length === 1 ? '' : 's'}: ${indexed.join(', ') || 'none'}`
+        ? `${PLUGIN_INDEX_FILE_NAME} covers ${indexed.length} server release${indexed.length === 1 ? '' : 's'}: ${listed(indexed) || 'none'}`
         : `Release ${release.tag_name} has no ${PLUGIN_INDEX_FILE_NAME} yet: every selected server release is new`,
     );
     const diff = followDiff(selected, indexed);
     tk.info(
       diff.uncovered.length === 0
         ? nothingNewMessage(release.tag_name, diff.covered)
-        : `New server release${diff.uncovered.length === 1 ? '' : 's'} to build: ${diff.uncovered.join(', ')}`,
+        : `New server release${diff.uncovered.length === 1 ? '' : 's'} to build: ${listed(diff.uncovered)}`,
     );
     return { release, ...(index && { index }), diff };
   });

@@ -208,3 +208,16 @@ describe('issue 21: the build stage', () => {
     expect(fake.calls).toEqual([]);
   });
 });
+
+describe('issue 27: the build stage', () => {
+  it('modules-token without GOPRIVATE/GONOPROXY: one notice that says what to set', async () => {
+    const { ctx, rec, sync } = stage({ 'modules-token': 'tok' });
+    await buildStage(ctx, releaseOf(ctx), sync, fakeDocker().docker);
+    expect(rec.annotations).toEqual([
+      expect.objectContaining({
+        level: 'notice',
+        message: expect.stringMatching(/^modules-token is set, but neither GOPRIVATE nor GONOPROXY/),
+      }),
+    ]);
+  });
+});

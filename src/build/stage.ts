@@ -15,7 +15,13 @@ import { formatChange } from '../sync/align-plan';
 import { setGoModChanges } from '../sync/stage';
 import { lockText, type SyncResult } from '../sync/sync';
 import { forwardedEnvNames, goScriptArgv } from './argv';
-import { CREDENTIALS_MOUNT, planCredentials, privatePatterns, writeCredentials } from './credentials';
+import {
+  CREDENTIALS_MOUNT,
+  planCredentials,
+  privatePatterns,
+  unusedModulesTokenNotice,
+  writeCredentials,
+} from './credentials';
 import { containerLayout, localReplaces } from './layout';
 import { moduleFetchProblems, type FetchContext } from './module-errors';
 import { hasVendorModules, vendorBuildFlags } from './vendor';
@@ -101,6 +107,10 @@ export async function buildStage(
     tokenInput,
     ...(config.netrc !== undefined && { netrc: config.netrc }),
   });
+  // Once a run (the first release): a modules-token no container uses.
+  const unusedToken =
+    release.index === 0 && unusedModulesTokenNotice({ env, modulesToken: config.modulesToken !== undefined });
+  if (unusedToken) tk.notice(unusedToken, { title: 'modules-token unused' });
   const credentialsDir = join(env.RUNNER_TEMP || tmpdir(), `flow-credentials-${runId}`);
   const plan = planBuild({
     targets: config.targets,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeControl, lastLines, listed, oneLine } from '../src/log-text';
+import { nothingNewMessage } from '../src/fanout/follow';
 
 describe('log-text: the one path for others text to the log', () => {
   it('escapeControl leaves no line break, escape or separator', () => {
@@ -24,5 +25,15 @@ describe('log-text: the one path for others text to the log', () => {
     expect(big.length).toBeLessThan(400);
     expect(big).toMatch(/\.\.\. and 199980 more$/);
     expect(listed(['a\nb'])).toBe('a\\nb');
+  });
+});
+
+describe('issue 27: log lines about lists are bounded', () => {
+  it("follow's nothing-new line names the first releases, then how many more", () => {
+    const covered = Array.from({ length: 200_000 }, (_, i) => `v2.${i}.0`);
+    const line = nothingNewMessage('v1.0.0', covered);
+    expect(line.length).toBeLessThan(600);
+    expect(line).toContain('v2.0.0, v2.1.0');
+    expect(line).toContain('... and 199980 more');
   });
 });

@@ -81,9 +81,9 @@ export async function selectStage(ctx: RunContext, octokit: Octokit): Promise<st
       max: config.serverVersions ? config.maxServerVersions : 1,
     });
     const tags = releases.map((r) => r.tag);
-    tk.info(`${config.server.owner}/${config.server.repo} ${specs.join(', ')}: ${tags.join(', ')}`);
+    tk.info(`${config.server.owner}/${config.server.repo} ${listed(specs)}: ${listed(tags)}`);
     if (leftOut.length > 0) {
-      tk.info(`Left out by max-server-versions (${config.maxServerVersions}): ${leftOut.join(', ')}`);
+      tk.info(`Left out by max-server-versions (${config.maxServerVersions}): ${listed(leftOut)}`);
     }
     return tags;
   });
@@ -129,7 +129,7 @@ export async function planStage(
   tk.info(
     plan.cells.length === 0
       ? "Nothing to build: the matrix is empty (skip the build and publish jobs: `if: needs.plan.outputs.cells != '0'`)."
-      : `Planned ${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'}: ${plan.cells.map(cellKey).join(', ')}`,
+      : `Planned ${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'}: ${listed(plan.cells.map(cellKey))}`,
   );
   if (plan.cells.length > 0) {
     if (!config.uploadArtifacts) {

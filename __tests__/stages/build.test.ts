@@ -220,4 +220,18 @@ describe('issue 27: the build stage', () => {
       }),
     ]);
   });
+
+  it('with private patterns, the module cache is marked to be saved without them (netrc: not at all)', async () => {
+    const { ctx, sync } = stage({ netrc: 'machine proxy.corp login u password p' });
+    const withPrivate = {
+      ...ctx,
+      env: { ...ctx.env, GOPRIVATE: 'github.com/acme/*', GONOPROXY: 'git.corp' },
+    };
+    const release = releaseOf(withPrivate);
+    await buildStage(withPrivate, release, sync, fakeDocker().docker);
+    expect(release.shared.modules?.secret).toEqual({
+      privatePatterns: ['github.com/acme/*', 'git.corp'],
+      privateProxy: true,
+    });
+  });
 });

@@ -162,7 +162,9 @@ export async function buildStage(
     const restored = await tk.group('Restore Go module cache', () =>
       restoreModuleCache(plan.modCacheDir, moduleKeys, cacheLog),
     );
-    shared.modules = { keys: moduleKeys, restored, by: server.tag };
+    // What is private never goes to the Actions cache (left out, or not saved, at the end).
+    const secret = { privatePatterns: privatePatterns(env), privateProxy: config.netrc !== undefined };
+    shared.modules = { keys: moduleKeys, restored, by: server.tag, secret };
   }
 
   const checks = await tk.group(`Builder images${of}`, async () => {
@@ -486,7 +488,13 @@ export async function saveCaches(
   const cacheLog: CacheLog = { info: (m) => tk.info(m), warning: (m) => tk.warning(m) };
   if (modules) {
     await tk.group('Save Go module cache', () =>
-      saveModuleCache(join(shared.cacheDir, 'gomodcache'), modules.keys, modules.restored, cacheLog),
+      saveModuleCache(
+        join(shared.cacheDir, 'gomodcache'),
+        modules.keys,
+        modules.restored,
+        cacheLog,
+        modules.secret,
+      ),
     );
   }
   if (goBuild) {

@@ -5,7 +5,8 @@
 // "takes external text" when its argument mentions a source of others' text: a container's output
 // (`.output`, `.stdout`, `.stderr`, an ad-hoc `tail(`/`lastLine(` of it), a response body
 // (`.body`), a release's tag name from GitHub (`.tag_name`), or the entries of a release's index
-// (`indexed`, `covered`, `uncovered`). Such a mention must sit inside a wrapper (escapeControl,
+// (`indexed`, `covered`, `uncovered`), a JSON parser's message (it quotes the text it read), a
+// result's `.error` (a service's words). Such a mention must sit inside a wrapper (escapeControl,
 // oneLine, lastLines, listed) or the call must be `untrusted(`. What remains needs an entry in
 // REVIEWED below, with the reason the text is safe there. A new unwrapped site fails this test.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { projectRoot } from './support/runner';
 const CALL =
   /(?:\b(?:tk|log|core|cacheLog|logger)\.(?:info|warning|error|notice|debug|startGroup|setFailed|untrusted)|\bnew \w*Error)\(/g;
 const SOURCES =
-  /\.(?:output|stdout|stderr|body)\b|\btail\(|\blastLine\(|\.tag_name\b|\b(?:indexed|covered|uncovered)\b(?!\.length)/;
+  /\.(?:output|stdout|stderr|body)\b|\btail\(|\blastLine\(|\.tag_name\b|\.error\b(?!\s*\()|\b(?:indexed|covered|uncovered)\b(?!\.length)|(?:not JSON|does not parse): \$\{\(e as Error\)\.message/;
 const WRAPPERS = ['escapeControl', 'oneLine', 'lastLines', 'listed'];
 
 /**

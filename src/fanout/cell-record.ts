@@ -5,6 +5,7 @@
 // workflow run and checks them against the plan. Pure: made, named, formatted and parsed here.
 import { escapeNameComponent } from '../publish/artifacts';
 import type { Cell } from './matrix';
+import { oneLine } from '../log-text';
 
 export const CELL_RECORD_SCHEMA = 1;
 export const CELL_RECORD_KIND = 'flow-plugin-cell';
@@ -68,7 +69,7 @@ export function parseCellRecord(text: string, name: string): CellRecord {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new CellRecordError(`cell record ${name} is not JSON: ${(e as Error).message}`);
+    throw new CellRecordError(`cell record ${name} is not JSON: ${oneLine((e as Error).message)}`);
   }
   const fail = (what: string): never => {
     throw new CellRecordError(`cell record ${name}: ${what}`);

@@ -3,7 +3,7 @@
 // plan, then the plugins into the release with checksums.txt and plugins.json), and following
 // the server (the plugin release's plugins.json against the selection; the new releases' plugins
 // added to it). Logs, outputs and the summary go through the toolkit; the rest is in this folder.
-import { listed } from '../log-text';
+import { listed, oneLine } from '../log-text';
 import { proofOf } from '../verify/plan';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
@@ -484,7 +484,7 @@ export async function writeToRelease(
       log: (m) => tk.info(m),
     });
     for (const u of outcome.uploads)
-      tk.info(u.ok ? `uploaded ${u.name} ${u.url ?? ''}` : `FAILED ${u.name}: ${u.error}`);
+      tk.info(u.ok ? `uploaded ${u.name} ${u.url ?? ''}` : `FAILED ${u.name}: ${oneLine(u.error ?? '')}`);
     if (outcome.added.length > 0) tk.setOutput('release-url', release.html_url ?? '');
     tk.setOutput('server-versions', JSON.stringify(outcome.added));
     return outcome;

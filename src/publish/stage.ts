@@ -2,7 +2,7 @@
 // release assets - once for the whole run, every release's plugins together (one checksums.txt).
 // Every side effect has its input; nothing is silently partial - each failed upload becomes a
 // problem that fails the step and says which files were and were not uploaded.
-import { listed } from '../log-text';
+import { listed, oneLine } from '../log-text';
 import type { Octokit } from '@octokit/rest';
 import type { TargetResult } from '../build/execute';
 import type { RunContext } from '../context';
@@ -198,7 +198,7 @@ export async function publishStage(
         tk.info(
           u.ok
             ? `uploaded ${u.artifactName} (id ${u.id}) ${u.url ?? ''}`
-            : `FAILED ${u.artifactName}: ${u.error}`,
+            : `FAILED ${u.artifactName}: ${oneLine(u.error ?? '')}`,
         );
       }
       return uploads;
@@ -286,7 +286,7 @@ export async function publishStage(
     const updated = await update.finally(done);
     await rm(scratch, { recursive: true, force: true });
     for (const a of updated.files)
-      tk.info(a.ok ? `${a.state} ${a.name} ${a.url ?? ''}` : `NOT DONE ${a.name}: ${a.error}`);
+      tk.info(a.ok ? `${a.state} ${a.name} ${a.url ?? ''}` : `NOT DONE ${a.name}: ${oneLine(a.error ?? '')}`);
     if (updated.release === 'mixed') tk.warning(describeState(updated.files, to.tag));
     return {
       tag: to.tag,

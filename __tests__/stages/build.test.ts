@@ -234,4 +234,16 @@ describe('issue 27: the build stage', () => {
       privateProxy: true,
     });
   });
+
+  it('a go.work in a mounted folder is said to be unused (the containers run with GOWORK=off)', async () => {
+    const { ctx, rec, sync } = stage({});
+    writeFileSync(join(ctx.workspace, 'go.work'), 'go 1.22\n\nuse .\n');
+    const fake = fakeDocker();
+    await buildStage(ctx, releaseOf(ctx), sync, fake.docker);
+    expect(rec.log).toContain(
+      "info: go.work is in a folder the containers see: they run with GOWORK=off, so it does not change what Go builds (the plugin's go.mod decides, as in the server's build).",
+    );
+    const build = fake.calls.find((a) => a.includes('-buildmode=plugin'))!;
+    expect(build[build.indexOf('GOWORK=off') - 1]).toBe('-e');
+  });
 });

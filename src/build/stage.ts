@@ -3,6 +3,7 @@
 // compile errors as annotations). The caches are saved at the end of the run, once every plugin
 // built and loaded (saveCaches).
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { buildCacheUse, restoreBuildCache, saveBuildCache } from '../cache/build-cache';
@@ -192,6 +193,15 @@ export async function buildStage(
     tk.info(
       `Local replace: ${relative(ctx.workspace, m.host) || '.'} is mounted read-only at ${m.container}, the plugin at ${layout.pluginMount}.`,
     );
+  }
+  // A go.work in a mounted folder: never used (GOWORK=off, see containerOptions), said once a run.
+  const mounted = release.index === 0 ? [config.workingDirectory, ...layout.mounts.map((m) => m.host)] : [];
+  for (const dir of mounted) {
+    if (existsSync(join(dir, 'go.work'))) {
+      tk.info(
+        `${relative(ctx.workspace, join(dir, 'go.work'))} is in a folder the containers see: they run with GOWORK=off, so it does not change what Go builds (the plugin's go.mod decides, as in the server's build).`,
+      );
+    }
   }
   if (vendored) {
     tk.info(

@@ -185,7 +185,14 @@ function credentialsEnvReason(n: string, value: string | undefined): string | un
   if (n === 'HOME') {
     return `HOME is the action's (a writable /tmp whatever the container's user; git and Go read their configuration below it), and the credentials it mounts would be undone by another HOME's configuration. Give a token in modules-token, the patterns in GOPRIVATE (step env), a .netrc in the netrc input`;
   }
-  if (n === 'XDG_CONFIG_HOME' || n === 'GIT_CONFIG' || /^GIT_CONFIG_/.test(n)) {
+  // Entries added on top of git's configuration (`GIT_CONFIG_KEY_0=url.<x>.insteadOf`) are the
+  // user's to give, unless they are about credentials; files that replace it are refused.
+  const addsEntry = /^GIT_CONFIG_(COUNT|VALUE_\d+|NOSYSTEM)$/.test(n);
+  const entryAboutCredentials =
+    /^GIT_CONFIG_(KEY_\d+|PARAMETERS)$/.test(n) && /credential/i.test(value ?? '');
+  const replacesConfig =
+    n === 'XDG_CONFIG_HOME' || n === 'GIT_CONFIG' || n === 'GIT_CONFIG_GLOBAL' || n === 'GIT_CONFIG_SYSTEM';
+  if (!addsEntry && (replacesConfig || entryAboutCredentials)) {
     return `${n} would change git's configuration in the containers and undo the credentials the action gives it (modules-token, else github-token, for the GitHub server of the run, for the modules GOPRIVATE names). Give the token in modules-token and the patterns in GOPRIVATE in the step's env; for another host, the netrc input`;
   }
   return undefined;

@@ -13,6 +13,7 @@ describe("private patterns, matched the way Go's module.MatchPrefixPatterns does
     ['github.com/a?me/l[i]b', 'github.com/acme/lib/sub', true],
     ['github.com/other,github.com/acme', 'github.com/acme/z', true],
     [' github.com/acme ', 'github.com/acme/z', true],
+    ['github.com/acme/', 'github.com/acme/z', true],
   ])('%j matches %j: %s', (pattern, path, expected) => {
     expect(matchesPrivatePattern(pattern.split(','), path)).toBe(expected);
   });

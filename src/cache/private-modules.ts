@@ -33,7 +33,7 @@ function globRegExp(glob: string): RegExp {
 export function matchesPrivatePattern(patterns: readonly string[], modulePath: string): boolean {
   const elements = modulePath.split('/');
   for (const raw of patterns) {
-    const glob = raw.trim();
+    const glob = raw.trim().replace(/\/$/, ''); // Go: strings.TrimSuffix(glob, "/")
     if (glob === '') continue;
     const n = glob.split('/').length;
     if (elements.length < n) continue;

@@ -12,7 +12,7 @@ import {
 } from './build/naming';
 import { checkGoFlags, FlagError, parseBuildFlags, parseDockerArgs, parseLdflags } from './build/flags';
 import { parseVersionSpec, VersionResolutionError } from './github/versions';
-import { escapeControl } from './gomod/module-paths';
+import { escapeControl } from './log-text';
 import { CHECKSUMS_FILE_NAME } from './publish/checksums';
 import { PLUGIN_INDEX_FILE_NAME } from './publish/plugin-index';
 import { decideRelease } from './publish/release-decision';

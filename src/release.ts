@@ -5,7 +5,7 @@
 // plugin's folder, so the workspace go.mod is left exactly as it was.
 import { cp, mkdir, readdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { ModuleCacheKeys, RestoreResult } from './cache/module-cache';
+import type { ModuleCacheKeys, PrivateSources, RestoreResult } from './cache/module-cache';
 import type { BuildCacheKeys } from './cache/build-cache';
 import type { ImageCheck } from './build/execute';
 import { scratchDir, type RunContext } from './context';
@@ -22,7 +22,7 @@ export interface SharedWork {
   /** Folder holding gomodcache/ and gocache/ (under RUNNER_TEMP). */
   cacheDir: string;
   /** Set by the first release that restored the module cache; the others use the folder as it is. */
-  modules?: { keys: ModuleCacheKeys; restored: RestoreResult; by: string };
+  modules?: { keys: ModuleCacheKeys; restored: RestoreResult; by: string; secret?: PrivateSources };
   /** Set by the first release that restored the build cache. */
   build?: { keys: BuildCacheKeys; restored: RestoreResult; by: string };
   /** For each Go version, the first release of the run built with it into the build cache. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { containerOptions } from '../../src/build/argv';
 import {
+  unusedModulesTokenNotice,
   gitServerUrl,
   planCredentials,
   privatePatterns,
@@ -169,5 +170,20 @@ describe('moduleFetchProblems', () => {
     expect(
       moduleFetchProblems('go: example.com/x@v1.0.0: reading https://proxy/x: 404 Not Found', ctx),
     ).toEqual([]);
+  });
+});
+
+describe('issue 27: modules-token without a private pattern', () => {
+  it('is said in a notice with what to set', () => {
+    expect(unusedModulesTokenNotice({ env: {}, modulesToken: true })).toMatch(
+      /modules-token is set, but neither GOPRIVATE nor GONOPROXY in the step's env names a private module.*GOPRIVATE: github.com\/your-org\/\*/,
+    );
+    expect(unusedModulesTokenNotice({ env: { GOPRIVATE: 'off' }, modulesToken: true })).toBeDefined();
+  });
+  it('is quiet when a pattern uses the token, or when there is no modules-token', () => {
+    expect(
+      unusedModulesTokenNotice({ env: { GONOPROXY: 'git.corp/*' }, modulesToken: true }),
+    ).toBeUndefined();
+    expect(unusedModulesTokenNotice({ env: {}, modulesToken: false })).toBeUndefined();
   });
 });

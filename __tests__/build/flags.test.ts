@@ -217,13 +217,68 @@ describe('issue 21: docker-args cannot set what the action owns', () => {
   });
 
   it.each([
-    ['-e GOPRIVATE=git.corp/*'],
+    ['-e GOPRIVATE'],
     ['-e GOPROXY=https://proxy.corp,direct -e GONOSUMDB=git.corp'],
     ['-e GOFLAGS=-mod=mod'],
     ['-e GOFLAGS'],
     ['-e MY_TOKEN'],
     ['--env SSL_CERT_DIR=/etc/ssl/certs'],
   ])('accepts %j (module environment and variables of the user)', (input) => {
+    expect(() => parseDockerArgs(input)).not.toThrow();
+  });
+});
+
+describe("issue 27: docker-args cannot swap the image's Go or undo the credentials", () => {
+  it.each([
+    [
+      '-v /opt/go1.21:/usr/local/go:ro',
+      /"-v \/opt\/go1.21:\/usr\/local\/go:ro" would replace the builder image's Go at \/usr\/local\/go/,
+    ],
+    ['--volume=/opt/go:/usr/local/go', /image's Go at \/usr\/local\/go/],
+    ['-v /opt/go:/usr/local/go/ -e PATH=/usr/local/go/bin:/usr/bin', /image's Go at \/usr\/local\/go/],
+    ['-v /opt/bin:/usr/local/go/bin', /image's Go at \/usr\/local\/go/],
+    ['-v /opt/local:/usr/local', /image's Go at \/usr\/local\/go/],
+    ['--mount type=bind,source=/opt/go,target=/usr/local/go', /image's Go at \/usr\/local\/go/],
+    ['--mount type=bind,src=/opt/go,dst=/usr/local/go,readonly', /image's Go/],
+    ['--mount type=volume,source=go,destination=/usr/local//go', /image's Go/],
+    ['--mount "type=bind,source=/opt/go,target=/usr/local/go"', /image's Go/],
+    ['--tmpfs /usr/local/go', /image's Go/],
+    ['--tmpfs=/usr/local/go:rw', /image's Go/],
+  ])('refuses a mount over the Go of the image: %j', (input, message) => {
+    expect(() => parseDockerArgs(input)).toThrow(message);
+    expect(() => parseDockerArgs(input)).toThrow(/build-image/);
+  });
+
+  it.each([
+    ['-e PATH=/opt/go/bin:/usr/bin', /PATH chooses which go runs/],
+    ['-e NETRC=/tmp/other', /"-e NETRC=\/tmp\/other" is refused: NETRC .*netrc input/],
+    ['-e GIT_CONFIG_GLOBAL=/dev/null', /GIT_CONFIG_GLOBAL .*undo the credentials.*modules-token/],
+    ['-e GIT_CONFIG_SYSTEM=/x', /GIT_CONFIG_SYSTEM .*undo the credentials/],
+    [
+      '-e GIT_CONFIG_COUNT=1 -e GIT_CONFIG_KEY_0=credential.helper -e GIT_CONFIG_VALUE_0=',
+      /"-e GIT_CONFIG_KEY_0=credential.helper" is refused: GIT_CONFIG_KEY_0 .*undo the credentials/,
+    ],
+    ["-e GIT_CONFIG_PARAMETERS='credential.helper'=''", /GIT_CONFIG_PARAMETERS .*undo the credentials/],
+    ['-e XDG_CONFIG_HOME=/tmp', /XDG_CONFIG_HOME .*undo the credentials/],
+    ['-e HOME=/root', /HOME is the action's/],
+    ['-e GOPRIVATE=git.corp/*', /"-e GOPRIVATE=git.corp\/\*" is refused: set GOPRIVATE in the step's env/],
+    ['--env=GONOPROXY=git.corp', /set GONOPROXY in the step's env/],
+  ])('refuses %j with the reason and what to do', (input, message) => {
+    expect(() => parseDockerArgs(input)).toThrow(message);
+  });
+
+  it.each([
+    ['-e GOPRIVATE'],
+    ['-e GONOSUMDB=git.corp'],
+    ['-v /opt/go:/opt/go:ro'],
+    ['-v /srv/usr-local:/usr/local-x'],
+    ['-e GIT_TERMINAL_PROMPT=0'],
+    ['-e GIT_CONFIG_GLOBAL=/flow-credentials/git/config'],
+    // Entries on top of git's configuration (a mirror, ssh to https) are the user's to give.
+    [
+      '-e GIT_CONFIG_COUNT=1 -e GIT_CONFIG_KEY_0=url.http://127.0.0.1:1/.insteadOf -e GIT_CONFIG_VALUE_0=https://github.com/',
+    ],
+  ])('accepts %j', (input) => {
     expect(() => parseDockerArgs(input)).not.toThrow();
   });
 });

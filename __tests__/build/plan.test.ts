@@ -33,7 +33,7 @@ describe('planBuild', () => {
       '-v', '/w/plugin/build:/out',
       '-w', '/proj',
       '--user', '1001:121',
-      '-e', 'HOME=/tmp', '-e', 'GOCACHE=/gocache', '-e', 'GOTOOLCHAIN=local',
+      '-e', 'HOME=/tmp', '-e', 'GOCACHE=/gocache', '-e', 'GOTOOLCHAIN=local', '-e', 'GOWORK=off',
       '-e', 'GOPROXY', '-e', 'GOPRIVATE',
       '--network', 'host',
       'flow/build:1.12.0-linux-arm-7',

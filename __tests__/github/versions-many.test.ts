@@ -71,3 +71,54 @@ describe('selectServerTags', () => {
     expect(() => tags([])).toThrow(/empty/);
   });
 });
+
+describe('issue 27: N exact tags against M releases is linear', () => {
+  /** M releases whose fields count every read (the work a resolution does per candidate). */
+  function countedRepo(m: number): { candidates: VersionCandidate[]; reads: () => number } {
+    let reads = 0;
+    const candidates = Array.from({ length: m }, (_, i) => {
+      const fields: VersionCandidate = {
+        tag: `v1.${i}.0`,
+        source: 'release',
+        draft: false,
+        prerelease: false,
+      };
+      const c = {} as VersionCandidate;
+      for (const [k, v] of Object.entries(fields)) {
+        Object.defineProperty(c, k, {
+          enumerable: true,
+          get: () => {
+            reads++;
+            return v;
+          },
+        });
+      }
+      return c;
+    });
+    return { candidates, reads: () => reads };
+  }
+
+  it('4000 exact tags against 4000 releases read each release a bounded number of times', () => {
+    const n = 4000;
+    const { candidates, reads } = countedRepo(n);
+    const specs = Array.from({ length: n }, (_, i) => `v1.${n - 1 - i}.0`);
+    const r = selectServerTags(candidates, specs, { max: n });
+    expect(r.selected).toHaveLength(n);
+    expect(r.selected[0]!.tag).toBe(`v1.${n - 1}.0`);
+    // A scan per tag reads every release for every tag (16 million reads); an index reads each a few times.
+    expect(reads()).toBeLessThanOrEqual(10 * n);
+  });
+
+  it('the bound holds for a few tags too (the count grows with M, not N x M)', () => {
+    const { candidates, reads } = countedRepo(100);
+    selectServerTags(candidates, ['v1.3.0', '1.4.0', 'v1.99.0'], { max: 10 });
+    const few = reads();
+    const big = countedRepo(100);
+    selectServerTags(
+      big.candidates,
+      Array.from({ length: 100 }, (_, i) => `v1.${i}.0`),
+      { max: 100 },
+    );
+    expect(big.reads()).toBe(few);
+  });
+});

@@ -208,3 +208,42 @@ describe('issue 21: the build stage', () => {
     expect(fake.calls).toEqual([]);
   });
 });
+
+describe('issue 27: the build stage', () => {
+  it('modules-token without GOPRIVATE/GONOPROXY: one notice that says what to set', async () => {
+    const { ctx, rec, sync } = stage({ 'modules-token': 'tok' });
+    await buildStage(ctx, releaseOf(ctx), sync, fakeDocker().docker);
+    expect(rec.annotations).toEqual([
+      expect.objectContaining({
+        level: 'notice',
+        message: expect.stringMatching(/^modules-token is set, but neither GOPRIVATE nor GONOPROXY/),
+      }),
+    ]);
+  });
+
+  it('with private patterns, the module cache is marked to be saved without them (netrc: not at all)', async () => {
+    const { ctx, sync } = stage({ netrc: 'machine proxy.corp login u password p' });
+    const withPrivate = {
+      ...ctx,
+      env: { ...ctx.env, GOPRIVATE: 'github.com/acme/*', GONOPROXY: 'git.corp' },
+    };
+    const release = releaseOf(withPrivate);
+    await buildStage(withPrivate, release, sync, fakeDocker().docker);
+    expect(release.shared.modules?.secret).toEqual({
+      privatePatterns: ['github.com/acme/*', 'git.corp'],
+      privateProxy: true,
+    });
+  });
+
+  it('a go.work in a mounted folder is said to be unused (the containers run with GOWORK=off)', async () => {
+    const { ctx, rec, sync } = stage({});
+    writeFileSync(join(ctx.workspace, 'go.work'), 'go 1.22\n\nuse .\n');
+    const fake = fakeDocker();
+    await buildStage(ctx, releaseOf(ctx), sync, fake.docker);
+    expect(rec.log).toContain(
+      "info: go.work is in a folder the containers see: they run with GOWORK=off, so it does not change what Go builds (the plugin's go.mod decides, as in the server's build).",
+    );
+    const build = fake.calls.find((a) => a.includes('-buildmode=plugin'))!;
+    expect(build[build.indexOf('GOWORK=off') - 1]).toBe('-e');
+  });
+});

@@ -63,7 +63,9 @@ export function containerOptions(spec: ContainerSpec): string[] {
   args.push('-w', at);
   if (spec.user) args.push('--user', `${spec.user.uid}:${spec.user.gid}`);
   // A writable HOME and GOCACHE whatever the user; GOTOOLCHAIN=local: never download another Go.
-  args.push('-e', 'HOME=/tmp', '-e', 'GOCACHE=/gocache', '-e', 'GOTOOLCHAIN=local');
+  // GOWORK=off: a go.work in a mounted folder (a local replace to the workspace root mounts it
+  // all at /proj) would change what Go builds; the plugin's go.mod decides, as in the server's build.
+  args.push('-e', 'HOME=/tmp', '-e', 'GOCACHE=/gocache', '-e', 'GOTOOLCHAIN=local', '-e', 'GOWORK=off');
   for (const name of spec.forwardEnv) args.push('-e', name);
   for (const [name, value] of spec.setEnv ?? []) args.push('-e', `${name}=${value}`);
   args.push(...spec.dockerArgs);

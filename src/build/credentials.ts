@@ -158,3 +158,15 @@ export async function writeCredentials(dir: string, plan: CredentialsPlan): Prom
   }
   return { mount: { host: dir, container: CREDENTIALS_MOUNT, readOnly: true }, remove };
 }
+
+/**
+ * A notice when modules-token is given but no private pattern (GOPRIVATE, GONOPROXY in the step's
+ * env) makes any container use it: the token does nothing, and the author likely forgot the pattern.
+ */
+export function unusedModulesTokenNotice(input: {
+  env: Record<string, string | undefined>;
+  modulesToken: boolean;
+}): string | undefined {
+  if (!input.modulesToken || privatePatterns(input.env).length > 0) return undefined;
+  return "modules-token is set, but neither GOPRIVATE nor GONOPROXY in the step's env names a private module, so no container uses it. Set the patterns of your private modules in the step's env (e.g. GOPRIVATE: github.com/your-org/*), or remove modules-token";
+}

@@ -145,8 +145,58 @@ export function parseLdflags(input: string): string {
   return value;
 }
 
-/** Paths inside the container that the action mounts itself. */
-export const OWNED_CONTAINER_PATHS = ['/proj', '/go/pkg/mod', '/out', '/gocache', '/flow-credentials'];
+/** Where the builder image keeps its Go (GOROOT): the Go the server was built with. */
+export const IMAGE_GOROOT = '/usr/local/go';
+
+/** Paths inside the container that the action mounts itself, and the image's Go. */
+export const OWNED_CONTAINER_PATHS = [
+  '/proj',
+  '/go/pkg/mod',
+  '/out',
+  '/gocache',
+  '/flow-credentials',
+  IMAGE_GOROOT,
+];
+
+/** Why a mount over `owned` (a path of OWNED_CONTAINER_PATHS) is refused, and what to do instead. */
+function ownedMountReason(written: string, owned: string): string {
+  if (owned === IMAGE_GOROOT) {
+    return `docker-args: "${written}" would replace the builder image's Go at ${IMAGE_GOROOT}: the Go version and the paths it was built from decide what the plugin is, and the server was built with the image's Go, so the compiler is never swapped (GOTOOLCHAIN is refused for the same reason). To build with another Go, give build-image images of that Go; mount your own files somewhere else`;
+  }
+  return `docker-args: "${written}" would replace the action's own mount of ${owned}; mount your files somewhere else`;
+}
+
+/** Where the action points git and Go for the credentials it mounts (see credentials.ts). */
+const CREDENTIALS_ENV: Record<string, string> = {
+  NETRC: '/flow-credentials/netrc',
+  GIT_CONFIG_GLOBAL: '/flow-credentials/git/config',
+  XDG_CONFIG_HOME: '/flow-credentials',
+};
+
+/**
+ * Why a variable that would undo or bypass the credentials the action gives the containers is
+ * refused, or undefined. The action's own value (the same path) is let through.
+ */
+function credentialsEnvReason(n: string, value: string | undefined): string | undefined {
+  if (value !== undefined && CREDENTIALS_ENV[n] === value) return undefined;
+  if (n === 'NETRC') {
+    return `NETRC is the action's: with the netrc input it points Go at the .netrc the action mounts read-only (and removes after the step); another NETRC would undo it. Give your .netrc lines in the netrc input (from a secret) instead`;
+  }
+  if (n === 'HOME') {
+    return `HOME is the action's (a writable /tmp whatever the container's user; git and Go read their configuration below it), and the credentials it mounts would be undone by another HOME's configuration. Give a token in modules-token, the patterns in GOPRIVATE (step env), a .netrc in the netrc input`;
+  }
+  // Entries added on top of git's configuration (`GIT_CONFIG_KEY_0=url.<x>.insteadOf`) are the
+  // user's to give, unless they are about credentials; files that replace it are refused.
+  const addsEntry = /^GIT_CONFIG_(COUNT|VALUE_\d+|NOSYSTEM)$/.test(n);
+  const entryAboutCredentials =
+    /^GIT_CONFIG_(KEY_\d+|PARAMETERS)$/.test(n) && /credential/i.test(value ?? '');
+  const replacesConfig =
+    n === 'XDG_CONFIG_HOME' || n === 'GIT_CONFIG' || n === 'GIT_CONFIG_GLOBAL' || n === 'GIT_CONFIG_SYSTEM';
+  if (!addsEntry && (replacesConfig || entryAboutCredentials)) {
+    return `${n} would change git's configuration in the containers and undo the credentials the action gives it (modules-token, else github-token, for the GitHub server of the run, for the modules GOPRIVATE names). Give the token in modules-token and the patterns in GOPRIVATE in the step's env; for another host, the netrc input`;
+  }
+  return undefined;
+}
 
 /**
  * The action's path that a mount at `containerPath` would replace: the same path, a parent of
@@ -214,8 +264,6 @@ const SHORT_NAMES: Record<string, string> = {
  */
 const MODULE_ENV = new Set([
   'GOPROXY',
-  'GOPRIVATE',
-  'GONOPROXY',
   'GONOSUMDB',
   'GOSUMDB',
   'GOINSECURE',
@@ -243,11 +291,18 @@ export function ownedEnvReason(name: string, value: string | undefined): string 
     return undefined;
   }
   if (MODULE_ENV.has(n)) return undefined;
-  if (
-    /^(GO|CGO_)/.test(n) ||
-    ['CC', 'CXX', 'AR', 'PKG_CONFIG', 'HOME', 'LD_PRELOAD', 'LD_LIBRARY_PATH'].includes(n)
-  )
-    return `${name} is set by the action or by the builder image (Go version, GOARCH/GOARM, cgo and the compiler decide what the plugin is; the server was built with the image's); only Go's module environment (${[...MODULE_ENV].slice(0, 6).join(', ')}...) and GOFLAGS may be set here`;
+  if (n === 'GOPRIVATE' || n === 'GONOPROXY') {
+    // `-e GOPRIVATE` passes the step's own, which the action knows; a value only docker would see.
+    if (value === undefined) return undefined;
+    return `set ${n} in the step's env (env: ${n}: ...) instead: the action forwards it to every container and gives git the credentials (modules-token, else github-token) for the modules it names, which it cannot do for a value only docker sees. The module cache of such a run is saved without them`;
+  }
+  const credentials = credentialsEnvReason(n, value);
+  if (credentials) return credentials;
+  if (n === 'PATH') {
+    return `PATH chooses which go runs: the image's Go in ${IMAGE_GOROOT}/bin, the Go the server was built with. To build with another Go, give build-image images of that Go`;
+  }
+  if (/^(GO|CGO_)/.test(n) || ['CC', 'CXX', 'AR', 'PKG_CONFIG', 'LD_PRELOAD', 'LD_LIBRARY_PATH'].includes(n))
+    return `${name} is set by the action or by the builder image (Go version, GOARCH/GOARM, cgo and the compiler decide what the plugin is; the server was built with the image's); only Go's module environment (${[...MODULE_ENV].slice(0, 4).join(', ')}...) and GOFLAGS may be set here; GOPRIVATE and GONOPROXY go in the step's env`;
   return undefined;
 }
 
@@ -319,11 +374,7 @@ export function parseDockerArgs(input: string): string[] {
               ? volumeTarget(o.value ?? '')
               : undefined;
     const owned = target !== undefined ? ownedPathUnder(target) : undefined;
-    if (owned) {
-      throw new FlagError(
-        `docker-args: "${o.written}" would replace the action's own mount of ${owned}; mount your files somewhere else`,
-      );
-    }
+    if (owned) throw new FlagError(ownedMountReason(o.written, owned));
     if (o.name === '--volumes-from') {
       throw new FlagError(
         `docker-args: ${o.word} is refused: another container's volumes could replace the action's own mounts (${OWNED_CONTAINER_PATHS.join(', ')}); mount the folders you need with -v`,

@@ -3,6 +3,7 @@
 // compile errors as annotations). The caches are saved at the end of the run, once every plugin
 // built and loaded (saveCaches).
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { buildCacheUse, restoreBuildCache, saveBuildCache } from '../cache/build-cache';
@@ -15,7 +16,13 @@ import { formatChange } from '../sync/align-plan';
 import { setGoModChanges } from '../sync/stage';
 import { lockText, type SyncResult } from '../sync/sync';
 import { forwardedEnvNames, goScriptArgv } from './argv';
-import { CREDENTIALS_MOUNT, planCredentials, privatePatterns, writeCredentials } from './credentials';
+import {
+  CREDENTIALS_MOUNT,
+  planCredentials,
+  privatePatterns,
+  unusedModulesTokenNotice,
+  writeCredentials,
+} from './credentials';
 import { containerLayout, localReplaces } from './layout';
 import { moduleFetchProblems, type FetchContext } from './module-errors';
 import { hasVendorModules, vendorBuildFlags } from './vendor';
@@ -31,6 +38,7 @@ import {
 } from './execute';
 import { checksumMismatchMessage, parseChecksumMismatches, parseGoDiagnostics } from './go-errors';
 import { pluginNameFor } from './naming';
+import { lastLines } from '../log-text';
 import { foreignFile } from '../fs/output-files';
 import { foreignMessage } from '../preflight/preflight';
 import { CHECKSUMS_FILE_NAME } from '../publish/checksums';
@@ -100,6 +108,10 @@ export async function buildStage(
     tokenInput,
     ...(config.netrc !== undefined && { netrc: config.netrc }),
   });
+  // Once a run (the first release): a modules-token no container uses.
+  const unusedToken =
+    release.index === 0 && unusedModulesTokenNotice({ env, modulesToken: config.modulesToken !== undefined });
+  if (unusedToken) tk.notice(unusedToken, { title: 'modules-token unused' });
   const credentialsDir = join(env.RUNNER_TEMP || tmpdir(), `flow-credentials-${runId}`);
   const plan = planBuild({
     targets: config.targets,
@@ -151,7 +163,9 @@ export async function buildStage(
     const restored = await tk.group('Restore Go module cache', () =>
       restoreModuleCache(plan.modCacheDir, moduleKeys, cacheLog),
     );
-    shared.modules = { keys: moduleKeys, restored, by: server.tag };
+    // What is private never goes to the Actions cache (left out, or not saved, at the end).
+    const secret = { privatePatterns: privatePatterns(env), privateProxy: config.netrc !== undefined };
+    shared.modules = { keys: moduleKeys, restored, by: server.tag, secret };
   }
 
   const checks = await tk.group(`Builder images${of}`, async () => {
@@ -179,6 +193,15 @@ export async function buildStage(
     tk.info(
       `Local replace: ${relative(ctx.workspace, m.host) || '.'} is mounted read-only at ${m.container}, the plugin at ${layout.pluginMount}.`,
     );
+  }
+  // A go.work in a mounted folder: never used (GOWORK=off, see containerOptions), said once a run.
+  const mounted = release.index === 0 ? [config.workingDirectory, ...layout.mounts.map((m) => m.host)] : [];
+  for (const dir of mounted) {
+    if (existsSync(join(dir, 'go.work'))) {
+      tk.info(
+        `${relative(ctx.workspace, join(dir, 'go.work'))} is in a folder the containers see: they run with GOWORK=off, so it does not change what Go builds (the plugin's go.mod decides, as in the server's build).`,
+      );
+    }
   }
   if (vendored) {
     tk.info(
@@ -261,9 +284,7 @@ async function prepareAndBuild(
         throw new Error(
           mismatch ??
             `go mod tidy failed (exit code ${r.exitCode}) in ${plan.prepareSpec.image}: ${
-              refused.length > 0
-                ? refused.map((f) => f.message).join(' ')
-                : r.output.trim().split('\n').slice(-3).join(' | ')
+              refused.length > 0 ? refused.map((f) => f.message).join(' ') : lastLines(r.output)
             }`,
         );
       }
@@ -413,11 +434,10 @@ async function revendor({ tk }: RunContext, docker: Docker, plan: BuildPlan): Pr
     const argv = goScriptArgv(plan.prepareSpec, 'go mod vendor');
     tk.info(`docker ${argv.join(' ')}`);
     const r = await docker.run(argv);
-    if (r.output.trim()) tk.info(r.output.trimEnd());
+    // Module servers' words: inside the stop-commands wrapper, like tidy's and the builds' output.
+    if (r.output.trim()) tk.untrusted(r.output.trimEnd());
     if (r.exitCode !== 0) {
-      throw new Error(
-        `go mod vendor failed (exit code ${r.exitCode}): ${r.output.trim().split('\n').slice(-3).join(' | ')}`,
-      );
+      throw new Error(`go mod vendor failed (exit code ${r.exitCode}): ${lastLines(r.output)}`);
     }
   });
 }
@@ -478,7 +498,13 @@ export async function saveCaches(
   const cacheLog: CacheLog = { info: (m) => tk.info(m), warning: (m) => tk.warning(m) };
   if (modules) {
     await tk.group('Save Go module cache', () =>
-      saveModuleCache(join(shared.cacheDir, 'gomodcache'), modules.keys, modules.restored, cacheLog),
+      saveModuleCache(
+        join(shared.cacheDir, 'gomodcache'),
+        modules.keys,
+        modules.restored,
+        cacheLog,
+        modules.secret,
+      ),
     );
   }
   if (goBuild) {

@@ -8,6 +8,8 @@
 // thin shell around @actions/cache, loaded only when a run uses the cache (see scripts/bundle.mjs).
 import { createHash } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
+import { listed } from '../log-text';
+import { removePrivateModules } from './private-modules';
 
 export const KEY_PREFIX = 'flow-plugin-gomod';
 
@@ -88,7 +90,15 @@ export interface RestoreResult {
 export interface SaveResult {
   saved: boolean;
   /** Why no save was attempted. */
-  skipped?: 'unavailable' | 'exact-hit' | 'empty';
+  skipped?: 'unavailable' | 'exact-hit' | 'empty' | 'private';
+}
+
+/** What of the run was private: never saved to the Actions cache (see private-modules.ts). */
+export interface PrivateSources {
+  /** GOPRIVATE and GONOPROXY patterns of the step: the modules they match are left out. */
+  privatePatterns: readonly string[];
+  /** The netrc input authenticates a module proxy: any module may be private, nothing is saved. */
+  privateProxy?: boolean;
 }
 
 /** Classifies what restoreCache answered. Pure. */
@@ -165,13 +175,34 @@ export async function restoreCacheDir(
  * the builds succeeded. Never throws: any failure (service down, another job saving the same key,
  * rate limit) is a warning.
  */
-export function saveModuleCache(
+export async function saveModuleCache(
   dir: string,
   keys: ModuleCacheKeys,
   restored: RestoreResult,
   log: CacheLog,
+  secret: PrivateSources = { privatePatterns: [] },
 ): Promise<SaveResult> {
-  return saveCacheDir('Go module cache', dir, keys.primary, restored, log);
+  const what = 'Go module cache';
+  if (secret.privateProxy && shouldSave(restored)) {
+    log.info(
+      `${what}: not saved: the netrc input authenticates a module proxy, so any module of the run may be private, and a cache entry is readable by every workflow of the repository that restores its key (pull requests too).`,
+    );
+    return { saved: false, skipped: 'private' };
+  }
+  const patterns = secret.privatePatterns;
+  return saveCacheDir(what, dir, keys.primary, restored, log, async () => {
+    if (patterns.length === 0) return;
+    const removed = await removePrivateModules(dir, patterns);
+    const parts = [
+      ...(removed.modules.length > 0 ? [listed(removed.modules)] : []),
+      ...(removed.vcs ? ["Go's git checkouts (cache/vcs)"] : []),
+    ];
+    log.info(
+      parts.length > 0
+        ? `${what}: left out of the saved cache (private: ${listed(patterns)}): ${parts.join(', and ')}. A cache entry is readable by every workflow of the repository that restores its key; the next run fetches them again with its credentials.`
+        : `${what}: nothing private to leave out (private: ${listed(patterns)}).`,
+    );
+  });
 }
 
 /**
@@ -184,6 +215,8 @@ export async function saveCacheDir(
   primaryKey: string,
   restored: RestoreResult,
   log: CacheLog,
+  /** Runs right before the archive is made (the module cache leaves out private sources). */
+  prepare?: () => Promise<void>,
 ): Promise<SaveResult> {
   if (!shouldSave(restored)) {
     log.info(`${what}: ${primaryKey} was restored exactly, not saving again.`);
@@ -197,6 +230,11 @@ export async function saveCacheDir(
   try {
     if (await isEmptyDir(dir)) {
       log.info(`${what}: ${dir} is empty or missing, nothing to save.`);
+      return { saved: false, skipped: 'empty' };
+    }
+    await prepare?.();
+    if (await isEmptyDir(dir)) {
+      log.info(`${what}: nothing left to save.`);
       return { saved: false, skipped: 'empty' };
     }
     const id = await cache.saveCache([dir], primaryKey);

@@ -6,6 +6,7 @@
 import { escapeNameComponent } from '../publish/artifacts';
 import type { Cell } from './matrix';
 import { isArtifactName, isFileName, isGoVersion, isModuleText, isPlainWord } from './record-fields';
+import { oneLine } from '../log-text';
 
 export const CELL_RECORD_SCHEMA = 1;
 export const CELL_RECORD_KIND = 'flow-plugin-cell';
@@ -74,7 +75,7 @@ export function parseCellRecord(text: string, name: string): CellRecord {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new CellRecordError(`cell record ${name} is not JSON: ${(e as Error).message}`);
+    throw new CellRecordError(`cell record ${name} is not JSON: ${oneLine((e as Error).message)}`);
   }
   const fail = (what: string): never => {
     throw new CellRecordError(`cell record ${name}: ${what}`);

@@ -1,6 +1,7 @@
 // Following the server: which of the server releases the author's selection names the plugin
 // release's plugins.json does not cover yet, and what the release's checksums.txt becomes when
 // files are added to it. Pure.
+import { listed } from '../log-text';
 import { ChecksumsError, formatChecksums, parseChecksums, type ChecksumEntry } from '../publish/checksums';
 
 export interface FollowDiff {
@@ -24,7 +25,7 @@ export function followDiff(selected: readonly string[], indexed: readonly string
 export function nothingNewMessage(releaseTag: string, covered: readonly string[]): string {
   return (
     `plugins.json of release ${releaseTag} already covers every server release the selection names` +
-    `${covered.length > 0 ? ` (${covered.join(', ')})` : ''}: nothing to build, nothing written.`
+    `${covered.length > 0 ? ` (${listed(covered)})` : ''}: nothing to build, nothing written.`
   );
 }
 

@@ -4,6 +4,7 @@
 import { escapeNameComponent } from '../publish/artifacts';
 import { cellKey, type Cell } from './matrix';
 import { isGoVersion, isModuleText, isPlainWord } from './record-fields';
+import { oneLine } from '../log-text';
 
 export const PLAN_RECORD_SCHEMA = 1;
 export const PLAN_RECORD_KIND = 'flow-plugin-plan';
@@ -51,7 +52,7 @@ export function parsePlanRecord(text: string, name: string): PlanRecord {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new PlanRecordError(`plan ${name} is not JSON: ${(e as Error).message}`);
+    throw new PlanRecordError(`plan ${name} is not JSON: ${oneLine((e as Error).message)}`);
   }
   const fail = (what: string): never => {
     throw new PlanRecordError(`plan ${name}: ${what}`);

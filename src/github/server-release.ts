@@ -115,11 +115,17 @@ async function listServerVersions(
     })),
     ...tags.map((t) => ({ tag: t.name, source: 'tag' as const })),
   ];
+  // By name, once: each chosen release is a lookup, not a scan of every release and tag.
+  const publishedByTag = new Map<string, (typeof releases)[number]>();
+  for (const r of releases)
+    if (!r.draft && !publishedByTag.has(r.tag_name)) publishedByTag.set(r.tag_name, r);
+  const tagByName = new Map<string, (typeof tags)[number]>();
+  for (const t of tags) if (!tagByName.has(t.name)) tagByName.set(t.name, t);
   const release = (chosen: VersionSelection): ServerRelease => {
-    const r = releases.find((x) => x.tag_name === chosen.tag && !x.draft);
+    const r = publishedByTag.get(chosen.tag);
     return {
       tag: chosen.tag,
-      commitSha: tags.find((t) => t.name === chosen.tag)?.commit.sha,
+      commitSha: tagByName.get(chosen.tag)?.commit.sha,
       releaseUrl: r?.html_url,
       source: chosen.source,
       prerelease: chosen.prerelease,

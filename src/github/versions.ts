@@ -86,22 +86,51 @@ interface Entry {
   markedOnly: boolean;
 }
 
+/**
+ * The candidates read once: published releases and tags as entries (each parsed once), the draft
+ * tags, and every tag's entry by name (a release wins over a bare tag), so that N exact tags
+ * resolve in N lookups, not N scans of every release.
+ */
+interface Pool {
+  releases: Entry[];
+  tags: Entry[];
+  drafts: Set<string>;
+  byTag: Map<string, Entry>;
+  count: number;
+}
+
+function poolOf(candidates: readonly VersionCandidate[]): Pool {
+  const releases: Entry[] = [];
+  const tags: Entry[] = [];
+  const drafts = new Set<string>();
+  for (const c of candidates) {
+    const { source, draft } = c;
+    if (source === 'release' && draft) drafts.add(c.tag);
+    else if (source === 'release') releases.push(toEntry(c));
+    else if (source === 'tag') tags.push(toEntry(c));
+  }
+  const byTag = new Map<string, Entry>();
+  for (const e of [...releases, ...tags]) if (!byTag.has(e.tag)) byTag.set(e.tag, e);
+  return { releases, tags, drafts, byTag, count: candidates.length };
+}
+
 /** Chooses the tag the spec names; throws VersionResolutionError listing nearby versions. */
 export function selectServerTag(
   candidates: readonly VersionCandidate[],
   spec: string,
   options: SelectOptions = {},
 ): VersionSelection {
+  return selectFrom(poolOf(candidates), spec, options);
+}
+
+function selectFrom(p: Pool, spec: string, options: SelectOptions): VersionSelection {
   const parsed = parseVersionSpec(spec);
   const includePrereleases = options.includePrereleases ?? false;
-
-  const releases = candidates.filter((c) => c.source === 'release' && !c.draft).map(toEntry);
-  const tags = candidates.filter((c) => c.source === 'tag').map(toEntry);
-  const drafts = new Set(candidates.filter((c) => c.source === 'release' && c.draft).map((c) => c.tag));
+  const { releases, tags, drafts } = p;
 
   if (parsed.kind === 'exact' || parsed.kind === 'range') {
     const literal = parsed.kind === 'exact' ? parsed.tag : parsed.range;
-    const exact = findExact([...releases, ...tags], literal);
+    const exact = findExact(p, literal);
     if (exact) return selection(exact);
     if (parsed.kind === 'exact') {
       const draftHint = [literal, `v${literal}`].find((t) => drafts.has(t));
@@ -130,7 +159,7 @@ export function selectServerTag(
       );
     }
     throw new VersionResolutionError(
-      candidates.length === 0
+      p.count === 0
         ? 'The server repository has no releases and no tags; check server-repository.'
         : `The server repository has no ${fromWhat} with a semver tag (vX.Y.Z); set server-version to a tag.`,
       [],
@@ -158,23 +187,21 @@ export function selectServerTag(
 }
 
 function toEntry(c: VersionCandidate): Entry {
-  const version = semver.parse(c.tag, { loose: true });
+  const { tag, source, prerelease } = c;
+  const version = semver.parse(tag, { loose: true });
   const semverPre = version !== null && version.prerelease.length > 0;
   return {
-    tag: c.tag,
-    source: c.source,
+    tag,
+    source,
     version,
-    prerelease: Boolean(c.prerelease) || semverPre,
-    markedOnly: Boolean(c.prerelease) && !semverPre,
+    prerelease: Boolean(prerelease) || semverPre,
+    markedOnly: Boolean(prerelease) && !semverPre,
   };
 }
 
 /** `v2.0.0` finds `v2.0.0`; `2.0.0` finds `2.0.0`, else `v2.0.0`. Releases win over bare tags. */
-function findExact(entries: Entry[], literal: string): Entry | undefined {
-  return (
-    entries.find((e) => e.tag === literal) ??
-    (literal.startsWith('v') ? undefined : entries.find((e) => e.tag === `v${literal}`))
-  );
+function findExact(p: Pool, literal: string): Entry | undefined {
+  return p.byTag.get(literal) ?? (literal.startsWith('v') ? undefined : p.byTag.get(`v${literal}`));
 }
 
 function sortDesc(entries: Entry[]): Entry[] {
@@ -250,16 +277,15 @@ export function selectServerTags(
     );
   }
   const includePrereleases = options.includePrereleases ?? false;
-  const releases = candidates.filter((c) => c.source === 'release' && !c.draft).map(toEntry);
-  const tags = candidates.filter((c) => c.source === 'tag').map(toEntry);
-  const pool = releases.length > 0 ? releases : tags;
+  const p = poolOf(candidates);
+  const pool = p.releases.length > 0 ? p.releases : p.tags;
   const chosen = new Map<string, Entry>();
   for (const spec of specs) {
     const parsed = parseVersionSpec(spec);
     // latest, exact tags and ranges without a match: the one-release rules and their errors.
-    const one = selectServerTag(candidates, spec, options);
-    const entry = [...releases, ...tags].find((e) => e.tag === one.tag)!;
-    if (parsed.kind !== 'range' || findExact([...releases, ...tags], parsed.range)) {
+    const one = selectFrom(p, spec, options);
+    const entry = p.byTag.get(one.tag)!;
+    if (parsed.kind !== 'range' || findExact(p, parsed.range)) {
       chosen.set(entry.tag, entry);
       continue;
     }

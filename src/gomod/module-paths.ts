@@ -7,6 +7,7 @@
 import { GoModError, type GoModProblem } from './errors';
 import type { GoModFile } from './modfile';
 import { checkImportPath } from './module';
+import { escapeControl } from '../log-text';
 
 /** A filesystem replacement (`=> ./lib`), which is not a module path. */
 function isLocalPath(p: string): boolean {
@@ -20,20 +21,8 @@ function isLocalPath(p: string): boolean {
   );
 }
 
-/**
- * Text from elsewhere (a go.mod, a module server, a container) made safe for one log line: control
- * characters (C0, DEL, C1) and the line and paragraph separators as `\n`, `\x1b`, `\u2028`.
- */
-export function escapeControl(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
-    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-    const code = c.charCodeAt(0);
-    return (
-      named[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`)
-    );
-  });
-}
+/** Moved to src/log-text.ts (the one path for others' text to the log); kept here for old imports. */
+export { escapeControl };
 
 /** Every path of the file that Go would refuse, with its line. */
 export function modulePathProblems(f: GoModFile): GoModProblem[] {

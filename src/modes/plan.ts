@@ -3,6 +3,7 @@
 // skip (each release's Go against the plugin's go line) -> release x target cells, at most 256 ->
 // the `matrix`, `cells`, `server-versions` and `skipped-server-versions` outputs and the plan
 // artifact the publish job checks the cells against. No build, no write to GitHub.
+import { listed } from '../log-text';
 import type { Octokit } from '@octokit/rest';
 import { pluginGoModName, type RunContext } from '../context';
 import { cellsByRelease } from '../fanout/cell-check';
@@ -128,7 +129,7 @@ export async function planStage(
   tk.info(
     plan.cells.length === 0
       ? "Nothing to build: the matrix is empty (skip the build and publish jobs: `if: needs.plan.outputs.cells != '0'`)."
-      : `Planned ${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'}: ${plan.cells.map(cellKey).join(', ')}`,
+      : `Planned ${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'}: ${listed(plan.cells.map(cellKey))}`,
   );
   if (plan.cells.length > 0) {
     if (!config.uploadArtifacts) {

@@ -1,5 +1,6 @@
 // The one write into a plugin release of the publish and follow modes: the plugins, checksums.txt
 // and plugins.json last, under the release's lock (fanout/release-publish.ts does the writing).
+import { oneLine } from '../log-text';
 import type { Octokit } from '@octokit/rest';
 import type { RunContext } from '../context';
 import type { PlanRecord } from '../fanout/plan-record';
@@ -37,7 +38,7 @@ export async function writeToRelease(
       log: (m) => tk.info(m),
     });
     for (const u of outcome.uploads)
-      tk.info(u.ok ? `uploaded ${u.name} ${u.url ?? ''}` : `FAILED ${u.name}: ${u.error}`);
+      tk.info(u.ok ? `uploaded ${u.name} ${u.url ?? ''}` : `FAILED ${u.name}: ${oneLine(u.error ?? '')}`);
     if (outcome.added.length > 0) tk.setOutput('release-url', release.html_url ?? '');
     tk.setOutput('server-versions', JSON.stringify(outcome.added));
     return outcome;

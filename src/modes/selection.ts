@@ -1,5 +1,6 @@
 // Which server releases a plan or follow run is for: the selection's tags (one listing, no file
 // read) and, when following, those the plugin release's plugins.json does not cover yet.
+import { listed } from '../log-text';
 import type { Octokit } from '@octokit/rest';
 import type { RunContext } from '../context';
 import { followDiff, nothingNewMessage, type FollowDiff } from '../fanout/follow';
@@ -25,9 +26,9 @@ export async function selectStage(ctx: RunContext, octokit: Octokit): Promise<st
       max: config.serverVersions ? config.maxServerVersions : 1,
     });
     const tags = releases.map((r) => r.tag);
-    tk.info(`${config.server.owner}/${config.server.repo} ${specs.join(', ')}: ${tags.join(', ')}`);
+    tk.info(`${config.server.owner}/${config.server.repo} ${listed(specs)}: ${listed(tags)}`);
     if (leftOut.length > 0) {
-      tk.info(`Left out by max-server-versions (${config.maxServerVersions}): ${leftOut.join(', ')}`);
+      tk.info(`Left out by max-server-versions (${config.maxServerVersions}): ${listed(leftOut)}`);
     }
     return tags;
   });
@@ -60,14 +61,14 @@ export async function followCoverage(
     const indexed = index ? Object.keys(index.releases) : [];
     tk.info(
       index
-        ? `${PLUGIN_INDEX_FILE_NAME} covers ${indexed.length} server release${indexed.length === 1 ? '' : 's'}: ${indexed.join(', ') || 'none'}`
+        ? `${PLUGIN_INDEX_FILE_NAME} covers ${indexed.length} server release${indexed.length === 1 ? '' : 's'}: ${listed(indexed) || 'none'}`
         : `Release ${release.tag_name} has no ${PLUGIN_INDEX_FILE_NAME} yet: every selected server release is new`,
     );
     const diff = followDiff(selected, indexed);
     tk.info(
       diff.uncovered.length === 0
         ? nothingNewMessage(release.tag_name, diff.covered)
-        : `New server release${diff.uncovered.length === 1 ? '' : 's'} to build: ${diff.uncovered.join(', ')}`,
+        : `New server release${diff.uncovered.length === 1 ? '' : 's'} to build: ${listed(diff.uncovered)}`,
     );
     return { release, ...(index && { index }), diff };
   });

@@ -4,6 +4,7 @@
 // the follow workflow) finds "the file for my server" without guessing from names. Pure: built
 // from a run's per-release results, parsed and checked, merged; the publish stage writes it.
 import semver from 'semver';
+import { oneLine } from '../log-text';
 
 export const PLUGIN_INDEX_FILE_NAME = 'plugins.json';
 export const PLUGIN_INDEX_SCHEMA = 1;
@@ -111,7 +112,7 @@ export function parsePluginIndex(text: string, name = PLUGIN_INDEX_FILE_NAME): P
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new PluginIndexError(`${name} is not JSON: ${(e as Error).message}`);
+    throw new PluginIndexError(`${name} is not JSON: ${oneLine((e as Error).message)}`);
   }
   checkIndex(data, name);
   return { ...data, releases: sortReleases(data.releases) };

@@ -2,6 +2,7 @@
 // release assets - once for the whole run, every release's plugins together (one checksums.txt).
 // Every side effect has its input; nothing is silently partial - each failed upload becomes a
 // problem that fails the step and says which files were and were not uploaded.
+import { listed, oneLine } from '../log-text';
 import type { Octokit } from '@octokit/rest';
 import type { TargetResult } from '../build/execute';
 import type { RunContext } from '../context';
@@ -128,7 +129,7 @@ export async function publishStage(
   if (stray.length > 0) {
     const dir = relative(ctx.workspace, config.outputDir) || '.';
     tk.notice(
-      `${dir} also holds ${stray.length === 1 ? 'a plugin' : 'plugins'} this run did not write: ${stray.join(', ')}. ` +
+      `${dir} also holds ${stray.length === 1 ? 'a plugin' : 'plugins'} this run did not write: ${listed(stray)}. ` +
         `A workflow step that uploads ${dir}/*.so would ship ${stray.length === 1 ? 'it' : 'them'} with this run's: remove ${stray.length === 1 ? 'it' : 'them'}, or build into a clean output-dir. ` +
         "The action's own uploads and checksums.txt hold only this run's plugins.",
       { title: 'plugins from earlier runs in output-dir' },
@@ -197,7 +198,7 @@ export async function publishStage(
         tk.info(
           u.ok
             ? `uploaded ${u.artifactName} (id ${u.id}) ${u.url ?? ''}`
-            : `FAILED ${u.artifactName}: ${u.error}`,
+            : `FAILED ${u.artifactName}: ${oneLine(u.error ?? '')}`,
         );
       }
       return uploads;
@@ -259,8 +260,7 @@ export async function publishStage(
           : parsePluginIndex(there.index, `${PLUGIN_INDEX_FILE_NAME} of release ${to.tag}`);
       const merged = indexForRelease(index, onRelease);
       const kept = Object.keys(merged.releases).filter((t) => !(t in index!.releases));
-      if (kept.length > 0)
-        tk.info(`plugins.json of release ${to.tag} keeps its entries for ${kept.join(', ')}`);
+      if (kept.length > 0) tk.info(`plugins.json of release ${to.tag} keeps its entries for ${listed(kept)}`);
       await writeFile(path, formatPluginIndex(merged));
       files.push({
         path,
@@ -286,7 +286,7 @@ export async function publishStage(
     const updated = await update.finally(done);
     await rm(scratch, { recursive: true, force: true });
     for (const a of updated.files)
-      tk.info(a.ok ? `${a.state} ${a.name} ${a.url ?? ''}` : `NOT DONE ${a.name}: ${a.error}`);
+      tk.info(a.ok ? `${a.state} ${a.name} ${a.url ?? ''}` : `NOT DONE ${a.name}: ${oneLine(a.error ?? '')}`);
     if (updated.release === 'mixed') tk.warning(describeState(updated.files, to.tag));
     return {
       tag: to.tag,

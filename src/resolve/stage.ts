@@ -2,6 +2,7 @@
 // every warning about them, what the releases share; the server-version, go-version and
 // server-module outputs (the newest release; the report says every release built); and, when the
 // run will upload, the release it uploads to (so a missing one stops the run before building).
+import { listed } from '../log-text';
 import type { Octokit } from '@octokit/rest';
 import type { RunContext } from '../context';
 import type { ActionConfig } from '../inputs';
@@ -24,7 +25,7 @@ export async function resolveStage(
     const { servers, leftOut } = await resolve(octokit, config);
     if (config.serverVersions !== undefined) {
       tk.info(
-        `server-versions (${config.serverVersions.join(', ')}): ${servers.length} release${servers.length === 1 ? '' : 's'}, newest first`,
+        `server-versions (${listed(config.serverVersions)}): ${servers.length} release${servers.length === 1 ? '' : 's'}, newest first`,
       );
     }
     for (const s of servers) {
@@ -34,7 +35,7 @@ export async function resolveStage(
     }
     if (leftOut.length > 0) {
       tk.info(
-        `Not built (beyond max-server-versions: ${config.maxServerVersions}): ${leftOut.join(', ')}. Raise max-server-versions or narrow server-versions to build them.`,
+        `Not built (beyond max-server-versions: ${config.maxServerVersions}): ${listed(leftOut)}. Raise max-server-versions or narrow server-versions to build them.`,
       );
     }
     if (servers.length > 1) for (const line of describeSharing(servers)) tk.info(line);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { goScriptArgv, type ContainerSpec } from '../build/argv';
 import type { Docker } from '../build/docker';
 import { parseGoMod, type GoModFile } from '../gomod';
+import { lastLines } from '../log-text';
 import {
   disagreementKey,
   explainConflicts,
@@ -94,14 +95,10 @@ export function scriptSections(stdout: string): Map<string, string> {
   return sections;
 }
 
-function tail(output: string, n = 6): string {
-  return output.trim().split('\n').slice(-n).join('\n');
-}
-
 function goFailure(what: string, r: { exitCode: number; output: string }): AlignError {
   const needsNewerGo = /requires go >= ?(\S+)/.exec(r.output);
   return new AlignError(
-    `${what} failed (exit code ${r.exitCode}):\n${tail(r.output)}` +
+    `${what} failed (exit code ${r.exitCode}):\n${lastLines(r.output, 6, '\n')}` +
       (needsNewerGo
         ? `\nA module needs Go ${needsNewerGo[1]}, newer than the server's: keep the versions that build with the server's Go, or build for a newer server.`
         : ''),
@@ -145,7 +142,7 @@ async function serverModules(
     }
   } else {
     input.log.warning(
-      `Cannot compute the server's build list (exit code ${r.exitCode}): ${tail(r.output, 3)}\nComparing with the requirements of ${input.serverGoModName} only.`,
+      `Cannot compute the server's build list (exit code ${r.exitCode}): ${lastLines(r.output, 3)}\nComparing with the requirements of ${input.serverGoModName} only.`,
     );
   }
   return { modules: fromGoMod.modules, source: 'go.mod' };

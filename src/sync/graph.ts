@@ -3,6 +3,7 @@
 // version (who needs it). Pure: text in, data out; tested as data.
 import { parseGoMod, type GoModFile } from '../gomod';
 import { compare as semverCompare } from '../gomod/semver';
+import { oneLine } from '../log-text';
 
 /** One module of a build list, as `go list -m -json` describes it. */
 export interface ListedModule {
@@ -43,7 +44,9 @@ export function splitJsonStream(text: string): unknown[] {
         try {
           out.push(JSON.parse(text.slice(start, i + 1)));
         } catch (e) {
-          throw new GraphParseError(`go list printed JSON that does not parse: ${(e as Error).message}`);
+          throw new GraphParseError(
+            `go list printed JSON that does not parse: ${oneLine((e as Error).message)}`,
+          );
         }
       } else if (depth < 0) {
         throw new GraphParseError('go list printed an unbalanced "}"');

@@ -2,6 +2,7 @@
 // asset downloaded through the API, unzipped, and kept with @actions/tool-cache under repository,
 // tag and target, so re-runs and matrix jobs on one runner download it once. Anything missing is
 // an answer with a reason (the target is then not verified), never an exception.
+import { listed as listedText } from '../log-text';
 import { chmod, copyFile, mkdir, mkdtemp, open, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import * as tc from '@actions/tool-cache';
@@ -143,7 +144,7 @@ export async function serverBinaryFor(args: {
     if (!binary) {
       return {
         ok: false,
-        reason: `${assetName} holds no ${target.name} executable (it has ${files.map((f) => f.slice(out.length + 1)).join(', ') || 'nothing'})`,
+        reason: `${assetName} holds no ${target.name} executable (it has ${listedText(files.map((f) => f.slice(out.length + 1))) || 'nothing'})`,
       };
     }
   } else {

@@ -9,7 +9,7 @@ import type { TargetResult } from '../build/execute';
 import type { Docker } from '../build/docker';
 import { pluginGoModName, scratchDir, userOfRunner, type RunContext } from '../context';
 import { parseGoMod } from '../gomod';
-import { escapeControl } from '../gomod/module-paths';
+import { escapeControl } from '../log-text';
 import type { Release } from '../release';
 import type { SyncResult } from '../sync/sync';
 import { parseBinfmtEntry, type BinfmtState } from './emulation';

@@ -12,10 +12,12 @@ import { buildStage, saveCaches, UnsupportedReleaseError, type BuildStageResult 
 import type { RunContext } from './context';
 import { haltIfCancelled, installCancelHandlers } from './fs/cleanup';
 import { isFsError, plainFsError } from './fs/problems';
-import { createGitHubClient, type GitHubClientOptions } from './github/client';
+import type { GitHubClientOptions } from './github/client';
+import { createClients } from './github/clients';
 import { redact } from './github/errors';
 import { GoModError } from './gomod';
 import { describeConfig, parseInputs, secretsOf } from './inputs';
+import { checkRunner } from './preflight/runner';
 import {
   checkFileNamesForServer,
   preflight,
@@ -70,9 +72,9 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
     summary = config.summary;
     progress.build = config.build && config.mode !== 'plan';
     if (config.pluginName !== undefined) progress.pluginName = config.pluginName;
-    const octokit = createGitHubClient({
-      ...(config.token !== undefined && { token: config.token }),
-      ...(env.GITHUB_API_URL && { baseUrl: env.GITHUB_API_URL }),
+    checkRunner(ctx);
+    // The plugin's repository on the run's API; the server repository on server-api-url.
+    const { plugin: octokit, server: serverOctokit } = createClients(config, env, {
       ...clientTuning(env),
       log: (m) => tk.info(m),
     });
@@ -95,7 +97,7 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
     // The plan job of a matrix: the selected releases (follow: those not covered yet) x targets.
     if (config.mode === 'plan') {
       progress.stage = 'Resolve server';
-      const selected = await selectStage(ctx, octokit);
+      const selected = await selectStage(ctx, serverOctokit);
       const coverage = config.follow ? await followCoverage(ctx, octokit, selected) : undefined;
       await planStage(ctx, makePlan(ctx, pluginOf(checked), selected, coverage));
       return;
@@ -106,7 +108,7 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
     let coverage: Coverage | undefined;
     if (config.mode === 'follow') {
       progress.stage = 'Resolve server';
-      coverage = await followCoverage(ctx, octokit, await selectStage(ctx, octokit));
+      coverage = await followCoverage(ctx, octokit, await selectStage(ctx, serverOctokit));
       if (coverage.diff.uncovered.length === 0) {
         await followNothingNew(ctx, coverage);
         return;
@@ -116,7 +118,7 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
     const docker = withDebugLog(createDocker(env), (m) => tk.debug(m));
 
     progress.stage = 'Resolve server';
-    const servers = await resolveStage(ctx, octokit);
+    const servers = await resolveStage(ctx, { plugin: octokit, server: serverOctokit });
     await haltIfCancelled();
     progress.server = servers[0];
     if (checked.pluginName !== undefined) {
@@ -135,7 +137,7 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
         progress.server = release.server;
         let done: ReleaseRecord;
         try {
-          done = await releaseStory(ctx, octokit, docker, release, checked, progress);
+          done = await releaseStory(ctx, serverOctokit, docker, release, checked, progress);
         } catch (e) {
           const reason = unsupported(e);
           if (reason === undefined || config.unsupportedServerVersion !== 'skip') throw e;
@@ -238,6 +240,7 @@ type ReleaseRecord = RunReport['releases'][number] & {
 /** One release's story: its plugin folder, go.mod sync, build, and the load into its own server. */
 async function releaseStory(
   ctx: RunContext,
+  /** The server repository's client (the server binaries the plugins are loaded into). */
   octokit: Octokit,
   docker: Docker,
   release: Release,

@@ -4,6 +4,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { actionInterface } from '../scripts/workflow-blocks.mjs';
+import { CREDENTIALS_MOUNT, TOKEN_USER } from '../src/build/credentials';
+import { LOCK_SUFFIX } from '../src/github/release-files';
 import { projectRoot } from './support/runner';
 
 const read = (p: string) => readFileSync(join(projectRoot, p), 'utf8');
@@ -30,6 +33,19 @@ describe('the repository of a published action', () => {
     expect(security).toMatch(/^## Reporting a vulnerability$/m);
     expect(security).toMatch(/^## What the action does with your token$/m);
     expect(security).toContain('github-token');
+  });
+
+  it("SECURITY.md describes every token input and the code's credentials folder, netrc line and lock", () => {
+    const security = read('SECURITY.md');
+    const tokenInputs = actionInterface(read('action.yml')).inputs.filter((i) => /token|netrc/.test(i));
+    expect(tokenInputs).toEqual(['github-token', 'server-token', 'modules-token', 'netrc']);
+    for (const input of tokenInputs) expect(security, input).toContain(`\`${input}\``);
+    expect(security).toContain(`mounted read-only at \`${CREDENTIALS_MOUNT}\``);
+    expect(security).toContain(`machine <host> login ${TOKEN_USER} password <token>`);
+    expect(security).toContain(`\`plugins.json${LOCK_SUFFIX}\``);
+    expect(security).toContain('(mode 0600)');
+    // What it said before the code changed: never again.
+    expect(security).not.toMatch(/never written to disk|deletes assets of the same names first/);
   });
 
   it('Dependabot updates npm and GitHub Actions, each in groups', () => {

@@ -1,7 +1,7 @@
 // The files every published action ships, in place and saying what they must: the license
 // package.json claims, a Marketplace-sized description, how to report a vulnerability and what
 // happens to the token, Dependabot for both ecosystems, grouped.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actionInterface } from '../scripts/workflow-blocks.mjs';
@@ -65,6 +65,14 @@ describe('the repository of a published action', () => {
     for (const s of sections.slice(1)) expect(s).toMatch(/^\[\d+\.\d+\.\d+(-[\w.]+)?\] - \d{4}-\d\d-\d\d$/);
     for (const h of changelog.matchAll(/^### (.*)$/gm))
       expect(['Added', 'Changed', 'Deprecated', 'Removed', 'Fixed', 'Security']).toContain(h[1]);
+  });
+
+  it('a scheduled workflow is a file of its own (GitHub disables the whole file after 60 quiet days)', () => {
+    const dir = join(projectRoot, '.github/workflows');
+    const scheduled = readdirSync(dir).filter((f) => /^ {2}schedule:/m.test(read(`.github/workflows/${f}`)));
+    expect(scheduled).toEqual(['self-test-weekly.yml']);
+    for (const f of scheduled)
+      expect(read(`.github/workflows/${f}`)).not.toMatch(/^ {2}(push|pull_request):/m);
   });
 
   it('the workflows are in place', () => {

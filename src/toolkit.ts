@@ -75,7 +75,8 @@ export function capAnnotations(inner: Toolkit, cap = 8): Toolkit {
     }
     held[level]++;
     const at = where?.file ? ` (${where.file}${where.startLine ? `:${where.startLine}` : ''})` : '';
-    inner.info(`${level}${at}: ${message}`);
+    // Stopped workflow commands around it: a message may hold text from elsewhere over several lines.
+    inner.untrusted(`${level}${at}: ${message}`);
   };
   const flush = (): void => {
     for (const level of ['error', 'warning', 'notice'] as const) {

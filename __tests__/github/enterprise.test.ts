@@ -10,7 +10,8 @@ import {
   netrcHostFor,
   serverApi,
 } from '../../src/github/enterprise';
-import { runnerFindings } from '../../src/preflight/runner';
+import { checkRunner, RunnerError, runnerFindings } from '../../src/preflight/runner';
+import { fakeToolkit } from '../stages/fake-toolkit';
 import { projectRoot } from '../support/runner';
 
 const HOSTS = [
@@ -188,5 +189,20 @@ describe('runnerFindings', () => {
         uploadArtifactsAuto: false,
       }).notices,
     ).toEqual([]);
+  });
+  it('checkRunner: throws on macOS before anything runs; logs the arm64 warning and the GHES notice as annotations', () => {
+    const { tk, rec } = fakeToolkit();
+    const ctx = {
+      tk,
+      env: { GITHUB_SERVER_URL: 'https://ghes.example.com' },
+      config: { uploadArtifactsAuto: true },
+    };
+    expect(() => checkRunner(ctx, 'darwin', 'arm64')).toThrow(RunnerError);
+    expect(rec.annotations).toEqual([]);
+    checkRunner(ctx, 'linux', 'arm64');
+    expect(rec.annotations.map((a) => [a.level, a.where?.title])).toEqual([
+      ['warning', 'runner'],
+      ['notice', 'GitHub Enterprise Server'],
+    ]);
   });
 });

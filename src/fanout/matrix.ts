@@ -32,8 +32,21 @@ export function planCells(serverTags: readonly string[], targets: readonly strin
   return cells;
 }
 
-/** The matrix of the cells. An empty plan gives `{"include":[]}`: the workflow skips the job (see README). */
+/** GitHub expands at most this many jobs from one matrix; more fails the workflow after the plan step. */
+export const MAX_MATRIX_JOBS = 256;
+
+/**
+ * The matrix of the cells. An empty plan gives `{"include":[]}`: the workflow skips the job (see
+ * docs/fan-out.md). More cells than GitHub expands is refused here, in the plan step, rather than
+ * by the workflow after it.
+ */
 export function matrixOf(cells: readonly Cell[]): Matrix {
+  if (cells.length > MAX_MATRIX_JOBS) {
+    const releases = new Set(cells.map((c) => c.serverTag)).size;
+    throw new Error(
+      `The plan has ${cells.length} cells (${releases} server releases x targets), and GitHub expands at most ${MAX_MATRIX_JOBS} jobs from one matrix: lower max-server-versions, narrow server-versions, or list fewer targets.`,
+    );
+  }
   return { include: cells.map((c) => ({ 'server-version': c.serverTag, target: c.target })) };
 }
 

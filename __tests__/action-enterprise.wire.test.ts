@@ -89,6 +89,9 @@ describe('a run on GitHub Enterprise Server', () => {
     const notices = r.stdout.split('\n').filter((l) => l.startsWith('::notice'));
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/GitHub Enterprise Server \(ghes\.example\.com\): no workflow artifacts/);
+    expect(r.stdout).toContain(
+      `The server repository is read from ${dotcom.url} (server-api-url, server-token).`,
+    );
     const log = r.stdout.replace(/^::add-mask::.*$/gm, ''); // the masks are the only place a token may be
     expect(log).not.toContain(JOB_TOKEN);
     expect(log).not.toContain(SERVER_TOKEN);

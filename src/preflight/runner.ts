@@ -5,7 +5,7 @@
 // and a GitHub Enterprise Server run whose upload-artifacts is at its default gets one notice
 // that artifacts are off there. `runnerFindings` is pure; `checkRunner` reads the process.
 import type { RunContext } from '../context';
-import { ghesArtifactsNotice } from '../github/enterprise';
+import { ghesArtifactsNotice, type ServerApi } from '../github/enterprise';
 
 export class RunnerError extends Error {
   override name = 'RunnerError';
@@ -16,6 +16,8 @@ export interface RunnerFindings {
   refuse?: string;
   warnings: string[];
   notices: string[];
+  /** Plain log lines: where the server repository is read from, when not from the run's API. */
+  infos?: string[];
 }
 
 /** What to say about a runner of this `platform` and `arch` (Node's names), and this run's host. */
@@ -24,6 +26,9 @@ export function runnerFindings(args: {
   arch: string;
   serverUrl: string | undefined;
   uploadArtifactsAuto: boolean;
+  /** GITHUB_API_URL, and where the server repository is read from (inputs.ts). */
+  apiUrl?: string | undefined;
+  serverApi?: Pick<ServerApi, 'url' | 'why'>;
 }): RunnerFindings {
   const { platform, arch } = args;
   const names: Record<string, string> = { darwin: 'macOS', win32: 'Windows' };
@@ -41,12 +46,19 @@ export function runnerFindings(args: {
     );
   }
   const notice = ghesArtifactsNotice(args.serverUrl, args.uploadArtifactsAuto ? 'auto' : 'set');
-  return { warnings, notices: notice ? [notice] : [] };
+  const runApi = (args.apiUrl || 'https://api.github.com').replace(/\/+$/, '');
+  const infos =
+    args.serverApi && args.serverApi.url !== runApi
+      ? [`The server repository is read from ${args.serverApi.url} (${args.serverApi.why}).`]
+      : [];
+  return { warnings, notices: notice ? [notice] : [], ...(infos.length > 0 && { infos }) };
 }
 
 /** Refuses a runner that cannot run the action (RunnerError); logs the warnings and notices. */
 export function checkRunner(
-  ctx: Pick<RunContext, 'tk' | 'env'> & { config: { uploadArtifactsAuto: boolean } },
+  ctx: Pick<RunContext, 'tk' | 'env'> & {
+    config: { uploadArtifactsAuto: boolean; serverApi?: Pick<ServerApi, 'url' | 'why'> };
+  },
   platform: string = process.platform,
   arch: string = process.arch,
 ): void {
@@ -55,8 +67,11 @@ export function checkRunner(
     arch,
     serverUrl: ctx.env.GITHUB_SERVER_URL,
     uploadArtifactsAuto: ctx.config.uploadArtifactsAuto,
+    apiUrl: ctx.env.GITHUB_API_URL,
+    ...(ctx.config.serverApi && { serverApi: ctx.config.serverApi }),
   });
   if (found.refuse) throw new RunnerError(found.refuse);
   for (const w of found.warnings) ctx.tk.warning(w, { title: 'runner' });
   for (const n of found.notices) ctx.tk.notice(n, { title: 'GitHub Enterprise Server' });
+  for (const i of found.infos ?? []) ctx.tk.info(i);
 }

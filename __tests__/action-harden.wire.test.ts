@@ -208,7 +208,7 @@ describe('2. the run stays inside the workspace', () => {
     const r = await run(ws, inputs, { env: { FLOW_BINFMT_DIR: binfmt } });
     expect(r.exitCode).toBe(1);
     expect(errorLine(r.stdout)).toContain(
-      'verify is true, but this runner cannot run linux-arm64 (no emulator for arm64 is registered on this runner), so those plugins could not be loaded before the upload. Add `- uses: docker/setup-qemu-action@v3` before this step, or set verify: auto to load the plugins this runner can run (verify: false loads none). Nothing was built or uploaded.',
+      'verify is true, but this runner cannot run linux-arm64 (no emulator for arm64 is registered on this runner), so those plugins could not be loaded before the upload. Add `- uses: docker/setup-qemu-action@v4` before this step, or set verify: auto to load the plugins this runner can run (verify: false loads none). Nothing was built or uploaded.',
     );
     expect(r.requests).toBe(0);
     expect(readFileSync(join(ws, 'go.mod'), 'utf8')).toBe(PLUGIN_GO_MOD);

@@ -340,7 +340,7 @@ describe('what cannot be verified', () => {
     ]);
     const notices = r.stdout.split('\n').filter((l) => l.startsWith('::notice::Not verified on this runner'));
     expect(notices).toEqual([
-      '::notice::Not verified on this runner: linux-arm64 (no emulator registered). Add `- uses: docker/setup-qemu-action@v3` before this step to verify them too, or set verify: false to skip verification.',
+      '::notice::Not verified on this runner: linux-arm64 (no emulator registered). Add `- uses: docker/setup-qemu-action@v4` before this step to verify them too, or set verify: false to skip verification.',
     ]);
     expect(r.summary).toContain('not verified: no emulator for arm64 is registered on this runner');
   });

@@ -90,6 +90,9 @@ async function action(dir: string, inputs: Record<string, string>, extra: Partia
       cache: 'false',
       verify: 'false', // the oracle below is the judge
       'docker-args': mods.dockerArgs,
+      // The run's GitHub server is the local git server (a host that is not github.com, as on
+      // GitHub Enterprise Server): the server repository is on the run's API here too.
+      'server-api-url': gh.url,
       ...inputs,
     },
     env: { GITHUB_API_URL: gh.url, ...mods.env, ...extra.env },

@@ -15,6 +15,32 @@ function getter(overrides: Record<string, string> = {}): (name: string) => strin
 const ctx = { workspace: '/ws', cpuCount: 2 };
 
 describe('parseInputs', () => {
+  it('GitHub Enterprise Server: upload-artifacts auto is off there, on elsewhere; plan and publish refused there', () => {
+    const at = (url: string, inputs: Record<string, string> = {}) =>
+      parseInputs(getter(inputs), { ...ctx, env: { GITHUB_SERVER_URL: url } });
+    const GHES = 'https://ghes.example.com';
+    expect(at(GHES)).toMatchObject({ uploadArtifacts: false, uploadArtifactsAuto: true });
+    expect(at('https://github.com')).toMatchObject({ uploadArtifacts: true, uploadArtifactsAuto: true });
+    expect(at(GHES, { 'upload-artifacts': 'false' })).toMatchObject({
+      uploadArtifacts: false,
+      uploadArtifactsAuto: false,
+    });
+    expect(() => at(GHES, { mode: 'plan' })).toThrow(
+      /^Input mode: "plan" needs GitHub's workflow artifact service/,
+    );
+    expect(() => at(GHES, { mode: 'publish' })).toThrow(/^Input mode: "publish" needs/);
+    expect(() => at(GHES, { 'upload-artifacts': 'true' })).toThrow(/^Input upload-artifacts: "true" needs/);
+    expect(() => at('https://github.com', { mode: 'plan' })).not.toThrow();
+    expect(() => at(GHES, { 'server-api-url': 'ftp://x' })).toThrow(
+      /^Input server-api-url: "ftp:\/\/x" is not an http\(s\) URL/,
+    );
+    // server-token is a secret: masked, and only shown as set in the debug log.
+    const c = at(GHES, { 'server-token': 'github_pat_server' });
+    expect(c.serverApi).toMatchObject({ url: 'https://api.github.com', token: 'github_pat_server' });
+    expect(secretsOf(c)).toContain('github_pat_server');
+    expect(describeConfig(c)).not.toContain('github_pat_server');
+  });
+
   it('turns the defaults of action.yml into one typed object', () => {
     const c = parseInputs(getter(), ctx);
     expect(c).toEqual({
@@ -25,6 +51,7 @@ describe('parseInputs', () => {
       maxServerVersions: 5,
       unsupportedServerVersion: 'fail',
       includePrereleases: false,
+      serverApi: { url: 'https://api.github.com', why: "the run's API, no token" },
       workingDirectory: '/ws',
       goModSync: 'align',
       goModTidy: true,
@@ -46,6 +73,7 @@ describe('parseInputs', () => {
       parallel: 2,
       dockerArgs: [],
       uploadArtifacts: true,
+      uploadArtifactsAuto: true,
       release: 'auto',
       overwrite: true,
       checksums: true,

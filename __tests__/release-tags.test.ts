@@ -3,7 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseReleaseTag, planRelease, releaseNotes } from '../scripts/release-tags.mjs';
+import {
+  ciProblem,
+  moveCommands,
+  parseReleaseTag,
+  planRelease,
+  releaseGate,
+  releaseNotes,
+} from '../scripts/release-tags.mjs';
 import { projectRoot } from './support/runner';
 
 const sha = (n: number) => n.toString(16).padStart(40, '0');
@@ -91,5 +98,65 @@ describe('releaseNotes', () => {
     expect(releaseNotes(ours, 'Unreleased')).toMatch(/^### Added\n\n- /);
     for (const m of ours.matchAll(/^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d\d-\d\d$/gm))
       expect(releaseNotes(ours, `v${m[1]}`)).toMatch(/^### /);
+  });
+});
+
+describe('the release gate', () => {
+  const run = (over: Record<string, unknown>) => ({
+    head_sha: sha(3),
+    status: 'completed',
+    conclusion: 'success',
+    run_number: 5,
+    run_attempt: 1,
+    html_url: 'https://github.com/o/r/actions/runs/5',
+    ...over,
+  });
+
+  it('ci: the newest run of the commit decides; other commits do not count', () => {
+    expect(ciProblem({ workflow_runs: [run({})] }, sha(3))).toBeUndefined();
+    expect(ciProblem({ workflow_runs: [run({ head_sha: sha(9) })] }, sha(3))).toMatch(
+      /^no ci run for 000000000000/,
+    );
+    expect(
+      ciProblem([run({ conclusion: 'failure', run_number: 4 }), run({ run_number: 6 })], sha(3)),
+    ).toBeUndefined();
+    expect(ciProblem([run({}), run({ run_attempt: 2, conclusion: 'failure' })], sha(3))).toBe(
+      'ci did not pass on 000000000000 (failure) (https://github.com/o/r/actions/runs/5): fix it on main and release a new tag',
+    );
+    expect(ciProblem([run({ status: 'in_progress', conclusion: null })], sha(3))).toMatch(
+      /^ci has not finished on 000000000000 \(in_progress\)/,
+    );
+    expect(ciProblem({}, sha(3))).toMatch(/^no ci run/);
+  });
+
+  it('lists every reason at once; a prerelease needs no tag token', () => {
+    const plan = planRelease('v1.2.3', { 'v1.2.3': sha(3) });
+    expect(releaseGate(plan, { onMain: true, ciRuns: [run({})], tagTokenSet: true })).toEqual([]);
+    const all = releaseGate(plan, { onMain: false, ciRuns: [], tagTokenSet: false });
+    expect(all).toHaveLength(3);
+    expect(all[0]).toMatch(/^v1\.2\.3 \(000000000000\) is not on main/);
+    expect(all[2]).toMatch(
+      /^no token can move v1 and v1\.2: .*RELEASE_APP_ID.*RELEASE_APP_PRIVATE_KEY.*RELEASE_TAGS_TOKEN/,
+    );
+    const rc = planRelease('v1.3.0-rc.1', { 'v1.3.0-rc.1': sha(3) });
+    expect(releaseGate(rc, { onMain: true, ciRuns: [run({})], tagTokenSet: false })).toEqual([]);
+  });
+
+  it('moves each floating tag with a lease on where it was (absent for a new one), in one atomic push', () => {
+    const plan = planRelease('v1.2.3', { 'v1.0.0': sha(1), v1: sha(1), 'v1.2.3': sha(3) });
+    expect(moveCommands(plan)).toEqual([
+      ['tag', '--force', 'v1', sha(3)],
+      ['tag', '--force', 'v1.2', sha(3)],
+      [
+        'push',
+        '--atomic',
+        `--force-with-lease=refs/tags/v1:${sha(1)}`,
+        '--force-with-lease=refs/tags/v1.2:',
+        'origin',
+        'refs/tags/v1',
+        'refs/tags/v1.2',
+      ],
+    ]);
+    expect(moveCommands(planRelease('v1.2.3', { 'v1.2.3': sha(3), v1: sha(3), 'v1.2': sha(3) }))).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 // The release workflow on local git repositories: a repository with this action's tags pushed to
 // a bare `origin`, and the `release-tags.mjs` steps of .github/workflows/release.yml run as they
 // are written there (bash, GITHUB_REF_NAME, GITHUB_OUTPUT, RUNNER_TEMP), in a checkout of the tag
-// - dry run first (nothing moves), then the move, which must reach `origin`.
+// - the gate (on main, ci passed: the ci runs file the workflow's gh step writes, given here; a
+// token to move tags), the dry run (nothing moves), then the move, which must reach `origin`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,21 +43,56 @@ function release(tag: string, versions: string[]): string {
   return git(work, 'rev-parse', 'HEAD');
 }
 
-/** Runs the workflow's release-tags steps for `tag` in a fresh checkout of origin at that tag. */
-function runWorkflowSteps(tag: string, only?: (name: string) => boolean) {
+/** A fresh checkout of origin at `tag`, as actions/checkout with fetch-depth: 0 makes it. */
+function checkoutAt(tag: string): string {
   const checkout = mkdtempSync(join(root, 'checkout-'));
   git(root, 'clone', '-q', origin, checkout);
   git(checkout, 'checkout', '-q', tag);
+  return checkout;
+}
+
+interface StepOptions {
+  /** Only the steps whose name this accepts. */
+  only?: (name: string) => boolean;
+  /** The ci workflow's conclusion on the tag's commit (default success); null: no ci run. */
+  ci?: string | null;
+  /** A GitHub App token or PAT is configured for the floating tags (default true). */
+  tagToken?: boolean;
+  /** Run in this checkout (default: a fresh one at the tag). */
+  checkout?: string;
+}
+
+/** Runs the workflow's release-tags steps for `tag` in a checkout of origin at that tag. */
+function runWorkflowSteps(tag: string, opts: StepOptions | ((name: string) => boolean) = {}) {
+  const {
+    only,
+    ci = 'success',
+    tagToken = true,
+    checkout = checkoutAt(tag),
+  } = typeof opts === 'function' ? { only: opts } : opts;
   const runnerTemp = mkdtempSync(join(root, 'runner-temp-'));
   const output = join(runnerTemp, 'github-output');
   writeFileSync(output, '');
+  // What the workflow's `gh api .../workflows/ci.yml/runs?head_sha=` step writes.
+  const sha = git(checkout, 'rev-parse', `${tag}^{commit}`);
+  const runs = ci === null ? [] : [{ head_sha: sha, status: 'completed', conclusion: ci, run_number: 7 }];
+  writeFileSync(
+    join(runnerTemp, 'ci-runs.json'),
+    JSON.stringify({ total_count: runs.length, workflow_runs: runs }),
+  );
   const logs: string[] = [];
   for (const step of tagSteps) {
     if (only && !only(step.name ?? step.run!)) continue;
     const r = spawnSync('bash', ['-e', '-c', step.run!], {
       cwd: checkout,
       encoding: 'utf8',
-      env: { ...process.env, GITHUB_REF_NAME: tag, GITHUB_OUTPUT: output, RUNNER_TEMP: runnerTemp },
+      env: {
+        ...process.env,
+        GITHUB_REF_NAME: tag,
+        GITHUB_OUTPUT: output,
+        RUNNER_TEMP: runnerTemp,
+        TAG_TOKEN_SET: String(tagToken),
+      },
     });
     if (r.status !== 0) throw new Error(`step "${step.name ?? step.run}" failed: ${r.stderr}${r.stdout}`);
     logs.push(r.stdout);
@@ -80,6 +116,7 @@ afterAll(() => removeTree(root));
 describe('the release workflow on a local git repository', () => {
   it('has the steps this test runs: dry run with outputs, notes, the move', () => {
     expect(tagSteps.map((s) => s.name)).toEqual([
+      'The tag is on main, ci passed, and the floating tags can be moved',
       'What the release will do (dry run)',
       'Notes from CHANGELOG.md',
       'Move the floating tags',
@@ -127,5 +164,44 @@ describe('the release workflow on a local git repository', () => {
     release('v2.1.0', ['2.0.0']);
     expect(() => runWorkflowSteps('v2.1.0')).toThrow(/CHANGELOG.md has no section "## \[2.1.0\] - <date>"/);
     expect(readTags(origin).v2).toBe(before.v2);
+  });
+
+  it('refuses a tag that is not on main, or whose ci did not pass, or with no token to move v1: nothing moves', () => {
+    const before = readTags(origin);
+    // A commit on a side branch, tagged: never on main.
+    git(work, 'checkout', '-q', '-b', 'side');
+    writeFileSync(join(work, 'CHANGELOG.md'), changelog(['2.2.0']));
+    git(work, 'commit', '-qam', 'side');
+    git(work, 'tag', 'v2.2.0');
+    git(work, 'push', '-q', 'origin', 'refs/tags/v2.2.0');
+    git(work, 'checkout', '-q', 'main');
+    expect(() => runWorkflowSteps('v2.2.0')).toThrow(/v2\.2\.0 \([0-9a-f]{12}\) is not on main/);
+
+    release('v2.3.0', ['2.3.0']);
+    expect(() => runWorkflowSteps('v2.3.0', { ci: 'failure' })).toThrow(
+      /ci did not pass on [0-9a-f]{12} \(failure\)/,
+    );
+    expect(() => runWorkflowSteps('v2.3.0', { ci: null })).toThrow(/no ci run for [0-9a-f]{12}/);
+    expect(() => runWorkflowSteps('v2.3.0', { tagToken: false })).toThrow(
+      /no token can move v2 and v2\.3: the job's GITHUB_TOKEN cannot push/,
+    );
+    expect(readTags(origin).v2).toBe(before.v2);
+    // A prerelease moves nothing, so it needs no such token.
+    release('v2.4.0-rc.1', ['2.4.0-rc.1']);
+    expect(() => runWorkflowSteps('v2.4.0-rc.1', { tagToken: false })).not.toThrow();
+  });
+
+  it('two releases at once: the older one, planned before the newer existed, does not move v3 back', () => {
+    const older = release('v3.0.0', ['3.0.0']);
+    const stale = checkoutAt('v3.0.0'); // the older release's job checked out before v3.0.1 existed
+    runWorkflowSteps('v3.0.0', { checkout: stale, only: (n) => !n.startsWith('Move') });
+    const newer = release('v3.0.1', ['3.0.1']);
+    runWorkflowSteps('v3.0.1');
+    expect(readTags(origin)).toMatchObject({ v3: newer, 'v3.0': newer });
+
+    const r = runWorkflowSteps('v3.0.0', { checkout: stale, only: (n) => n.startsWith('Move') });
+    expect(r.log).toContain('a floating tag moved meanwhile: planning again');
+    expect(r.log).toContain('left v3 alone: v3.0.1 is newer than v3.0.0');
+    expect(readTags(origin)).toMatchObject({ v3: newer, 'v3.0': newer, 'v3.0.0': older });
   });
 });

@@ -1,9 +1,12 @@
 // The files every published action ships, in place and saying what they must: the license
 // package.json claims, a Marketplace-sized description, how to report a vulnerability and what
 // happens to the token, Dependabot for both ecosystems, grouped.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { actionInterface } from '../scripts/workflow-blocks.mjs';
+import { CREDENTIALS_MOUNT, TOKEN_USER } from '../src/build/credentials';
+import { LOCK_SUFFIX } from '../src/github/release-files';
 import { projectRoot } from './support/runner';
 
 const read = (p: string) => readFileSync(join(projectRoot, p), 'utf8');
@@ -32,6 +35,19 @@ describe('the repository of a published action', () => {
     expect(security).toContain('github-token');
   });
 
+  it("SECURITY.md describes every token input and the code's credentials folder, netrc line and lock", () => {
+    const security = read('SECURITY.md');
+    const tokenInputs = actionInterface(read('action.yml')).inputs.filter((i) => /token|netrc/.test(i));
+    expect(tokenInputs).toEqual(['github-token', 'server-token', 'modules-token', 'netrc']);
+    for (const input of tokenInputs) expect(security, input).toContain(`\`${input}\``);
+    expect(security).toContain(`mounted read-only at \`${CREDENTIALS_MOUNT}\``);
+    expect(security).toContain(`machine <host> login ${TOKEN_USER} password <token>`);
+    expect(security).toContain(`\`plugins.json${LOCK_SUFFIX}\``);
+    expect(security).toContain('(mode 0600)');
+    // What it said before the code changed: never again.
+    expect(security).not.toMatch(/never written to disk|deletes assets of the same names first/);
+  });
+
   it('Dependabot updates npm and GitHub Actions, each in groups', () => {
     const dependabot = read('.github/dependabot.yml');
     expect(dependabot).toMatch(/^version: 2$/m);
@@ -49,6 +65,14 @@ describe('the repository of a published action', () => {
     for (const s of sections.slice(1)) expect(s).toMatch(/^\[\d+\.\d+\.\d+(-[\w.]+)?\] - \d{4}-\d\d-\d\d$/);
     for (const h of changelog.matchAll(/^### (.*)$/gm))
       expect(['Added', 'Changed', 'Deprecated', 'Removed', 'Fixed', 'Security']).toContain(h[1]);
+  });
+
+  it('a scheduled workflow is a file of its own (GitHub disables the whole file after 60 quiet days)', () => {
+    const dir = join(projectRoot, '.github/workflows');
+    const scheduled = readdirSync(dir).filter((f) => /^ {2}schedule:/m.test(read(`.github/workflows/${f}`)));
+    expect(scheduled).toEqual(['self-test-weekly.yml']);
+    for (const f of scheduled)
+      expect(read(`.github/workflows/${f}`)).not.toMatch(/^ {2}(push|pull_request):/m);
   });
 
   it('the workflows are in place', () => {

@@ -5,7 +5,17 @@
 //   node scripts/release-tags.mjs plan  v1.2.3             what would happen (JSON; changes nothing)
 //   node scripts/release-tags.mjs outputs v1.2.3           the same as step outputs (name=value lines)
 //   node scripts/release-tags.mjs notes v1.2.3             the CHANGELOG.md section of 1.2.3
+//   node scripts/release-tags.mjs gate  v1.2.3 --ci-runs FILE   may it be released (exit 1 saying why not)
 //   node scripts/release-tags.mjs move  v1.2.3 [--dry-run] [--remote origin]
+//
+// The gate: the tag's commit is on origin/main, the newest `ci` workflow run of that commit
+// (FILE: the answer of GET /repos/{repo}/actions/workflows/ci.yml/runs?head_sha=...) completed
+// with success, and when floating tags are to move, a token that can move them was given
+// (TAG_TOKEN_SET=true: a GitHub App token or a PAT; the job's GITHUB_TOKEN cannot push a tag whose
+// commit changes .github/workflows, nor pass a tag ruleset).
+// The move: each floating tag is pushed with a lease on where it was (`--force-with-lease`), so
+// two releases at once cannot move a tag backwards: a push that finds a tag moved meanwhile
+// fetches the tags again, plans again (the newer release then keeps it) and retries.
 //
 // Rules: `v1.2.3` moves `v1` and `v1.2` to its commit; `v2.0.0` moves (or makes) `v2` and leaves
 // `v1` alone. A floating tag never goes back: `v1.1.5` released after `v1.2.0` moves `v1.1` but
@@ -123,15 +133,96 @@ export function readTags(cwd) {
 }
 
 /**
- * Moves the floating tags of `plan` locally and pushes them to `remote` in one atomic push
- * (nothing when `dryRun`); returns the git commands it ran (or would run).
+ * Why the `ci` workflow does not vouch for `commit`, or undefined when its newest run there
+ * completed with success. `runs` is the REST answer (`{ workflow_runs: [...] }`) or its list.
  */
-export function moveTags(cwd, plan, { dryRun = false, remote = 'origin' } = {}) {
+export function ciProblem(runs, commit) {
+  const list = (Array.isArray(runs) ? runs : (runs?.workflow_runs ?? [])).filter(
+    (r) => r && r.head_sha === commit,
+  );
+  const short = commit.slice(0, 12);
+  if (list.length === 0)
+    return `no ci run for ${short}: push the commit to main first and release it once ci passed there`;
+  const newest = list.sort(
+    (a, b) => (b.run_number ?? 0) - (a.run_number ?? 0) || (b.run_attempt ?? 0) - (a.run_attempt ?? 0),
+  )[0];
+  const where = newest.html_url ? ` (${newest.html_url})` : '';
+  if (newest.status !== 'completed')
+    return `ci has not finished on ${short} (${newest.status})${where}: re-run this job when it passed`;
+  if (newest.conclusion !== 'success')
+    return `ci did not pass on ${short} (${newest.conclusion})${where}: fix it on main and release a new tag`;
+  return undefined;
+}
+
+/**
+ * Every reason `plan` may not be released, [] when it may: its commit must be on main, ci must
+ * have passed on it, and floating tags to move need a token that can move them.
+ */
+export function releaseGate(plan, { onMain, ciRuns, tagTokenSet }) {
+  const problems = [];
+  if (!onMain)
+    problems.push(
+      `${plan.tag} (${plan.commit.slice(0, 12)}) is not on main: release only commits of main (merge first, then tag the merge)`,
+    );
+  const ci = ciProblem(ciRuns, plan.commit);
+  if (ci) problems.push(ci);
+  if (plan.moves.length > 0 && !tagTokenSet)
+    problems.push(
+      `no token can move ${plan.moves.map((m) => m.tag).join(' and ')}: the job's GITHUB_TOKEN cannot push a tag whose commit changes .github/workflows, nor pass a tag ruleset. ` +
+        'Set the variable RELEASE_APP_ID and the secret RELEASE_APP_PRIVATE_KEY (a GitHub App with Contents and Workflows read and write, in the bypass list of any tag ruleset), or the secret RELEASE_TAGS_TOKEN (a fine-grained PAT of an admin with the same permissions)',
+    );
+  return problems;
+}
+
+/** Is `commit` on `branch` of the repository at `cwd` (an ancestor of, or equal to, its tip)? */
+export function isOnBranch(cwd, commit, branch = 'refs/remotes/origin/main') {
+  try {
+    git(cwd, ['merge-base', '--is-ancestor', commit, branch]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The git commands that move `plan`'s floating tags: each tag locally, then one atomic push with a lease on each. */
+export function moveCommands(plan, remote = 'origin') {
   const commands = plan.moves.map((m) => ['tag', '--force', m.tag, m.to]);
   if (plan.moves.length)
-    commands.push(['push', '--atomic', '--force', remote, ...plan.moves.map((m) => `refs/tags/${m.tag}`)]);
-  if (!dryRun) for (const c of commands) git(cwd, c);
-  return commands.map((c) => `git ${c.join(' ')}`);
+    commands.push([
+      'push',
+      '--atomic',
+      ...plan.moves.map((m) => `--force-with-lease=refs/tags/${m.tag}:${m.from ?? ''}`),
+      remote,
+      ...plan.moves.map((m) => `refs/tags/${m.tag}`),
+    ]);
+  return commands;
+}
+
+/**
+ * Moves the floating tags of `plan` locally and pushes them to `remote` in one atomic push with
+ * a lease on where each was (nothing when `dryRun`). A push refused because a tag moved meanwhile
+ * (another release at the same time) fetches the tags, plans `plan.tag` again and retries, at
+ * most `attempts` times. Returns the git commands it ran (or would run) and the last plan.
+ */
+export function moveTags(cwd, plan, { dryRun = false, remote = 'origin', attempts = 3 } = {}) {
+  const ran = [];
+  for (let attempt = 1; ; attempt++) {
+    const commands = moveCommands(plan, remote);
+    ran.push(...commands.map((c) => `git ${c.join(' ')}`));
+    if (dryRun) return { commands: ran, plan };
+    try {
+      for (const c of commands) git(cwd, c);
+      return { commands: ran, plan };
+    } catch (e) {
+      const stale = /stale info|rejected|failed to push/i.test(String(e?.stderr ?? e?.message ?? e));
+      if (!stale || attempt >= attempts) throw e;
+      git(cwd, ['fetch', '--quiet', '--force', remote, '+refs/tags/*:refs/tags/*']);
+      ran.push(
+        `git fetch --force ${remote} +refs/tags/*:refs/tags/* (a floating tag moved meanwhile: planning again)`,
+      );
+      plan = planRelease(plan.tag, readTags(cwd));
+    }
+  }
 }
 
 function describe(plan, dryRun) {
@@ -165,17 +256,37 @@ function main(argv) {
     case 'notes':
       process.stdout.write(releaseNotes(readFileSync(value('--changelog', 'CHANGELOG.md'), 'utf8'), tag));
       return;
+    case 'gate': {
+      const plan = planRelease(tag, readTags(cwd));
+      const file = value('--ci-runs', undefined);
+      if (!file)
+        throw new Error(
+          'gate needs --ci-runs FILE (the ci workflow runs of the commit, as GitHub lists them)',
+        );
+      const problems = releaseGate(plan, {
+        onMain: isOnBranch(cwd, plan.commit, value('--main', 'refs/remotes/origin/main')),
+        ciRuns: JSON.parse(readFileSync(file, 'utf8')),
+        tagTokenSet: process.env.TAG_TOKEN_SET === 'true',
+      });
+      if (problems.length > 0) throw new Error(`${tag} is not released:\n- ${problems.join('\n- ')}`);
+      console.log(
+        `${tag} (${plan.commit.slice(0, 12)}): on main, ci passed${plan.moves.length ? ', a token to move the floating tags' : ''}.`,
+      );
+      return;
+    }
     case 'move': {
       const dryRun = flag('--dry-run');
-      const plan = planRelease(tag, readTags(cwd));
-      const commands = moveTags(cwd, plan, { dryRun, remote: value('--remote', 'origin') });
+      const { commands, plan } = moveTags(cwd, planRelease(tag, readTags(cwd)), {
+        dryRun,
+        remote: value('--remote', 'origin'),
+      });
       console.log(describe(plan, dryRun));
       for (const c of commands) console.log(`  ${dryRun ? '(dry run) ' : ''}${c}`);
       return;
     }
     default:
       throw new Error(
-        'usage: release-tags.mjs plan|outputs|notes|move vX.Y.Z [--dry-run] [--remote origin] [--repo DIR]',
+        'usage: release-tags.mjs plan|outputs|notes|gate|move vX.Y.Z [--ci-runs FILE] [--dry-run] [--remote origin] [--repo DIR]',
       );
   }
 }

@@ -11,6 +11,7 @@ import {
   unknownFileNamePlaceholder,
 } from './build/naming';
 import { checkGoFlags, FlagError, parseBuildFlags, parseDockerArgs, parseLdflags } from './build/flags';
+import { ghesRefusal, isGhes, serverApi, type ServerApi } from './github/enterprise';
 import { parseVersionSpec, VersionResolutionError } from './github/versions';
 import { escapeControl } from './log-text';
 import { CHECKSUMS_FILE_NAME } from './publish/checksums';
@@ -49,6 +50,11 @@ export interface ActionConfig {
   includePrereleases: boolean;
   /** Undefined when no token is given (public repositories). */
   token?: string;
+  /**
+   * Where the server repository is read from (server-api-url) and with which token (server-token;
+   * github-token only for the run's own API): github.com's API on GitHub Enterprise Server.
+   */
+  serverApi: ServerApi;
   /** Token for git to fetch private modules (modules-token); github-token when absent. */
   modulesToken?: string;
   /** `.netrc` text for Go in the builder containers (netrc). */
@@ -74,6 +80,8 @@ export interface ActionConfig {
   parallel: number;
   dockerArgs: string[];
   uploadArtifacts: boolean;
+  /** upload-artifacts is at its default (auto): on, except on GitHub Enterprise Server (a notice says so). */
+  uploadArtifactsAuto: boolean;
   retentionDays?: number;
   release: ReleaseMode;
   releaseTag?: string;
@@ -178,6 +186,12 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
   const serverVersion = versionSpec(get, 'server-version');
   const serverVersions = versionSpecs(get, 'server-versions', serverVersion);
   const token = secret(get, 'github-token');
+  const serverApiUrl = httpUrl(get, 'server-api-url');
+  const serverToken = secret(get, 'server-token');
+  const uploadArtifacts = oneOf(get, 'upload-artifacts', ['auto', 'true', 'false'] as const);
+  // GitHub Enterprise Server: what needs the artifact service is refused before anything runs.
+  const ghes = ghesRefusal({ serverUrl: ctx.env?.GITHUB_SERVER_URL, mode, uploadArtifacts });
+  if (ghes) throw new InputError(ghes.input, ghes.message);
   const modulesToken = secret(get, 'modules-token');
   const netrc = netrcText(get, 'netrc');
   const workingDirectory = folderInside(get, 'working-directory', workspace, workspace);
@@ -235,6 +249,12 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     unsupportedServerVersion: oneOf(get, 'unsupported-server-version', ['fail', 'skip'] as const),
     includePrereleases: bool(get, 'include-prereleases'),
     ...(token !== undefined && { token }),
+    serverApi: serverApi({
+      env: ctx.env ?? {},
+      ...(serverApiUrl !== undefined && { serverApiUrl }),
+      ...(serverToken !== undefined && { serverToken }),
+      ...(token !== undefined && { token }),
+    }),
     ...(modulesToken !== undefined && { modulesToken }),
     ...(netrc !== undefined && { netrc }),
     workingDirectory,
@@ -253,7 +273,9 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     pull: oneOf(get, 'pull', ['missing', 'always', 'never'] as const),
     parallel: positiveInt(get, 'parallel', 64) ?? Math.max(1, ctx.cpuCount ?? cpus().length),
     dockerArgs: parsed(get, 'docker-args', parseDockerArgs),
-    uploadArtifacts: bool(get, 'upload-artifacts'),
+    uploadArtifacts:
+      uploadArtifacts === 'true' || (uploadArtifacts === 'auto' && !isGhes(ctx.env?.GITHUB_SERVER_URL)),
+    uploadArtifactsAuto: uploadArtifacts === 'auto',
     ...optional('retentionDays', positiveInt(get, 'retention-days', 90)),
     release,
     ...(releaseTag !== undefined && { releaseTag }),
@@ -269,23 +291,48 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
 
 /** The validated inputs for the debug log: every value but the secrets (only whether one is set). */
 export function describeConfig(config: ActionConfig): string {
-  const { token, modulesToken, netrc, ...rest } = config;
+  const { token, modulesToken, netrc, serverApi, ...rest } = config;
   const shown = (v: string | undefined) => (v === undefined ? 'none' : 'set (not shown)');
   return JSON.stringify({
     ...rest,
     token: shown(token),
+    serverApi: { url: serverApi.url, token: shown(serverApi.token) },
     modulesToken: shown(modulesToken),
     netrc: shown(netrc),
   });
 }
 
 /** Every secret of the inputs (the tokens, the netrc's logins and passwords): masked in the log. */
-export function secretsOf(config: Pick<ActionConfig, 'token' | 'modulesToken' | 'netrc'>): string[] {
+export function secretsOf(
+  config: Pick<ActionConfig, 'token' | 'modulesToken' | 'netrc'> & { serverApi?: Pick<ServerApi, 'token'> },
+): string[] {
   const words = (config.netrc ?? '').split(/\s+/);
   const fromNetrc = words.filter(
     (_, i) => i > 0 && (words[i - 1] === 'password' || words[i - 1] === 'login'),
   );
-  return [config.token, config.modulesToken, ...fromNetrc].filter((s): s is string => !!s);
+  return [...new Set([config.token, config.modulesToken, config.serverApi?.token, ...fromNetrc])].filter(
+    (s): s is string => !!s,
+  );
+}
+
+/** An http(s) URL (server-api-url); undefined when empty. */
+function httpUrl(get: GetInput, name: string): string | undefined {
+  const raw = text(get, name);
+  if (raw === undefined) return undefined;
+  let ok: boolean;
+  try {
+    const u = new URL(raw);
+    ok = (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password;
+  } catch {
+    ok = false;
+  }
+  if (!ok || CONTROL.test(raw)) {
+    throw new InputError(
+      name,
+      `"${escapeControl(raw)}" is not an http(s) URL without credentials; write an API root, e.g. https://api.github.com or https://HOST/api/v3 (GitHub Enterprise Server), or leave it empty`,
+    );
+  }
+  return raw;
 }
 
 /** `.netrc` lines: `machine` entries, no control characters but line ends and tabs; never echoed. */

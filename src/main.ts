@@ -7,7 +7,8 @@
 // handed on in the run context.
 import { installCancelHandlers } from './fs/cleanup';
 import { isFsError, plainFsError } from './fs/problems';
-import { createGitHubClient, type GitHubClientOptions } from './github/client';
+import type { GitHubClientOptions } from './github/client';
+import { createClients } from './github/clients';
 import { redact } from './github/errors';
 import { GoModError } from './gomod';
 import { describeConfig, parseInputs, secretsOf } from './inputs';
@@ -17,6 +18,7 @@ import { planMode } from './modes/plan';
 import { publishMode } from './modes/publish';
 import type { ModeRun } from './modes/run';
 import { preflight, PreflightError } from './preflight/preflight';
+import { checkRunner } from './preflight/runner';
 import type { RunContext } from './context';
 import type { RunProgress } from './report/record';
 import { reportFailure } from './report/stage';
@@ -45,14 +47,14 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
     summary = config.summary;
     progress.build = config.build && config.mode !== 'plan';
     if (config.pluginName !== undefined) progress.pluginName = config.pluginName;
-    const octokit = createGitHubClient({
-      ...(config.token !== undefined && { token: config.token }),
-      ...(env.GITHUB_API_URL && { baseUrl: env.GITHUB_API_URL }),
+    checkRunner(ctx);
+    // The plugin's repository on the run's API; the server repository on server-api-url.
+    const { plugin: octokit, server: serverOctokit } = createClients(config, env, {
       ...clientTuning(env),
       log: (m) => tk.info(m),
     });
 
-    const chapter: ModeRun = { ctx, octokit, progress };
+    const chapter: ModeRun = { ctx, octokit, serverOctokit, progress };
 
     // The publish job of a matrix: the cells' records and plugins are all it needs (no checkout).
     if (config.mode === 'publish') return await publishMode(chapter);

@@ -27,6 +27,7 @@ export type ReleaseOutcome = RunReport['releases'][number] & {
 /** What the loop needs: the run, its clients, the resolved releases and the shared work. */
 export interface ReleaseLoopInput {
   ctx: RunContext;
+  /** The server repository's client (the server binaries the plugins are loaded into). */
   octokit: Octokit;
   docker: Docker;
   /** The resolved server releases, newest first (the run's order). */

@@ -39,8 +39,83 @@ export interface Toolkit {
   appendSummary(markdown: string): Promise<void>;
 }
 
-/** The real toolkit: @actions/core. */
+/** The real toolkit: @actions/core, its annotations capped as GitHub shows them (capAnnotations). */
 export function actionsToolkit(): Toolkit {
+  return capAnnotations(coreToolkit());
+}
+
+/** GitHub shows at most 10 annotations of each level (error, warning, notice) per step. */
+export const GITHUB_ANNOTATIONS_PER_LEVEL = 10;
+
+type Level = 'error' | 'warning' | 'notice';
+
+/**
+ * A toolkit whose annotations fit what GitHub shows (10 errors, 10 warnings, 10 notices per step,
+ * the rest silently dropped): at most `cap` (8) of each level are annotations; the others are
+ * plain log lines (`error: ...`, with their file and line), and when the log section they came in
+ * ends (or the step fails) one annotation says `... and N more errors (see the log and the job
+ * summary)`. One error is always left for the step's failure (setFailed), so the real failure is
+ * in the list however many items failed before it.
+ */
+export function capAnnotations(inner: Toolkit, cap = 8): Toolkit {
+  const limit = {
+    error: GITHUB_ANNOTATIONS_PER_LEVEL - 1,
+    warning: GITHUB_ANNOTATIONS_PER_LEVEL,
+    notice: GITHUB_ANNOTATIONS_PER_LEVEL,
+  };
+  const shown = { error: 0, warning: 0, notice: 0 };
+  const held = { error: 0, warning: 0, notice: 0 };
+  let depth = 0;
+  const plural = { error: 'errors', warning: 'warnings', notice: 'notices' };
+  const annotate = (level: Level, message: string, where?: Annotation): void => {
+    if (shown[level] < Math.min(cap, limit[level])) {
+      shown[level]++;
+      inner[level](message, where);
+      return;
+    }
+    held[level]++;
+    const at = where?.file ? ` (${where.file}${where.startLine ? `:${where.startLine}` : ''})` : '';
+    // Stopped workflow commands around it: a message may hold text from elsewhere over several lines.
+    inner.untrusted(`${level}${at}: ${message}`);
+  };
+  const flush = (): void => {
+    for (const level of ['error', 'warning', 'notice'] as const) {
+      if (held[level] === 0 || shown[level] >= limit[level]) continue;
+      shown[level]++;
+      inner[level](`... and ${held[level]} more ${plural[level]} (see the log and the job summary)`);
+      held[level] = 0;
+    }
+  };
+  return {
+    ...inner,
+    error: (m, where) => annotate('error', m, where),
+    warning: (m, where) => annotate('warning', m, where),
+    notice: (m, where) => annotate('notice', m, where),
+    async group(name, fn) {
+      depth++;
+      try {
+        return await inner.group(name, fn);
+      } finally {
+        if (--depth === 0) flush();
+      }
+    },
+    startGroup(name) {
+      depth++;
+      inner.startGroup(name);
+    },
+    endGroup() {
+      inner.endGroup();
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) flush();
+    },
+    setFailed(m) {
+      flush();
+      inner.setFailed(m);
+    },
+  };
+}
+
+function coreToolkit(): Toolkit {
   return {
     getInput: (name) => core.getInput(name),
     info: (m) => core.info(m),

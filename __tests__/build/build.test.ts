@@ -78,6 +78,37 @@ describe('checkImages', () => {
     );
   });
 
+  it("Docker Hub's toomanyrequests: one pull, not retried, and the message says to log in first", async () => {
+    const docker = fakeDocker((args) => {
+      if (args[0] === 'image') return { exitCode: 1, output: 'No such image' };
+      return {
+        exitCode: 1,
+        output:
+          'Error response from daemon: toomanyrequests: You have reached your unauthenticated pull rate limit. https://www.docker.com/increase-rate-limit',
+      };
+    });
+    const checks = await checkImages(docker, images.slice(0, 1), 'missing', { pullDelayMs: 0 });
+    expect(docker.calls.filter((c) => c[0] === 'pull')).toHaveLength(1);
+    const message = missingImagesMessage(checks, '1.22.4');
+    expect(message).toContain(
+      "flow/build:1.22.4-linux-amd64 (Go 1.22.4, linux-amd64): the registry refused the pull: too many requests (Docker Hub's pull rate limit",
+    );
+    expect(message).toContain('Log in to Docker Hub before this step (docker/login-action');
+    expect(message).not.toContain('Not every architecture exists');
+  });
+
+  it('a registry that wants a login is said so, not as a missing architecture', async () => {
+    const docker = fakeDocker((args) =>
+      args[0] === 'image'
+        ? { exitCode: 1, output: 'No such image' }
+        : { exitCode: 1, output: 'Error response from daemon: unauthorized: authentication required' },
+    );
+    const checks = await checkImages(docker, images.slice(0, 1), 'missing', { pullDelayMs: 0 });
+    expect(missingImagesMessage(checks, '1.22.4')).toMatch(
+      /needs a login for this image[\s\S]*Check build-image/,
+    );
+  });
+
   it('retries a pull that fails for a passing reason, at most three times', async () => {
     let pulls = 0;
     const docker = fakeDocker((args) => {

@@ -48,6 +48,7 @@ describe('planCredentials', () => {
     expect(plan.setEnv).toEqual([
       ['GIT_CONFIG_GLOBAL', '/flow-credentials/git/config'],
       ['XDG_CONFIG_HOME', '/flow-credentials'],
+      ['NETRC', '/flow-credentials/netrc'],
     ]);
     const config = plan.files.find((f) => f.name === 'git/config')!.text;
     expect(config).toContain('[credential "https://ghe.corp.example"]');
@@ -71,6 +72,31 @@ describe('planCredentials', () => {
     expect(argv.join(' ')).not.toContain(TOKEN);
     expect(argv).toContain('type=bind,source=/rt/flow-credentials-r1,target=/flow-credentials,readonly');
     expect(argv).toContain('GIT_CONFIG_GLOBAL=/flow-credentials/git/config');
+  });
+
+  it('a host that is not github.com: the token also in a .netrc line for it (Go authenticates ?go-get=1 from netrc), after the netrc input', () => {
+    const ghes = planCredentials({
+      env: { GOPRIVATE: 'ghe.corp.example/*', GITHUB_SERVER_URL: 'https://ghe.corp.example' },
+      token: TOKEN,
+      netrc: 'machine proxy.corp.example login me password pw',
+    })!;
+    expect(ghes.files.find((f) => f.name === 'netrc')!.text).toBe(
+      `machine proxy.corp.example login me password pw\nmachine ghe.corp.example login x-access-token password ${TOKEN}\n`,
+    );
+    expect(ghes.setEnv).toContainEqual(['NETRC', '/flow-credentials/netrc']);
+    expect(ghes.say.join('\n')).toContain('?go-get=1 requests to ghe.corp.example');
+    expect(ghes.say.join('\n')).not.toContain(TOKEN);
+    // github.com: Go knows its import paths without a meta request, so no netrc line and no NETRC.
+    const dotcom = planCredentials({
+      env: { GOPRIVATE: 'github.com/acme/*', GITHUB_SERVER_URL: 'https://github.com' },
+      token: TOKEN,
+    })!;
+    expect(dotcom.files.map((f) => f.name)).toEqual(['git/config', 'git-credentials']);
+    expect(dotcom.setEnv.map(([k]) => k)).not.toContain('NETRC');
+    // No private patterns: no token anywhere, on any host.
+    expect(planCredentials({ env: { GITHUB_SERVER_URL: 'https://ghe.corp.example' }, token: TOKEN })).toBe(
+      undefined,
+    );
   });
 
   it('a netrc for an authenticated GOPROXY: NETRC, its secrets masked', () => {

@@ -63,6 +63,13 @@ describe('matrix', () => {
   it('lists a cell once and gives an empty include for no release', () => {
     expect(planCells(['v1', 'v1'], ['linux-amd64'])).toHaveLength(1);
     expect(JSON.stringify(matrixOf(planCells([], ['linux-amd64'])))).toBe('{"include":[]}');
+    // GitHub expands at most 256 jobs from a matrix: refused in the plan step, not after it.
+    const tags = Array.from({ length: 65 }, (_, i) => `v1.${i}.0`);
+    const targets = ['linux-amd64', 'linux-arm-7', 'linux-arm64', 'linux-386'];
+    expect(matrixOf(planCells(tags.slice(0, 64), targets)).include).toHaveLength(256);
+    expect(() => matrixOf(planCells(tags, targets))).toThrow(
+      'The plan has 260 cells (65 server releases x 4 targets), more than the 256 jobs GitHub runs in one matrix',
+    );
   });
 });
 

@@ -146,7 +146,7 @@ describe('decideTargets', () => {
     ]);
     expect(emulationNotice(d)).toBe(
       'Not verified on this runner: linux-arm-7, linux-arm64 (no emulator registered). ' +
-        'Add `- uses: docker/setup-qemu-action@v3` before this step to verify them too, or set verify: false to skip verification.',
+        'Add `- uses: docker/setup-qemu-action@v4` before this step to verify them too, or set verify: false to skip verification.',
     );
   });
 

@@ -4,13 +4,17 @@
 // reads a file. Never an argument: the files live in a folder under RUNNER_TEMP (mode 0700, files
 // 0600), mounted read-only at /flow-credentials, and the containers get only the paths
 // (GIT_CONFIG_GLOBAL, and XDG_CONFIG_HOME for git before 2.32; NETRC for a `.netrc` given for an
-// authenticated GOPROXY). The folder is removed when the build stage ends, whatever the ending,
+// authenticated GOPROXY). On a host that is not github.com (GitHub Enterprise Server, ghe.com) the
+// token also goes into that `.netrc` as a line for the host: Go resolves an import path there by an
+// HTTPS `?go-get=1` request, which GitHub Enterprise answers only when it is authenticated, and Go
+// authenticates it from `.netrc`, not from git's helper. The folder is removed when the build stage ends, whatever the ending,
 // a cancelled job included.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Mount } from './argv';
 import { onCancel } from '../fs/cleanup';
+import { netrcHostFor } from '../github/enterprise';
 
 /** Where the credentials folder is mounted in every container that may fetch modules. */
 export const CREDENTIALS_MOUNT = '/flow-credentials';
@@ -84,6 +88,7 @@ export function planCredentials(input: CredentialsInput): CredentialsPlan | unde
   const setEnv: CredentialsPlan['setEnv'] = [];
   const say: string[] = [];
   let gitServer: string | undefined;
+  let netrc = input.netrc ? (input.netrc.endsWith('\n') ? input.netrc : `${input.netrc}\n`) : '';
   if (patterns.length > 0 && input.token) {
     gitServer = gitServerUrl(input.env);
     files.push({ name: 'git/config', text: gitConfigText(gitServer) });
@@ -93,14 +98,24 @@ export function planCredentials(input: CredentialsInput): CredentialsPlan | unde
     say.push(
       `Private modules (${patterns.join(', ')}): git in the builder containers uses ${input.tokenInput ?? 'github-token'} for ${gitServer}.`,
     );
+    const host = netrcHostFor(gitServer);
+    if (host !== undefined) {
+      // After the netrc input's lines: Go takes the first entry for a machine, so the user's wins.
+      netrc += `machine ${host} login ${TOKEN_USER} password ${input.token}\n`;
+      say.push(
+        `Go in the builder containers authenticates its ?go-get=1 requests to ${host} with the same token (a .netrc line: GitHub Enterprise shows private import paths only to authenticated requests).`,
+      );
+    }
   } else if (patterns.length > 0) {
     say.push(
       `Private modules (${patterns.join(', ')}) but no token: git in the builder containers has no credentials. Set github-token or modules-token.`,
     );
   }
-  if (input.netrc) {
-    files.push({ name: 'netrc', text: input.netrc.endsWith('\n') ? input.netrc : `${input.netrc}\n` });
+  if (netrc) {
+    files.push({ name: 'netrc', text: netrc });
     setEnv.push(['NETRC', `${CREDENTIALS_MOUNT}/netrc`]);
+  }
+  if (input.netrc) {
     say.push(
       `Go in the builder containers uses the netrc input (NETRC) for ${netrcMachines(input.netrc).join(', ')}.`,
     );

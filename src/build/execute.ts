@@ -9,6 +9,7 @@ import type { PullPolicy } from '../inputs';
 import { onCancel } from '../fs/cleanup';
 import { describeFsError } from '../fs/problems';
 import { sha256File } from '../publish/checksums';
+import { registryRefusal } from './registry-errors';
 import { isInconsistentVendoring, VENDOR_FIX } from './vendor';
 
 export class BuildError extends Error {
@@ -23,6 +24,8 @@ export interface ImageCheck {
   /** The image's ID (`docker image inspect` .Id, `sha256:...`) when it is present. */
   id?: string;
   detail?: string;
+  /** What to do when the registry refused the pull (a rate limit, a login), not a missing tag. */
+  fix?: string;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -33,8 +36,8 @@ async function pullWithRetries(docker: Docker, image: string, attempts: number, 
     if (i > 0) await sleep(baseDelayMs * 2 ** (i - 1));
     last = await docker.run(pullImageArgv(image));
     if (last.exitCode === 0) return last;
-    // A tag that does not exist will not appear by retrying.
-    if (/not found|manifest unknown|does not exist/i.test(last.output)) break;
+    // A tag that does not exist will not appear by retrying, nor a rate limit lift in seconds.
+    if (/not found|manifest unknown|does not exist/i.test(last.output) || registryRefusal(last.output)) break;
   }
   return last;
 }
@@ -65,6 +68,11 @@ export async function checkImages(
     }
     const r = await pullWithRetries(docker, image, opts.pullAttempts ?? 3, opts.pullDelayMs ?? 2000);
     const pulledId = r.exitCode === 0 ? await inspectId(docker, image) : undefined;
+    const refused = r.exitCode === 0 ? undefined : registryRefusal(r.output);
+    if (refused) {
+      results.push({ image, targets, ok: false, pulled: false, detail: refused.reason, fix: refused.fix });
+      continue;
+    }
     results.push(
       r.exitCode === 0
         ? { image, targets, ok: true, pulled: true, ...(pulledId && { id: pulledId }) }
@@ -93,10 +101,15 @@ export function missingImagesMessage(missing: ImageCheck[], goVersion: string): 
     (m) =>
       `  ${m.image} (Go ${goVersion}, ${m.targets.map((t) => t.name).join(', ')}): ${m.detail ?? 'missing'}`,
   );
+  const fixes = [...new Set(missing.flatMap((m) => (m.fix ? [m.fix] : [])))];
   return [
     `No builder image for ${missing.length === 1 ? 'this target' : 'these targets'}:`,
     ...lines,
-    'Not every architecture exists for every Go version: remove the target from `targets`, build for a newer server, or set `build-image` to an image that has these tags.',
+    ...(fixes.length > 0
+      ? fixes
+      : [
+          'Not every architecture exists for every Go version: remove the target from `targets`, build for a newer server, or set `build-image` to an image that has these tags.',
+        ]),
   ].join('\n');
 }
 

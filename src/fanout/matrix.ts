@@ -32,8 +32,13 @@ export function planCells(serverTags: readonly string[], targets: readonly strin
   return cells;
 }
 
-/** The matrix of the cells. An empty plan gives `{"include":[]}`: the workflow skips the job (see README). */
+/**
+ * The matrix of the cells. An empty plan gives `{"include":[]}`: the workflow skips the job (see
+ * docs/fan-out.md). More cells than GitHub expands is refused (checkMatrixSize), in the plan step
+ * rather than by the workflow after it.
+ */
 export function matrixOf(cells: readonly Cell[]): Matrix {
+  checkMatrixSize(cells);
   return { include: cells.map((c) => ({ 'server-version': c.serverTag, target: c.target })) };
 }
 

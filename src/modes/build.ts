@@ -73,12 +73,12 @@ export interface CellsOfRun {
  * never published; the caches are saved only from a run whose plugins all built and loaded.
  */
 export async function buildReleases(run: ModeRun, checked: PreflightFacts): Promise<Built> {
-  const { ctx, octokit, progress } = run;
+  const { ctx, octokit, serverOctokit, progress } = run;
   const { tk, config, env } = ctx;
   const docker = withDebugLog(createDocker(env), (m) => tk.debug(m));
 
   progress.stage = 'Resolve server';
-  const servers = await resolveStage(ctx, octokit);
+  const servers = await resolveStage(ctx, { plugin: octokit, server: serverOctokit });
   await haltIfCancelled();
   progress.server = servers[0];
   if (checked.pluginName !== undefined) {
@@ -89,7 +89,7 @@ export async function buildReleases(run: ModeRun, checked: PreflightFacts): Prom
   const shared = sharedWork(ctx);
   const { report, module, problems } = await runReleases({
     ctx,
-    octokit,
+    octokit: serverOctokit,
     docker,
     servers,
     checked,

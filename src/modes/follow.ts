@@ -15,10 +15,10 @@ import { writeSummary, type ModeRun } from './run';
 import { followCoverage, selectStage, type Coverage } from './selection';
 
 export async function followMode(run: ModeRun, checked: PreflightFacts): Promise<void> {
-  const { ctx, octokit, progress } = run;
+  const { ctx, octokit, serverOctokit, progress } = run;
   const { tk, config } = ctx;
   progress.stage = 'Resolve server';
-  const coverage = await followCoverage(ctx, octokit, await selectStage(ctx, octokit));
+  const coverage = await followCoverage(ctx, octokit, await selectStage(ctx, serverOctokit));
   if (coverage.diff.uncovered.length === 0) {
     await followNothingNew(ctx, coverage);
     return;

@@ -7,7 +7,7 @@ import { listed } from '../log-text';
 import type { Octokit } from '@octokit/rest';
 import { pluginGoModName, type RunContext } from '../context';
 import { cellsByRelease } from '../fanout/cell-check';
-import { cellKey, checkMatrixSize, matrixOf, planCells } from '../fanout/matrix';
+import { cellKey, matrixOf, planCells } from '../fanout/matrix';
 import { formatPlanRecord, planRecordName, type PlanRecord } from '../fanout/plan-record';
 import { defaultArtifactClient, uploadTextArtifact } from '../fanout/run-artifacts';
 import { everySkippedMessage, planSkips, type PlanSkip } from '../fanout/skips';
@@ -20,12 +20,12 @@ import { writeSummary, type ArtifactClientSource, type ModeRun } from './run';
 import { followCoverage, selectStage, type Coverage } from './selection';
 
 export async function planMode(run: ModeRun, checked: PreflightFacts): Promise<void> {
-  const { ctx, octokit, progress } = run;
+  const { ctx, octokit, serverOctokit, progress } = run;
   progress.stage = 'Resolve server';
-  const selected = await selectStage(ctx, octokit);
+  const selected = await selectStage(ctx, serverOctokit);
   const coverage = ctx.config.follow ? await followCoverage(ctx, octokit, selected) : undefined;
   const tags = coverage ? coverage.diff.uncovered : selected;
-  const skipped = await planSkipStage(ctx, octokit, tags, checked.goMod?.file);
+  const skipped = await planSkipStage(ctx, serverOctokit, tags, checked.goMod?.file);
   if (!coverage && tags.length > 0 && skipped.length === tags.length) {
     // As one step fails when it skipped every release (follow: a schedule passes).
     ctx.tk.setOutput('skipped-server-versions', JSON.stringify(skipped.map(({ line: _, ...s }) => s)));
@@ -120,8 +120,7 @@ export async function planStage(
   client: ArtifactClientSource = defaultArtifactClient,
 ): Promise<void> {
   const { tk, config, env } = ctx;
-  checkMatrixSize(plan.cells); // before any output: GitHub could not run the matrix
-  const matrix = matrixOf(plan.cells);
+  const matrix = matrixOf(plan.cells); // refused before any output when GitHub could not run it
   tk.setOutput('matrix', JSON.stringify(matrix));
   tk.setOutput('skipped-server-versions', JSON.stringify(plan.skipped ?? []));
   tk.setOutput('cells', String(plan.cells.length));

@@ -7,7 +7,10 @@ import type { RunProgress } from '../report/record';
 
 export interface ModeRun {
   ctx: RunContext;
+  /** The plugin repository's client (the run's API). */
   octokit: Octokit;
+  /** The server repository's client (server-api-url; the same client when that is the run's API). */
+  serverOctokit: Octokit;
   progress: RunProgress;
 }
 

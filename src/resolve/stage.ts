@@ -5,6 +5,7 @@
 import { listed } from '../log-text';
 import type { Octokit } from '@octokit/rest';
 import type { RunContext } from '../context';
+import type { GitHubClients } from '../github/clients';
 import type { ActionConfig } from '../inputs';
 import { checkReleaseUpFront } from '../publish/stage';
 import { describeSharing } from '../release';
@@ -12,7 +13,8 @@ import { resolveServers, type ServerFacts } from './server';
 
 export async function resolveStage(
   ctx: RunContext,
-  octokit: Octokit,
+  /** The server repository's client and the plugin's (one client: both). */
+  clients: Octokit | GitHubClients,
   /** The lookup (a test passes plain facts). */
   resolve: (
     octokit: Octokit,
@@ -21,8 +23,9 @@ export async function resolveStage(
   checkRelease: (ctx: RunContext, octokit: Octokit) => Promise<void> = checkReleaseUpFront,
 ): Promise<ServerFacts[]> {
   const { tk, config } = ctx;
+  const { plugin, server } = 'plugin' in clients ? clients : { plugin: clients, server: clients };
   const servers = await tk.group('Resolve server', async () => {
-    const { servers, leftOut } = await resolve(octokit, config);
+    const { servers, leftOut } = await resolve(server, config);
     if (config.serverVersions !== undefined) {
       tk.info(
         `server-versions (${listed(config.serverVersions)}): ${servers.length} release${servers.length === 1 ? '' : 's'}, newest first`,
@@ -46,6 +49,6 @@ export async function resolveStage(
   tk.setOutput('go-version', newest.goVersion);
   tk.setOutput('server-module', newest.module);
   // Before anything is built: the release this run would upload to exists and takes assets.
-  await checkRelease(ctx, octokit);
+  await checkRelease(ctx, plugin);
   return servers;
 }

@@ -107,7 +107,7 @@ export function howToRun(target: Target, hostArch: string, binfmt: BinfmtState):
 export function enableEmulationHint(targets: string[]): string {
   return (
     `Not verified on this runner: ${targets.join(', ')} (no emulator registered). ` +
-    'Add `- uses: docker/setup-qemu-action@v3` before this step to verify them too, ' +
+    'Add `- uses: docker/setup-qemu-action@v4` before this step to verify them too, ' +
     'or set verify: false to skip verification.'
   );
 }

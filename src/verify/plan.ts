@@ -76,7 +76,7 @@ export function unrunnableTargets(
 export function unrunnableMessage(missing: { target: Target; reason: string }[]): string {
   return (
     `verify is true, but this runner cannot run ${missing.map((m) => `${m.target.name} (${m.reason})`).join('; ')}, ` +
-    'so those plugins could not be loaded before the upload. Add `- uses: docker/setup-qemu-action@v3` before this step, ' +
+    'so those plugins could not be loaded before the upload. Add `- uses: docker/setup-qemu-action@v4` before this step, ' +
     'or set verify: auto to load the plugins this runner can run (verify: false loads none). Nothing was built or uploaded.'
   );
 }

@@ -216,7 +216,9 @@ export async function run(tk: Toolkit = actionsToolkit(), env: RunEnv = process.
     const all = [...problems, ...report.published.problems];
     if (coverage) {
       // follow: the new releases' plugins into the plugin release, its index and checksums last.
-      if (problems.length === 0)
+      if (problems.length === 0 && config.release === 'false')
+        tk.info(`release is false: nothing written to release ${coverage.release.tag_name}.`);
+      else if (problems.length === 0)
         all.push(...(await followWriteStage(ctx, octokit, coverage, cells(report.published.artifacts))));
     } else if (config.mode === 'build') {
       all.push(...(await cellRecordsStage(ctx, cells(report.published.artifacts))));

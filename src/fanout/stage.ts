@@ -43,12 +43,7 @@ import {
   planRecordName,
   type PlanRecord,
 } from './plan-record';
-import {
-  publishToRelease,
-  readReleaseIndex,
-  type PluginUpload,
-  type ReleasePublishOutcome,
-} from './release-publish';
+import { lockTuning, readSnapshot, writeRelease, type StoreReport } from '../release-store';
 import {
   defaultArtifactClient,
   downloadRunArtifact,
@@ -175,7 +170,8 @@ export async function followCoverage(
     tk.info(
       `Following into release ${release.tag_name} of ${owner}/${repo}${config.releaseTag ? '' : ' (the newest)'}`,
     );
-    const index = await readReleaseIndex(octokit, release);
+    // Read and checked where it is first read: a broken index or checksums.txt stops the run here.
+    const { index } = await readSnapshot(octokit, release);
     const indexed = index ? Object.keys(index.releases) : [];
     tk.info(
       index
@@ -396,13 +392,18 @@ export async function publishCellsStage(
             );
           }
           tk.info(`${r.file} (${r.size} bytes, sha256 ${sha256}, ${r.verified})`);
-          files.push({ serverTag: r.serverTag, name: r.file, path, sha256 });
+          files.push({ serverTag: r.serverTag, target: r.target, name: r.file, path, sha256, size: r.size! });
         }
       },
     );
     const index = indexOfRecords(plan, check.ready);
 
     let tag: string | undefined = plan.purpose === 'follow' ? plan.releaseTag : undefined;
+    if (tag !== undefined && config.release === 'false') {
+      tk.info(`Every cell built and loaded; release is false: nothing written to release ${tag}.`);
+      if (config.summary) await summary(tk, renderPublishSummary({ plan, records: check.ready, faults: [] }));
+      return { problems: [] };
+    }
     if (tag === undefined) {
       const to = releaseUpload(config.release, config.releaseTag, env, []);
       if (!to.upload) {
@@ -454,7 +455,17 @@ export function indexOfRecords(
 
 // ---------------------------------------------------------------- writing into the release
 
-/** The plugins, checksums.txt and plugins.json into the release of `tag`, under its lock. */
+/** A plugin file of a publish or follow run. */
+export interface PluginUpload {
+  serverTag: string;
+  target: string;
+  name: string;
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+/** The plugins, checksums.txt and plugins.json into the release of `tag`: one write of the store. */
 export async function writeToRelease(
   ctx: RunContext,
   octokit: Octokit,
@@ -462,54 +473,40 @@ export async function writeToRelease(
   purpose: PlanRecord['purpose'],
   index: PluginIndex,
   files: PluginUpload[],
-): Promise<ReleasePublishOutcome> {
+): Promise<StoreReport> {
   const { tk, config, env } = ctx;
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
   if (!owner || !repo)
     throw new Error('GITHUB_REPOSITORY is not set, so the release to upload to is unknown');
   return tk.group(`Write to release ${tag} (plugins, checksums.txt, plugins.json last)`, async () => {
     const release = await findReleaseByTag(octokit, { owner, repo, tag });
-    const outcome = await publishToRelease(octokit, {
+    const report = await writeRelease(octokit, {
       release,
-      purpose,
-      index,
-      files,
-      overwrite: config.overwrite,
-      lock: {
-        holder: `run ${env.GITHUB_RUN_ID ?? '?'} attempt ${env.GITHUB_RUN_ATTEMPT ?? '1'}`,
-        ...lockTuning(env),
+      wants: {
+        mode: purpose === 'follow' ? 'follow' : 'publish',
+        files,
+        index,
+        writeIndex: config.pluginIndex,
+        writeChecksums: config.checksums,
+        overwrite: config.overwrite,
       },
-      ...(env.RUNNER_TEMP && { tempDir: env.RUNNER_TEMP }),
+      paths: new Map(files.map((f) => [f.name, f.path])),
+      lock: { holder: `run ${env.GITHUB_RUN_ID ?? '?'} attempt ${env.GITHUB_RUN_ATTEMPT ?? '1'}`, ...lockTuning(env) },
       log: (m) => tk.info(m),
     });
-    for (const u of outcome.uploads)
-      tk.info(u.ok ? `uploaded ${u.name} ${u.url ?? ''}` : `FAILED ${u.name}: ${u.error}`);
-    if (outcome.added.length > 0) tk.setOutput('release-url', release.html_url ?? '');
-    tk.setOutput('server-versions', JSON.stringify(outcome.added));
-    return outcome;
+    for (const u of report.files)
+      tk.info(u.ok ? `${u.state} ${u.name} ${u.url ?? ''}` : `FAILED ${u.name}: ${u.error}`);
+    // The outputs say what the release holds after the write (listed again), not what was meant.
+    if (report.written.length > 0) tk.setOutput('release-url', release.html_url ?? '');
+    tk.setOutput('server-versions', JSON.stringify(report.written));
+    return report;
   });
 }
 
-function outcomeProblems(outcome: ReleasePublishOutcome, tag: string): string[] {
-  const problem = formatUploadFailure(outcome.uploads, `release ${tag}`);
-  return problem ? [problem] : [];
-}
-
-/**
- * Development knobs (not inputs): the tests shorten the lock's waits through FLOW_LOCK_POLL_MS,
- * FLOW_LOCK_WAIT_MS and FLOW_LOCK_STALE_MS.
- */
-function lockTuning(env: RunContext['env']): { pollMs?: number; waitMs?: number; staleMs?: number } {
-  const n = (name: string) =>
-    env[name] !== undefined && /^\d+$/.test(env[name]!) ? Number(env[name]) : undefined;
-  const out: { pollMs?: number; waitMs?: number; staleMs?: number } = {};
-  const poll = n('FLOW_LOCK_POLL_MS');
-  const wait = n('FLOW_LOCK_WAIT_MS');
-  const stale = n('FLOW_LOCK_STALE_MS');
-  if (poll !== undefined) out.pollMs = poll;
-  if (wait !== undefined) out.waitMs = wait;
-  if (stale !== undefined) out.staleMs = stale;
-  return out;
+function outcomeProblems(outcome: StoreReport, tag: string): string[] {
+  if (outcome.ok) return [];
+  const problem = formatUploadFailure(outcome.files, `release ${tag}`);
+  return [[outcome.error, problem].filter(Boolean).join('\n') || `the write to release ${tag} failed`];
 }
 
 // ---------------------------------------------------------------- follow: after the build
@@ -533,9 +530,11 @@ export async function followWriteStage(
   );
   const files = records.map((r) => ({
     serverTag: r.serverTag,
+    target: r.target,
     name: r.file,
     path: paths.get(cellKey(r))!,
     sha256: r.sha256!,
+    size: r.size!,
   }));
   const outcome = await writeToRelease(
     ctx,
@@ -551,9 +550,9 @@ export async function followWriteStage(
       renderFollowSummary({
         release: coverage.release.tag_name,
         covered: coverage.diff.covered,
-        added: outcome.added,
+        added: outcome.written,
         meanwhile: outcome.meanwhile,
-        uploads: outcome.uploads,
+        uploads: outcome.files,
       }),
     );
   }

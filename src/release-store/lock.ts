@@ -108,7 +108,7 @@ export async function takeLock(octokit: Octokit, release: ReleaseRef, o: LockOpt
           `GitHub stored the lock as "${escapeControl(asset.name)}", not ${LOCK_NAME}: nothing was written to release ${tag}`,
         );
       }
-      log(`Holding ${LOCK_NAME} on release ${tag}${attempt > 1 ? ` (after ${attempt - 1} tries)` : ''}`);
+      log(`Holding ${LOCK_NAME} on release ${tag}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
       return held(asset.id);
     } catch (e) {
       if (e instanceof ReleaseStoreError) throw e;

@@ -26,6 +26,8 @@ export interface StoreWrite {
   cancelled?: () => boolean;
   /** Registers an undo step for a cancel (default: src/fs/cleanup). */
   onCancel?: (what: string, undo: () => Promise<void>) => () => void;
+  /** How long a cancel waits for the write to reach its next step before removing the lock. Default 5 s. */
+  cancelSettleMs?: number;
   /** The run's token (default random). */
   token?: string;
   now?: () => number;
@@ -91,7 +93,7 @@ export async function writeRelease(octokit: Octokit, w: StoreWrite): Promise<Sto
   let work: Promise<unknown> = Promise.resolve();
   const unregister = (w.onCancel ?? registerCancel)(`the write to release ${tag}`, async () => {
     // The write checks the cancel between its steps and finishes a swap it began; then the lock goes.
-    await Promise.race([work.catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
+    await Promise.race([work.catch(() => undefined), new Promise((r) => setTimeout(r, w.cancelSettleMs ?? 5000))]);
     if (lock) await lock.release();
   });
   try {

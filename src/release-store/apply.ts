@@ -18,7 +18,7 @@ import type { ReleaseRef } from '../github/release-assets';
 import { escapeControl } from '../gomod/module-paths';
 import type { PlannedFile, StoredAsset } from './next-state';
 import { parseTempName, tempName } from './names';
-import { releaseRepo, type AssetData } from './snapshot';
+import { listAssets, releaseRepo, type AssetData } from './snapshot';
 
 export interface ApplyFile extends PlannedFile {
   /** Where a plugin file's bytes are (the store's own files carry `text`). */
@@ -133,6 +133,18 @@ export async function applyNextState(
       }
     }
   };
+  // An upload GitHub stored though its answer was lost is this run's too: found by its token.
+  const removeLost = async () => {
+    try {
+      const known = new Set([...temps.values()].map((t) => t.id));
+      const lost = (await listAssets(octokit, release)).filter(
+        (x) => !known.has(x.id) && parseTempName(x.name)?.token === token && parseTempName(x.name)?.kind === 'new',
+      );
+      await removeAll(lost);
+    } catch (e) {
+      log(`Could not look for uploads whose answer was lost: ${(e as Error).message}`);
+    }
+  };
   const expectName = (got: AssetData, want: string) => {
     if (got.name !== want)
       throw new Stop(
@@ -170,11 +182,13 @@ export async function applyNextState(
         : explain(e, `uploading ${f.name} to release ${tag} of ${full}`);
       log(`Stopping before any asset of release ${tag} changed: ${error}`);
       await removeAll([...temps.values()]);
+      await removeLost();
       return { ok: false, release: 'untouched', error: `${f.name}: ${error}. Release ${tag} was left as it was.`, leftovers };
     }
   }
   if (o.cancelled()) {
     await removeAll([...temps.values()]);
+    await removeLost();
     return { ok: false, release: 'untouched', error: `the run was cancelled before the swap; release ${tag} was left as it was`, leftovers };
   }
 

@@ -13,7 +13,8 @@
 //      run replaced their file);
 //   7. a run's report matches the release after it (written, files, untouched).
 // A failure is shrunk to its shortest sequence; the seed and path are printed and replayable:
-//   FLOW_MODEL_SEED=<seed> FLOW_MODEL_PATH=<path> npx vitest run __tests__/release-store/model.wire.test.ts
+//   FLOW_MODEL_SEED=<seed> FLOW_MODEL_PATH=<path> FLOW_MODEL_REPLAY=<replayPath> \
+//     npx vitest run __tests__/release-store/model.wire.test.ts
 // `npm run test:model` runs thousands of sequences (FLOW_MODEL_RUNS).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +25,8 @@ import { REPO, releaseState, sha256, startBed, TAG, write, type Bed, type BuiltF
 const RUNS = Number(process.env.FLOW_MODEL_RUNS ?? 200);
 const SEED = process.env.FLOW_MODEL_SEED === undefined ? 24_2026 : Number(process.env.FLOW_MODEL_SEED);
 const PATH = process.env.FLOW_MODEL_PATH;
+/** The commands' own replay path (printed as replayPath="..." in the counterexample). */
+const REPLAY = process.env.FLOW_MODEL_REPLAY;
 
 const TAGS = ['v1.4.2', 'v1.5.0', 'v1.6.0'] as const;
 const TARGETS = ['linux-amd64', 'linux-arm64'] as const;
@@ -307,7 +310,7 @@ afterAll(() => bed.close());
 describe('the release store, model-based', () => {
   it(`keeps its invariants over ${RUNS} generated sequences (seed ${SEED})`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 8 }), async (cmds) => {
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 8, ...(REPLAY !== undefined && { replayPath: REPLAY }) }), async (cmds) => {
         // A fresh release for every sequence.
         bed.gh.clearFaults();
         bed.gh.repo(REPO).releases[0]!.assets = [];

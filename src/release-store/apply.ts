@@ -138,7 +138,8 @@ export async function applyNextState(
     try {
       const known = new Set([...temps.values()].map((t) => t.id));
       const lost = (await listAssets(octokit, release)).filter(
-        (x) => !known.has(x.id) && parseTempName(x.name)?.token === token && parseTempName(x.name)?.kind === 'new',
+        (x) =>
+          !known.has(x.id) && parseTempName(x.name)?.token === token && parseTempName(x.name)?.kind === 'new',
       );
       await removeAll(lost);
     } catch (e) {
@@ -165,7 +166,12 @@ export async function applyNextState(
         url: release.upload_url,
         name,
         headers: {
-          'content-type': f.kind === 'index' ? 'application/json' : f.kind === 'checksums' ? 'text/plain' : 'application/octet-stream',
+          'content-type':
+            f.kind === 'index'
+              ? 'application/json'
+              : f.kind === 'checksums'
+                ? 'text/plain'
+                : 'application/octet-stream',
           'content-length': bytes.length,
         },
         data: bytes,
@@ -174,22 +180,35 @@ export async function applyNextState(
       temps.set(f.name, up);
       expectName(up, name);
       if (up.digest && up.digest !== `sha256:${f.sha256}`)
-        throw new Stop(`GitHub stored other bytes for ${name} (${up.digest}) than were sent (sha256:${f.sha256})`);
+        throw new Stop(
+          `GitHub stored other bytes for ${name} (${up.digest}) than were sent (sha256:${f.sha256})`,
+        );
       log(`Uploaded ${f.name} as ${name} (${bytes.length} bytes)`);
     } catch (e) {
-      const error = (e as NodeJS.ErrnoException).code && !isHttpError(e) && f.path
-        ? `cannot read ${f.path}: ${(e as Error).message}`
-        : explain(e, `uploading ${f.name} to release ${tag} of ${full}`);
+      const error =
+        (e as NodeJS.ErrnoException).code && !isHttpError(e) && f.path
+          ? `cannot read ${f.path}: ${(e as Error).message}`
+          : explain(e, `uploading ${f.name} to release ${tag} of ${full}`);
       log(`Stopping before any asset of release ${tag} changed: ${error}`);
       await removeAll([...temps.values()]);
       await removeLost();
-      return { ok: false, release: 'untouched', error: `${f.name}: ${error}. Release ${tag} was left as it was.`, leftovers };
+      return {
+        ok: false,
+        release: 'untouched',
+        error: `${f.name}: ${error}. Release ${tag} was left as it was.`,
+        leftovers,
+      };
     }
   }
   if (o.cancelled()) {
     await removeAll([...temps.values()]);
     await removeLost();
-    return { ok: false, release: 'untouched', error: `the run was cancelled before the swap; release ${tag} was left as it was`, leftovers };
+    return {
+      ok: false,
+      release: 'untouched',
+      error: `the run was cancelled before the swap; release ${tag} was left as it was`,
+      leftovers,
+    };
   }
 
   // 2. The swap, in the planned order; finished once begun (a cancel waits for it).
@@ -249,4 +268,3 @@ export async function applyNextState(
   await removeAll(swapped.flatMap((s) => (s.backup ? [s.backup] : [])));
   return { ok: true, release: toWrite.length > 0 ? 'updated' : 'untouched', leftovers };
 }
-

@@ -70,7 +70,11 @@ export async function takeLock(octokit: Octokit, release: ReleaseRef, o: LockOpt
   const { owner, repo } = releaseRepo(release);
   const tag = release.tag_name;
   const explain = async (e: unknown, doing: string) =>
-    explainGitHubError(e, { authenticated: await isAuthenticated(octokit), doing, repository: `${owner}/${repo}` });
+    explainGitHubError(e, {
+      authenticated: await isAuthenticated(octokit),
+      doing,
+      repository: `${owner}/${repo}`,
+    });
   const started = now();
   let lost = 0;
   const held = (id: number): HeldLock => ({
@@ -89,76 +93,102 @@ export async function takeLock(octokit: Octokit, release: ReleaseRef, o: LockOpt
     },
   });
 
-  for (let attempt = 1; ; attempt++) {
-    const body = Buffer.from(lockBody(o.holder, o.token, now()));
-    let answerLost = false;
-    try {
-      const { data } = await octokit.request({
-        method: 'POST',
-        url: release.upload_url,
-        name: LOCK_NAME,
-        headers: { 'content-type': 'application/json', 'content-length': body.length },
-        data: body,
-        request: { retries: 0 },
-      });
-      const asset = data as AssetData;
-      if (asset.name !== LOCK_NAME) {
-        await held(asset.id).release();
-        throw new ReleaseStoreError(
-          `GitHub stored the lock as "${escapeControl(asset.name)}", not ${LOCK_NAME}: nothing was written to release ${tag}`,
-        );
-      }
-      log(`Holding ${LOCK_NAME} on release ${tag}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
-      return held(asset.id);
-    } catch (e) {
-      if (e instanceof ReleaseStoreError) throw e;
-      if (isHttpError(e) && e.status === 422) {
-        const message = githubMessage(e);
-        if (/immutable/i.test(message))
-          throw new ReleaseStoreError(
-            `Release ${tag} of ${owner}/${repo} is published and immutable, so nothing can be written to it: upload to a draft release and publish it after the upload`,
-          );
-        const errors = (e.response?.data as { errors?: { code?: string }[] } | undefined)?.errors ?? [];
-        if (!errors.some((x) => x.code === 'already_exists'))
-          throw await explain(e, `taking ${LOCK_NAME} on release ${tag} (GitHub refused the upload: ${message})`);
-      } else if (!isHttpError(e) || e.status >= 500 || e.status === 429) {
-        // The lock may be stored though the answer was lost: look before trying again.
-        answerLost = true;
-        if (++lost >= LOST_ANSWER_TRIES)
-          throw await explain(e, `taking ${LOCK_NAME} on release ${tag} (${lost} tries without an answer)`);
-        log(`No answer to the lock upload (${(e as Error).message}): looking whether GitHub stored it`);
-      } else {
-        throw await explain(e, `taking ${LOCK_NAME} on release ${tag}`);
-      }
-    }
+  try {
+    return await tryToTake();
+  } catch (e) {
+    // A lock GitHub stored though its answer was lost is this run's: never left behind.
+    if (lost > 0) await dropOwn().catch(() => undefined);
+    throw e;
+  }
 
-    const lock = (await listAssets(octokit, release)).find((a) => a.name === LOCK_NAME);
-    if (!lock) continue; // removed meanwhile, or the lost upload never arrived: try again
-    const age = now() - Date.parse(lock.created_at);
-    if (lock.state === 'uploaded') {
-      const text = await downloadAsset(octokit, release, lock);
-      if (text === undefined) continue;
-      if (lockToken(text.toString('utf8')) === o.token) {
-        log(`${LOCK_NAME} on release ${tag} is this run's (its upload's answer was lost): holding it`);
-        return held(lock.id);
+  async function dropOwn(): Promise<void> {
+    const lock = (await listAssets(octokit, release)).find(
+      (a) => a.name === LOCK_NAME && a.state === 'uploaded',
+    );
+    const text = lock && (await downloadAsset(octokit, release, lock));
+    if (lock && text && lockToken(text.toString('utf8')) === o.token) {
+      log(`Removing ${LOCK_NAME}: this run's, stored though its answer was lost`);
+      await held(lock.id).release();
+    }
+  }
+
+  async function tryToTake(): Promise<HeldLock> {
+    for (let attempt = 1; ; attempt++) {
+      const body = Buffer.from(lockBody(o.holder, o.token, now()));
+      let answerLost = false;
+      try {
+        const { data } = await octokit.request({
+          method: 'POST',
+          url: release.upload_url,
+          name: LOCK_NAME,
+          headers: { 'content-type': 'application/json', 'content-length': body.length },
+          data: body,
+          request: { retries: 0 },
+        });
+        const asset = data as AssetData;
+        if (asset.name !== LOCK_NAME) {
+          await held(asset.id).release();
+          throw new ReleaseStoreError(
+            `GitHub stored the lock as "${escapeControl(asset.name)}", not ${LOCK_NAME}: nothing was written to release ${tag}`,
+          );
+        }
+        log(`Holding ${LOCK_NAME} on release ${tag}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
+        return held(asset.id);
+      } catch (e) {
+        if (e instanceof ReleaseStoreError) throw e;
+        if (isHttpError(e) && e.status === 422) {
+          const message = githubMessage(e);
+          if (/immutable/i.test(message))
+            throw new ReleaseStoreError(
+              `Release ${tag} of ${owner}/${repo} is published and immutable, so nothing can be written to it: upload to a draft release and publish it after the upload`,
+            );
+          const errors = (e.response?.data as { errors?: { code?: string }[] } | undefined)?.errors ?? [];
+          if (!errors.some((x) => x.code === 'already_exists'))
+            throw await explain(
+              e,
+              `taking ${LOCK_NAME} on release ${tag} (GitHub refused the upload: ${message})`,
+            );
+        } else if (!isHttpError(e) || e.status >= 500 || e.status === 429) {
+          // The lock may be stored though the answer was lost: look before trying again.
+          answerLost = true;
+          if (++lost >= LOST_ANSWER_TRIES)
+            throw await explain(e, `taking ${LOCK_NAME} on release ${tag} (${lost} tries without an answer)`);
+          log(`No answer to the lock upload (${(e as Error).message}): looking whether GitHub stored it`);
+        } else {
+          throw await explain(e, `taking ${LOCK_NAME} on release ${tag}`);
+        }
       }
-      if (age > staleMs) {
-        log(`Removing ${LOCK_NAME} left by a run that did not finish (since ${lock.created_at})`);
+
+      const lock = (await listAssets(octokit, release)).find((a) => a.name === LOCK_NAME);
+      if (!lock) continue; // removed meanwhile, or the lost upload never arrived: try again
+      const age = now() - Date.parse(lock.created_at);
+      if (lock.state === 'uploaded') {
+        const text = await downloadAsset(octokit, release, lock);
+        if (text === undefined) continue;
+        if (lockToken(text.toString('utf8')) === o.token) {
+          log(`${LOCK_NAME} on release ${tag} is this run's (its upload's answer was lost): holding it`);
+          return held(lock.id);
+        }
+        if (age > staleMs) {
+          log(`Removing ${LOCK_NAME} left by a run that did not finish (since ${lock.created_at})`);
+          await held(lock.id).release();
+          continue;
+        }
+      } else if (age > graceMs) {
+        log(
+          `Removing ${LOCK_NAME}, an upload that never finished (state ${lock.state}, since ${lock.created_at})`,
+        );
         await held(lock.id).release();
         continue;
       }
-    } else if (age > graceMs) {
-      log(`Removing ${LOCK_NAME}, an upload that never finished (state ${lock.state}, since ${lock.created_at})`);
-      await held(lock.id).release();
-      continue;
+      if (answerLost) continue;
+      if (now() - started >= waitMs) {
+        throw new ReleaseLockedError(
+          `another run has held ${LOCK_NAME} on release ${tag} since ${lock.created_at} and did not finish within ${Math.round(waitMs / 1000)} s; nothing was written: re-run this job later`,
+        );
+      }
+      log(`${LOCK_NAME} on release ${tag} is held by another run (since ${lock.created_at}): waiting`);
+      await sleep(pollMs);
     }
-    if (answerLost) continue;
-    if (now() - started >= waitMs) {
-      throw new ReleaseLockedError(
-        `another run has held ${LOCK_NAME} on release ${tag} since ${lock.created_at} and did not finish within ${Math.round(waitMs / 1000)} s; nothing was written: re-run this job later`,
-      );
-    }
-    log(`${LOCK_NAME} on release ${tag} is held by another run (since ${lock.created_at}): waiting`);
-    await sleep(pollMs);
   }
 }

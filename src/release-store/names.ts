@@ -37,5 +37,8 @@ export const PLAIN_TAG = /^[A-Za-z0-9][A-Za-z0-9._+/-]*$/;
  * are returned as they are.
  */
 export function publishedUrl(url: string, tag: string): string {
-  return url.replace(/\/releases\/download\/untagged-[^/]+\//, `/releases/download/${encodeURIComponent(tag)}/`);
+  return url.replace(
+    /\/releases\/download\/untagged-[^/]+\//,
+    `/releases/download/${encodeURIComponent(tag)}/`,
+  );
 }

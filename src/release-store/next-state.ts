@@ -101,9 +101,13 @@ export function nextState(snap: Snapshot, wants: RunWants, sha256Of: (text: stri
     if (f.name === CHECKSUMS_FILE_NAME || f.name === PLUGIN_INDEX_FILE_NAME || f.name === LOCK_NAME)
       return refuse(`a plugin file cannot be named ${f.name}: the release keeps its own file of that name`);
     if (isTempName(f.name))
-      return refuse(`${f.name} looks like a temporary name of an interrupted update; choose another file name`);
+      return refuse(
+        `${f.name} looks like a temporary name of an interrupted update; choose another file name`,
+      );
     if (names.has(f.name))
-      return refuse(`this run names ${f.name} twice (two targets or releases, one file name): put {server} and {target} in file-name`);
+      return refuse(
+        `this run names ${f.name} twice (two targets or releases, one file name): put {server} and {target} in file-name`,
+      );
     names.add(f.name);
   }
   if (wants.mode === 'follow' && !wants.writeIndex)
@@ -172,7 +176,8 @@ export function nextState(snap: Snapshot, wants: RunWants, sha256Of: (text: stri
       if (!mine) return refuse(`this run's plugins.json has no entry for ${t}, whose files it writes`);
       const before = releases[t];
       for (const [target, e] of Object.entries(mine.targets)) {
-        if (!ours.has(e.file)) return refuse(`this run's plugins.json names ${e.file}, which it does not write`);
+        if (!ours.has(e.file))
+          return refuse(`this run's plugins.json names ${e.file}, which it does not write`);
         const old = before?.targets[target];
         if (!old) entries.added.push(`${t} ${target}`);
         else if (JSON.stringify(old) !== JSON.stringify(e)) entries.replaced.push(`${t} ${target}`);

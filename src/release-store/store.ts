@@ -93,7 +93,10 @@ export async function writeRelease(octokit: Octokit, w: StoreWrite): Promise<Sto
   let work: Promise<unknown> = Promise.resolve();
   const unregister = (w.onCancel ?? registerCancel)(`the write to release ${tag}`, async () => {
     // The write checks the cancel between its steps and finishes a swap it began; then the lock goes.
-    await Promise.race([work.catch(() => undefined), new Promise((r) => setTimeout(r, w.cancelSettleMs ?? 5000))]);
+    await Promise.race([
+      work.catch(() => undefined),
+      new Promise((r) => setTimeout(r, w.cancelSettleMs ?? 5000)),
+    ]);
     if (lock) await lock.release();
   });
   try {
@@ -217,16 +220,18 @@ async function underLock(
     };
   });
   const allOk = applied.ok && reported.every((f) => f.ok);
-  const leftovers = after
-    .filter((a) => isTempName(a.name))
-    .map((a) => escapeControl(a.name));
+  const leftovers = after.filter((a) => isTempName(a.name)).map((a) => escapeControl(a.name));
   if (leftovers.length > 0)
-    log(`Release ${tag} still holds ${leftovers.join(', ')} (a later run removes ${leftovers.length === 1 ? 'it' : 'them'} once stale)`);
+    log(
+      `Release ${tag} still holds ${leftovers.join(', ')} (a later run removes ${leftovers.length === 1 ? 'it' : 'them'} once stale)`,
+    );
   if (allOk && draft && reported.length > 0)
     log(`Release ${tag} is a draft: the URLs given are the ones the files will have once it is published`);
   return {
     ok: allOk,
-    ...(!allOk && { error: applied.error ?? `release ${tag} does not hold what was written (listed again after the write)` }),
+    ...(!allOk && {
+      error: applied.error ?? `release ${tag} does not hold what was written (listed again after the write)`,
+    }),
     written: allOk ? next.writes : [],
     meanwhile: next.meanwhile,
     files: reported,

@@ -319,5 +319,5 @@ describe('the release store, model-based', () => {
       }),
       { numRuns: RUNS, seed: SEED, ...(PATH !== undefined && { path: PATH }), endOnFailure: false, verbose: 1 },
     );
-  });
+  }, Math.max(120_000, RUNS * 3000));
 });

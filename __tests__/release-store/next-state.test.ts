@@ -99,6 +99,15 @@ describe('nextState', () => {
     expect(!d.ok && d.refused).toContain(says);
   });
 
+  it('file-name changed for a release and target: the old file goes with overwrite, else refused (found by the model test)', () => {
+    const there = release([f('v1', 'linux-amd64', 'a', 'old.so')]);
+    const d = decide(there, wants([f('v1', 'linux-amd64', 'a', 'new.so')], { overwrite: true }));
+    expect(d.ok && d.next.remove).toEqual(['old.so']);
+    expect(d.ok && d.next.files.find((x) => x.name === 'checksums.txt')!.text).not.toContain('old.so');
+    const no = decide(there, wants([f('v1', 'linux-amd64', 'a', 'new.so')]));
+    expect(!no.ok && no.refused).toContain('old.so for v1 linux-amd64');
+  });
+
   it('the same bytes: left as they are, never a conflict', () => {
     const d = decide(release([f('v1', 'linux-amd64', 'a')]), wants([f('v1', 'linux-amd64', 'a')]));
     expect(d.ok && d.next.files.map((x) => x.action)).toEqual(['leave', 'leave', 'leave']);

@@ -108,7 +108,7 @@ export async function applyNextState(
   release: ReleaseRef,
   assets: readonly StoredAsset[],
   files: readonly ApplyFile[],
-  o: { token: string; log: (m: string) => void; cancelled: () => boolean },
+  o: { token: string; log: (m: string) => void; cancelled: () => boolean; remove?: readonly string[] },
 ): Promise<ApplyResult> {
   const { log, token } = o;
   const tag = release.tag_name;
@@ -264,7 +264,10 @@ export async function applyNextState(
     };
   }
 
-  // 3. The old assets go.
+  // 3. The old assets go, and the files no entry names any more.
   await removeAll(swapped.flatMap((s) => (s.backup ? [s.backup] : [])));
+  const gone = assets.filter((x) => (o.remove ?? []).includes(x.name));
+  for (const x of gone) log(`Removing ${x.name}: no entry of plugins.json names it any more`);
+  await removeAll(gone);
   return { ok: true, release: toWrite.length > 0 ? 'updated' : 'untouched', leftovers };
 }

@@ -86,6 +86,8 @@ export interface NextState {
   meanwhile: string[];
   /** `tag target` of index entries. */
   entries: { added: string[]; replaced: string[]; dropped: string[]; kept: number };
+  /** Plugin files the old index named that no entry names any more: removed after the swap. */
+  remove: string[];
   /** The index as it will be (absent: the release has none and gets none). */
   index?: PluginIndex;
 }
@@ -166,6 +168,7 @@ export function nextState(snap: Snapshot, wants: RunWants, sha256Of: (text: stri
 
   // The index: this run's entries in, entries naming a file this run writes out, the rest kept.
   let index: PluginIndex | undefined;
+  const orphans: string[] = [];
   const entries = { added: [] as string[], replaced: [] as string[], dropped: [] as string[], kept: 0 };
   if (wants.writeIndex && wants.index && files.length > 0) {
     const releases: Record<string, IndexRelease> = {};
@@ -196,6 +199,16 @@ export function nextState(snap: Snapshot, wants: RunWants, sha256Of: (text: stri
       if (Object.keys(r.targets).length === 0) delete releases[t];
     }
     index = { ...(current ?? wants.index), releases };
+    // A file the old index named that no entry names now (its entry was re-pointed to a file of
+    // another name: file-name changed) would stay behind unindexed: it goes, with overwrite only.
+    const named = new Set(
+      Object.values(releases).flatMap((r) => Object.values(r.targets).map((e) => e.file)),
+    );
+    orphans.push(...[...namedBy.keys()].filter((n) => !named.has(n) && !ours.has(n) && onRelease.has(n)));
+    if (orphans.length > 0 && !wants.overwrite)
+      return refuse(
+        `plugins.json of release ${tag} names ${orphans.join(', ')} for ${orphans.flatMap((n) => namedBy.get(n)!).join(', ')}, which this run writes under another name, and overwrite is false: set overwrite: true (the old file is then removed), or delete it`,
+      );
   } else if (current) {
     // No index written: it must not name a file this run replaces.
     const lies = replaced.filter((n) => namedBy.has(n));
@@ -209,7 +222,7 @@ export function nextState(snap: Snapshot, wants: RunWants, sha256Of: (text: stri
   let checksums: string | undefined;
   if (wants.writeChecksums && files.length > 0) {
     checksums = formatChecksums([
-      ...(snap.checksums ?? []).filter((e) => !ours.has(e.fileName)),
+      ...(snap.checksums ?? []).filter((e) => !ours.has(e.fileName) && !orphans.includes(e.fileName)),
       ...files.map((f) => ({ fileName: f.name, sha256: f.sha256 })),
     ]);
   } else if (snap.checksums) {
@@ -238,6 +251,6 @@ export function nextState(snap: Snapshot, wants: RunWants, sha256Of: (text: stri
 
   return {
     ok: true,
-    next: { files: planned, writes, meanwhile, entries, ...(index && { index }) },
+    next: { files: planned, remove: orphans, writes, meanwhile, entries, ...(index && { index }) },
   };
 }

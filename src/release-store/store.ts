@@ -180,7 +180,12 @@ async function underLock(
     ...f,
     ...(f.kind === 'plugin' && { path: w.paths.get(f.name) }),
   }));
-  const applied = await applyNextState(octokit, release, snap.assets, files, { token, log, cancelled });
+  const applied = await applyNextState(octokit, release, snap.assets, files, {
+    token,
+    log,
+    cancelled,
+    remove: next.remove,
+  });
 
   // What the release holds now, as GitHub lists it.
   let after: StoredAsset[];

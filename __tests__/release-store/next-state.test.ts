@@ -116,9 +116,13 @@ describe('nextState', () => {
   it('follow: a covered release is left out (meanwhile); a file in no entry is replaced only with overwrite', () => {
     const covered = decide(release([f('v1', 'linux-amd64', 'a')]), wants([f('v1', 'linux-amd64', 'b')], { mode: 'follow' }));
     expect(covered.ok && covered.next).toMatchObject({ meanwhile: ['v1'], writes: [], files: [] });
-    const stray = release([], [{ name: 'p-linux-amd64-for-v2.so', content: 'half' }]);
+    const stray = release([f('v1', 'linux-amd64', 'a')], [{ name: 'p-linux-amd64-for-v2.so', content: 'half' }]);
     expect(decide(stray, wants([f('v2', 'linux-amd64', 'b')], { mode: 'follow' })).ok).toBe(false);
     expect(decide(stray, wants([f('v2', 'linux-amd64', 'b')], { mode: 'follow', overwrite: true })).ok).toBe(true);
+    // Without an index every file there is someone's: never replaced by follow.
+    const before = release([], [{ name: 'p-linux-amd64-for-v2.so', content: 'half' }]);
+    const d = decide(before, wants([f('v2', 'linux-amd64', 'b')], { mode: 'follow', overwrite: true }));
+    expect(!d.ok && d.refused).toContain('has no plugins.json but already has p-linux-amd64-for-v2.so');
   });
 
   it('follow never replaces a file the index names for a release it did not build', () => {

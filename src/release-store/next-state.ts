@@ -146,6 +146,7 @@ export function nextState(snap: Snapshot, wants: RunWants, sha256Of: (text: stri
   const planned: PlannedFile[] = [];
   const blocked: string[] = [];
   const covered: string[] = [];
+  const unindexed: string[] = [];
   for (const f of files) {
     const there = onRelease.get(f.name);
     const action: FileAction = !there ? 'add' : there.sha256 === f.sha256 ? 'leave' : 'replace';
@@ -153,12 +154,18 @@ export function nextState(snap: Snapshot, wants: RunWants, sha256Of: (text: stri
       if (!wants.overwrite) blocked.push(f.name);
       const others = (namedBy.get(f.name) ?? []).filter((k) => !writes.includes(k.split(' ')[0]!));
       if (wants.mode === 'follow' && others.length > 0) covered.push(`${f.name} (${others.join(', ')})`);
+      // Without an index every file there is someone's (a release made before the action wrote one).
+      if (wants.mode === 'follow' && !current) unindexed.push(f.name);
     }
     planned.push({ name: f.name, sha256: f.sha256, size: f.size, action, kind: 'plugin' });
   }
   if (covered.length > 0)
     return refuse(
       `plugins.json of release ${tag} already names ${covered.join(', ')}, which a follow run never replaces: use a file-name with {server}; nothing was written`,
+    );
+  if (unindexed.length > 0)
+    return refuse(
+      `release ${tag} has no plugins.json but already has ${unindexed.join(', ')}, which a follow run never replaces: use another file-name, or remove the file; nothing was written`,
     );
   if (blocked.length > 0)
     return refuse(

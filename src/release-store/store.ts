@@ -174,8 +174,13 @@ async function underLock(
         .filter(Boolean)
         .join('; ')}`,
     );
-  for (const f of next.files)
+  for (const f of next.files) {
     if (f.action === 'leave') log(`${f.name} on release ${tag} already has these bytes`);
+    if (f.action === 'replace' && f.kind === 'plugin' && w.wants.mode === 'follow')
+      log(
+        `${f.name} is on release ${tag} but in no entry of plugins.json (left by a run that did not finish): replacing it (overwrite: true)`,
+      );
+  }
   const files: ApplyFile[] = next.files.map((f) => ({
     ...f,
     ...(f.kind === 'plugin' && { path: w.paths.get(f.name) }),

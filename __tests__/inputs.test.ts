@@ -176,9 +176,9 @@ describe('parseInputs', () => {
     expect(() => parseInputs(getter({ mode: 'follow', 'plugin-index': 'false' }), ctx)).toThrow(
       /^Input plugin-index: mode: follow reads plugins.json .* set plugin-index: true/,
     );
-    expect(() =>
-      parseInputs(getter({ mode: 'plan', follow: 'true', 'plugin-index': 'false' }), ctx),
-    ).toThrow(/^Input plugin-index: follow: true reads plugins.json/);
+    expect(() => parseInputs(getter({ mode: 'plan', follow: 'true', 'plugin-index': 'false' }), ctx)).toThrow(
+      /^Input plugin-index: follow: true reads plugins.json/,
+    );
     expect(() => parseInputs(getter({ mode: 'follow', build: 'false' }), ctx)).toThrow(
       /^Input build: mode: follow builds/,
     );

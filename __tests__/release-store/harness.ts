@@ -11,7 +11,12 @@ import { findReleaseByTag } from '../../src/github/release-assets';
 import { parseChecksums, type ChecksumEntry } from '../../src/publish/checksums';
 import { buildPluginIndex, parsePluginIndex, type PluginIndex } from '../../src/publish/plugin-index';
 import { writeRelease, type StoreMode, type StoreReport } from '../../src/release-store';
-import { startGitHubStandIn, type FixtureAsset, type GitHubStandIn, type StandInOptions } from '../support/github';
+import {
+  startGitHubStandIn,
+  type FixtureAsset,
+  type GitHubStandIn,
+  type StandInOptions,
+} from '../support/github';
 
 export const TOKEN = 'ghs_releaseStore42';
 export const REPO = 'me/hello';
@@ -28,11 +33,17 @@ export interface Bed {
 }
 
 export async function startBed(
-  o: { draft?: boolean; assets?: FixtureAsset[]; retries?: number } & Partial<Pick<StandInOptions, 'assetName'>> = {},
+  o: { draft?: boolean; assets?: FixtureAsset[]; retries?: number } & Partial<
+    Pick<StandInOptions, 'assetName'>
+  > = {},
 ): Promise<Bed> {
   const gh = await startGitHubStandIn({
-    repos: { [REPO]: { token: TOKEN, releases: [{ tag: TAG, draft: o.draft ?? false, assets: o.assets ?? [] }] } },
+    repos: {
+      [REPO]: { token: TOKEN, releases: [{ tag: TAG, draft: o.draft ?? false, assets: o.assets ?? [] }] },
+    },
     ...(o.assetName && { assetName: o.assetName }),
+    // The model test makes tens of thousands of requests on one stand-in.
+    rateLimit: { limit: 10_000_000 },
   });
   const client = createGitHubClient({
     baseUrl: gh.url,
@@ -151,7 +162,9 @@ export interface ReleaseState {
 
 export function releaseState(bed: Bed): ReleaseState {
   const assets = bed.gh.uploadedAssets(REPO, TAG);
-  const files = new Map(assets.map((a) => [a.name, { sha256: sha256(a.bytes), size: a.size, state: a.state }]));
+  const files = new Map(
+    assets.map((a) => [a.name, { sha256: sha256(a.bytes), size: a.size, state: a.state }]),
+  );
   const text = (n: string) => assets.find((a) => a.name === n)?.bytes.toString('utf8');
   const parsed = <T>(t: string | undefined, parse: (t: string) => T): T | undefined => {
     try {

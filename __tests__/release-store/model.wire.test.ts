@@ -20,7 +20,17 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_NAME, parseTempName, type StoreMode, type StoreReport } from '../../src/release-store';
 import type { Fault } from '../support/github';
-import { REPO, releaseState, sha256, startBed, TAG, write, type Bed, type BuiltFile, type ReleaseState } from './harness';
+import {
+  REPO,
+  releaseState,
+  sha256,
+  startBed,
+  TAG,
+  write,
+  type Bed,
+  type BuiltFile,
+  type ReleaseState,
+} from './harness';
 
 const RUNS = Number(process.env.FLOW_MODEL_RUNS ?? 200);
 const SEED = process.env.FLOW_MODEL_SEED === undefined ? 24_2026 : Number(process.env.FLOW_MODEL_SEED);
@@ -129,18 +139,23 @@ function checkRun(m: Model, spec: RunSpec, before: ReleaseState, after: ReleaseS
   const names = new Set(files.map((f) => f.name));
   for (const [name, sha] of m.foreign) {
     if (after.files.get(name)?.sha256 === sha) continue;
-    expect(spec.overwrite && names.has(name) && r.ok, `5. ${name} (not the action's) was replaced`).toBe(true);
+    expect(spec.overwrite && names.has(name) && r.ok, `5. ${name} (not the action's) was replaced`).toBe(
+      true,
+    );
   }
   const built = new Set(files.filter((f) => !r.meanwhile.includes(f.tag)).map((f) => `${f.tag} ${f.target}`));
   for (const [t, rel] of Object.entries(before.index?.releases ?? {}))
     for (const [target, e] of Object.entries(rel.targets)) {
       if (r.ok && built.has(`${t} ${target}`)) continue;
       const now = after.index?.releases[t]?.targets[target];
-      if (now === undefined && r.ok && names.has(e.file) && after.files.get(e.file)?.sha256 !== e.sha256) continue;
+      if (now === undefined && r.ok && names.has(e.file) && after.files.get(e.file)?.sha256 !== e.sha256)
+        continue;
       expect(now, `6. entry ${t} ${target}, which the run did not build`).toEqual(e);
     }
   if (r.ok) {
-    expect(r.written, '7. written').toEqual([...new Set(files.map((f) => f.tag))].filter((t) => !r.meanwhile.includes(t)));
+    expect(r.written, '7. written').toEqual(
+      [...new Set(files.map((f) => f.tag))].filter((t) => !r.meanwhile.includes(t)),
+    );
     for (const f of files.filter((x) => !r.meanwhile.includes(x.tag))) {
       expect(after.files.get(f.name)?.sha256, `7. ${f.name} reported written`).toBe(sha256(f.content));
       if (spec.writeIndex)
@@ -150,7 +165,8 @@ function checkRun(m: Model, spec: RunSpec, before: ReleaseState, after: ReleaseS
     }
   } else {
     expect(r.written, '7. a failed run says nothing written').toEqual([]);
-    if (r.release === 'untouched') expect(plain(after), '7. untouched means as before').toEqual(plain(before));
+    if (r.release === 'untouched')
+      expect(plain(after), '7. untouched means as before').toEqual(plain(before));
   }
   for (const f of r.files) {
     if (f.ok) expect(after.files.has(f.name), `7. ${f.name} reported ok`).toBe(true);
@@ -236,7 +252,8 @@ class Foreign implements fc.AsyncCommand<Model, Real> {
     readonly tag: string,
     readonly target: string,
   ) {}
-  check = (m: Readonly<Model>) => !m.indexed.has(this.name()) && !m.summed.has(this.name()) && !m.foreign.has(this.name());
+  check = (m: Readonly<Model>) =>
+    !m.indexed.has(this.name()) && !m.summed.has(this.name()) && !m.foreign.has(this.name());
   name = () => `hello-${this.target}-for-${this.tag}.so`;
   async run(m: Model, real: Real): Promise<void> {
     if (real.bed.gh.assetBytes(REPO, TAG, this.name()) !== undefined) return;
@@ -285,7 +302,10 @@ const spec = (overlap = false): fc.Arbitrary<RunSpec> =>
     .map(({ oneName, ...s }) => ({
       ...s,
       // One name for every release only where a tag build uses it (one release per run).
-      names: oneName && !overlap && s.mode === 'build' && s.tags.length === 1 ? ('one' as const) : ('per-release' as const),
+      names:
+        oneName && !overlap && s.mode === 'build' && s.tags.length === 1
+          ? ('one' as const)
+          : ('per-release' as const),
       // Follow needs the index (refused up front otherwise: inputs.ts).
       writeIndex: s.mode === 'follow' ? true : s.writeIndex,
     }));
@@ -309,16 +329,29 @@ beforeAll(async () => {
 afterAll(() => bed.close());
 
 describe('the release store, model-based', () => {
-  it(`keeps its invariants over ${RUNS} generated sequences (seed ${SEED})`, async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 8, ...(REPLAY !== undefined && { replayPath: REPLAY }) }), async (cmds) => {
-        // A fresh release for every sequence.
-        bed.gh.clearFaults();
-        bed.gh.repo(REPO).releases[0]!.assets = [];
-        const model: Model = { indexed: new Map(), summed: new Map(), foreign: new Map(), clock: 0 };
-        await fc.asyncModelRun(() => ({ model, real: { bed } }), cmds);
-      }),
-      { numRuns: RUNS, seed: SEED, ...(PATH !== undefined && { path: PATH }), endOnFailure: false, verbose: 1 },
-    );
-  }, Math.max(120_000, RUNS * 3000));
+  it(
+    `keeps its invariants over ${RUNS} generated sequences (seed ${SEED})`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.commands(commands, { maxCommands: 8, ...(REPLAY !== undefined && { replayPath: REPLAY }) }),
+          async (cmds) => {
+            // A fresh release for every sequence.
+            bed.gh.clearFaults();
+            bed.gh.repo(REPO).releases[0]!.assets = [];
+            const model: Model = { indexed: new Map(), summed: new Map(), foreign: new Map(), clock: 0 };
+            await fc.asyncModelRun(() => ({ model, real: { bed } }), cmds);
+          },
+        ),
+        {
+          numRuns: RUNS,
+          seed: SEED,
+          ...(PATH !== undefined && { path: PATH }),
+          endOnFailure: false,
+          verbose: 1,
+        },
+      );
+    },
+    Math.max(120_000, RUNS * 3000),
+  );
 });

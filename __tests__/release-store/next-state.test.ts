@@ -15,9 +15,13 @@ const f = (tag: string, target: string, content: string, name = `p-${target}-for
 });
 const wants = (files: BuiltFile[], o: Partial<RunWants> = {}): RunWants => ({
   mode: 'build',
-  files: files.map(
-    (x): RunFile => ({ name: x.name, sha256: sha(x.content), size: x.content.length, serverTag: x.tag, target: x.target }),
-  ),
+  files: files.map((x): RunFile => ({
+    name: x.name,
+    sha256: sha(x.content),
+    size: x.content.length,
+    serverTag: x.tag,
+    target: x.target,
+  })),
   index: runIndex(files),
   writeIndex: true,
   writeChecksums: true,
@@ -71,9 +75,18 @@ describe('nextState', () => {
     const there = [f('v1', 'linux-amd64', 'a'), f('v1', 'linux-arm64', 'b')];
     const d = decide(release(there), wants([f('v1', 'linux-arm-7', 'c')]));
     if (!d.ok) throw new Error(d.refused);
-    expect(Object.keys(d.next.index!.releases['v1']!.targets).sort()).toEqual(['linux-amd64', 'linux-arm-7', 'linux-arm64']);
+    expect(Object.keys(d.next.index!.releases['v1']!.targets).sort()).toEqual([
+      'linux-amd64',
+      'linux-arm-7',
+      'linux-arm64',
+    ]);
     expect(d.next.entries).toEqual({ added: ['v1 linux-arm-7'], replaced: [], dropped: [], kept: 2 });
-    expect(d.next.files.find((x) => x.name === 'checksums.txt')!.text!.trim().split('\n')).toHaveLength(3);
+    expect(
+      d.next.files
+        .find((x) => x.name === 'checksums.txt')!
+        .text!.trim()
+        .split('\n'),
+    ).toHaveLength(3);
   });
 
   it("latest moved under one file name: the old release's entry is dropped, not left naming other bytes", () => {
@@ -114,11 +127,19 @@ describe('nextState', () => {
   });
 
   it('follow: a covered release is left out (meanwhile); a file in no entry is replaced only with overwrite', () => {
-    const covered = decide(release([f('v1', 'linux-amd64', 'a')]), wants([f('v1', 'linux-amd64', 'b')], { mode: 'follow' }));
+    const covered = decide(
+      release([f('v1', 'linux-amd64', 'a')]),
+      wants([f('v1', 'linux-amd64', 'b')], { mode: 'follow' }),
+    );
     expect(covered.ok && covered.next).toMatchObject({ meanwhile: ['v1'], writes: [], files: [] });
-    const stray = release([f('v1', 'linux-amd64', 'a')], [{ name: 'p-linux-amd64-for-v2.so', content: 'half' }]);
+    const stray = release(
+      [f('v1', 'linux-amd64', 'a')],
+      [{ name: 'p-linux-amd64-for-v2.so', content: 'half' }],
+    );
     expect(decide(stray, wants([f('v2', 'linux-amd64', 'b')], { mode: 'follow' })).ok).toBe(false);
-    expect(decide(stray, wants([f('v2', 'linux-amd64', 'b')], { mode: 'follow', overwrite: true })).ok).toBe(true);
+    expect(decide(stray, wants([f('v2', 'linux-amd64', 'b')], { mode: 'follow', overwrite: true })).ok).toBe(
+      true,
+    );
     // Without an index every file there is someone's: never replaced by follow.
     const before = release([], [{ name: 'p-linux-amd64-for-v2.so', content: 'half' }]);
     const d = decide(before, wants([f('v2', 'linux-amd64', 'b')], { mode: 'follow', overwrite: true }));
@@ -137,7 +158,10 @@ describe('nextState', () => {
     [{ writeIndex: false }, 'plugin-index is false'],
     [{ writeChecksums: false }, 'checksums is false'],
   ])('%o and a file they name replaced: refused (they would lie)', (o, says) => {
-    const d = decide(release([f('v1', 'linux-amd64', 'a')]), wants([f('v1', 'linux-amd64', 'b')], { overwrite: true, ...o }));
+    const d = decide(
+      release([f('v1', 'linux-amd64', 'a')]),
+      wants([f('v1', 'linux-amd64', 'b')], { overwrite: true, ...o }),
+    );
     expect(!d.ok && d.refused).toContain(says);
   });
 

@@ -70,7 +70,9 @@ describe('writes keep the index true', () => {
     const r = await write(bed, { mode: 'follow', files: [so('v1.5.0', 'linux-amd64', 'x')] });
     expect(r).toMatchObject({ ok: false, refused: true, written: [] });
     expect(r.error).toContain('hello-linux-amd64-for-v1.5.0.so');
-    expect(bed.gh.assetBytes('me/hello', TAG, 'hello-linux-amd64-for-v1.5.0.so')!.toString()).toBe('someone else');
+    expect(bed.gh.assetBytes('me/hello', TAG, 'hello-linux-amd64-for-v1.5.0.so')!.toString()).toBe(
+      'someone else',
+    );
   });
 
   it('a follow stopped between checksums.txt and plugins.json is healed by the next one (its stale line replaced)', async () => {
@@ -79,36 +81,65 @@ describe('writes keep the index true', () => {
     // The stopped run: its plugin and checksums line are there, plugins.json does not name them.
     bed.gh.addAsset('me/hello', TAG, { name: 'hello-linux-amd64-for-v1.5.0.so', content: 'first try' });
     const sums = bed.gh.repo('me/hello').releases[0]!.assets.find((a) => a.name === 'checksums.txt')!;
-    sums.bytes = Buffer.concat([sums.bytes, Buffer.from(`${sha256('first try')}  hello-linux-amd64-for-v1.5.0.so\n`)]);
+    sums.bytes = Buffer.concat([
+      sums.bytes,
+      Buffer.from(`${sha256('first try')}  hello-linux-amd64-for-v1.5.0.so\n`),
+    ]);
     const log: string[] = [];
-    const r = await write(bed, { mode: 'follow', overwrite: true, files: [so('v1.5.0', 'linux-amd64', 'again')], log });
+    const r = await write(bed, {
+      mode: 'follow',
+      overwrite: true,
+      files: [so('v1.5.0', 'linux-amd64', 'again')],
+      log,
+    });
     expect(r).toMatchObject({ ok: true, written: ['v1.5.0'] });
-    expect(log.join('\n')).toContain('but in no entry of plugins.json (left by a run that did not finish): replacing it');
+    expect(log.join('\n')).toContain(
+      'but in no entry of plugins.json (left by a run that did not finish): replacing it',
+    );
     const s = releaseState(bed);
     expect(s.checksums!.filter((e) => e.fileName === 'hello-linux-amd64-for-v1.5.0.so')).toEqual([
-      { fileName: 'hello-linux-amd64-for-v1.5.0.so', sha256: s.files.get('hello-linux-amd64-for-v1.5.0.so')!.sha256 },
+      {
+        fileName: 'hello-linux-amd64-for-v1.5.0.so',
+        sha256: s.files.get('hello-linux-amd64-for-v1.5.0.so')!.sha256,
+      },
     ]);
   });
 
   it('checksums: false and plugin-index: false are honoured, and refuse to make the files they leave lie', async () => {
     bed = await startBed();
-    const r = await write(bed, { files: [so('v1', 'linux-amd64', 'a')], writeChecksums: false, writeIndex: false });
+    const r = await write(bed, {
+      files: [so('v1', 'linux-amd64', 'a')],
+      writeChecksums: false,
+      writeIndex: false,
+    });
     expect(r.ok).toBe(true);
     expect(names()).toEqual(['hello-linux-amd64-for-v1.so']);
     await write(bed, { files: [so('v2', 'linux-amd64', 'a')] });
-    const lie = await write(bed, { files: [so('v2', 'linux-amd64', 'b')], overwrite: true, writeChecksums: false });
+    const lie = await write(bed, {
+      files: [so('v2', 'linux-amd64', 'b')],
+      overwrite: true,
+      writeChecksums: false,
+    });
     expect(lie).toMatchObject({ ok: false, refused: true });
     expect(lie.error).toContain('checksums: true');
-    expect((await write(bed, { mode: 'follow', files: [so('v3', 'linux-amd64', 'a')], writeIndex: false })).error).toContain(
-      'plugin-index: true',
-    );
+    expect(
+      (await write(bed, { mode: 'follow', files: [so('v3', 'linux-amd64', 'a')], writeIndex: false })).error,
+    ).toContain('plugin-index: true');
   });
 });
 
 describe('what the release tells is checked where it is read', () => {
   it.each([
-    ['a broken plugins.json', { name: 'plugins.json', content: '{' }, 'plugins.json of release v0.1.0 is not JSON'],
-    ['checksums.txt not in sha256sum form', { name: 'checksums.txt', content: 'hello\n' }, 'not in sha256sum form'],
+    [
+      'a broken plugins.json',
+      { name: 'plugins.json', content: '{' },
+      'plugins.json of release v0.1.0 is not JSON',
+    ],
+    [
+      'checksums.txt not in sha256sum form',
+      { name: 'checksums.txt', content: 'hello\n' },
+      'not in sha256sum form',
+    ],
     [
       'a release key that is no tag (a workflow command in a log)',
       {
@@ -117,7 +148,9 @@ describe('what the release tells is checked where it is read', () => {
           schema: 1,
           ...PLUGIN,
           generatedBy: 'flow-plugin-build-action',
-          releases: { 'v1.4.2\n::warning ::pwned': { go: '1', serverModule: 'm', goModChanges: [], targets: {} } },
+          releases: {
+            'v1.4.2\n::warning ::pwned': { go: '1', serverModule: 'm', goModChanges: [], targets: {} },
+          },
         }),
       },
       'v1.4.2\\n::warning ::pwned',
@@ -133,7 +166,10 @@ describe('what the release tells is checked where it is read', () => {
 
   it("another plugin's plugins.json: refused", async () => {
     bed = await startBed();
-    await write(bed, { files: [so('v1', 'linux-amd64', 'a')], plugin: { ...PLUGIN, module: 'example.com/other' } });
+    await write(bed, {
+      files: [so('v1', 'linux-amd64', 'a')],
+      plugin: { ...PLUGIN, module: 'example.com/other' },
+    });
     const r = await write(bed, { files: [so('v2', 'linux-amd64', 'a')] });
     expect(r).toMatchObject({ ok: false, refused: true });
     expect(r.error).toContain('example.com/other');
@@ -141,7 +177,7 @@ describe('what the release tells is checked where it is read', () => {
 });
 
 describe('the lock', () => {
-  it('every mode takes it: a write waits for a held lock, then says who holds it; another run\'s young temporaries are left alone', async () => {
+  it("every mode takes it: a write waits for a held lock, then says who holds it; another run's young temporaries are left alone", async () => {
     bed = await startBed();
     const since = Date.now();
     bed.gh.addAsset('me/hello', TAG, { name: LOCK_NAME, content: '{"holder":"run 9","token":"feedbeef"}' });
@@ -220,18 +256,27 @@ describe('the lock', () => {
     bed = await startBed({ assets: [{ name: 'README.md', content: 'not ours' }] });
     let cancelled = false;
     bed.gh.inject({ method: 'POST', path: /flow-new-/, onMatch: () => (cancelled = true) });
-    const r = await write(bed, { files: [so('v1', 'linux-amd64', 'a'), so('v1', 'linux-arm64', 'a')], cancelled: () => cancelled });
+    const r = await write(bed, {
+      files: [so('v1', 'linux-amd64', 'a'), so('v1', 'linux-arm64', 'a')],
+      cancelled: () => cancelled,
+    });
     expect(r).toMatchObject({ ok: false, release: 'untouched', written: [] });
     expect(names()).toEqual(['README.md']);
   });
 });
 
 describe('what GitHub gives back', () => {
-  it('a failed swap is never reported as success: rolled back (the client\'s 4 tries, then 4 more), nothing said written', async () => {
+  it("a failed swap is never reported as success: rolled back (the client's 4 tries, then 4 more), nothing said written", async () => {
     bed = await startBed();
     await write(bed, { files: [so('v1', 'linux-amd64', 'a')] });
     const before = releaseState(bed);
-    bed.gh.inject({ method: 'PATCH', path: /releases\/assets/, bodyIncludes: '"name":"plugins.json"', status: 502, times: 8 });
+    bed.gh.inject({
+      method: 'PATCH',
+      path: /releases\/assets/,
+      bodyIncludes: '"name":"plugins.json"',
+      status: 502,
+      times: 8,
+    });
     const r = await write(bed, { files: [so('v2', 'linux-amd64', 'a')] });
     bed.gh.clearFaults();
     expect(r).toMatchObject({ ok: false, written: [], release: 'untouched' });

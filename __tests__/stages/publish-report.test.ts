@@ -61,7 +61,11 @@ function publisher(
     // The store's decision is the real one (nextState) over a release holding `onRelease`.
     writeRelease: async (_o, w) => {
       const snap = await snapshotOf(w.release, [], async (name) =>
-        name === 'plugins.json' ? onRelease.index : name === 'checksums.txt' ? onRelease.checksums : undefined,
+        name === 'plugins.json'
+          ? onRelease.index
+          : name === 'checksums.txt'
+            ? onRelease.checksums
+            : undefined,
       );
       const d = nextState(snap, w.wants, (t) => createHash('sha256').update(t).digest('hex'));
       if (!d.ok) throw new Error(d.refused);

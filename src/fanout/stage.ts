@@ -491,7 +491,10 @@ export async function writeToRelease(
         overwrite: config.overwrite,
       },
       paths: new Map(files.map((f) => [f.name, f.path])),
-      lock: { holder: `run ${env.GITHUB_RUN_ID ?? '?'} attempt ${env.GITHUB_RUN_ATTEMPT ?? '1'}`, ...lockTuning(env) },
+      lock: {
+        holder: `run ${env.GITHUB_RUN_ID ?? '?'} attempt ${env.GITHUB_RUN_ATTEMPT ?? '1'}`,
+        ...lockTuning(env),
+      },
       log: (m) => tk.info(m),
     });
     for (const u of report.files)

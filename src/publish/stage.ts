@@ -223,12 +223,16 @@ export async function publishStage(
         overwrite: config.overwrite,
       },
       paths: new Map(built.map((r) => [r.fileName, r.path])),
-      lock: { holder: `run ${env.GITHUB_RUN_ID ?? '?'} attempt ${env.GITHUB_RUN_ATTEMPT ?? '1'}`, ...lockTuning(env) },
+      lock: {
+        holder: `run ${env.GITHUB_RUN_ID ?? '?'} attempt ${env.GITHUB_RUN_ATTEMPT ?? '1'}`,
+        ...lockTuning(env),
+      },
       log: (m: string) => tk.info(m),
     });
     for (const a of report.files)
       tk.info(a.ok ? `${a.state} ${a.name} ${a.url ?? ''}` : `NOT DONE ${a.name}: ${a.error}`);
-    if (report.release === 'mixed') tk.warning(report.error ?? `release ${to.tag} holds a part of this run's files`);
+    if (report.release === 'mixed')
+      tk.warning(report.error ?? `release ${to.tag} holds a part of this run's files`);
     const assets: ReleaseAssetResult[] =
       report.files.length > 0
         ? report.files.map((f) => ({
@@ -238,7 +242,12 @@ export async function publishStage(
             ...(f.url !== undefined && { url: f.url }),
             ...(f.error !== undefined && { error: f.error }),
           }))
-        : built.map((r) => ({ name: r.fileName, ok: false, state: 'as-before' as const, error: report.error ?? 'not written' }));
+        : built.map((r) => ({
+            name: r.fileName,
+            ok: false,
+            state: 'as-before' as const,
+            error: report.error ?? 'not written',
+          }));
     return {
       tag: to.tag,
       url: release.html_url,
@@ -262,7 +271,10 @@ export async function checkReleaseUpFront(
   ctx: RunContext,
   octokit: Octokit,
   find: Publisher['findRelease'] = findReleaseByTag,
-  read: (octokit: Octokit, release: Awaited<ReturnType<Publisher['findRelease']>>) => Promise<unknown> = readSnapshot,
+  read: (
+    octokit: Octokit,
+    release: Awaited<ReturnType<Publisher['findRelease']>>,
+  ) => Promise<unknown> = readSnapshot,
 ): Promise<void> {
   const { tk, config, env } = ctx;
   if (!config.build || (config.mode !== 'build' && config.mode !== 'publish')) return;

@@ -285,6 +285,15 @@ describe('what GitHub gives back', () => {
     noTemporaries();
   });
 
+  it('a 404 on an asset says the asset vanished (not that the token cannot read the repository)', async () => {
+    bed = await startBed();
+    bed.gh.inject({ method: 'PATCH', path: /releases\/assets\//, status: 404 });
+    const r = await write(bed, { files: [so('v1', 'linux-amd64', 'a')] });
+    expect(r).toMatchObject({ ok: false, written: [] });
+    expect(r.error).toContain('the asset vanished');
+    expect(r.error).not.toContain('cannot read');
+  });
+
   it('an asset GitHub stores under another name stops the write before the swap', async () => {
     bed = await startBed({ assetName: (n) => n.replace(/\+/g, '.') });
     const r = await write(bed, { files: [so('v1', 'linux-amd64', 'a', 'hello+amd64.so')] });

@@ -119,9 +119,11 @@ export async function applyNextState(
   const explain = (e: unknown, doing: string) =>
     e instanceof Stop
       ? e.message
-      : isHttpError(e) && e.status === 422 && /immutable/i.test(githubMessage(e))
-        ? `release ${tag} of ${full} is published and immutable: upload to a draft release and publish it after the upload`
-        : explainGitHubError(e, { doing, repository: full, authenticated }).message;
+      : isHttpError(e) && e.status === 404
+        ? `${doing}: the asset vanished (GitHub answered 404: someone deleted it meanwhile); re-run the job`
+        : isHttpError(e) && e.status === 422 && /immutable/i.test(githubMessage(e))
+          ? `release ${tag} of ${full} is published and immutable: upload to a draft release and publish it after the upload`
+          : explainGitHubError(e, { doing, repository: full, authenticated }).message;
   const leftovers: string[] = [];
   const removeAll = async (list: readonly { id: number; name: string }[]) => {
     for (const x of list) {

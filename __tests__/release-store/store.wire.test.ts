@@ -2,7 +2,10 @@
 // writeRelease over real HTTP against the GitHub stand-in, with faults and cancels where the issue
 // found a release that lied, and reads the release itself afterwards.
 import { afterEach, describe, expect, it } from 'vitest';
+import { followCoverage } from '../../src/fanout/stage';
+import { checkReleaseUpFront } from '../../src/publish/stage';
 import { LOCK_NAME, parseTempName } from '../../src/release-store';
+import { fakeContext } from '../stages/fake-toolkit';
 import { PLUGIN, releaseState, sha256, startBed, TAG, write, type Bed, type BuiltFile } from './harness';
 
 let bed: Bed;
@@ -162,6 +165,19 @@ describe('what the release tells is checked where it is read', () => {
     expect(r.error).toContain(says);
     expect(r.error).not.toContain('\n');
     expect(names()).toEqual([asset.name]);
+  });
+
+  it('a tag build and a follow read it before any container: a broken plugins.json stops them there', async () => {
+    bed = await startBed({ assets: [{ name: 'plugins.json', content: '{' }] });
+    const env = { GITHUB_REPOSITORY: 'me/hello', GITHUB_REF: `refs/tags/${TAG}`, GITHUB_EVENT_NAME: 'push' };
+    const build = fakeContext({ release: 'auto' }, { env }).ctx;
+    await expect(checkReleaseUpFront(build, bed.client)).rejects.toThrow(
+      'plugins.json of release v0.1.0 is not JSON',
+    );
+    const follow = fakeContext({ mode: 'follow', 'release-tag': TAG }, { env }).ctx;
+    await expect(followCoverage(follow, bed.client, ['v1.5.0'])).rejects.toThrow(
+      'plugins.json of release v0.1.0 is not JSON',
+    );
   });
 
   it("another plugin's plugins.json: refused", async () => {

@@ -188,6 +188,9 @@ function record(m: Model, spec: RunSpec, r: StoreReport): void {
   }
 }
 
+/** What the sequences did, printed at the end (the counts the issue asks for). */
+const counts = { sequences: 0, runs: 0, written: 0, refused: 0, failed: 0, cancelled: 0 };
+
 async function runOne(m: Model, real: Real, spec: RunSpec): Promise<StoreReport> {
   const { bed } = real;
   for (const f of faultsFor(spec.fault, spec.faultTimes)) bed.gh.inject(f);
@@ -206,6 +209,11 @@ async function runOne(m: Model, real: Real, spec: RunSpec): Promise<StoreReport>
     }),
   });
   bed.gh.clearFaults();
+  counts.runs++;
+  if (r.ok) counts.written++;
+  else if (r.refused) counts.refused++;
+  else counts.failed++;
+  if (spec.cancelAt !== undefined && !r.ok && /cancel/.test(r.error ?? '')) counts.cancelled++;
   return r;
 }
 
@@ -285,20 +293,27 @@ const spec = (overlap = false): fc.Arbitrary<RunSpec> =>
       overwrite: fc.boolean(),
       writeIndex: fc.boolean(),
       writeChecksums: fc.boolean(),
-      fault: fc.constantFrom<FaultKind>(
-        'none',
-        'none',
-        'none',
-        'upload',
-        'upload-lost',
-        'rename',
-        'delete',
-        'lock-lost',
-        'lock-drop',
-        'list',
+      // Half the runs meet a fault, one in five a cancel.
+      fault: fc.oneof(
+        { weight: 8, arbitrary: fc.constant<FaultKind>('none') },
+        {
+          weight: 8,
+          arbitrary: fc.constantFrom<FaultKind>(
+            'upload',
+            'upload-lost',
+            'rename',
+            'delete',
+            'lock-lost',
+            'lock-drop',
+            'list',
+          ),
+        },
       ),
       faultTimes: fc.integer({ min: 1, max: 3 }),
-      cancelAt: fc.option(fc.integer({ min: 0, max: 12 }), { freq: 4, nil: undefined }),
+      cancelAt: fc.oneof(
+        { weight: 4, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: 12 }) },
+      ),
     })
     .map(({ oneName, ...s }) => ({
       ...s,
@@ -327,7 +342,13 @@ beforeAll(async () => {
   // Retries on (one), so that faults of 1-3 answers hit retries, "once more" and failures alike.
   bed = await startBed({ retries: 1 });
 });
-afterAll(() => bed.close());
+afterAll(async () => {
+  const faults = bed.gh.requests.filter((q) => q.fault && q.status !== 200).length;
+  console.info(
+    `model: ${counts.sequences} sequences, ${counts.runs} runs (${counts.written} written, ${counts.refused} refused, ${counts.failed} failed, ${counts.cancelled} cancelled), ${bed.gh.requests.length} requests, ${faults} faults injected`,
+  );
+  await bed.close();
+});
 
 describe('the release store, model-based', () => {
   it(
@@ -335,8 +356,13 @@ describe('the release store, model-based', () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.commands(commands, { maxCommands: 6, ...(REPLAY !== undefined && { replayPath: REPLAY }) }),
+          fc.commands(commands, {
+            maxCommands: 6,
+            size: '+1',
+            ...(REPLAY !== undefined && { replayPath: REPLAY }),
+          }),
           async (cmds) => {
+            counts.sequences++;
             // A fresh release for every sequence.
             bed.gh.clearFaults();
             bed.gh.repo(REPO).releases[0]!.assets = [];

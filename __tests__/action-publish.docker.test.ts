@@ -42,7 +42,11 @@ beforeAll(async () => {
         token: TOKEN,
         releases: [
           { tag: 'v0.1.0', draft: true },
-          { tag: 'v0.2.0', assets: [{ name: 'checksums.txt', content: 'old\n' }] },
+          // An older checksums.txt (sha256sum form: one that is not is refused up front, issue 24).
+          {
+            tag: 'v0.2.0',
+            assets: [{ name: 'checksums.txt', content: `${'0'.repeat(64)}  hello-linux-amd64.so\n` }],
+          },
           { tag: 'v0.3.0', immutable: true },
           { tag: 'v0.4.0' },
         ],

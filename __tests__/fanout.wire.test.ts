@@ -498,6 +498,12 @@ describe('follow', () => {
       { serverTag: 'v2.2.0', target: 'linux-arm64' },
     ]);
     const files = await matrixJobs(cellsOf(plan.outputs.matrix!));
+    // release: false writes nothing, a follow plan's release included (issue 24).
+    const writes = gh.writeRequests().length;
+    const dry = await step({ mode: 'publish', release: 'false' }, results.jobEnv());
+    expect(dry.exitCode, dry.stdout).toBe(0);
+    expect(dry.stdout).toContain('release is false: nothing written to release v1.0.0');
+    expect(gh.writeRequests().length).toBe(writes);
     const r = await step({ mode: 'publish' }, results.jobEnv());
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
 

@@ -200,6 +200,13 @@ describe('parseInputs', () => {
     expect(() => parseInputs(getter({ follow: 'true' }), ctx)).toThrow(
       'Input follow: "true" is for mode: plan (a plan of what the plugin release does not cover yet); with mode: build leave it false, or write mode: follow to follow in one job',
     );
+    // Follow needs the index (issue 24): refused up front, saying why.
+    expect(() => parseInputs(getter({ mode: 'follow', 'plugin-index': 'false' }), ctx)).toThrow(
+      /^Input plugin-index: mode: follow reads plugins.json .* set plugin-index: true/,
+    );
+    expect(() => parseInputs(getter({ mode: 'plan', follow: 'true', 'plugin-index': 'false' }), ctx)).toThrow(
+      /^Input plugin-index: follow: true reads plugins.json/,
+    );
     expect(() => parseInputs(getter({ mode: 'follow', build: 'false' }), ctx)).toThrow(
       /^Input build: mode: follow builds/,
     );

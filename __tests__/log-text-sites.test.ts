@@ -31,14 +31,9 @@ const REVIEWED: { file: string; snippet: string; why: string }[] = [
     why: "the tidy failure's own words: a go.sum mismatch message built from parsed module paths, else lastLines",
   },
   {
-    file: 'src/github/release-files.ts',
-    snippet: 'tag_name',
-    why: 'issue 24 owns the release write; a tag name is a git ref (no control characters), in an error message (escaped by setFailed)',
-  },
-  {
-    file: 'src/fanout/release-publish.ts',
-    snippet: 'tag_name',
-    why: 'issue 24 owns the release write; a tag name is a git ref (no control characters), in an error message (escaped by setFailed)',
+    file: 'src/release-store/snapshot.ts',
+    snippet: 'vanished between listing and download',
+    why: 'a tag name is a git ref (no control characters), in an error message (escaped by setFailed)',
   },
   {
     file: 'src/modes/follow.ts',

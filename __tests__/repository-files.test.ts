@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actionInterface } from '../scripts/workflow-blocks.mjs';
 import { CREDENTIALS_MOUNT, TOKEN_USER } from '../src/build/credentials';
-import { LOCK_SUFFIX } from '../src/github/release-files';
+import { LOCK_NAME } from '../src/release-store';
 import { projectRoot } from './support/runner';
 
 const read = (p: string) => readFileSync(join(projectRoot, p), 'utf8');
@@ -42,7 +42,7 @@ describe('the repository of a published action', () => {
     for (const input of tokenInputs) expect(security, input).toContain(`\`${input}\``);
     expect(security).toContain(`mounted read-only at \`${CREDENTIALS_MOUNT}\``);
     expect(security).toContain(`machine <host> login ${TOKEN_USER} password <token>`);
-    expect(security).toContain(`\`plugins.json${LOCK_SUFFIX}\``);
+    expect(security).toContain(`\`${LOCK_NAME}\``);
     expect(security).toContain('(mode 0600)');
     // What it said before the code changed: never again.
     expect(security).not.toMatch(/never written to disk|deletes assets of the same names first/);

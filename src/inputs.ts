@@ -236,6 +236,14 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
       'mode: follow builds what is new; to only see what is new, write mode: plan with follow: true',
     );
   }
+  // Following needs the index: it is what says which server releases the plugin release covers.
+  const pluginIndex = bool(get, 'plugin-index');
+  if ((mode === 'follow' || follow) && !pluginIndex) {
+    throw new InputError(
+      'plugin-index',
+      `${mode === 'follow' ? 'mode: follow' : 'follow: true'} reads plugins.json of the plugin release to know which server releases it covers, and adds to it: set plugin-index: true (or leave it out)`,
+    );
+  }
   const serverAsset = serverTemplate(get, 'server-asset', '{owner}-{target}.zip');
   const serverBinary = optionalServerTemplate(get, 'server-binary', './gotify-{target}');
 
@@ -281,7 +289,7 @@ export function parseInputs(get: GetInput, ctx: ParseContext): ActionConfig {
     ...(releaseTag !== undefined && { releaseTag }),
     overwrite: bool(get, 'overwrite'),
     checksums,
-    pluginIndex: bool(get, 'plugin-index'),
+    pluginIndex,
     summary: bool(get, 'summary'),
     verify: oneOf(get, 'verify', ['auto', 'true', 'false'] as const),
     serverAsset,

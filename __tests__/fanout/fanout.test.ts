@@ -10,7 +10,7 @@ import {
   type CellFacts,
   type CellRecord,
 } from '../../src/fanout/cell-record';
-import { addChecksums, followDiff } from '../../src/fanout/follow';
+import { followDiff } from '../../src/fanout/follow';
 import { checkMatrixSize, MAX_MATRIX_JOBS, matrixOf, planCells } from '../../src/fanout/matrix';
 import { planSkips } from '../../src/fanout/skips';
 import { formatPlanRecord, parsePlanRecord, type PlanRecord } from '../../src/fanout/plan-record';
@@ -323,15 +323,6 @@ describe('follow', () => {
     });
     expect(followDiff(['v2.9.0'], ['v2.9.0']).uncovered).toEqual([]);
     expect(followDiff(['v2.9.0'], []).uncovered).toEqual(['v2.9.0']);
-  });
-  it('checksums.txt keeps every line and adds the new files', () => {
-    const old = `${SHA('b')}  x-old.so\n`;
-    expect(addChecksums(old, [{ fileName: 'x-new.so', sha256: SHA('c') }])).toBe(
-      `${SHA('c')}  x-new.so\n${SHA('b')}  x-old.so\n`,
-    );
-    expect(addChecksums(undefined, [{ fileName: 'a', sha256: SHA('c') }])).toBe(`${SHA('c')}  a\n`);
-    expect(addChecksums(old, [{ fileName: 'x-old.so', sha256: SHA('b') }])).toBe(old);
-    expect(() => addChecksums(old, [{ fileName: 'x-old.so', sha256: SHA('d') }])).toThrow(/never replaced/);
   });
 });
 

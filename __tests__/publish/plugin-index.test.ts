@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   buildPluginIndex,
   formatPluginIndex,
-  mergePluginIndex,
   parsePluginIndex,
   PluginIndexError,
   type IndexReleaseInput,
@@ -131,24 +130,6 @@ describe('plugins.json', () => {
       PluginIndexError,
     );
     expect(bad((d) => (d.releases['v2.6.0'].goModChanges = {}))).toThrow(/is not a list/);
-  });
-
-  it('a merge adds new releases and never touches the entries already there', () => {
-    const existing = index([release('v2.6.0', '1.23.3')]);
-    const update = index([
-      release('v2.6.0', '1.23.3', {
-        targets: [{ target: 'linux-amd64', file: 'other.so', size: 1, sha256: sha('d'), verified: 'loaded' }],
-      }),
-      release('v2.9.1', '1.26.0'),
-    ]);
-    const merged = mergePluginIndex(existing, update);
-    expect(merged.added).toEqual(['v2.9.1']);
-    expect(merged.kept).toEqual(['v2.6.0']);
-    expect(merged.index.releases['v2.6.0']).toEqual(existing.releases['v2.6.0']);
-    expect(Object.keys(merged.index.releases)).toEqual(['v2.9.1', 'v2.6.0']);
-    expect(() => mergePluginIndex(existing, { ...update, module: 'example.com/other' })).toThrow(
-      /module "example.com\/hello", this run's for "example.com\/other"/,
-    );
   });
 
   it('one release listed twice is a mistake', () => {

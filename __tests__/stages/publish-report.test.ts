@@ -3,6 +3,9 @@ import { join } from 'node:path';
 // outputs and the job summary say. Issue 13's seam: the summary could say a release is a draft,
 // and was tested with that flag, but the run never passed the flag on.
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { nextState } from '../../src/release-store';
+import { snapshotOf } from '../../src/release-store/snapshot';
 import type { Octokit } from '@octokit/rest';
 import { describe, expect, it } from 'vitest';
 import { parsePluginIndex } from '../../src/publish/plugin-index';
@@ -31,7 +34,6 @@ function publisher(
   uploaded: Record<string, string> = {},
 ): Publisher {
   return {
-    readIndexFiles: async () => onRelease,
     uploadArtifacts: async (files, o) => {
       calls.push(`artifacts ${files.map((f) => f.fileName).join(',')} env ${o.env?.GITHUB_REPOSITORY}`);
       o.log?.info('the artifact client said hello');
@@ -56,15 +58,27 @@ function publisher(
         draft,
       } as Awaited<ReturnType<Publisher['findRelease']>>;
     },
-    updateRelease: async (_o, a) => {
-      calls.push(`upload ${a.files.map((f) => f.name).join(',')}`);
-      for (const f of a.files) if (!f.name.endsWith('.so')) uploaded[f.name] = readFileSync(f.path, 'utf8');
+    // The store's decision is the real one (nextState) over a release holding `onRelease`.
+    writeRelease: async (_o, w) => {
+      const snap = await snapshotOf(w.release, [], async (name) =>
+        name === 'plugins.json'
+          ? onRelease.index
+          : name === 'checksums.txt'
+            ? onRelease.checksums
+            : undefined,
+      );
+      const d = nextState(snap, w.wants, (t) => createHash('sha256').update(t).digest('hex'));
+      if (!d.ok) throw new Error(d.refused);
+      calls.push(`upload ${d.next.files.map((f) => f.name).join(',')}`);
+      for (const f of d.next.files) if (f.text !== undefined) uploaded[f.name] = f.text;
       return {
         ok: true,
         release: 'updated',
         leftovers: [],
-        healed: [],
-        files: a.files.map((f) => ({
+        written: d.next.writes,
+        meanwhile: [],
+        draft,
+        files: d.next.files.map((f) => ({
           name: f.name,
           ok: true,
           state: 'added' as const,

@@ -5,7 +5,7 @@ import type { CellRecord } from './cell-record';
 import { cellsByRelease } from './cell-check';
 import { nothingNewMessage } from './follow';
 import type { PlanRecord } from './plan-record';
-import type { ReleasePublishOutcome } from './release-publish';
+import type { StoreReport } from '../release-store';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -39,7 +39,7 @@ export function renderPublishSummary(p: {
   plan: PlanRecord;
   records: readonly CellRecord[];
   faults: readonly CellFault[];
-  outcome?: ReleasePublishOutcome;
+  outcome?: Pick<StoreReport, 'written' | 'meanwhile' | 'ok' | 'error'>;
   tag?: string;
 }): string {
   const lines = [`## ${p.plan.plugin}: publish`, ''];
@@ -50,9 +50,9 @@ export function renderPublishSummary(p: {
     );
   } else if (p.outcome && p.tag) {
     lines.push(
-      p.outcome.added.length > 0
-        ? `Release ${p.tag}: added ${p.outcome.added.join(', ')} with checksums.txt and plugins.json.`
-        : `Release ${p.tag}: nothing written.`,
+      p.outcome.written.length > 0
+        ? `Release ${p.tag}: added ${p.outcome.written.join(', ')} with checksums.txt and plugins.json.`
+        : `Release ${p.tag}: nothing written${p.outcome.ok ? '' : ` (${p.outcome.error ?? 'the write failed'})`}.`,
     );
     if (p.outcome.meanwhile.length > 0)
       lines.push(`Added by another run meanwhile (left as it is): ${p.outcome.meanwhile.join(', ')}.`);

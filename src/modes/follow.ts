@@ -43,7 +43,9 @@ export async function followMode(run: ModeRun, checked: PreflightFacts): Promise
   }
   const problems = [...built.problems, ...built.publishProblems];
   // The new releases' plugins into the plugin release, its index and checksums last.
-  if (built.problems.length === 0) {
+  if (built.problems.length === 0 && config.release === 'false') {
+    tk.info(`release is false: nothing written to release ${coverage.release.tag_name}.`);
+  } else if (built.problems.length === 0) {
     problems.push(...(await followWriteStage(forNew.ctx, octokit, coverage, built.cells)));
   }
   if (problems.length > 0) tk.setFailed(problems.join('; '));
@@ -86,9 +88,11 @@ export async function followWriteStage(
   );
   const files = records.map((r) => ({
     serverTag: r.serverTag,
+    target: r.target,
     name: r.file,
     path: paths.get(cellKey(r))!,
     sha256: r.sha256!,
+    size: r.size!,
   }));
   const outcome = await writeToRelease(
     ctx,
@@ -104,9 +108,9 @@ export async function followWriteStage(
       renderFollowSummary({
         release: coverage.release.tag_name,
         covered: coverage.diff.covered,
-        added: outcome.added,
+        added: outcome.written,
         meanwhile: outcome.meanwhile,
-        uploads: outcome.uploads,
+        uploads: outcome.files,
       }),
     );
   }

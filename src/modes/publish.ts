@@ -21,7 +21,6 @@ import {
 import { cellKey } from '../fanout/matrix';
 import { parsePlanRecord, PLAN_RECORD_SUFFIX, planRecordName, type PlanRecord } from '../fanout/plan-record';
 import { indexOfRecords } from '../fanout/record-index';
-import type { PluginUpload } from '../fanout/release-publish';
 import {
   defaultArtifactClient,
   downloadRunArtifact,
@@ -35,7 +34,7 @@ import {
 import { renderPublishSummary } from '../fanout/summary';
 import { escapeControl } from '../gomod/module-paths';
 import { releaseUpload } from '../publish/release-decision';
-import { outcomeProblems, writeToRelease } from './release-write';
+import { outcomeProblems, writeToRelease, type PluginUpload } from './release-write';
 import { writeSummary, type ArtifactClientSource, type ModeRun } from './run';
 
 export async function publishMode(run: ModeRun): Promise<void> {
@@ -90,6 +89,12 @@ export async function publishCellsStage(
     const files = await downloadPlugins(ctx, from, artifacts, check.ready);
     const index = indexOfRecords(plan, check.ready);
     let tag: string | undefined = plan.purpose === 'follow' ? plan.releaseTag : undefined;
+    if (tag !== undefined && config.release === 'false') {
+      tk.info(`Every cell built and loaded; release is false: nothing written to release ${tag}.`);
+      if (config.summary)
+        await writeSummary(tk, renderPublishSummary({ plan, records: check.ready, faults: [] }));
+      return { problems: [] };
+    }
     if (tag === undefined) {
       const to = releaseUpload(config.release, config.releaseTag, env, []);
       if (!to.upload) {
@@ -228,7 +233,7 @@ async function downloadPlugins(
         );
       }
       tk.info(`${r.file} (${r.size} bytes, sha256 ${sha256}, ${r.verified})`);
-      files.push({ serverTag: r.serverTag, name: r.file, path, sha256 });
+      files.push({ serverTag: r.serverTag, target: r.target, name: r.file, path, sha256, size: r.size! });
     }
   });
   return files;

@@ -4,7 +4,7 @@ import { listed } from '../log-text';
 import type { Octokit } from '@octokit/rest';
 import type { RunContext } from '../context';
 import { followDiff, nothingNewMessage, type FollowDiff } from '../fanout/follow';
-import { readReleaseIndex } from '../fanout/release-publish';
+import { readSnapshot } from '../release-store';
 import { isHttpError } from '../github/errors';
 import { findReleaseByTag, type ReleaseRef } from '../github/release-assets';
 import { resolveServerReleases } from '../github/server-release';
@@ -57,7 +57,8 @@ export async function followCoverage(
     tk.info(
       `Following into release ${release.tag_name} of ${owner}/${repo}${config.releaseTag ? '' : ' (the newest)'}`,
     );
-    const index = await readReleaseIndex(octokit, release);
+    // Read and checked where it is first read: a broken index or checksums.txt stops the run here.
+    const { index } = await readSnapshot(octokit, release);
     const indexed = index ? Object.keys(index.releases) : [];
     tk.info(
       index

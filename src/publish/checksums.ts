@@ -94,24 +94,3 @@ export async function writeChecksums(dir: string, entries: readonly ChecksumEntr
   await writeFileAtomic(path, text);
   return path;
 }
-
-/**
- * checksums.txt for a release that already has one: its lines for files this run does not write
- * stay (the files of other server releases), this run's replace theirs; one not in sha256sum's
- * format is replaced whole. Pure.
- */
-export function checksumsForRelease(ours: readonly ChecksumEntry[], onRelease: string | undefined): string {
-  const names = new Set(ours.map((e) => e.fileName));
-  return formatChecksums([...theirs(onRelease).filter((e) => !names.has(e.fileName)), ...ours]);
-}
-
-/** The lines of a release's checksums.txt; none when it has none or it is not in sha256sum's format (then it is replaced). */
-function theirs(text: string | undefined): ChecksumEntry[] {
-  if (text === undefined) return [];
-  try {
-    return parseChecksums(text);
-  } catch (e) {
-    if (e instanceof ChecksumsError) return [];
-    throw e;
-  }
-}

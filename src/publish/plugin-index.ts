@@ -118,29 +118,6 @@ export function parsePluginIndex(text: string, name = PLUGIN_INDEX_FILE_NAME): P
   return { ...data, releases: sortReleases(data.releases) };
 }
 
-/**
- * Adds the releases of `update` that `existing` does not have; the entries `existing` already
- * has are kept exactly as they are (a published file is never described anew). Both must be the
- * index of the same plugin, module and server repository.
- */
-export function mergePluginIndex(
-  existing: PluginIndex,
-  update: PluginIndex,
-): { index: PluginIndex; added: string[]; kept: string[] } {
-  for (const key of ['plugin', 'module', 'serverRepository'] as const) {
-    if (existing[key] !== update[key]) {
-      throw new PluginIndexError(
-        `plugins.json: the existing index is for ${key} "${existing[key]}", this run's for "${update[key]}"; they cannot be merged`,
-      );
-    }
-  }
-  const added = Object.keys(update.releases).filter((tag) => !(tag in existing.releases));
-  const kept = Object.keys(update.releases).filter((tag) => tag in existing.releases);
-  const releases = { ...existing.releases };
-  for (const tag of added) releases[tag] = update.releases[tag]!;
-  return { index: { ...existing, releases: sortReleases(releases) }, added, kept };
-}
-
 /** Newest first by semver; tags that are not versions after them, by name. */
 function sortReleases(releases: Record<string, IndexRelease>): Record<string, IndexRelease> {
   const tags = Object.keys(releases).sort((a, b) => {
@@ -202,13 +179,4 @@ function checkIndex(data: unknown, name: string): asserts data is PluginIndex {
       }
     }
   }
-}
-
-/**
- * A build that uploads to a release that already has a plugins.json (a re-run of a tag build after
- * a follow run added other server releases): this run's releases replace their entries, every
- * other entry stays. Pure.
- */
-export function indexForRelease(ours: PluginIndex, onRelease: PluginIndex | undefined): PluginIndex {
-  return onRelease ? mergePluginIndex(ours, onRelease).index : ours;
 }

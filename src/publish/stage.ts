@@ -6,24 +6,18 @@ import { listed, oneLine } from '../log-text';
 import type { Octokit } from '@octokit/rest';
 import type { TargetResult } from '../build/execute';
 import type { RunContext } from '../context';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-write';
-import { cancelledBy, onCancel } from '../fs/cleanup';
 import { strayPlugins } from '../fs/output-files';
-import { findReleaseByTag, type ReleaseRef } from '../github/release-assets';
-import { listAssets, readReleaseAsset } from '../github/release-files';
-import { describeState, updateReleaseAssets, type FileState } from '../github/release-update';
+import { findReleaseByTag } from '../github/release-assets';
+import { lockTuning, readSnapshot, writeRelease, type FileState } from '../release-store';
 import type { ServerFacts } from '../resolve/server';
 import { uploadPluginArtifacts, type ArtifactUpload } from './artifacts';
-import { CHECKSUMS_FILE_NAME, checksumsForRelease, sha256File, writeChecksums } from './checksums';
+import { writeChecksums } from './checksums';
 import {
   buildPluginIndex,
   formatPluginIndex,
   PLUGIN_INDEX_FILE_NAME,
-  indexForRelease,
-  parsePluginIndex,
   type IndexVerified,
   type PluginIndex,
 } from './plugin-index';
@@ -35,7 +29,7 @@ export interface ReleaseAssetResult {
   ok: boolean;
   url?: string;
   error?: string;
-  /** What the release holds for this name after the update (release-update.ts). */
+  /** What the release holds for this name after the write, as listed again (src/release-store). */
   state?: FileState;
 }
 
@@ -52,9 +46,7 @@ export interface PublishResult {
     assets: ReleaseAssetResult[];
     /** `untouched` (as it was), `updated`, or `mixed` (the swap stopped part-way; a re-run heals it). */
     outcome?: 'untouched' | 'updated' | 'mixed';
-    /** The time in which a downloader could see old and new assets side by side. */
-    swapWindowMs?: number;
-    /** Why the update did not complete. */
+    /** Why the write did not complete. */
     error?: string;
   };
   /** Messages for the step's failure; empty when everything asked for was done. */
@@ -65,31 +57,15 @@ export interface PublishResult {
 export interface Publisher {
   uploadArtifacts: typeof uploadPluginArtifacts;
   findRelease: typeof findReleaseByTag;
-  updateRelease: typeof updateReleaseAssets;
-  /** The release's plugins.json and checksums.txt as they are now (absent: it has none). */
-  readIndexFiles: typeof readIndexFiles;
+  /** The release store's one write (src/release-store). */
+  writeRelease: typeof writeRelease;
 }
 
 const github: Publisher = {
   uploadArtifacts: uploadPluginArtifacts,
   findRelease: findReleaseByTag,
-  updateRelease: updateReleaseAssets,
-  readIndexFiles,
+  writeRelease,
 };
-
-async function readIndexFiles(
-  octokit: Octokit,
-  release: ReleaseRef,
-): Promise<{ index?: string; checksums?: string }> {
-  const assets = await listAssets(octokit, release);
-  const [index, checksums] = await Promise.all(
-    [PLUGIN_INDEX_FILE_NAME, CHECKSUMS_FILE_NAME].map((n) => readReleaseAsset(octokit, release, n, assets)),
-  );
-  return {
-    ...(index !== undefined && { index: index.toString('utf8') }),
-    ...(checksums !== undefined && { checksums: checksums.toString('utf8') }),
-  };
-}
 
 /** One release of the run, as publishing needs it. */
 export interface PublishedRelease {
@@ -227,81 +203,59 @@ export async function publishStage(
     return out;
   }
   tk.debug(`release upload: ${to.owner}/${to.repo} tag ${to.tag}`);
+  // The release is a store with one writer (src/release-store): under its lock, read once, the
+  // next state decided as data, written all or nothing, reported as listed again after the write.
   out.release = await tk.group(`Upload release assets (${to.tag})`, async () => {
     const release = await publisher.findRelease(octokit, to);
-    const files = built.map((r) => ({
-      path: r.path,
-      name: r.fileName,
-      sha256: r.sha256!,
-      contentType: 'application/octet-stream',
-    }));
-    // The release's plugins.json and checksums.txt keep what they say of other server releases
-    // (a follow run added them; this may be a re-run of the tag build): this run's entries win.
-    const there = out.checksumsPath || out.indexPath ? await publisher.readIndexFiles(octokit, release) : {};
-    const base = env.RUNNER_TEMP || tmpdir();
-    await mkdir(base, { recursive: true });
-    const scratch = await mkdtemp(join(base, 'flow-release-index-'));
-    if (out.checksumsPath) {
-      const path = join(scratch, CHECKSUMS_FILE_NAME);
-      const ours = built.map((r) => ({ fileName: r.fileName, sha256: r.sha256! }));
-      await writeFile(path, checksumsForRelease(ours, there.checksums));
-      files.push({
-        path,
-        name: CHECKSUMS_FILE_NAME,
-        sha256: await sha256File(path),
-        contentType: 'text/plain',
-      });
-    }
-    if (out.indexPath && index) {
-      const path = join(scratch, PLUGIN_INDEX_FILE_NAME);
-      const onRelease =
-        there.index === undefined
-          ? undefined
-          : parsePluginIndex(there.index, `${PLUGIN_INDEX_FILE_NAME} of release ${to.tag}`);
-      const merged = indexForRelease(index, onRelease);
-      const kept = Object.keys(merged.releases).filter((t) => !(t in index!.releases));
-      if (kept.length > 0) tk.info(`plugins.json of release ${to.tag} keeps its entries for ${listed(kept)}`);
-      await writeFile(path, formatPluginIndex(merged));
-      files.push({
-        path,
-        name: PLUGIN_INDEX_FILE_NAME,
-        sha256: await sha256File(path),
-        contentType: 'application/json',
-      });
-    }
-    // All or nothing: every file under a temporary name first, then the swap, the index and
-    // checksums.txt last.
-    const update = publisher.updateRelease(octokit, {
+    const report = await publisher.writeRelease(octokit, {
       release,
-      files,
-      mayReplace: config.overwrite,
-      last: [PLUGIN_INDEX_FILE_NAME, CHECKSUMS_FILE_NAME],
-      cancelled: () => cancelledBy() !== undefined,
+      wants: {
+        mode: 'build',
+        files: built.map((r) => ({
+          name: r.fileName,
+          sha256: r.sha256!,
+          size: r.size!,
+          serverTag: r.serverTag,
+          target: r.target.name,
+        })),
+        ...(index && { index }),
+        writeIndex: index !== undefined,
+        writeChecksums: config.checksums,
+        overwrite: config.overwrite,
+      },
+      paths: new Map(built.map((r) => [r.fileName, r.path])),
+      lock: {
+        holder: `run ${env.GITHUB_RUN_ID ?? '?'} attempt ${env.GITHUB_RUN_ATTEMPT ?? '1'}`,
+        ...lockTuning(env),
+      },
       log: (m: string) => tk.info(m),
     });
-    // A cancel lets the update reach its next step and clean up (it checks between steps).
-    const done = onCancel(`the update of release ${to.tag}`, async () => {
-      await Promise.race([update.catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
-    });
-    const updated = await update.finally(done);
-    await rm(scratch, { recursive: true, force: true });
-    for (const a of updated.files)
+    for (const a of report.files)
       tk.info(a.ok ? `${a.state} ${a.name} ${a.url ?? ''}` : `NOT DONE ${a.name}: ${oneLine(a.error ?? '')}`);
-    if (updated.release === 'mixed') tk.warning(describeState(updated.files, to.tag));
+    if (report.release === 'mixed')
+      tk.warning(oneLine(report.error ?? `release ${to.tag} holds a part of this run's files`));
+    const assets: ReleaseAssetResult[] =
+      report.files.length > 0
+        ? report.files.map((f) => ({
+            name: f.name,
+            ok: f.ok,
+            state: f.state,
+            ...(f.url !== undefined && { url: f.url }),
+            ...(f.error !== undefined && { error: f.error }),
+          }))
+        : built.map((r) => ({
+            name: r.fileName,
+            ok: false,
+            state: 'as-before' as const,
+            error: report.error ?? 'not written',
+          }));
     return {
       tag: to.tag,
       url: release.html_url,
       draft: release.draft === true,
-      assets: updated.files.map((f) => ({
-        name: f.name,
-        ok: f.ok,
-        state: f.state,
-        ...(f.url !== undefined && { url: f.url }),
-        ...(f.error !== undefined && { error: f.error }),
-      })),
-      outcome: updated.release,
-      ...(updated.swapWindowMs !== undefined && { swapWindowMs: updated.swapWindowMs }),
-      ...(updated.error !== undefined && { error: updated.error }),
+      assets,
+      outcome: report.release,
+      ...(report.error !== undefined && { error: report.error }),
     };
   });
   const problem = formatUploadFailure(out.release.assets, `release ${to.tag}`);
@@ -318,6 +272,10 @@ export async function checkReleaseUpFront(
   ctx: RunContext,
   octokit: Octokit,
   find: Publisher['findRelease'] = findReleaseByTag,
+  read: (
+    octokit: Octokit,
+    release: Awaited<ReturnType<Publisher['findRelease']>>,
+  ) => Promise<unknown> = readSnapshot,
 ): Promise<void> {
   const { tk, config, env } = ctx;
   if (!config.build || (config.mode !== 'build' && config.mode !== 'publish')) return;
@@ -330,6 +288,9 @@ export async function checkReleaseUpFront(
         'Upload to a draft release and publish it after the upload (create the release with draft: true), or set release: false.',
     );
   }
+  // What the release already tells (a plugins.json or checksums.txt it cannot keep) is refused
+  // now, before any container; the write reads it again under the lock.
+  await read(octokit, release);
   tk.info(
     `The plugins will go to release ${to.tag} of ${to.owner}/${to.repo}${release.draft ? ' (a draft)' : ''}.`,
   );

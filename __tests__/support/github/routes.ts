@@ -25,6 +25,8 @@ export interface RouteContext {
   /** The repository named in the path, already checked for visibility. */
   repo: StandInRepo;
   newAssetId(): number;
+  /** The name GitHub gives an uploaded asset (it renames names it does not accept). */
+  assetName(name: string): string;
 }
 
 interface Route {
@@ -196,7 +198,8 @@ export const routes: Route[] = [
 function upload(c: RouteContext, release: StandInRelease): Answer {
   requireToken(c);
   const requestId = randomBytes(8).toString('hex').toUpperCase();
-  const name = c.url.searchParams.get('name');
+  const asked = c.url.searchParams.get('name');
+  const name = asked === null ? null : c.assetName(asked);
   if (!name) {
     throw new HttpError(422, {
       message: 'Validation Failed',

@@ -17,6 +17,8 @@ export interface StandInOptions {
   repos: Record<string, FixtureRepo>;
   /** Primary rate limit per token (anonymous callers share one bucket). Default 5000 / 60. */
   rateLimit?: { limit?: number; anonymousLimit?: number; resetInSeconds?: number };
+  /** The name an uploaded asset gets (GitHub renames names it does not accept). Default: as asked. */
+  assetName?: (name: string) => string;
 }
 
 export interface Fault {
@@ -39,6 +41,8 @@ export interface Fault {
   /** Answers `status` (default 200) with this body as it is, not JSON (a proxy's HTML page). */
   raw?: { text: string; contentType?: string };
   headers?: Record<string, string>;
+  /** The request takes effect as usual, then `status` is answered (an answer lost on the way back). */
+  stored?: true;
   /** Runs when the fault fires, before the answer (e.g. to make a concurrent change). */
   onMatch?: () => void;
 }
@@ -208,6 +212,15 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
         });
         return;
       }
+      if (fault.status && fault.stored) {
+        try {
+          dispatch(method === 'HEAD' ? 'GET' : method, target, token, body, req);
+        } catch {
+          // what GitHub did with it is not told
+        }
+        send(fault.status, fault.body ?? defaultBody(fault.status), fault.headers);
+        return;
+      }
       if (fault.status) {
         send(fault.status, fault.body ?? defaultBody(fault.status), fault.headers);
         return;
@@ -270,7 +283,16 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
       if (route.method !== method) continue;
       const repo = repoFor(m[1]!, m[2]!, token);
       return route.handle(
-        { urls, url, headers: req.headers, body, token, repo, newAssetId: () => nextAssetId++ },
+        {
+          urls,
+          url,
+          headers: req.headers,
+          body,
+          token,
+          repo,
+          newAssetId: () => nextAssetId++,
+          assetName: options.assetName ?? ((n) => n),
+        },
         m.slice(3),
       );
     }

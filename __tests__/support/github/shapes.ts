@@ -46,7 +46,8 @@ export function assetBody(u: Urls, repo: StandInRepo, release: StandInRelease, a
   const full = `${repo.owner}/${repo.name}`;
   return {
     url: `${u.api}/repos/${full}/releases/assets/${a.id}`,
-    browser_download_url: `${u.web}/${full}/releases/download/${encodeURIComponent(release.tag)}/${encodeURIComponent(a.name)}`,
+    // GitHub lists a draft's assets under untagged-<hash>, a URL that breaks when it is published.
+    browser_download_url: `${u.web}/${full}/releases/download/${release.draft ? `untagged-${createHash('sha1').update(`draft:${release.id}`).digest('hex').slice(0, 20)}` : encodeURIComponent(release.tag)}/${encodeURIComponent(a.name)}`,
     id: a.id,
     node_id: nodeId('ReleaseAsset', a.id),
     name: a.name,

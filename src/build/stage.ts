@@ -10,8 +10,15 @@ import { describeKeys, restoreModuleCache, saveModuleCache, type CacheLog } from
 import { pluginGoModName, userOfRunner, type RunContext } from '../context';
 import { parseGoMod, type GoModFile } from '../gomod';
 import { releaseLabel, type Release, type SharedWork } from '../release';
-import { AlignError, alignModuleGraph, type AlignResult } from '../sync/align';
-import { formatChange } from '../sync/align-plan';
+import {
+  AlignError,
+  alignModuleGraph,
+  MAX_AMBIGUITY_REPAIRS,
+  repairAmbiguousImport,
+  type AlignResult,
+} from '../sync/align';
+import { formatChange, type AlignChange } from '../sync/align-plan';
+import { parseAmbiguousImports } from '../sync/ambiguous';
 import { setGoModChanges } from '../sync/stage';
 import { lockText, type SyncResult } from '../sync/sync';
 import { forwardedEnvNames, goScriptArgv } from './argv';
@@ -241,11 +248,26 @@ async function prepareAndBuild(
   // The build cache is restored (its own log group) while `go mod tidy` runs in its container.
   const tidy = config.goModTidy ? docker.run(plan.prepareArgv) : undefined;
   await restoreGoBuildCache(ctx, release, sync, plan, checks, cacheLog);
+  /** Ambiguous imports the alignment repaired before tidy succeeded (go-mod-sync: align). */
+  const repairs: AlignChange[] = [];
   if (tidy) {
     await tk.group('Prepare modules (go mod tidy, go mod download)', async () => {
       tk.info(`docker ${plan.prepareArgv.join(' ')}`);
-      const r = await tidy;
+      let r = await tidy;
       if (r.output.trim()) tk.untrusted(r.output.trimEnd());
+      // An ambiguous import between a module and one split out of it: the alignment requires the
+      // version where they no longer overlap, then tidy runs again.
+      while (r.exitCode !== 0 && config.goModSync === 'align' && repairs.length < MAX_AMBIGUITY_REPAIRS) {
+        const change = await repairAmbiguousImport(
+          { docker, spec: plan.prepareSpec, log: { info: (m) => tk.info(m), warning: (m) => tk.warning(m) } },
+          r.output,
+        );
+        if (!change) break;
+        repairs.push(change);
+        tk.info(`Required ${formatChange(change)}; go mod tidy again.`);
+        r = await docker.run(plan.prepareArgv);
+        if (r.output.trim()) tk.untrusted(r.output.trimEnd());
+      }
       if (r.exitCode !== 0) {
         // A go.sum mismatch is said for what it is, on its go.sum line, not as Go's last line.
         const mismatch = annotateChecksumMismatches(ctx, sync, r.output);
@@ -264,13 +286,18 @@ async function prepareAndBuild(
               refused.length > 0
                 ? refused.map((f) => f.message).join(' ')
                 : r.output.trim().split('\n').slice(-3).join(' | ')
+            }${
+              config.goModSync !== 'align' && parseAmbiguousImports(r.output).length > 0
+                ? ' (an ambiguous import between a module and one split out of it: go-mod-sync: align requires the version where they no longer overlap)'
+                : ''
             }`,
         );
       }
     });
   }
 
-  const align = await alignGraph(ctx, release, docker, plan, cacheDir);
+  const aligned = await alignGraph(ctx, release, docker, plan, cacheDir);
+  const align = aligned && { ...aligned, changes: [...repairs, ...aligned.changes] };
   if (align && release.of === 1) setGoModChanges(ctx, sync, align.changes);
   if (p.vendored && align && align.changes.length > 0) await revendor(ctx, docker, plan);
   const results = await buildTargets(ctx, docker, plan, p.of, sync, p.projInWorkspace);

@@ -42,6 +42,7 @@ import { foreignFile } from '../fs/output-files';
 import { foreignMessage } from '../preflight/preflight';
 import { CHECKSUMS_FILE_NAME } from '../publish/checksums';
 import { goLineTooNew, planBuild, type BuildPlan } from './plan';
+import { findTooNewApis, tooNewApiMessage } from './go-api';
 
 export interface BuildStageResult {
   pluginName: string;
@@ -53,8 +54,9 @@ export interface BuildStageResult {
 }
 
 /**
- * A release this plugin cannot support: its go line is newer than the release's Go. With
- * unsupported-server-version: skip the run goes on without the release.
+ * A release this plugin cannot support: its go line is newer than the release's Go, or its code
+ * uses a standard-library package or name newer than that Go. With unsupported-server-version:
+ * skip the run goes on without the release.
  */
 export class UnsupportedReleaseError extends Error {
   override name = 'UnsupportedReleaseError';
@@ -269,6 +271,9 @@ async function prepareAndBuild(
         if (r.output.trim()) tk.untrusted(r.output.trimEnd());
       }
       if (r.exitCode !== 0) {
+        // A standard-library package newer than the release's Go (log/slog for Go 1.19).
+        const tooNew = tooNewApi(ctx, release, p.pluginGoMod, r.output);
+        if (tooNew) throw tooNew;
         // A go.sum mismatch is said for what it is, on its go.sum line, not as Go's last line.
         const mismatch = annotateChecksumMismatches(ctx, sync, r.output);
         // A private module Go could not fetch: said with what to give the token, on its go.mod line.
@@ -301,8 +306,40 @@ async function prepareAndBuild(
   if (align && release.of === 1) setGoModChanges(ctx, sync, align.changes);
   if (p.vendored && align && align.changes.length > 0) await revendor(ctx, docker, plan);
   const results = await buildTargets(ctx, docker, plan, p.of, sync, p.projInWorkspace);
+  // A name newer than the release's Go (errors.Join for Go 1.19): the release is unsupported.
+  const failed = results.filter((r) => !r.ok).map((r) => r.output);
+  const tooNew = failed.length > 0 ? tooNewApi(ctx, release, p.pluginGoMod, failed.join('\n')) : undefined;
+  if (tooNew) throw tooNew;
   const module = p.pluginGoMod.module?.path;
   return { pluginName, ...(module !== undefined && { module }), results, ...(align && { align }) };
+}
+
+/**
+ * A standard-library package or name in Go's output that the release's Go lacks: annotated on the
+ * go line (an error, or a warning with unsupported-server-version: skip) with the Go version that
+ * added it, and returned as the error that makes the release unsupported; else undefined.
+ */
+function tooNewApi(
+  ctx: RunContext,
+  { server, of }: Release,
+  pluginGoMod: GoModFile,
+  output: string,
+): UnsupportedReleaseError | undefined {
+  const found = findTooNewApis(output, server.goVersion);
+  if (found.length === 0) return undefined;
+  const goModName = pluginGoModName(ctx);
+  const message = tooNewApiMessage(found, {
+    goVersion: server.goVersion,
+    serverTag: server.tag,
+    goModName,
+    ...(pluginGoMod.go && { goLine: pluginGoMod.go.version }),
+  });
+  annotate(ctx, message, {
+    title: of > 1 ? `Go API newer than ${server.tag}'s Go` : "Go API newer than the server's Go",
+    file: goModName,
+    ...(pluginGoMod.go && { startLine: pluginGoMod.go.line }),
+  });
+  return new UnsupportedReleaseError(message);
 }
 
 /**

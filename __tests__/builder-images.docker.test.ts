@@ -32,7 +32,9 @@ import {
 
 const versions = await builderGoVersions();
 /** The Go versions the seed procedure runs with: the oldest, the middle one and the newest. */
-const seedVersions = [...new Set([versions[0]!, versions[Math.floor(versions.length / 2)]!, versions.at(-1)!])];
+const seedVersions = [
+  ...new Set([versions[0]!, versions[Math.floor(versions.length / 2)]!, versions.at(-1)!]),
+];
 const root = mkdtempSync(join(tmpdir(), 'flow-builder-images-'));
 let env: GoEnv;
 /** hosts[goVersion][target] = path of the fixture server built in that image. */
@@ -130,35 +132,41 @@ describe.each(versions)('Go %s', (goVersion) => {
 
   // Four targets built once per image (the capped plugin: ELF for each, loaded where this machine
   // runs it); the negative control needs one target only.
-  test.runIf(seedVersions.includes(goVersion))('seed procedure, capped to the server lib version: four targets build, ELF for the right machine; amd64 / arm64 / arm-7 plugins load into their servers', async () => {
-    const pluginDir = writePlugin(join(root, goVersion, 'plugin-capped'));
-    capPluginLib(pluginDir, 'v1.2.0');
-    const files: Record<string, string> = {};
-    await pool([...DEFAULT_TARGETS], 2, async (t) => {
-      files[t] = await seedBuild(goVersion, t, pluginDir);
-    });
-    for (const t of DEFAULT_TARGETS) expect(elfMachine(files[t]!), t).toBe(ELF_MACHINE[t]);
-    // linux-386 is built; this kernel cannot run 32-bit x86.
-    for (const t of RUNNABLE_TARGETS) {
-      const r = await loadPlugins(goVersion, t, hosts[goVersion]![t]!, pluginsDirWith(files[t]!, t));
-      expect(r.output, t).toContain('loaded hello.so\nhello.so says: hello plugin from lib v1.2.0\n');
-      expect(r.exitCode, r.output).toBe(0);
-    }
-  });
+  test.runIf(seedVersions.includes(goVersion))(
+    'seed procedure, capped to the server lib version: four targets build, ELF for the right machine; amd64 / arm64 / arm-7 plugins load into their servers',
+    async () => {
+      const pluginDir = writePlugin(join(root, goVersion, 'plugin-capped'));
+      capPluginLib(pluginDir, 'v1.2.0');
+      const files: Record<string, string> = {};
+      await pool([...DEFAULT_TARGETS], 2, async (t) => {
+        files[t] = await seedBuild(goVersion, t, pluginDir);
+      });
+      for (const t of DEFAULT_TARGETS) expect(elfMachine(files[t]!), t).toBe(ELF_MACHINE[t]);
+      // linux-386 is built; this kernel cannot run 32-bit x86.
+      for (const t of RUNNABLE_TARGETS) {
+        const r = await loadPlugins(goVersion, t, hosts[goVersion]![t]!, pluginsDirWith(files[t]!, t));
+        expect(r.output, t).toContain('loaded hello.so\nhello.so says: hello plugin from lib v1.2.0\n');
+        expect(r.exitCode, r.output).toBe(0);
+      }
+    },
+  );
 
-  test.runIf(seedVersions.includes(goVersion))('negative control: the uncapped amd64 plugin is refused', async () => {
-    const pluginDir = writePlugin(join(root, goVersion, 'plugin'));
-    const file = await seedBuild(goVersion, 'linux-amd64', pluginDir);
-    const r = await loadPlugins(
-      goVersion,
-      'linux-amd64',
-      hosts[goVersion]!['linux-amd64']!,
-      pluginsDirWith(file, 'uncapped'),
-    );
-    expect(r.exitCode, r.output).not.toBe(0);
-    expect(r.output).toContain(`failed hello.so: plugin.Open("/plugins/hello"): ${LIB_MISMATCH}\n`);
-    expect(r.output).not.toContain('loaded');
-  });
+  test.runIf(seedVersions.includes(goVersion))(
+    'negative control: the uncapped amd64 plugin is refused',
+    async () => {
+      const pluginDir = writePlugin(join(root, goVersion, 'plugin'));
+      const file = await seedBuild(goVersion, 'linux-amd64', pluginDir);
+      const r = await loadPlugins(
+        goVersion,
+        'linux-amd64',
+        hosts[goVersion]!['linux-amd64']!,
+        pluginsDirWith(file, 'uncapped'),
+      );
+      expect(r.exitCode, r.output).not.toBe(0);
+      expect(r.output).toContain(`failed hello.so: plugin.Open("/plugins/hello"): ${LIB_MISMATCH}\n`);
+      expect(r.output).not.toContain('loaded');
+    },
+  );
 });
 
 test('a plugin built with another Go version does not load', async () => {

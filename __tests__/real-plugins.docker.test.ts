@@ -190,7 +190,14 @@ function expectLoaded(result: LoadResult | undefined, module: string): void {
 
 describe('the bed', () => {
   test('every release the module proxy serves, on five Go series (two of one Go), built for their targets and published as upstream publishes them', () => {
-    expect(bed.servers.map((s) => s.tag)).toEqual(['v2.1.4', 'v2.5.0', 'v2.6.0', 'v2.6.1', 'v2.8.0', 'v2.9.1']);
+    expect(bed.servers.map((s) => s.tag)).toEqual([
+      'v2.1.4',
+      'v2.5.0',
+      'v2.6.0',
+      'v2.6.1',
+      'v2.8.0',
+      'v2.9.1',
+    ]);
     expect(bed.servers.map((s) => s.goVersion.split('.').slice(0, 2).join('.'))).toEqual([
       '1.19',
       '1.22',

@@ -139,7 +139,9 @@ describe('decideRepair', () => {
   test('every newer parent still holds it (or none is published): stuck, saying what to do', () => {
     const d = decideRepair(UGORJI, [{ version: 'v1.1.6', holds: true }], nested);
     expect(d.kind).toBe('stuck');
-    expect(d.kind === 'stuck' && d.message).toContain('still holds it in every newer version probed (v1.1.6)');
+    expect(d.kind === 'stuck' && d.message).toContain(
+      'still holds it in every newer version probed (v1.1.6)',
+    );
     const none = decideRepair(UGORJI, [], nested);
     expect(none.kind === 'stuck' && none.message).toContain('no newer version is published');
   });

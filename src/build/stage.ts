@@ -264,7 +264,8 @@ async function prepareAndBuild(
           { docker, spec: plan.prepareSpec, log: { info: (m) => tk.info(m), warning: (m) => tk.warning(m) } },
           r.output,
         );
-        if (!change) break;
+        // Nothing new to require (the same repair again did not help): tidy's error stands.
+        if (!change || repairs.some((c) => c.module === change.module && c.to === change.to)) break;
         repairs.push(change);
         tk.info(`Required ${formatChange(change)}; go mod tidy again.`);
         r = await docker.run(plan.prepareArgv);

@@ -1,6 +1,6 @@
 // Writes src/build/go-api-index.ts, the Go version that added each standard-library package and
 // exported name, from Go's own lists of API additions (`api/go1.N.txt` in GOROOT): never by hand.
-//   node scripts/go-api-index.mjs [GOROOT/api]      # default: $(go env GOROOT)/api, else /usr/local/go/api
+//   node scripts/go-api-index.mjs [GOROOT/api]      # default: $(go env GOROOT)/api, /usr/local/go/api, /usr/lib/go-1.N/api
 //   node scripts/go-api-index.mjs --check [dir]     # exit 1 when the committed file differs
 // Kept: lines without an OS qualifier and linux ones, from Go 1.12 on (Go modules, and with them
 // a go.mod a server could have, start at 1.11: every module-aware Go has what came before);
@@ -95,7 +95,7 @@ export function renderIndex(added, source) {
   return lines.join('\n');
 }
 
-/** The api folder: the argument, else the host Go's, else /usr/local/go/api. */
+/** The api folder: the argument, else the host Go's, else /usr/local/go/api, else the newest Debian Go's. */
 export function apiDir(given) {
   if (given) return given;
   try {
@@ -104,7 +104,12 @@ export function apiDir(given) {
   } catch {
     // no go on PATH
   }
-  return '/usr/local/go/api';
+  if (existsSync('/usr/local/go/api')) return '/usr/local/go/api';
+  // The Debian Go of .ci/install-go.sh.
+  const debian = readdirSync('/usr/lib')
+    .filter((d) => /^go-1\.\d+$/.test(d) && existsSync(join('/usr/lib', d, 'api')))
+    .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
+  return debian.length > 0 ? join('/usr/lib', debian.at(-1), 'api') : '/usr/local/go/api';
 }
 
 /** Reads the folder and renders the module, formatted as the repository formats TypeScript. */

@@ -84,7 +84,9 @@ function serverFilesFor(goMod: string, pkg: string): Record<string, string> {
 
 // The shape of github.com/ugorji/go: split v1.0.0 holds package codec in its folder codec/; at
 // v1.1.0 codec became its own module (split/codec), whose go.mod requires split at the split, as
-// split's requires codec there. A 2021 plugin requires split v1.0.0 and an older codec module.
+// split's requires codec there; codec v1.2.0 no longer requires split (as ugorji's codec from
+// v1.2.11 on, which gotify requires). A 2021 plugin requires split v1.0.0 and an old codec:
+// gomod-cap raises codec to the server's v1.2.0, and split v1.0.0 still holds the package.
 const SPLIT = 'example.com/split';
 const CODEC = 'example.com/split/codec';
 const codecGo = (version: string) =>
@@ -110,12 +112,10 @@ const SPLIT_FILES: [string, string, Record<string, string>][] = [
     'v1.1.0',
     { 'go.mod': goModText(CODEC, '1.16', { [SPLIT]: 'v1.1.0' }), 'codec.go': codecGo('v1.1.0') },
   ],
+  [CODEC, 'v1.2.0', { 'go.mod': `module ${CODEC}\n`, 'codec.go': codecGo('v1.2.0') }],
 ];
 const SERVER_SPLIT = {
-  ...serverFilesFor(
-    goModText('example.com/flow/server', '1.19', { [SPLIT]: 'v1.1.0', [CODEC]: 'v1.1.0' }),
-    CODEC,
-  ),
+  ...serverFilesFor(goModText('example.com/flow/server', '1.19', { [CODEC]: 'v1.2.0' }), CODEC),
   'go.sum': SPLIT_FILES.map(([m, v, files]) => goSumLines(m, v, files)).join(''),
 };
 
@@ -357,23 +357,26 @@ describe('a module only in the server build list', () => {
 describe('an ambiguous import between a module and one split out of it (github.com/ugorji/go)', () => {
   const goMod = goModText('example.com/plugins/ugorji', '1.16', { [SPLIT]: 'v1.0.0', [CODEC]: 'v0.1.0' });
 
-  test('align: tidy fails, codec is required where split no longer holds it, tidy passes; the plugin loads', async () => {
+  test('align: tidy fails, split is required where it no longer holds codec, tidy passes; the plugin loads', async () => {
     const dir = plugin(goMod, CODEC);
     const r = await action(dir, { 'server-version': 'v2.1.0' });
     expect(r.exitCode, r.stdout).toBe(0);
     expect(r.stdout).toContain(`ambiguous import: found package ${CODEC} in multiple modules`);
     expect(changes(r)).toEqual([
+      { module: CODEC, from: 'v0.1.0', to: 'v1.2.0', step: 'cap' },
       {
-        module: CODEC,
-        from: 'v0.1.0',
+        module: SPLIT,
+        from: 'v1.0.0',
         to: 'v1.1.0',
         step: 'align',
-        reason: `ambiguous import: ${SPLIT} v1.0.0 and ${CODEC} v0.1.0 both hold package ${CODEC}; ${SPLIT} no longer holds it from v1.1.0, where ${CODEC} was split out`,
+        reason: `ambiguous import: ${SPLIT} v1.0.0 and ${CODEC} v1.2.0 both hold package ${CODEC}; ${SPLIT} no longer holds it from v1.1.0, where ${CODEC} was split out`,
       },
     ]);
-    expect(readFileSync(join(dir, 'go.mod'), 'utf8')).toContain(`${CODEC} v1.1.0`);
+    const goModAfter = readFileSync(join(dir, 'go.mod'), 'utf8');
+    expect(goModAfter).toContain(`${CODEC} v1.2.0`);
+    expect(goModAfter).not.toContain(`${SPLIT} v1.0.0`);
     const loaded = await loads(r, 'split', SERVER_SPLIT);
-    expect(loaded.output).toContain(`${CODEC} v1.1.0`);
+    expect(loaded.output).toContain(`${CODEC} v1.2.0`);
     expect(loaded.exitCode, loaded.output).toBe(0);
   });
 

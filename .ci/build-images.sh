@@ -238,6 +238,7 @@ EOF
     want_target "$t" "$full" || st=$?
     if [ "$st" -eq 2 ]; then
       probe_target "$goimg" "$t" "$full"
+      st=0 # the probe's answer, not "not probed yet" (a new machine got no riscv64 image before)
       want_target "$t" "$full" || st=$?
     fi
     if [ "$st" -ne 0 ]; then

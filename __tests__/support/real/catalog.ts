@@ -6,8 +6,13 @@
 // gotify/plugin-template at any version are refused): the bed holds every one of them, on the
 // Go series Debian gives us (1.19, 1.22, 1.23 twice, 1.25, 1.26). Of third-party plugins only
 // github.com/0xPeterSatoshi/gotify-to-telegram v0.0.3 is served (and the checksum database does
-// not know it: its hash is pinned below instead). The other plugins are upstream's own example
-// plugins shipped inside the server module (plugin/example/*).
+// not know it: its hash is pinned below instead); asked on 2026-12-07, the proxy refused (403) the
+// other real plugins whose module line matches their repository: eternal-flame-AD/gotify-broadcast,
+// ebaldebo/gotify-webhook, Wuqiyang312/gotify-wechat-plugin, CEKlopfenstein/gotify-repeater. The
+// shapes of the plugins it does not serve are fixtures instead: the ugorji split-module graph
+// (align.docker.test.ts), std names newer than the go line says (go-api.docker.test.ts). The
+// other plugins are upstream's own example plugins shipped inside the server module
+// (plugin/example/*).
 
 /** The server's module path (still `/v2` at every tag, v3.0.0 included). */
 export const SERVER_MODULE = 'github.com/gotify/server/v2';

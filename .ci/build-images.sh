@@ -25,17 +25,18 @@ SCRIPT_HASH=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)
 
 SUITE=bookworm
 EXTRA_SUITE=bookworm-backports
-# A newer Go for the newest servers (gotify v2.9.1: GO_VERSION 1.26.0): trixie-backports, with
-# trixie beside it for its dependencies; installs cleanly on bookworm (as .ci/install-go.sh does
-# on the host). Both pinned low like bookworm-backports.
+# Newer Gos for the newest servers (gotify v2.8.0: GO_VERSION 1.25.1, v2.9.1: 1.26.0):
+# trixie-backports, with trixie beside it for its dependencies; installs cleanly on bookworm (as
+# .ci/install-go.sh does on the host). Both pinned low like bookworm-backports.
 NEW_SUITE=trixie-backports
 NEW_SUITE_BASE=trixie
-# One package per Go version: golang-1.19 from bookworm, golang-1.23 from bookworm-backports,
-# golang-1.26 from trixie-backports (installed with apt inside the root: debootstrap's
-# --extra-suites breaks here).
+# One package per Go series of a gotify release the module proxy serves: golang-1.19 from
+# bookworm (v2.1.4), golang-1.22 and 1.23 from bookworm-backports (v2.5.0; v2.6.0/1), golang-1.25
+# and 1.26 from trixie-backports (v2.8.0; v2.9.1) (`apt-cache policy golang-1.22-go` names the
+# suite; installed with apt inside the root: debootstrap's --extra-suites breaks here).
 GO_PACKAGES=(golang-1.19-go)
-GO_PACKAGES_EXTRA=(golang-1.23-go)
-GO_PACKAGES_NEW=(golang-1.26-go)
+GO_PACKAGES_EXTRA=(golang-1.22-go golang-1.23-go)
+GO_PACKAGES_NEW=(golang-1.25-go golang-1.26-go)
 ROOT_PACKAGES=(
   gcc libc6-dev git ca-certificates file
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross
@@ -237,6 +238,7 @@ EOF
     want_target "$t" "$full" || st=$?
     if [ "$st" -eq 2 ]; then
       probe_target "$goimg" "$t" "$full"
+      st=0 # the probe's answer, not "not probed yet" (a new machine got no riscv64 image before)
       want_target "$t" "$full" || st=$?
     fi
     if [ "$st" -ne 0 ]; then

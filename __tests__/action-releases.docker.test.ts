@@ -41,7 +41,8 @@ beforeAll(async () => {
   bed = await ensureRealBed();
   gh = await startGitHubStandIn({
     repos: {
-      'gotify/server': realServerRepo(bed, { token: TOKEN }),
+      // The four releases this test was made for (the bed holds more: v2.5.0 and v2.8.0 too).
+      'gotify/server': realServerRepo(bed, { token: TOKEN, tags: ['v2.1.4', 'v2.6.0', 'v2.6.1', 'v2.9.1'] }),
       [PLUGIN_REPO]: { token: TOKEN, releases: [{ tag: 'v1.0.0', draft: true }] },
     },
   });

@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startGitHubStandIn, type GitHubStandIn } from './support/github';
-import { goModText, moduleGraphGoSum, writeModuleGraph, type FakeModule } from './support/goproxy';
+import {
+  goModText,
+  goSumLines,
+  moduleGraphGoSum,
+  writeModuleGraph,
+  writeModuleVersion,
+  type FakeModule,
+} from './support/goproxy';
 import {
   SERVER_MAIN_GO,
   actionModuleSetup,
@@ -75,6 +82,43 @@ function serverFilesFor(goMod: string, pkg: string): Record<string, string> {
   };
 }
 
+// The shape of github.com/ugorji/go: split v1.0.0 holds package codec in its folder codec/; at
+// v1.1.0 codec became its own module (split/codec), whose go.mod requires split at the split, as
+// split's requires codec there; codec v1.2.0 no longer requires split (as ugorji's codec from
+// v1.2.11 on, which gotify requires). A 2021 plugin requires split v1.0.0 and an old codec:
+// gomod-cap raises codec to the server's v1.2.0, and split v1.0.0 still holds the package.
+const SPLIT = 'example.com/split';
+const CODEC = 'example.com/split/codec';
+const codecGo = (version: string) =>
+  `// Package codec is a fake of github.com/ugorji/go/codec.\npackage codec\n\n// Version differs between the versions.\nvar Version = "${version}"\n\n// Describe names the version.\nfunc Describe() string {\n\treturn "${CODEC} " + Version\n}\n`;
+const SPLIT_FILES: [string, string, Record<string, string>][] = [
+  [
+    SPLIT,
+    'v1.0.0',
+    {
+      'go.mod': `module ${SPLIT}\n`,
+      'split.go': 'package split\n',
+      'codec/codec.go': codecGo('split v1.0.0'),
+    },
+  ],
+  [
+    SPLIT,
+    'v1.1.0',
+    { 'go.mod': goModText(SPLIT, '1.16', { [CODEC]: 'v1.1.0' }), 'split.go': 'package split\n' },
+  ],
+  [CODEC, 'v0.1.0', { 'go.mod': `module ${CODEC}\n`, 'codec.go': codecGo('v0.1.0') }],
+  [
+    CODEC,
+    'v1.1.0',
+    { 'go.mod': goModText(CODEC, '1.16', { [SPLIT]: 'v1.1.0' }), 'codec.go': codecGo('v1.1.0') },
+  ],
+  [CODEC, 'v1.2.0', { 'go.mod': `module ${CODEC}\n`, 'codec.go': codecGo('v1.2.0') }],
+];
+const SERVER_SPLIT = {
+  ...serverFilesFor(goModText('example.com/flow/server', '1.19', { [CODEC]: 'v1.2.0' }), CODEC),
+  'go.sum': SPLIT_FILES.map(([m, v, files]) => goSumLines(m, v, files)).join(''),
+};
+
 const SERVER_NEW = serverFilesFor(goModText('example.com/flow/server', '1.19', { [Y]: 'v1.9.1' }), Y);
 const SERVER_OLD = serverFilesFor(goModText('example.com/flow/server', '1.16', { [OLD_A]: 'v1.0.0' }), OLD_A);
 
@@ -86,13 +130,14 @@ const hosts: Record<string, string> = {};
 beforeAll(async () => {
   env = makeGoEnv(join(root, 'go'));
   writeModuleGraph(env.proxyDir, MODULES);
+  for (const [m, v, files] of SPLIT_FILES) writeModuleVersion(env.proxyDir, m, v, files);
   gh = await startGitHubStandIn({
     repos: {
       'flow/server': {
         token: TOKEN,
-        commits: { new: SERVER_NEW, old: SERVER_OLD },
-        tags: { 'v2.0.0': 'new', 'v1.0.0': 'old' },
-        releases: [{ tag: 'v1.0.0' }, { tag: 'v2.0.0' }],
+        commits: { new: SERVER_NEW, old: SERVER_OLD, split: SERVER_SPLIT },
+        tags: { 'v2.0.0': 'new', 'v1.0.0': 'old', 'v2.1.0': 'split' },
+        releases: [{ tag: 'v1.0.0' }, { tag: 'v2.0.0' }, { tag: 'v2.1.0' }],
       },
     },
   });
@@ -306,5 +351,41 @@ describe('a module only in the server build list', () => {
     ]);
     const loaded = await loads(r, 'old', SERVER_OLD);
     expect(loaded.exitCode, loaded.output).toBe(0);
+  });
+});
+
+describe('an ambiguous import between a module and one split out of it (github.com/ugorji/go)', () => {
+  const goMod = goModText('example.com/plugins/ugorji', '1.16', { [SPLIT]: 'v1.0.0', [CODEC]: 'v0.1.0' });
+
+  test('align: tidy fails, split is required where it no longer holds codec, tidy passes; the plugin loads', async () => {
+    const dir = plugin(goMod, CODEC);
+    const r = await action(dir, { 'server-version': 'v2.1.0' });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stdout).toContain(`ambiguous import: found package ${CODEC} in multiple modules`);
+    expect(changes(r)).toEqual([
+      { module: CODEC, from: 'v0.1.0', to: 'v1.2.0', step: 'cap' },
+      {
+        module: SPLIT,
+        from: 'v1.0.0',
+        to: 'v1.1.0',
+        step: 'align',
+        reason: `ambiguous import: ${SPLIT} v1.0.0 and ${CODEC} v1.2.0 both hold package ${CODEC}; ${SPLIT} no longer holds it from v1.1.0, where ${CODEC} was split out`,
+      },
+    ]);
+    const goModAfter = readFileSync(join(dir, 'go.mod'), 'utf8');
+    expect(goModAfter).toContain(`${CODEC} v1.2.0`);
+    expect(goModAfter).not.toContain(`${SPLIT} v1.0.0`);
+    const loaded = await loads(r, 'split', SERVER_SPLIT);
+    expect(loaded.output).toContain(`${CODEC} v1.2.0`);
+    expect(loaded.exitCode, loaded.output).toBe(0);
+  });
+
+  test('cap: tidy fails, and the error says that align repairs it', async () => {
+    const dir = plugin(goMod, CODEC);
+    const r = await action(dir, { 'server-version': 'v2.1.0', 'go-mod-sync': 'cap' });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(
+      /::error::go mod tidy failed .*go-mod-sync: align requires the version where they no longer overlap/,
+    );
   });
 });

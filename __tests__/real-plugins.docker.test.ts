@@ -4,9 +4,10 @@
 // support/real and is cached on the machine; .ci/run builds it before the tests.
 //
 // Quick subset (default, CI): every default target of gotify v2.9.1 with a third-party plugin,
-// one plugin per other release (v2.1.4 with Go 1.19, v2.6.1 with Go 1.23) on linux-amd64, a
-// plugin whose go line is too new for v2.1.4, and the negative control (go-mod-sync: off makes
-// the real server panic). FLOW_REAL_FULL=1: every plugin x release x default target.
+// a plugin on linux-amd64 for a release of every other Go series of the bed (v2.1.4 with Go 1.19,
+// v2.5.0 with 1.22, v2.6.1 with 1.23, v2.8.0 with 1.25), a plugin whose go line is too new for
+// v2.1.4, and the negative control (go-mod-sync: off makes the real server panic).
+// FLOW_REAL_FULL=1: every plugin x release x default target.
 // Each case adds a row to .tmp/real-results/<matrix>.json; scripts/tested-against.mjs turns the
 // latest run into the "Tested against" table of docs/tested-against.md.
 import { execFileSync } from 'node:child_process';
@@ -18,6 +19,8 @@ import type { ArtifactEntry } from '../src/report/record';
 import { startGitHubStandIn, type GitHubStandIn } from './support/github';
 import { hostRuns386, removeTree } from './support/fixtures';
 import {
+  REAL_PLUGINS,
+  REAL_SERVERS,
   REAL_TARGETS,
   copyPlugin,
   ensureRealBed,
@@ -92,7 +95,7 @@ interface Built {
 }
 
 let n = 0;
-/** Copies a real plugin and builds it with the action for `tag`. */
+/** Copies a real plugin and builds it with the action for `tag` (several: one per line). */
 async function build(
   pluginId: string,
   tag: string,
@@ -101,14 +104,14 @@ async function build(
   /** Run again in this folder (its go.mod as the previous run left it) instead of a fresh copy. */
   again?: string,
 ): Promise<Built> {
-  const dir = again ?? copyPlugin(bed, pluginId, join(root, `${pluginId}-${tag}-${++n}`));
+  const dir = again ?? copyPlugin(bed, pluginId, join(root, `${pluginId}-${tag.replace(/\n/g, '+')}-${++n}`));
   const mods = realModuleSetup(bed);
   const started = Date.now();
   const r = await runAction({
     cwd: dir,
     inputs: {
       'server-repository': 'gotify/server',
-      'server-version': tag,
+      ...(tag.includes('\n') ? { 'server-versions': tag } : { 'server-version': tag }),
       'github-token': TOKEN,
       targets: targets.join(','),
       'upload-artifacts': 'false',
@@ -154,7 +157,7 @@ async function loadAndRecord(
     ...(run ? { run } : {}),
     buildSeconds: Math.round(b.seconds),
   };
-  const entry = b.entries.find((e) => e.target === target);
+  const entry = b.entries.find((e) => e.target === target && e.server === tag);
   if (!entry) {
     rows.push({ ...row, result: 'not built', reason: actionError(b.r) });
     return undefined;
@@ -186,12 +189,21 @@ function expectLoaded(result: LoadResult | undefined, module: string): void {
 }
 
 describe('the bed', () => {
-  test('four real releases spanning old and new Go (two of one Go), built for their targets and published as upstream publishes them', () => {
-    expect(bed.servers.map((s) => s.tag)).toEqual(['v2.1.4', 'v2.6.0', 'v2.6.1', 'v2.9.1']);
+  test('every release the module proxy serves, on five Go series (two of one Go), built for their targets and published as upstream publishes them', () => {
+    expect(bed.servers.map((s) => s.tag)).toEqual([
+      'v2.1.4',
+      'v2.5.0',
+      'v2.6.0',
+      'v2.6.1',
+      'v2.8.0',
+      'v2.9.1',
+    ]);
     expect(bed.servers.map((s) => s.goVersion.split('.').slice(0, 2).join('.'))).toEqual([
       '1.19',
+      '1.22',
       '1.23',
       '1.23',
+      '1.25',
       '1.26',
     ]);
     for (const s of bed.servers) {
@@ -272,6 +284,19 @@ describe.skipIf(full)('quick subset', () => {
     );
   });
 
+  // The Go series only the quick subset's several-releases run covers: one step, two releases,
+  // each built with its own Go and loaded by its own server (the action's verify stage, then here).
+  test('minimal for gotify v2.5.0 (Go 1.22) and v2.8.0 (Go 1.25) in one step: each real server loads its plugin', async () => {
+    const b = await build('minimal', 'v2.5.0\nv2.8.0', ['linux-amd64']);
+    expect(b.r.exitCode, b.r.stdout).toBe(0);
+    for (const tag of ['v2.5.0', 'v2.8.0']) {
+      expectLoaded(
+        await loadAndRecord('minimal', tag, 'linux-amd64', b, true, 'run 1'),
+        pluginOf(bed, 'minimal').module,
+      );
+    }
+  });
+
   // gotify v2.1.4's go.mod is `go 1.14`: it names only the server's direct dependencies, so
   // modules that reach the server indirectly (golang.org/x/sys through x/crypto) are invisible to
   // gomod-cap. align compares against the server's own build list and the first run loads; cap
@@ -342,7 +367,6 @@ describe.runIf(full)('full matrix: every plugin x release x default target', () 
 });
 
 function bedCases(): [string, string][] {
-  const tags = ['v2.1.4', 'v2.6.1', 'v2.9.1'];
-  const plugins = ['minimal', 'clock', 'echo', 'telegram'];
-  return plugins.flatMap((p) => tags.map((t): [string, string] => [p, t]));
+  // Every plugin x every release of the catalog (the bed is made in beforeAll, after collection).
+  return REAL_PLUGINS.flatMap((p) => REAL_SERVERS.map((s): [string, string] => [p.id, s.tag]));
 }

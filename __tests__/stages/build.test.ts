@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withDebugLog, type Docker } from '../../src/build/docker';
-import { buildStage, saveCaches } from '../../src/build/stage';
+import { buildStage, saveCaches, UnsupportedReleaseError } from '../../src/build/stage';
 import { parseGoMod } from '../../src/gomod';
 import type { SyncResult } from '../../src/sync/sync';
 import { fakeContext } from './fake-toolkit';
@@ -154,6 +154,36 @@ describe('build stage', () => {
     ]);
     expect(rec.log).toContain('info: 1 of 2 targets failed: linux-arm64 (go build exited with code 1)');
     expect([release.shared.modules, release.shared.build]).toEqual([undefined, undefined]);
+  });
+
+  it('a std name newer than the server Go (strings.Lines, Go 1.24, for Go 1.22.4): the release is unsupported, said on the go line', async () => {
+    for (const skip of [false, true]) {
+      const { ctx, rec, sync } = stage({
+        'build-cache': 'false',
+        cache: 'false',
+        ...(skip && { 'unsupported-server-version': 'skip' }),
+      });
+      const docker: Docker = {
+        run: (args) =>
+          Promise.resolve(
+            args[0] === 'image'
+              ? { exitCode: 0, output: `${id('a')}\n` }
+              : args.at(-1)!.includes('go mod tidy')
+                ? { exitCode: 0, output: '' }
+                : { exitCode: 1, output: '# github.com/me/hello\n./main.go:9:6: undefined: strings.Lines\n' },
+          ),
+      };
+      const message =
+        'The plugin uses strings.Lines (Go 1.24), newer than Go 1.22.4, the Go of v2.0.0: it needs Go 1.24 or newer, and go.mod says go 1.21. Raise the go line to at least 1.24 (go mod edit -go=1.24): releases with an older Go are then unsupported for this plugin (unsupported-server-version: skip skips them).';
+      const e = await buildStage(ctx, releaseOf(ctx), sync, docker).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(UnsupportedReleaseError);
+      expect((e as Error).message).toBe(message);
+      expect(rec.annotations.at(-1)).toEqual({
+        level: skip ? 'warning' : 'error',
+        message,
+        where: { title: "Go API newer than the server's Go", file: 'go.mod', startLine: 3 },
+      });
+    }
   });
 
   it('-a in build-flags: the build cache is bypassed and the log says why', async () => {

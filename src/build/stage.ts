@@ -11,8 +11,15 @@ import { describeKeys, restoreModuleCache, saveModuleCache, type CacheLog } from
 import { pluginGoModName, userOfRunner, type RunContext } from '../context';
 import { parseGoMod, type GoModFile } from '../gomod';
 import { releaseLabel, type Release, type SharedWork } from '../release';
-import { AlignError, alignModuleGraph, type AlignResult } from '../sync/align';
-import { formatChange } from '../sync/align-plan';
+import {
+  AlignError,
+  alignModuleGraph,
+  MAX_AMBIGUITY_REPAIRS,
+  repairAmbiguousImport,
+  type AlignResult,
+} from '../sync/align';
+import { formatChange, type AlignChange } from '../sync/align-plan';
+import { parseAmbiguousImports } from '../sync/ambiguous';
 import { setGoModChanges } from '../sync/stage';
 import { lockText, type SyncResult } from '../sync/sync';
 import { forwardedEnvNames, goScriptArgv } from './argv';
@@ -43,6 +50,7 @@ import { foreignFile } from '../fs/output-files';
 import { foreignMessage } from '../preflight/preflight';
 import { CHECKSUMS_FILE_NAME } from '../publish/checksums';
 import { goLineTooNew, planBuild, type BuildPlan } from './plan';
+import { findTooNewApis, tooNewApiMessage } from './go-api';
 
 export interface BuildStageResult {
   pluginName: string;
@@ -54,8 +62,9 @@ export interface BuildStageResult {
 }
 
 /**
- * A release this plugin cannot support: its go line is newer than the release's Go. With
- * unsupported-server-version: skip the run goes on without the release.
+ * A release this plugin cannot support: its go line is newer than the release's Go, or its code
+ * uses a standard-library package or name newer than that Go. With unsupported-server-version:
+ * skip the run goes on without the release.
  */
 export class UnsupportedReleaseError extends Error {
   override name = 'UnsupportedReleaseError';
@@ -264,12 +273,31 @@ async function prepareAndBuild(
   // The build cache is restored (its own log group) while `go mod tidy` runs in its container.
   const tidy = config.goModTidy ? docker.run(plan.prepareArgv) : undefined;
   await restoreGoBuildCache(ctx, release, sync, plan, checks, cacheLog);
+  /** Ambiguous imports the alignment repaired before tidy succeeded (go-mod-sync: align). */
+  const repairs: AlignChange[] = [];
   if (tidy) {
     await tk.group('Prepare modules (go mod tidy, go mod download)', async () => {
       tk.info(`docker ${plan.prepareArgv.join(' ')}`);
-      const r = await tidy;
+      let r = await tidy;
       if (r.output.trim()) tk.untrusted(r.output.trimEnd());
+      // An ambiguous import between a module and one split out of it: the alignment requires the
+      // version where they no longer overlap, then tidy runs again.
+      while (r.exitCode !== 0 && config.goModSync === 'align' && repairs.length < MAX_AMBIGUITY_REPAIRS) {
+        const change = await repairAmbiguousImport(
+          { docker, spec: plan.prepareSpec, log: { info: (m) => tk.info(m), warning: (m) => tk.warning(m) } },
+          r.output,
+        );
+        // Nothing new to require (the same repair again did not help): tidy's error stands.
+        if (!change || repairs.some((c) => c.module === change.module && c.to === change.to)) break;
+        repairs.push(change);
+        tk.info(`Required ${formatChange(change)}; go mod tidy again.`);
+        r = await docker.run(plan.prepareArgv);
+        if (r.output.trim()) tk.untrusted(r.output.trimEnd());
+      }
       if (r.exitCode !== 0) {
+        // A standard-library package newer than the release's Go (log/slog for Go 1.19).
+        const tooNew = tooNewApi(ctx, release, p.pluginGoMod, r.output);
+        if (tooNew) throw tooNew;
         // A go.sum mismatch is said for what it is, on its go.sum line, not as Go's last line.
         const mismatch = annotateChecksumMismatches(ctx, sync, r.output);
         // A private module Go could not fetch: said with what to give the token, on its go.mod line.
@@ -285,18 +313,55 @@ async function prepareAndBuild(
           mismatch ??
             `go mod tidy failed (exit code ${r.exitCode}) in ${plan.prepareSpec.image}: ${
               refused.length > 0 ? refused.map((f) => f.message).join(' ') : lastLines(r.output)
+            }${
+              config.goModSync !== 'align' && parseAmbiguousImports(r.output).length > 0
+                ? ' (an ambiguous import between a module and one split out of it: go-mod-sync: align requires the version where they no longer overlap)'
+                : ''
             }`,
         );
       }
     });
   }
 
-  const align = await alignGraph(ctx, release, docker, plan, cacheDir);
+  const aligned = await alignGraph(ctx, release, docker, plan, cacheDir);
+  const align = aligned && { ...aligned, changes: [...repairs, ...aligned.changes] };
   if (align && release.of === 1) setGoModChanges(ctx, sync, align.changes);
   if (p.vendored && align && align.changes.length > 0) await revendor(ctx, docker, plan);
   const results = await buildTargets(ctx, docker, plan, p.of, sync, p.projInWorkspace);
+  // A name newer than the release's Go (errors.Join for Go 1.19): the release is unsupported.
+  const failed = results.filter((r) => !r.ok).map((r) => r.output);
+  const tooNew = failed.length > 0 ? tooNewApi(ctx, release, p.pluginGoMod, failed.join('\n')) : undefined;
+  if (tooNew) throw tooNew;
   const module = p.pluginGoMod.module?.path;
   return { pluginName, ...(module !== undefined && { module }), results, ...(align && { align }) };
+}
+
+/**
+ * A standard-library package or name in Go's output that the release's Go lacks: annotated on the
+ * go line (an error, or a warning with unsupported-server-version: skip) with the Go version that
+ * added it, and returned as the error that makes the release unsupported; else undefined.
+ */
+function tooNewApi(
+  ctx: RunContext,
+  { server, of }: Release,
+  pluginGoMod: GoModFile,
+  output: string,
+): UnsupportedReleaseError | undefined {
+  const found = findTooNewApis(output, server.goVersion);
+  if (found.length === 0) return undefined;
+  const goModName = pluginGoModName(ctx);
+  const message = tooNewApiMessage(found, {
+    goVersion: server.goVersion,
+    serverTag: server.tag,
+    goModName,
+    ...(pluginGoMod.go && { goLine: pluginGoMod.go.version }),
+  });
+  annotate(ctx, message, {
+    title: of > 1 ? `Go API newer than ${server.tag}'s Go` : "Go API newer than the server's Go",
+    file: goModName,
+    ...(pluginGoMod.go && { startLine: pluginGoMod.go.line }),
+  });
+  return new UnsupportedReleaseError(message);
 }
 
 /**

@@ -21,6 +21,14 @@ import {
   type GraphState,
 } from './align-plan';
 import {
+  candidateVersions,
+  decideRepair,
+  parseAmbiguousImports,
+  parseProbe,
+  parseVersionList,
+  splitPair,
+} from './ambiguous';
+import {
   compareBuildLists,
   parseModGraph,
   parseModuleList,
@@ -105,7 +113,13 @@ function goFailure(what: string, r: { exitCode: number; output: string }): Align
   );
 }
 
-async function run(input: AlignInput, spec: ContainerSpec, script: string, args: string[], what: string) {
+async function run(
+  input: Pick<AlignInput, 'docker'>,
+  spec: ContainerSpec,
+  script: string,
+  args: string[],
+  what: string,
+) {
   const r = await input.docker.run(goScriptArgv(spec, script, args));
   if (r.exitCode !== 0) throw goFailure(what, r);
   return scriptSections(r.stdout ?? r.output);
@@ -241,4 +255,57 @@ export async function alignModuleGraph(input: AlignInput): Promise<AlignResult> 
     now = next;
     comparison = compareBuildLists(now.list, server.modules, now.used);
   }
+}
+
+/** Repairs of ambiguous imports before the first tidy succeeds: at most this many. */
+export const MAX_AMBIGUITY_REPAIRS = 3;
+
+const VERSIONS = `go list -mod=mod -m -versions "$1" && echo ${MARK}nested && go list -mod=mod -m -versions "$2"`;
+/**
+ * Downloads the parent module at each version given (ascending) and says whether its folder for
+ * the package still holds Go files; stops at the first that does not.
+ */
+const PROBE =
+  'dir=$1; shift; for q in "$@"; do ' +
+  `d=$(go mod download -json "$q" | sed -n 's/^[[:space:]]*"Dir": "\\(.*\\)",\\{0,1\\}$/\\1/p'); ` +
+  '[ -n "$d" ] || { echo "failed $q"; continue; }; ' +
+  'if ls "$d/$dir"/*.go >/dev/null 2>&1; then echo "holds ${q#*@}"; else echo "gone ${q#*@}"; break; fi; done';
+
+/**
+ * `go mod tidy` failed with `output`: when it is an ambiguous import between a module and a
+ * nested module split out of it, requires (in the plugin's go.mod, in the container) the version
+ * where the two no longer overlap and returns the change with its reason; the caller runs tidy
+ * again. Undefined when the output holds no such ambiguity; AlignError when it cannot be repaired.
+ */
+export async function repairAmbiguousImport(
+  input: Pick<AlignInput, 'docker' | 'spec' | 'log'>,
+  output: string,
+): Promise<AlignChange | undefined> {
+  const pair = parseAmbiguousImports(output)
+    .map(splitPair)
+    .find((p) => p !== undefined);
+  if (!pair) return undefined;
+  input.log.info(
+    `Ambiguous import of ${pair.pkg}: ${pair.parent.path} ${pair.parent.version} and ${pair.nested.path} ${pair.nested.version} both hold it; looking for the version of ${pair.parent.path} that no longer does.`,
+  );
+  const lists = await run(
+    input,
+    input.spec,
+    VERSIONS,
+    [pair.parent.path, pair.nested.path],
+    'go list -m -versions',
+  );
+  const candidates = candidateVersions(pair, parseVersionList(lists.get('') ?? '', pair.parent.path));
+  const nestedVersions = parseVersionList(lists.get('nested') ?? '', pair.nested.path);
+  let probe: ReturnType<typeof parseProbe> = [];
+  if (candidates.length > 0) {
+    const r = await input.docker.run(
+      goScriptArgv(input.spec, PROBE, [pair.dir, ...candidates.map((v) => `${pair.parent.path}@${v}`)]),
+    );
+    probe = parseProbe(r.stdout ?? r.output);
+  }
+  const decision = decideRepair(pair, probe, nestedVersions);
+  if (decision.kind === 'stuck') throw new AlignError(decision.message);
+  await run(input, input.spec, 'go mod edit -require="$1"', [decision.query], 'go mod edit');
+  return decision.change;
 }

@@ -3,11 +3,16 @@
 //
 // Why these: the module proxy reachable here serves only some versions. Of gotify/server/v2 it
 // serves v2.1.4, v2.5.0, v2.6.0, v2.6.1, v2.8.0 and v2.9.1 (v2.1.6-v2.3.0, v3.0.0 and
-// gotify/plugin-template at any version are refused), so the releases span the Go
-// versions Debian gives us (1.19, 1.23 twice, 1.26). Of third-party plugins only
+// gotify/plugin-template at any version are refused): the bed holds every one of them, on the
+// Go series Debian gives us (1.19, 1.22, 1.23 twice, 1.25, 1.26). Of third-party plugins only
 // github.com/0xPeterSatoshi/gotify-to-telegram v0.0.3 is served (and the checksum database does
-// not know it: its hash is pinned below instead). The other plugins are upstream's own example
-// plugins shipped inside the server module (plugin/example/*).
+// not know it: its hash is pinned below instead); asked on 2026-12-07, the proxy refused (403) the
+// other real plugins whose module line matches their repository: eternal-flame-AD/gotify-broadcast,
+// ebaldebo/gotify-webhook, Wuqiyang312/gotify-wechat-plugin, CEKlopfenstein/gotify-repeater. The
+// shapes of the plugins it does not serve are fixtures instead: the ugorji split-module graph
+// (align.docker.test.ts), std names newer than the go line says (go-api.docker.test.ts). The
+// other plugins are upstream's own example plugins shipped inside the server module
+// (plugin/example/*).
 
 /** The server's module path (still `/v2` at every tag, v3.0.0 included). */
 export const SERVER_MODULE = 'github.com/gotify/server/v2';
@@ -27,10 +32,12 @@ export interface RealServerSpec {
 
 export const REAL_SERVERS: readonly RealServerSpec[] = [
   { tag: 'v2.1.4', goSeries: '1.19', upstreamGoVersion: '1.16.0' },
+  { tag: 'v2.5.0', goSeries: '1.22', upstreamGoVersion: '1.22.4' },
   // v2.6.0 and v2.6.1: two releases of one Go (one builder image, one build cache) for the
-  // several-releases tests; v2.6.0 is built for linux-amd64 only in the quick matrix.
+  // several-releases tests.
   { tag: 'v2.6.0', goSeries: '1.23', upstreamGoVersion: '1.23.3' },
   { tag: 'v2.6.1', goSeries: '1.23', upstreamGoVersion: '1.23.3' },
+  { tag: 'v2.8.0', goSeries: '1.25', upstreamGoVersion: '1.25.1' },
   { tag: 'v2.9.1', goSeries: '1.26', upstreamGoVersion: '1.26.0' },
 ];
 
@@ -39,7 +46,8 @@ export const QUICK_ALL_TARGETS_TAG = 'v2.9.1';
 
 /**
  * Server targets of a matrix: `full` builds every default target of every release; `quick`
- * (the CI subset) every target of QUICK_ALL_TARGETS_TAG and linux-amd64 of the others.
+ * (the CI subset) every target of QUICK_ALL_TARGETS_TAG and linux-amd64 of the others (one
+ * release per Go series at least: every release of the bed).
  */
 export function serverTargets(tag: string, matrix: 'quick' | 'full'): RealTarget[] {
   if (matrix === 'full' || tag === QUICK_ALL_TARGETS_TAG) return [...REAL_TARGETS];

@@ -3,7 +3,8 @@
 set -euo pipefail
 need=()
 # zip/unzip: the real test bed packs server releases as upstream does (zip -j).
-for p in git ca-certificates zip unzip; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+# shellcheck: actionlint checks workflows' run: scripts with it (.ci/actionlint.sh).
+for p in git ca-certificates zip unzip shellcheck; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq "${need[@]}"

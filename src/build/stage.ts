@@ -66,6 +66,52 @@ export async function buildStage(
   sync: SyncResult,
   docker: Docker,
 ): Promise<BuildStageResult> {
+  return buildPrepared(ctx, await prepareBuild(ctx, release, sync, docker), docker);
+}
+
+/**
+ * A release made ready to build: its plan, images checked, caches restored, `go mod tidy` and the
+ * module graph alignment done. Holds the credentials folder (the build's containers mount it):
+ * `buildPrepared` removes it, or `dispose` when the release is not built after all.
+ */
+export interface PreparedBuild {
+  release: Release;
+  sync: SyncResult;
+  plan: BuildPlan;
+  /** ` for v2.6.1 (2 of 3)` in a run of several releases, else ''. */
+  of: string;
+  pluginName: string;
+  module?: string;
+  projInWorkspace: string;
+  align?: AlignResult;
+  dispose(): Promise<void>;
+}
+
+/** Builds every target of a prepared release (a log group per target); never throws for a failed target. */
+export async function buildPrepared(
+  ctx: RunContext,
+  prepared: PreparedBuild,
+  docker: Docker,
+): Promise<BuildStageResult> {
+  const { plan, of, sync, pluginName, module, align } = prepared;
+  try {
+    const results = await buildTargets(ctx, docker, plan, of, sync, prepared.projInWorkspace);
+    return { pluginName, ...(module !== undefined && { module }), results, ...(align && { align }) };
+  } finally {
+    await prepared.dispose();
+  }
+}
+
+/**
+ * The build up to its targets: the go line check, the plan, the caches, the builder images,
+ * `go mod tidy`, the module graph check or alignment (throws when a release cannot be built).
+ */
+export async function prepareBuild(
+  ctx: RunContext,
+  release: Release,
+  sync: SyncResult,
+  docker: Docker,
+): Promise<PreparedBuild> {
   const { tk, config, env } = ctx;
   const { server, shared } = release;
   const goModName = pluginGoModName(ctx);
@@ -191,31 +237,38 @@ export async function buildStage(
     credentials && credentials.files.length > 0
       ? await writeCredentials(credentialsDir, credentials)
       : undefined;
-  try {
-    return await prepareAndBuild(ctx, release, sync, docker, {
-      plan,
-      of,
-      pluginGoMod,
-      checks,
-      cacheDir,
-      cacheLog,
-      pluginName,
-      vendored,
-      projInWorkspace: relative(ctx.workspace, layout.root),
-      fetch: {
-        goMod: pluginGoMod,
-        tokenInput,
-        patterns: privatePatterns(env),
-        ...(credentials?.gitServer && { gitServer: credentials.gitServer }),
-      },
-    });
-  } finally {
+  const dispose = async () => {
     await folder?.remove();
+  };
+  try {
+    return {
+      ...(await prepareModules(ctx, release, sync, docker, {
+        plan,
+        of,
+        pluginGoMod,
+        checks,
+        cacheDir,
+        cacheLog,
+        pluginName,
+        vendored,
+        projInWorkspace: relative(ctx.workspace, layout.root),
+        fetch: {
+          goMod: pluginGoMod,
+          tokenInput,
+          patterns: privatePatterns(env),
+          ...(credentials?.gitServer && { gitServer: credentials.gitServer }),
+        },
+      })),
+      dispose,
+    };
+  } catch (e) {
+    await dispose();
+    throw e;
   }
 }
 
-/** `go mod tidy`, the module graph check or alignment, re-vendoring, every target. */
-async function prepareAndBuild(
+/** `go mod tidy`, the module graph check or alignment, re-vendoring. */
+async function prepareModules(
   ctx: RunContext,
   release: Release,
   sync: SyncResult,
@@ -233,7 +286,7 @@ async function prepareAndBuild(
     projInWorkspace: string;
     fetch: FetchContext;
   },
-): Promise<BuildStageResult> {
+): Promise<Omit<PreparedBuild, 'dispose'>> {
   const { tk, config } = ctx;
   const { plan, checks, cacheDir, cacheLog, pluginName } = p;
   const goModName = pluginGoModName(ctx);
@@ -273,9 +326,17 @@ async function prepareAndBuild(
   const align = await alignGraph(ctx, release, docker, plan, cacheDir);
   if (align && release.of === 1) setGoModChanges(ctx, sync, align.changes);
   if (p.vendored && align && align.changes.length > 0) await revendor(ctx, docker, plan);
-  const results = await buildTargets(ctx, docker, plan, p.of, sync, p.projInWorkspace);
   const module = p.pluginGoMod.module?.path;
-  return { pluginName, ...(module !== undefined && { module }), results, ...(align && { align }) };
+  return {
+    release,
+    sync,
+    plan,
+    of: p.of,
+    pluginName,
+    ...(module !== undefined && { module }),
+    projInWorkspace: p.projInWorkspace,
+    ...(align && { align }),
+  };
 }
 
 /**

@@ -18,6 +18,7 @@ import {
 import { scratchDir, type RunContext } from './context';
 import { haltIfCancelled } from './fs/cleanup';
 import { orderedLog } from './ordered-log';
+import { overlapReleases } from './release-schedule';
 import type { PreflightFacts } from './preflight/preflight';
 import { planReleases, preparePluginDir, removeScratch, type Release, type SharedWork } from './release';
 import type { RunProgress, RunReport } from './report/record';
@@ -131,17 +132,11 @@ export async function runReleases(input: ReleaseLoopInput): Promise<ReleasesDone
   return { report, module, problems };
 }
 
-/** Thrown into the phases of releases after one that stopped the run (never reported). */
-class ReleaseStopped extends Error {
-  override name = 'ReleaseStopped';
-}
-
 /**
- * The releases overlapped, three phases each - prepare (plugin folder, sync, images, caches, tidy,
- * alignment), build, verify - each phase one release at a time, in the run's order: prepare N+1
- * runs beside build N (and at most one release ahead of the builds), verify N beside build N+1.
- * Every server binary is fetched up front. Each release logs through its own toolkit of an ordered
- * log, so the log reads release by release; `next` says the head release was taken.
+ * The releases overlapped (release-schedule.ts): prepare (plugin folder, sync, images, caches,
+ * tidy, alignment), build and verify, each phase one release at a time; every server binary is
+ * fetched up front. Each release logs through its own toolkit of an ordered log, so the log reads
+ * release by release; `next` says the head release was taken.
  */
 function overlap(
   input: ReleaseLoopInput,
@@ -151,16 +146,6 @@ function overlap(
   const { config, env } = ctx;
   const timings = timingsFrom(env);
   const log = orderedLog(ctx.tk, releases.length);
-  let stopAt = Infinity;
-  const running: Promise<unknown>[] = [];
-  const prepares: Promise<unknown>[] = [];
-  const builds: Promise<unknown>[] = [];
-  const verifies: Promise<unknown>[] = [];
-  const quiet = (p: Promise<unknown> | undefined) =>
-    p?.then(
-      () => undefined,
-      () => undefined,
-    );
   const serversDir = scratchDir(ctx, 'flow-servers');
   const fetches =
     config.verify === 'false'
@@ -176,63 +161,29 @@ function overlap(
             timings,
           }),
         );
-  const owns: RunProgress[] = [];
-  const outcomes = releases.map((release, i) => {
-    const own = mirrored(progress, () => log.head() === i);
-    owns.push(own);
-    const story: ReleaseLoopInput = {
-      ...input,
-      ctx: { ...ctx, tk: log.toolkit(i) },
-      docker: timedDocker(docker, timings, release.server.tag),
-      progress: own,
-    };
-    const go = () => {
-      if (i > stopAt) throw new ReleaseStopped(`stopped: a release before ${release.server.tag} failed`);
-    };
-    const prepare = (async () => {
-      await quiet(prepares[i - 1]);
-      await quiet(builds[i - 2]);
-      go();
-      return prepareRelease(story, release, checked);
-    })();
-    const build = (async () => {
-      const prepared = await prepare;
-      await quiet(builds[i - 1]);
-      if (i > stopAt) {
-        await prepared.build?.dispose();
-        go();
-      }
-      return buildRelease(story, prepared);
-    })();
-    const verify = (async () => {
-      const built = await build;
-      await quiet(verifies[i - 1]);
-      go();
-      const binaries = fetches?.[i]?.binaries;
-      return verifyRelease(story, release, built, octokit, binaries);
-    })();
-    prepares.push(prepare);
-    builds.push(build);
-    verifies.push(verify);
-    running.push(prepare, build, verify);
-    return verify.then(
-      (done): Outcome => ({ kind: 'done', done }),
-      (e: unknown) => {
-        const outcome = settle(e, config);
-        if (outcome.kind === 'failed') stopAt = Math.min(stopAt, i);
-        return outcome;
-      },
-    );
+  const stories = releases.map((release, i): ReleaseLoopInput => ({
+    ...input,
+    ctx: { ...ctx, tk: log.toolkit(i) },
+    docker: timedDocker(docker, timings, release.server.tag),
+    progress: mirrored(progress, () => log.head() === i),
+  }));
+  const schedule = overlapReleases(releases.length, {
+    prepare: (i) => prepareRelease(stories[i]!, releases[i]!, checked),
+    build: (i, prepared) => buildRelease(stories[i]!, prepared),
+    verify: (i, built) => verifyRelease(stories[i]!, releases[i]!, built, octokit, fetches?.[i]?.binaries),
+    discard: async (_i, prepared) => prepared.build?.dispose(),
+    outcome: (_i, r): Outcome => (r.ok ? { kind: 'done', done: r.value } : settle(r.error, config)),
+    stops: (o) => o.kind === 'failed',
   });
   return {
-    outcomes,
+    outcomes: schedule.outcomes,
     next() {
       log.advance();
-      const own = owns[log.head()];
-      if (own) Object.assign(progress, own);
+      const head = stories[log.head()];
+      if (head) Object.assign(progress, head.progress);
     },
     async settled() {
-      await Promise.allSettled([...running, ...(fetches ?? []).map((f) => f.settled)]);
+      await Promise.allSettled([schedule.settled(), ...(fetches ?? []).map((f) => f.settled)]);
       await rm(serversDir, { recursive: true, force: true }).catch(() => undefined);
     },
   };

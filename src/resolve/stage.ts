@@ -7,6 +7,7 @@ import type { RunContext } from '../context';
 import type { ActionConfig } from '../inputs';
 import { checkReleaseUpFront } from '../publish/stage';
 import { describeSharing } from '../release';
+import { timingsFrom } from '../report/timings';
 import { resolveServers, type ServerFacts } from './server';
 
 export async function resolveStage(
@@ -21,7 +22,9 @@ export async function resolveStage(
 ): Promise<ServerFacts[]> {
   const { tk, config } = ctx;
   const servers = await tk.group('Resolve server', async () => {
-    const { servers, leftOut } = await resolve(octokit, config);
+    const { servers, leftOut } = await timingsFrom(ctx.env).span('', 'resolve', () =>
+      resolve(octokit, config),
+    );
     if (config.serverVersions !== undefined) {
       tk.info(
         `server-versions (${config.serverVersions.join(', ')}): ${servers.length} release${servers.length === 1 ? '' : 's'}, newest first`,

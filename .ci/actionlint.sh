@@ -2,7 +2,8 @@
 # Every workflow checked: installs the pinned actionlint from the Go module proxy with the host Go
 # (once: kept under /var/cache/flow-tools, FLOW_TOOLS, as the real bed is) and shellcheck from
 # Debian (actionlint checks `run:` scripts with it), then runs scripts/lint-workflows.mjs over
-# .github/workflows/* and every workflow block of README.md. Exits 1 on any finding.
+# .github/workflows/* and every workflow block of README.md, CONTRIBUTING.md and docs/**/*.md.
+# Exits 1 on any finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=v1.7.12

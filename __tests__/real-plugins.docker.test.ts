@@ -8,7 +8,7 @@
 // plugin whose go line is too new for v2.1.4, and the negative control (go-mod-sync: off makes
 // the real server panic). FLOW_REAL_FULL=1: every plugin x release x default target.
 // Each case adds a row to .tmp/real-results/<matrix>.json; scripts/tested-against.mjs turns the
-// latest run into the README's "Tested against" table.
+// latest run into the "Tested against" table of docs/tested-against.md.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,11 +1,13 @@
-// Every workflow this repository runs and every workflow the README shows asks only for what
-// action.yml has: each `with:` key of a step using this action (`uses: ./` or
+// Every workflow this repository runs and every workflow the README, CONTRIBUTING.md and docs/ show
+// asks only for what action.yml has: each `with:` key of a step using this action (`uses: ./` or
 // `uses: Flow/plugin-build-action@...`) is an input, each `steps.<id>.outputs.<name>` read of such
-// a step is an output. action.yml and README.md are read now, so new inputs, outputs and examples
-// are checked as they come. (actionlint checks the same and more in .ci/actionlint.sh.)
+// a step is an output. action.yml and the markdown files are read now, so new inputs, outputs and
+// examples are checked as they come, wherever they are written. (actionlint checks the same and
+// more in .ci/actionlint.sh.)
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { docFiles } from '../scripts/doc-files.mjs';
 import {
   actionInterface,
   asLocalAction,
@@ -21,18 +23,26 @@ import { projectRoot } from './support/runner';
 const read = (p: string) => readFileSync(join(projectRoot, p), 'utf8');
 const iface = actionInterface(read('action.yml'));
 const workflowFiles = readdirSync(join(projectRoot, '.github/workflows')).filter((f) => /\.ya?ml$/.test(f));
-const readmeBlocks = readmeWorkflowBlocks(read('README.md')).filter((b) => b.kind !== 'other');
+const docs = docFiles(projectRoot);
+const readmeBlocks = docs.flatMap((doc) =>
+  readmeWorkflowBlocks(read(doc))
+    .filter((b) => b.kind !== 'other')
+    .map((b) => ({ ...b, doc })),
+);
 
 describe('every workflow asks only for what action.yml has', () => {
   it.each(workflowFiles)('.github/workflows/%s', (file) => {
     expect(interfaceFindings(read(`.github/workflows/${file}`), iface)).toEqual([]);
   });
 
-  it.each(readmeBlocks.map((b) => [b.line, b.heading, b] as const))('README.md line %i (%s)', (_l, _h, b) => {
-    expect(
-      interfaceFindings(b.yaml!, iface).map((f) => ({ ...f, line: b.line + f.line - 1 - b.prefix! })),
-    ).toEqual([]);
-  });
+  it.each(readmeBlocks.map((b) => [b.doc, b.line, b.heading, b] as const))(
+    '%s line %i (%s)',
+    (_d, _l, _h, b) => {
+      expect(
+        interfaceFindings(b.yaml!, iface).map((f) => ({ ...f, line: b.line + f.line - 1 - b.prefix! })),
+      ).toEqual([]);
+    },
+  );
 
   it('checks something: the README and the workflows use the action with inputs and read its outputs', () => {
     const all = [
@@ -44,6 +54,17 @@ describe('every workflow asks only for what action.yml has', () => {
     expect(ours.length).toBeGreaterThanOrEqual(4);
     expect(ours.flatMap((s) => s.with).length).toBeGreaterThan(5);
     expect(all.flatMap((y) => scanWorkflow(y).reads).length).toBeGreaterThan(3);
+  });
+
+  it('reads the README, CONTRIBUTING.md and every docs/ file, and finds workflows in README and docs/', () => {
+    expect(docs.slice(0, 2)).toEqual(['README.md', 'CONTRIBUTING.md']);
+    const inDocs = docs.filter((d) => d.startsWith('docs/'));
+    expect(inDocs).toContain('docs/fan-out.md');
+    expect(inDocs.every((d) => d.endsWith('.md'))).toBe(true);
+    const where = new Set(readmeBlocks.map((b) => b.doc));
+    expect(where).toContain('README.md');
+    expect(where).toContain('docs/fan-out.md');
+    expect(where).toContain('docs/follow.md');
   });
 
   it('reads the inputs and outputs of action.yml', () => {

@@ -1,14 +1,15 @@
 // Every workflow checked: actionlint over .github/workflows/* and over every workflow block of
-// README.md (completed into a workflow the way the README says it is used, see
+// README.md, CONTRIBUTING.md and docs/**/*.md (scripts/doc-files.mjs; completed into a workflow the way the README says it is used, see
 // scripts/workflow-blocks.mjs, with `uses: Flow/plugin-build-action@...` read as `uses: ./` so
 // actionlint checks the step's `with:` keys and output reads against this checkout's action.yml),
-// plus the same interface check the tests make without actionlint. Findings in README blocks are
-// reported at their README line. Exit 1 on any finding.
+// plus the same interface check the tests make without actionlint. Findings in a markdown block are
+// reported at its file's line. Exit 1 on any finding.
 //   node scripts/lint-workflows.mjs --actionlint /path/to/actionlint [--shellcheck /path/to/shellcheck]
 // (.ci/actionlint.sh installs the pinned actionlint and calls this.)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { docFiles } from './doc-files.mjs';
 import {
   actionInterface,
   asLocalAction,
@@ -31,17 +32,19 @@ const workflows = readdirSync(workflowsDir)
   .sort()
   .map((f) => join(workflowsDir, f));
 
-// README blocks as files inside this repository (actionlint resolves `uses: ./` from the git root).
+// Markdown blocks as files inside this repository (actionlint resolves `uses: ./` from the git root).
 const out = join(root, '.tmp', 'readme-workflows');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const blocks = readmeWorkflowBlocks(readme);
-/** Written file -> how its lines map back to README.md. */
+const docs = docFiles(root);
+const blocks = docs.flatMap((doc) =>
+  readmeWorkflowBlocks(readFileSync(join(root, doc), 'utf8')).map((b) => ({ ...b, doc })),
+);
+/** Written file -> how its lines map back to its markdown file. */
 const fromReadme = new Map();
 for (const b of blocks) {
   if (b.kind === 'other') continue;
-  const file = join(out, `readme-line-${b.line}.yml`);
+  const file = join(out, `${b.doc.replace(/[^A-Za-z0-9]+/g, '-')}-line-${b.line}.yml`);
   writeFileSync(file, `${asLocalAction(b.yaml)}\n`);
   fromReadme.set(file, b);
 }
@@ -52,8 +55,8 @@ const where = (file, line, col) => {
   if (!b) return `${relative(root, file)}:${line}:${col}`;
   const inBlock = line - b.prefix;
   if (inBlock < 1)
-    return `README.md:${b.line}:1 (the line the block was completed with, ${relative(root, file)}:${line})`;
-  return `README.md:${b.line + inBlock - 1}:${Math.max(1, col - b.indent)}`;
+    return `${b.doc}:${b.line}:1 (the line the block was completed with, ${relative(root, file)}:${line})`;
+  return `${b.doc}:${b.line + inBlock - 1}:${Math.max(1, col - b.indent)}`;
 };
 
 const files = [...workflows, ...fromReadme.keys()];
@@ -91,11 +94,11 @@ for (const [file, b] of fromReadme)
     findings.push(`${where(file, x.line, 1)}: ${x.message} [action.yml]`);
 
 const version = spawnSync(actionlint, ['-version'], { encoding: 'utf8' }).stdout.split('\n')[0];
-const skipped = blocks.filter((b) => b.kind === 'other').map((b) => b.line);
+const skipped = blocks.filter((b) => b.kind === 'other').map((b) => `${b.doc}:${b.line}`);
 console.log(
   `actionlint ${version}${shellcheck ? ' with shellcheck' : ''}: ${workflows.length} workflow files, ` +
-    `${fromReadme.size} README workflow blocks (${[...fromReadme.values()].map((b) => `line ${b.line}: ${b.kind}`).join(', ')})` +
-    (skipped.length ? `; not workflows: README lines ${skipped.join(', ')}` : ''),
+    `${fromReadme.size} workflow blocks in ${docs.join(', ')} (${[...fromReadme.values()].map((b) => `${b.doc}:${b.line}: ${b.kind}`).join(', ')})` +
+    (skipped.length ? `; not workflows: ${skipped.join(', ')}` : ''),
 );
 for (const f of findings) console.log(f);
 console.log(findings.length ? `${findings.length} findings` : 'no findings');

@@ -1,8 +1,8 @@
-// Writes the README's "Tested against" table from the results of a real run of
+// Writes the "Tested against" table of docs/tested-against.md from the results of a real run of
 // __tests__/real-plugins.docker.test.ts (.tmp/real-results/<matrix>.json): never by hand.
 //   node scripts/tested-against.mjs [results.json]   # default: full.json if present, else quick.json
-// Replaces what stands between the two markers in README.md; --check exits 1 when the README
-// differs from what the results give.
+// Replaces what stands between the two markers in docs/tested-against.md; --check exits 1 when
+// the file differs from what the results give.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,25 +79,25 @@ for (const p of results.plugins)
   lines.push(`- **${p.id}**: \`${p.source}\` (module \`${p.module}\`): ${p.why}`);
 const table = lines.join('\n');
 
-const readmeFile = join(root, 'README.md');
-const readme = readFileSync(readmeFile, 'utf8');
-const a = readme.indexOf(START);
-const b = readme.indexOf(END);
+const docFile = join(root, 'docs', 'tested-against.md');
+const doc = readFileSync(docFile, 'utf8');
+const a = doc.indexOf(START);
+const b = doc.indexOf(END);
 if (a < 0 || b < a) {
-  console.error(`README.md has no tested-against markers`);
+  console.error(`docs/tested-against.md has no tested-against markers`);
   process.exit(2);
 }
 // Formatted as `npm run format-check` wants it (prettier aligns the table's columns).
-const next = await prettier.format(`${readme.slice(0, a + START.length)}\n${table}\n${readme.slice(b)}`, {
-  ...(await prettier.resolveConfig(readmeFile)),
-  filepath: readmeFile,
+const next = await prettier.format(`${doc.slice(0, a + START.length)}\n${table}\n${doc.slice(b)}`, {
+  ...(await prettier.resolveConfig(docFile)),
+  filepath: docFile,
 });
 if (check) {
-  if (next !== readme) {
-    console.error('README.md "Tested against" differs from the results; run node scripts/tested-against.mjs');
+  if (next !== doc) {
+    console.error('docs/tested-against.md differs from the results; run node scripts/tested-against.mjs');
     process.exit(1);
   }
-} else if (next !== readme) {
-  writeFileSync(readmeFile, next);
-  console.log(`README.md: Tested against written from ${file} (${results.rows.length} rows)`);
+} else if (next !== doc) {
+  writeFileSync(docFile, next);
+  console.log(`docs/tested-against.md written from ${file} (${results.rows.length} rows)`);
 }

@@ -15,7 +15,7 @@
 //     serverBinary: bed.servers[2].binaries['linux-amd64'], pluginFile: '<dir>/build/x-linux-amd64.so' });
 //   r.loaded; r.plugins[0].modulePath; r.panic  // 'panic: error while loading plugin ...'
 //
-// What the bed showed (README "Tested against"): with gomod-cap alone, `go mod tidy` added modules
+// What the bed showed (docs/tested-against.md): with gomod-cap alone, `go mod tidy` added modules
 // at versions other than the server's (the real server refused them until a second run), and for
 // servers whose go.mod is older than `go 1.17` (v2.1.4) only the whole build list made a plugin
 // load (alignToServerBuildList, by hand). go-mod-sync: align (the default) now does both: every

@@ -10,7 +10,14 @@ import { describeKeys, restoreModuleCache, saveModuleCache, type CacheLog } from
 import { pluginGoModName, userOfRunner, type RunContext } from '../context';
 import { parseGoMod, type GoModFile } from '../gomod';
 import { releaseLabel, type Release, type SharedWork } from '../release';
-import { AlignError, alignModuleGraph, type AlignResult } from '../sync/align';
+import {
+  AlignError,
+  alignModuleGraph,
+  LIST_AND_GRAPH,
+  splitPrepareOutput,
+  type AlignInput,
+  type AlignResult,
+} from '../sync/align';
 import { formatChange } from '../sync/align-plan';
 import { setGoModChanges } from '../sync/stage';
 import { lockText, type SyncResult } from '../sync/sync';
@@ -172,6 +179,8 @@ export async function prepareBuild(
     ],
     setEnv: credentials?.setEnv ?? [],
     vendor: vendored,
+    // The module graph's first listing in tidy's container (one container start fewer).
+    ...(config.goModTidy && config.goModSync !== 'off' && { prepareThen: LIST_AND_GRAPH }),
   });
   tk.debug(`plugin name: ${pluginName}; files: ${plan.targets.map((t) => t.path).join(', ')}`);
   // The final names (with the server's tag and Go): never over a file the action did not write.
@@ -293,11 +302,14 @@ async function prepareModules(
 
   // The build cache is restored (its own log group) while `go mod tidy` runs in its container.
   const tidy = config.goModTidy ? docker.run(plan.prepareArgv) : undefined;
+  let listed: AlignInput['listed'];
   await restoreGoBuildCache(ctx, release, sync, plan, checks, cacheLog);
   if (tidy) {
     await tk.group('Prepare modules (go mod tidy, go mod download)', async () => {
       tk.info(`docker ${plan.prepareArgv.join(' ')}`);
-      const r = await tidy;
+      const split = splitPrepareOutput(await tidy);
+      listed = split.listed;
+      const r = split.tidy;
       if (r.output.trim()) tk.untrusted(r.output.trimEnd());
       if (r.exitCode !== 0) {
         // A go.sum mismatch is said for what it is, on its go.sum line, not as Go's last line.
@@ -323,7 +335,7 @@ async function prepareModules(
     });
   }
 
-  const align = await alignGraph(ctx, release, docker, plan, cacheDir);
+  const align = await alignGraph(ctx, release, docker, plan, cacheDir, listed);
   if (align && release.of === 1) setGoModChanges(ctx, sync, align.changes);
   if (p.vendored && align && align.changes.length > 0) await revendor(ctx, docker, plan);
   const module = p.pluginGoMod.module?.path;
@@ -399,6 +411,7 @@ async function alignGraph(
   docker: Docker,
   plan: BuildPlan,
   cacheDir: string,
+  listed: AlignInput['listed'],
 ): Promise<AlignResult | undefined> {
   const { tk, config } = ctx;
   const mode = config.goModSync;
@@ -418,6 +431,7 @@ async function alignGraph(
         pluginGoModPath: join(pluginDir, 'go.mod'),
         pluginGoModName: goModName,
         log: { info: (m) => tk.info(m), warning: (m) => tk.warning(m) },
+        ...(listed && { listed }),
       });
       if (r.changes.length === 0) {
         tk.info(

@@ -65,12 +65,17 @@ export interface AlignInput {
   pluginGoModPath: string;
   pluginGoModName: string;
   log: { info(message: string): void; warning(message: string): void };
+  /**
+   * The first listing (LIST_AND_GRAPH), already run after `go mod tidy` in the prepare container:
+   * its exit code and stdout from the list marker on. Absent: run here.
+   */
+  listed?: { exitCode: number; output: string; stdout: string };
 }
 
 const MARK = '@@flow-align@@';
 // -mod=mod: a vendored plugin would otherwise list from vendor/ (`go list -m all` refuses to,
 // and after a `go get` vendor/ is behind go.mod until the build stage re-vendors).
-const LIST_AND_GRAPH =
+export const LIST_AND_GRAPH =
   `echo ${MARK}list && go list -mod=mod -m -e -json all && echo ${MARK}graph && go mod graph` +
   ` && echo ${MARK}used && go list -mod=mod -e -deps -f '{{with .Module}}{{.Path}}{{end}}' .`;
 /** One round: pin every shared module with go get, list what go get left, tidy, list again. */
@@ -109,9 +114,36 @@ function goFailure(what: string, r: { exitCode: number; output: string }): Align
 }
 
 async function run(input: AlignInput, spec: ContainerSpec, script: string, args: string[], what: string) {
-  const r = await input.docker.run(goScriptArgv(spec, script, args));
+  return sectionsOf(await input.docker.run(goScriptArgv(spec, script, args)), what);
+}
+
+function sectionsOf(r: { exitCode: number; output: string; stdout?: string }, what: string) {
   if (r.exitCode !== 0) throw goFailure(what, r);
   return scriptSections(r.stdout ?? r.output);
+}
+
+/**
+ * Pure: the output of a prepare container that ran LIST_AND_GRAPH after `go mod tidy`, split at
+ * the list marker: what tidy printed, and the listing (undefined when tidy failed before it).
+ */
+export function splitPrepareOutput(r: { exitCode: number; output: string; stdout?: string }): {
+  tidy: { exitCode: number; output: string };
+  listed?: { exitCode: number; output: string; stdout: string };
+} {
+  const marker = `${MARK}list`;
+  const stdout = r.stdout ?? r.output;
+  const at = stdout.split('\n').findIndex((l) => l.trim() === marker);
+  if (at < 0) return { tidy: { exitCode: r.exitCode, output: r.output } };
+  const lines = r.output.split('\n');
+  const cut = lines.findIndex((l) => l.trim() === marker);
+  return {
+    tidy: { exitCode: 0, output: cut < 0 ? r.output : lines.slice(0, cut).join('\n') },
+    listed: {
+      exitCode: r.exitCode,
+      output: cut < 0 ? '' : lines.slice(cut + 1).join('\n'),
+      stdout: stdout.split('\n').slice(at).join('\n'),
+    },
+  };
 }
 
 function state(sections: Map<string, string>): GraphState {
@@ -171,7 +203,11 @@ function count(n: number, what: string): string {
 export async function alignModuleGraph(input: AlignInput): Promise<AlignResult> {
   const server = await serverModules(input);
   const limits = new Map(server.modules.filter((m) => !m.main).map((m) => [m.path, m.version]));
-  let now = state(await run(input, input.spec, LIST_AND_GRAPH, [], 'go list -m all'));
+  let now = state(
+    input.listed
+      ? sectionsOf(input.listed, 'go list -m all')
+      : await run(input, input.spec, LIST_AND_GRAPH, [], 'go list -m all'),
+  );
   let comparison = compareBuildLists(now.list, server.modules, now.used);
   input.log.info(
     `The plugin's build list has ${count(now.list.length - 1, 'module')}${now.used ? `, its packages come from ${count(now.used.size - 1, 'module')} besides the plugin's own` : ''}; ${comparison.shared.length} of them also in the server's (${server.source === 'go.mod' ? input.serverGoModName : "the server's build list"}); ${count(comparison.disagreements.length, 'disagreement')}.`,

@@ -14,8 +14,10 @@ import {
   AlignError,
   alignModuleGraph,
   LIST_AND_GRAPH,
+  serverModules,
   splitPrepareOutput,
   type AlignInput,
+  type ServerModules,
   type AlignResult,
 } from '../sync/align';
 import { formatChange } from '../sync/align-plan';
@@ -296,12 +298,42 @@ async function prepareModules(
     fetch: FetchContext;
   },
 ): Promise<Omit<PreparedBuild, 'dispose'>> {
-  const { tk, config } = ctx;
-  const { plan, checks, cacheDir, cacheLog, pluginName } = p;
-  const goModName = pluginGoModName(ctx);
-
+  const { config } = ctx;
+  const { plan, cacheDir } = p;
   // The build cache is restored (its own log group) while `go mod tidy` runs in its container.
   const tidy = config.goModTidy ? docker.run(plan.prepareArgv) : undefined;
+  // The server's build list (old servers only) does not read the plugin: found beside tidy.
+  const server =
+    config.goModSync === 'off'
+      ? undefined
+      : serverModules({
+          docker,
+          spec: plan.prepareSpec,
+          serverGoMod: release.server.goModText,
+          serverGoModName: release.server.goModName,
+          serverParsed: release.server.goMod,
+          workDir: cacheDir,
+        });
+  try {
+    return await tidyAndAlign(ctx, release, sync, docker, p, tidy, server);
+  } finally {
+    await server?.catch(() => undefined); // its folder is the next release's
+  }
+}
+
+/** The rest of prepareModules: tidy's outcome, the alignment, re-vendoring. */
+async function tidyAndAlign(
+  ctx: RunContext,
+  release: Release,
+  sync: SyncResult,
+  docker: Docker,
+  p: Parameters<typeof prepareModules>[4],
+  tidy: ReturnType<Docker['run']> | undefined,
+  server: Promise<ServerModules> | undefined,
+): Promise<Omit<PreparedBuild, 'dispose'>> {
+  const { tk } = ctx;
+  const { plan, checks, cacheDir, cacheLog, pluginName } = p;
+  const goModName = pluginGoModName(ctx);
   let listed: AlignInput['listed'];
   await restoreGoBuildCache(ctx, release, sync, plan, checks, cacheLog);
   if (tidy) {
@@ -335,7 +367,7 @@ async function prepareModules(
     });
   }
 
-  const align = await alignGraph(ctx, release, docker, plan, cacheDir, listed);
+  const align = await alignGraph(ctx, release, docker, plan, cacheDir, listed, server);
   if (align && release.of === 1) setGoModChanges(ctx, sync, align.changes);
   if (p.vendored && align && align.changes.length > 0) await revendor(ctx, docker, plan);
   const module = p.pluginGoMod.module?.path;
@@ -412,6 +444,7 @@ async function alignGraph(
   plan: BuildPlan,
   cacheDir: string,
   listed: AlignInput['listed'],
+  serverList: Promise<ServerModules> | undefined,
 ): Promise<AlignResult | undefined> {
   const { tk, config } = ctx;
   const mode = config.goModSync;
@@ -432,6 +465,7 @@ async function alignGraph(
         pluginGoModName: goModName,
         log: { info: (m) => tk.info(m), warning: (m) => tk.warning(m) },
         ...(listed && { listed }),
+        ...(serverList && { server: serverList }),
       });
       if (r.changes.length === 0) {
         tk.info(

@@ -70,6 +70,8 @@ export interface AlignInput {
    * its exit code and stdout from the list marker on. Absent: run here.
    */
   listed?: { exitCode: number; output: string; stdout: string };
+  /** The server's modules, already on their way (started beside tidy). Absent: found here. */
+  server?: Promise<ServerModules>;
 }
 
 const MARK = '@@flow-align@@';
@@ -129,6 +131,8 @@ function sectionsOf(r: { exitCode: number; output: string; stdout?: string }, wh
 export function splitPrepareOutput(r: { exitCode: number; output: string; stdout?: string }): {
   tidy: { exitCode: number; output: string };
   listed?: { exitCode: number; output: string; stdout: string };
+  /** The server's modules, already on their way (started beside tidy). Absent: found here. */
+  server?: Promise<ServerModules>;
 } {
   const marker = `${MARK}list`;
   const stdout = r.stdout ?? r.output;
@@ -155,32 +159,48 @@ function state(sections: Map<string, string>): GraphState {
   };
 }
 
-/** The server's modules: its go.mod from go 1.17 on, else its build list computed by Go. */
-async function serverModules(
-  input: AlignInput,
-): Promise<{ modules: ListedModule[]; source: AlignResult['serverSource'] }> {
+/** The server's modules, with what finding them has to say (logged by the alignment, in its group). */
+export interface ServerModules {
+  modules: ListedModule[];
+  source: AlignResult['serverSource'];
+  said: { level: 'info' | 'warning'; message: string }[];
+}
+
+/**
+ * The server's modules: its go.mod from go 1.17 on, else its build list computed by Go (a
+ * container of its own, which may start beside `go mod tidy`: it does not read the plugin).
+ */
+export async function serverModules(
+  input: Pick<AlignInput, 'docker' | 'spec' | 'serverGoMod' | 'serverGoModName' | 'serverParsed' | 'workDir'>,
+): Promise<ServerModules> {
+  const said: ServerModules['said'] = [];
   const fromGoMod = serverModulesFromGoMod(input.serverParsed ?? input.serverGoMod, input.serverGoModName);
-  if (fromGoMod.complete) return { modules: fromGoMod.modules, source: 'go.mod' };
+  if (fromGoMod.complete) return { modules: fromGoMod.modules, source: 'go.mod', said };
   const dir = join(input.workDir, 'server-modules');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'go.mod'), input.serverGoMod);
-  input.log.info(
-    `${input.serverGoModName} says go ${fromGoMod.go ?? '(none)'}: it lists only direct dependencies; computing the server's build list (go list -m all).`,
-  );
+  said.push({
+    level: 'info',
+    message: `${input.serverGoModName} says go ${fromGoMod.go ?? '(none)'}: it lists only direct dependencies; computing the server's build list (go list -m all).`,
+  });
   const r = await input.docker.run(goScriptArgv({ ...input.spec, pluginDir: dir }, SERVER_LIST));
   if (r.exitCode === 0) {
     try {
-      return { modules: parseModuleList(r.stdout ?? r.output), source: 'build list' };
+      return { modules: parseModuleList(r.stdout ?? r.output), source: 'build list', said };
     } catch (e) {
-      input.log.warning(`Cannot read the server's build list: ${(e as Error).message}`);
+      said.push({
+        level: 'warning',
+        message: `Cannot read the server's build list: ${(e as Error).message}`,
+      });
     }
   } else {
-    input.log.warning(
-      `Cannot compute the server's build list (exit code ${r.exitCode}): ${tail(r.output, 3)}\nComparing with the requirements of ${input.serverGoModName} only.`,
-    );
+    said.push({
+      level: 'warning',
+      message: `Cannot compute the server's build list (exit code ${r.exitCode}): ${tail(r.output, 3)}\nComparing with the requirements of ${input.serverGoModName} only.`,
+    });
   }
-  return { modules: fromGoMod.modules, source: 'go.mod' };
+  return { modules: fromGoMod.modules, source: 'go.mod', said };
 }
 
 async function readPluginGoMod(input: AlignInput): Promise<GoModFile | undefined> {
@@ -201,7 +221,8 @@ function count(n: number, what: string): string {
 
 /** Checks (cap, check) or aligns (align) the plugin's module graph; throws AlignError when they disagree. */
 export async function alignModuleGraph(input: AlignInput): Promise<AlignResult> {
-  const server = await serverModules(input);
+  const server = await (input.server ?? serverModules(input));
+  for (const s of server.said) input.log[s.level](s.message);
   const limits = new Map(server.modules.filter((m) => !m.main).map((m) => [m.path, m.version]));
   let now = state(
     input.listed

@@ -163,10 +163,17 @@ describe('align', () => {
           : undefined,
       (argv) => (script(argv).startsWith(`echo ${MARK}list`) ? ok(ALIGNED) : undefined),
     ]);
-    const i = input(docker, { serverGoMod: 'module s\n\ngo 1.16\n\nrequire a v1.0.0\n' });
+    const i = input(docker, {
+      serverGoMod: 'module s\n\ngo 1.16\n\nrequire a v1.0.0\n',
+      spec: { ...spec, name: 'flow-build-1234-prepare' },
+    });
     const r = await alignModuleGraph(i);
     expect(r).toMatchObject({ serverSource: 'build list', shared: 1, rounds: 0, changes: [] });
     expect(docker.calls[0]).toContain(`${join(i.workDir, 'server-modules')}:/proj`);
+    // It may run beside tidy's container (the spec's name): a name of its own.
+    const name = (argv: string[]) => argv[argv.indexOf('--name') + 1];
+    expect(name(docker.calls[0]!)).toBe('flow-build-1234-prepare-server-modules');
+    expect(name(docker.calls[1]!)).toBe('flow-build-1234-prepare');
   });
 
   test('a failing go get is an error with its last lines and, for a newer Go, what to do', async () => {

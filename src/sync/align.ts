@@ -184,7 +184,9 @@ export async function serverModules(
     level: 'info',
     message: `${input.serverGoModName} says go ${fromGoMod.go ?? '(none)'}: it lists only direct dependencies; computing the server's build list (go list -m all).`,
   });
-  const r = await input.docker.run(goScriptArgv({ ...input.spec, pluginDir: dir }, SERVER_LIST));
+  // A container name of its own: it may run beside tidy's container (named by the spec).
+  const name = input.spec.name === undefined ? {} : { name: `${input.spec.name}-server-modules` };
+  const r = await input.docker.run(goScriptArgv({ ...input.spec, ...name, pluginDir: dir }, SERVER_LIST));
   if (r.exitCode === 0) {
     try {
       return { modules: parseModuleList(r.stdout ?? r.output), source: 'build list', said };

@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { ContainerSpec } from '../../src/build/argv';
 import type { Docker, DockerResult } from '../../src/build/docker';
-import { AlignError, alignModuleGraph, scriptSections, type AlignInput } from '../../src/sync/align';
+import {
+  AlignError,
+  alignModuleGraph,
+  scriptSections,
+  splitPrepareOutput,
+  type AlignInput,
+} from '../../src/sync/align';
 
 const MARK = '@@flow-align@@';
 const mod = (path: string, version = '', extra: Record<string, unknown> = {}) =>
@@ -157,10 +163,17 @@ describe('align', () => {
           : undefined,
       (argv) => (script(argv).startsWith(`echo ${MARK}list`) ? ok(ALIGNED) : undefined),
     ]);
-    const i = input(docker, { serverGoMod: 'module s\n\ngo 1.16\n\nrequire a v1.0.0\n' });
+    const i = input(docker, {
+      serverGoMod: 'module s\n\ngo 1.16\n\nrequire a v1.0.0\n',
+      spec: { ...spec, name: 'flow-build-1234-prepare' },
+    });
     const r = await alignModuleGraph(i);
     expect(r).toMatchObject({ serverSource: 'build list', shared: 1, rounds: 0, changes: [] });
     expect(docker.calls[0]).toContain(`${join(i.workDir, 'server-modules')}:/proj`);
+    // It may run beside tidy's container (the spec's name): a name of its own.
+    const name = (argv: string[]) => argv[argv.indexOf('--name') + 1];
+    expect(name(docker.calls[0]!)).toBe('flow-build-1234-prepare-server-modules');
+    expect(name(docker.calls[1]!)).toBe('flow-build-1234-prepare');
   });
 
   test('a failing go get is an error with its last lines and, for a newer Go, what to do', async () => {
@@ -174,5 +187,60 @@ describe('align', () => {
     await expect(alignModuleGraph(input(docker))).rejects.toThrow(
       /go get failed \(exit code 1\)[\s\S]*needs Go 1.24/,
     );
+  });
+});
+
+describe('the first listing in the prepare container (after go mod tidy)', () => {
+  const tidyOut = 'go: downloading example.com/x v1.5.0\n';
+  test('tidy failed before the listing: everything is tidy output, nothing listed', () => {
+    const r = { exitCode: 1, output: `${tidyOut}go: updates to go.mod needed\n`, stdout: '' };
+    expect(splitPrepareOutput(r)).toEqual({ tidy: { exitCode: 1, output: r.output } });
+  });
+
+  test('tidy ran: its output for the log, the listing for the alignment (no second container)', async () => {
+    const stdout = listing([mod('p'), mod('x', 'v1.4.2')], ['p x@v1.4.2']);
+    const split = splitPrepareOutput({ exitCode: 0, output: `${tidyOut}${stdout}`, stdout });
+    expect(split.tidy).toEqual({ exitCode: 0, output: tidyOut.trimEnd() });
+    expect(scriptSections(split.listed!.stdout).get('graph')).toBe('p x@v1.4.2\n');
+    const calls: string[][] = [];
+    const docker: Docker = {
+      run: (argv) => {
+        calls.push(argv);
+        return Promise.resolve({ exitCode: 1, output: 'not expected' });
+      },
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'flow-align-listed-'));
+    const r = await alignModuleGraph({
+      mode: 'check',
+      docker,
+      spec: {
+        image: 'img',
+        pluginDir: dir,
+        modCacheDir: dir,
+        goCacheDir: dir,
+        forwardEnv: [],
+        dockerArgs: [],
+      },
+      serverGoMod: 'module s\n\ngo 1.21\n\nrequire x v1.4.2\n',
+      serverGoModName: 's@v1:go.mod',
+      workDir: dir,
+      pluginGoModPath: join(dir, 'go.mod'),
+      pluginGoModName: 'go.mod',
+      log: { info: () => undefined, warning: () => undefined },
+      listed: split.listed!,
+    });
+    expect(r.changes).toEqual([]);
+    expect(calls).toEqual([]);
+  });
+
+  test("the listing failed after tidy: the failure is the listing's, not tidy's", () => {
+    const stdout = `${MARK}list\n`;
+    const split = splitPrepareOutput({
+      exitCode: 1,
+      output: `${stdout}go: inconsistent vendoring\n`,
+      stdout,
+    });
+    expect(split.tidy.exitCode).toBe(0);
+    expect(split.listed).toMatchObject({ exitCode: 1, output: 'go: inconsistent vendoring\n' });
   });
 });

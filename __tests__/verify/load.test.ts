@@ -88,6 +88,14 @@ describe('loadPlugin', () => {
     expect(readdirSync(join(root, 'tmp'))).toEqual([]);
   });
 
+  it('leaves no timer behind (a pending one keeps the action running after its work)', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const r = await loadPlugin(fakeDocker('serve').docker, request());
+    expect(r.status).toBe('loaded');
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
   it('exited: the output holds the panic; nothing left to remove', async () => {
     const f = fakeDocker('panic');
     const r = await loadPlugin(f.docker, request());

@@ -145,11 +145,15 @@ export function buildArgv(spec: ContainerSpec, cmd: BuildCommand): string[] {
 
 /**
  * `go mod tidy` then `go mod download`, in one container: prepares go.sum and the shared module
- * cache; with `vendor`, then `go mod vendor`, so vendor/ agrees with the tidied go.mod.
+ * cache; with `vendor`, then `go mod vendor`, so vendor/ agrees with the tidied go.mod; with
+ * `then`, that script too (the module graph's first listing: one container instead of two).
  */
-export function prepareModulesArgv(spec: ContainerSpec, opts: { vendor?: boolean } = {}): string[] {
+export function prepareModulesArgv(
+  spec: ContainerSpec,
+  opts: { vendor?: boolean; then?: string } = {},
+): string[] {
   const script = `go mod tidy && go mod download${opts.vendor ? ' && go mod vendor' : ''}`;
-  return [...containerOptions(spec), 'sh', '-c', script];
+  return [...containerOptions(spec), 'sh', '-c', opts.then ? `${script} && ${opts.then}` : script];
 }
 
 /** The name of a container the run starts: `flow-build-<runId>-<what>` (a target or `prepare`). */

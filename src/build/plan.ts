@@ -38,6 +38,8 @@ export interface PlanInput {
   setEnv?: [string, string][];
   /** The plugin is vendored: the prepare step re-vendors after tidy. */
   vendor?: boolean;
+  /** A script the prepare container runs after tidy (the module graph's first listing). */
+  prepareThen?: string;
 }
 
 export interface PlannedTarget {
@@ -132,7 +134,10 @@ export function planBuild(p: PlanInput): BuildPlan {
   const prepareSpec = spec(prepImage, 'prepare');
   return {
     images,
-    prepareArgv: prepareModulesArgv(prepareSpec, { vendor: p.vendor ?? false }),
+    prepareArgv: prepareModulesArgv(prepareSpec, {
+      vendor: p.vendor ?? false,
+      ...(p.prepareThen !== undefined && { then: p.prepareThen }),
+    }),
     prepareSpec,
     targets,
     modCacheDir,

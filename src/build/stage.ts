@@ -14,8 +14,13 @@ import { releaseLabel, type Release, type SharedWork } from '../release';
 import {
   AlignError,
   alignModuleGraph,
+  LIST_AND_GRAPH,
   MAX_AMBIGUITY_REPAIRS,
   repairAmbiguousImport,
+  serverModules,
+  splitPrepareOutput,
+  type AlignInput,
+  type ServerModules,
   type AlignResult,
 } from '../sync/align';
 import { formatChange, type AlignChange } from '../sync/align-plan';
@@ -83,6 +88,61 @@ export async function buildStage(
   sync: SyncResult,
   docker: Docker,
 ): Promise<BuildStageResult> {
+  return buildPrepared(ctx, await prepareBuild(ctx, release, sync, docker), docker);
+}
+
+/**
+ * A release made ready to build: its plan, images checked, caches restored, `go mod tidy` and the
+ * module graph alignment done. Holds the credentials folder (the build's containers mount it):
+ * `buildPrepared` removes it, or `dispose` when the release is not built after all.
+ */
+export interface PreparedBuild {
+  release: Release;
+  sync: SyncResult;
+  plan: BuildPlan;
+  /** ` for v2.6.1 (2 of 3)` in a run of several releases, else ''. */
+  of: string;
+  pluginName: string;
+  module?: string;
+  projInWorkspace: string;
+  /** The plugin's go.mod as synced (its go line: what a too-new std name is said against). */
+  pluginGoMod: GoModFile;
+  align?: AlignResult;
+  dispose(): Promise<void>;
+}
+
+/** Builds every target of a prepared release (a log group per target); never throws for a failed target. */
+export async function buildPrepared(
+  ctx: RunContext,
+  prepared: PreparedBuild,
+  docker: Docker,
+): Promise<BuildStageResult> {
+  const { plan, of, sync, pluginName, module, align } = prepared;
+  try {
+    const results = await buildTargets(ctx, docker, plan, of, sync, prepared.projInWorkspace);
+    // A name newer than the release's Go (errors.Join for Go 1.19): the release is unsupported.
+    const failed = results.filter((r) => !r.ok).map((r) => r.output);
+    const tooNew =
+      failed.length > 0
+        ? tooNewApi(ctx, prepared.release, prepared.pluginGoMod, failed.join('\n'))
+        : undefined;
+    if (tooNew) throw tooNew;
+    return { pluginName, ...(module !== undefined && { module }), results, ...(align && { align }) };
+  } finally {
+    await prepared.dispose();
+  }
+}
+
+/**
+ * The build up to its targets: the go line check, the plan, the caches, the builder images,
+ * `go mod tidy`, the module graph check or alignment (throws when a release cannot be built).
+ */
+export async function prepareBuild(
+  ctx: RunContext,
+  release: Release,
+  sync: SyncResult,
+  docker: Docker,
+): Promise<PreparedBuild> {
   const { tk, config, env } = ctx;
   const { server, shared } = release;
   const goModName = pluginGoModName(ctx);
@@ -147,6 +207,8 @@ export async function buildStage(
     ],
     setEnv: credentials?.setEnv ?? [],
     vendor: vendored,
+    // The module graph's first listing in tidy's container (one container start fewer).
+    ...(config.goModTidy && config.goModSync !== 'off' && { prepareThen: LIST_AND_GRAPH }),
   });
   tk.debug(`plugin name: ${pluginName}; files: ${plan.targets.map((t) => t.path).join(', ')}`);
   // The final names (with the server's tag and Go): never over a file the action did not write.
@@ -223,31 +285,38 @@ export async function buildStage(
     credentials && credentials.files.length > 0
       ? await writeCredentials(credentialsDir, credentials)
       : undefined;
-  try {
-    return await prepareAndBuild(ctx, release, sync, docker, {
-      plan,
-      of,
-      pluginGoMod,
-      checks,
-      cacheDir,
-      cacheLog,
-      pluginName,
-      vendored,
-      projInWorkspace: relative(ctx.workspace, layout.root),
-      fetch: {
-        goMod: pluginGoMod,
-        tokenInput,
-        patterns: privatePatterns(env),
-        ...(credentials?.gitServer && { gitServer: credentials.gitServer }),
-      },
-    });
-  } finally {
+  const dispose = async () => {
     await folder?.remove();
+  };
+  try {
+    return {
+      ...(await prepareModules(ctx, release, sync, docker, {
+        plan,
+        of,
+        pluginGoMod,
+        checks,
+        cacheDir,
+        cacheLog,
+        pluginName,
+        vendored,
+        projInWorkspace: relative(ctx.workspace, layout.root),
+        fetch: {
+          goMod: pluginGoMod,
+          tokenInput,
+          patterns: privatePatterns(env),
+          ...(credentials?.gitServer && { gitServer: credentials.gitServer }),
+        },
+      })),
+      dispose,
+    };
+  } catch (e) {
+    await dispose();
+    throw e;
   }
 }
 
-/** `go mod tidy`, the module graph check or alignment, re-vendoring, every target. */
-async function prepareAndBuild(
+/** `go mod tidy`, the module graph check or alignment, re-vendoring. */
+async function prepareModules(
   ctx: RunContext,
   release: Release,
   sync: SyncResult,
@@ -265,20 +334,53 @@ async function prepareAndBuild(
     projInWorkspace: string;
     fetch: FetchContext;
   },
-): Promise<BuildStageResult> {
+): Promise<Omit<PreparedBuild, 'dispose'>> {
+  const { config } = ctx;
+  const { plan, cacheDir } = p;
+  // The build cache is restored (its own log group) while `go mod tidy` runs in its container.
+  const tidy = config.goModTidy ? docker.run(plan.prepareArgv) : undefined;
+  // The server's build list (old servers only) does not read the plugin: found beside tidy.
+  const server =
+    config.goModSync === 'off'
+      ? undefined
+      : serverModules({
+          docker,
+          spec: plan.prepareSpec,
+          serverGoMod: release.server.goModText,
+          serverGoModName: release.server.goModName,
+          serverParsed: release.server.goMod,
+          workDir: cacheDir,
+        });
+  try {
+    return await tidyAndAlign(ctx, release, sync, docker, p, tidy, server);
+  } finally {
+    await server?.catch(() => undefined); // its folder is the next release's
+  }
+}
+
+/** The rest of prepareModules: tidy's outcome, the alignment, re-vendoring. */
+async function tidyAndAlign(
+  ctx: RunContext,
+  release: Release,
+  sync: SyncResult,
+  docker: Docker,
+  p: Parameters<typeof prepareModules>[4],
+  tidy: ReturnType<Docker['run']> | undefined,
+  server: Promise<ServerModules> | undefined,
+): Promise<Omit<PreparedBuild, 'dispose'>> {
   const { tk, config } = ctx;
   const { plan, checks, cacheDir, cacheLog, pluginName } = p;
   const goModName = pluginGoModName(ctx);
-
-  // The build cache is restored (its own log group) while `go mod tidy` runs in its container.
-  const tidy = config.goModTidy ? docker.run(plan.prepareArgv) : undefined;
+  let listed: AlignInput['listed'];
   await restoreGoBuildCache(ctx, release, sync, plan, checks, cacheLog);
   /** Ambiguous imports the alignment repaired before tidy succeeded (go-mod-sync: align). */
   const repairs: AlignChange[] = [];
   if (tidy) {
     await tk.group('Prepare modules (go mod tidy, go mod download)', async () => {
       tk.info(`docker ${plan.prepareArgv.join(' ')}`);
-      let r = await tidy;
+      const split = splitPrepareOutput(await tidy);
+      listed = split.listed;
+      let r = split.tidy;
       if (r.output.trim()) tk.untrusted(r.output.trimEnd());
       // An ambiguous import between a module and one split out of it: the alignment requires the
       // version where they no longer overlap, then tidy runs again.
@@ -291,7 +393,9 @@ async function prepareAndBuild(
         if (!change || repairs.some((c) => c.module === change.module && c.to === change.to)) break;
         repairs.push(change);
         tk.info(`Required ${formatChange(change)}; go mod tidy again.`);
-        r = await docker.run(plan.prepareArgv);
+        const again = splitPrepareOutput(await docker.run(plan.prepareArgv));
+        listed = again.listed;
+        r = again.tidy;
         if (r.output.trim()) tk.untrusted(r.output.trimEnd());
       }
       if (r.exitCode !== 0) {
@@ -323,17 +427,22 @@ async function prepareAndBuild(
     });
   }
 
-  const aligned = await alignGraph(ctx, release, docker, plan, cacheDir);
+  const aligned = await alignGraph(ctx, release, docker, plan, cacheDir, listed, server);
   const align = aligned && { ...aligned, changes: [...repairs, ...aligned.changes] };
   if (align && release.of === 1) setGoModChanges(ctx, sync, align.changes);
   if (p.vendored && align && align.changes.length > 0) await revendor(ctx, docker, plan);
-  const results = await buildTargets(ctx, docker, plan, p.of, sync, p.projInWorkspace);
-  // A name newer than the release's Go (errors.Join for Go 1.19): the release is unsupported.
-  const failed = results.filter((r) => !r.ok).map((r) => r.output);
-  const tooNew = failed.length > 0 ? tooNewApi(ctx, release, p.pluginGoMod, failed.join('\n')) : undefined;
-  if (tooNew) throw tooNew;
   const module = p.pluginGoMod.module?.path;
-  return { pluginName, ...(module !== undefined && { module }), results, ...(align && { align }) };
+  return {
+    release,
+    sync,
+    plan,
+    of: p.of,
+    pluginName,
+    ...(module !== undefined && { module }),
+    projInWorkspace: p.projInWorkspace,
+    pluginGoMod: p.pluginGoMod,
+    ...(align && { align }),
+  };
 }
 
 /**
@@ -424,6 +533,8 @@ async function alignGraph(
   docker: Docker,
   plan: BuildPlan,
   cacheDir: string,
+  listed: AlignInput['listed'],
+  serverList: Promise<ServerModules> | undefined,
 ): Promise<AlignResult | undefined> {
   const { tk, config } = ctx;
   const mode = config.goModSync;
@@ -443,6 +554,8 @@ async function alignGraph(
         pluginGoModPath: join(pluginDir, 'go.mod'),
         pluginGoModName: goModName,
         log: { info: (m) => tk.info(m), warning: (m) => tk.warning(m) },
+        ...(listed && { listed }),
+        ...(serverList && { server: serverList }),
       });
       if (r.changes.length === 0) {
         tk.info(

@@ -99,8 +99,12 @@ export async function resolveServers(
     includePrereleases: config.includePrereleases,
     max: config.maxServerVersions,
   });
-  const servers: ServerFacts[] = [];
-  for (const release of releases) servers.push(await factsAt(octokit, config, release));
+  // Every release's files at once; a failure is the first in the run's order, as one by one.
+  const read = await Promise.allSettled(releases.map((release) => factsAt(octokit, config, release)));
+  const servers = read.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
   return { servers, leftOut };
 }
 

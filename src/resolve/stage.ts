@@ -9,6 +9,7 @@ import type { GitHubClients } from '../github/clients';
 import type { ActionConfig } from '../inputs';
 import { checkReleaseUpFront } from '../publish/stage';
 import { describeSharing } from '../release';
+import { timingsFrom } from '../report/timings';
 import { resolveServers, type ServerFacts } from './server';
 
 export async function resolveStage(
@@ -25,7 +26,9 @@ export async function resolveStage(
   const { tk, config } = ctx;
   const { plugin, server } = 'plugin' in clients ? clients : { plugin: clients, server: clients };
   const servers = await tk.group('Resolve server', async () => {
-    const { servers, leftOut } = await resolve(server, config);
+    const { servers, leftOut } = await timingsFrom(ctx.env).span('', 'resolve', () =>
+      resolve(server, config),
+    );
     if (config.serverVersions !== undefined) {
       tk.info(
         `server-versions (${listed(config.serverVersions)}): ${servers.length} release${servers.length === 1 ? '' : 's'}, newest first`,

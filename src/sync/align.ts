@@ -74,12 +74,19 @@ export interface AlignInput {
   pluginGoModPath: string;
   pluginGoModName: string;
   log: { info(message: string): void; warning(message: string): void };
+  /**
+   * The first listing (LIST_AND_GRAPH), already run after `go mod tidy` in the prepare container:
+   * its exit code and stdout from the list marker on. Absent: run here.
+   */
+  listed?: { exitCode: number; output: string; stdout: string };
+  /** The server's modules, already on their way (started beside tidy). Absent: found here. */
+  server?: Promise<ServerModules>;
 }
 
 const MARK = '@@flow-align@@';
 // -mod=mod: a vendored plugin would otherwise list from vendor/ (`go list -m all` refuses to,
 // and after a `go get` vendor/ is behind go.mod until the build stage re-vendors).
-const LIST_AND_GRAPH =
+export const LIST_AND_GRAPH =
   `echo ${MARK}list && go list -mod=mod -m -e -json all && echo ${MARK}graph && go mod graph` +
   ` && echo ${MARK}used && go list -mod=mod -e -deps -f '{{with .Module}}{{.Path}}{{end}}' .`;
 /** One round: pin every shared module with go get, list what go get left, tidy, list again. */
@@ -120,9 +127,38 @@ async function run(
   args: string[],
   what: string,
 ) {
-  const r = await input.docker.run(goScriptArgv(spec, script, args));
+  return sectionsOf(await input.docker.run(goScriptArgv(spec, script, args)), what);
+}
+
+function sectionsOf(r: { exitCode: number; output: string; stdout?: string }, what: string) {
   if (r.exitCode !== 0) throw goFailure(what, r);
   return scriptSections(r.stdout ?? r.output);
+}
+
+/**
+ * Pure: the output of a prepare container that ran LIST_AND_GRAPH after `go mod tidy`, split at
+ * the list marker: what tidy printed, and the listing (undefined when tidy failed before it).
+ */
+export function splitPrepareOutput(r: { exitCode: number; output: string; stdout?: string }): {
+  tidy: { exitCode: number; output: string };
+  listed?: { exitCode: number; output: string; stdout: string };
+  /** The server's modules, already on their way (started beside tidy). Absent: found here. */
+  server?: Promise<ServerModules>;
+} {
+  const marker = `${MARK}list`;
+  const stdout = r.stdout ?? r.output;
+  const at = stdout.split('\n').findIndex((l) => l.trim() === marker);
+  if (at < 0) return { tidy: { exitCode: r.exitCode, output: r.output } };
+  const lines = r.output.split('\n');
+  const cut = lines.findIndex((l) => l.trim() === marker);
+  return {
+    tidy: { exitCode: 0, output: cut < 0 ? r.output : lines.slice(0, cut).join('\n') },
+    listed: {
+      exitCode: r.exitCode,
+      output: cut < 0 ? '' : lines.slice(cut + 1).join('\n'),
+      stdout: stdout.split('\n').slice(at).join('\n'),
+    },
+  };
 }
 
 function state(sections: Map<string, string>): GraphState {
@@ -134,32 +170,50 @@ function state(sections: Map<string, string>): GraphState {
   };
 }
 
-/** The server's modules: its go.mod from go 1.17 on, else its build list computed by Go. */
-async function serverModules(
-  input: AlignInput,
-): Promise<{ modules: ListedModule[]; source: AlignResult['serverSource'] }> {
+/** The server's modules, with what finding them has to say (logged by the alignment, in its group). */
+export interface ServerModules {
+  modules: ListedModule[];
+  source: AlignResult['serverSource'];
+  said: { level: 'info' | 'warning'; message: string }[];
+}
+
+/**
+ * The server's modules: its go.mod from go 1.17 on, else its build list computed by Go (a
+ * container of its own, which may start beside `go mod tidy`: it does not read the plugin).
+ */
+export async function serverModules(
+  input: Pick<AlignInput, 'docker' | 'spec' | 'serverGoMod' | 'serverGoModName' | 'serverParsed' | 'workDir'>,
+): Promise<ServerModules> {
+  const said: ServerModules['said'] = [];
   const fromGoMod = serverModulesFromGoMod(input.serverParsed ?? input.serverGoMod, input.serverGoModName);
-  if (fromGoMod.complete) return { modules: fromGoMod.modules, source: 'go.mod' };
+  if (fromGoMod.complete) return { modules: fromGoMod.modules, source: 'go.mod', said };
   const dir = join(input.workDir, 'server-modules');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'go.mod'), input.serverGoMod);
-  input.log.info(
-    `${input.serverGoModName} says go ${fromGoMod.go ?? '(none)'}: it lists only direct dependencies; computing the server's build list (go list -m all).`,
-  );
-  const r = await input.docker.run(goScriptArgv({ ...input.spec, pluginDir: dir }, SERVER_LIST));
+  said.push({
+    level: 'info',
+    message: `${input.serverGoModName} says go ${fromGoMod.go ?? '(none)'}: it lists only direct dependencies; computing the server's build list (go list -m all).`,
+  });
+  // A container name of its own: it may run beside tidy's container (named by the spec).
+  const name = input.spec.name === undefined ? {} : { name: `${input.spec.name}-server-modules` };
+  const r = await input.docker.run(goScriptArgv({ ...input.spec, ...name, pluginDir: dir }, SERVER_LIST));
   if (r.exitCode === 0) {
     try {
-      return { modules: parseModuleList(r.stdout ?? r.output), source: 'build list' };
+      return { modules: parseModuleList(r.stdout ?? r.output), source: 'build list', said };
     } catch (e) {
-      input.log.warning(`Cannot read the server's build list: ${(e as Error).message}`);
+      said.push({
+        level: 'warning',
+        message: `Cannot read the server's build list: ${(e as Error).message}`,
+      });
     }
   } else {
-    input.log.warning(
-      `Cannot compute the server's build list (exit code ${r.exitCode}): ${lastLines(r.output, 3)}\nComparing with the requirements of ${input.serverGoModName} only.`,
-    );
+    said.push({
+      level: 'warning',
+      message: `Cannot compute the server's build list (exit code ${r.exitCode}): ${lastLines(r.output, 3)}\nComparing with the requirements of ${input.serverGoModName} only.`,
+    });
   }
-  return { modules: fromGoMod.modules, source: 'go.mod' };
+  return { modules: fromGoMod.modules, source: 'go.mod', said };
 }
 
 async function readPluginGoMod(input: AlignInput): Promise<GoModFile | undefined> {
@@ -180,9 +234,14 @@ function count(n: number, what: string): string {
 
 /** Checks (cap, check) or aligns (align) the plugin's module graph; throws AlignError when they disagree. */
 export async function alignModuleGraph(input: AlignInput): Promise<AlignResult> {
-  const server = await serverModules(input);
+  const server = await (input.server ?? serverModules(input));
+  for (const s of server.said) input.log[s.level](s.message);
   const limits = new Map(server.modules.filter((m) => !m.main).map((m) => [m.path, m.version]));
-  let now = state(await run(input, input.spec, LIST_AND_GRAPH, [], 'go list -m all'));
+  let now = state(
+    input.listed
+      ? sectionsOf(input.listed, 'go list -m all')
+      : await run(input, input.spec, LIST_AND_GRAPH, [], 'go list -m all'),
+  );
   let comparison = compareBuildLists(now.list, server.modules, now.used);
   input.log.info(
     `The plugin's build list has ${count(now.list.length - 1, 'module')}${now.used ? `, its packages come from ${count(now.used.size - 1, 'module')} besides the plugin's own` : ''}; ${comparison.shared.length} of them also in the server's (${server.source === 'go.mod' ? input.serverGoModName : "the server's build list"}); ${count(comparison.disagreements.length, 'disagreement')}.`,

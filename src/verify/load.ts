@@ -44,7 +44,21 @@ export function freePort(): Promise<number> {
   });
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/**
+ * `promise`, or undefined after `ms`; the timer is cleared when the promise wins (a pending timer
+ * would keep the action's process alive after its work: 15 s at the end of every run).
+ */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** The plugins the server lists, or undefined while it does not answer (yet). */
 async function listPlugins(port: number): Promise<{ modulePath?: string; name?: string }[] | undefined> {
@@ -106,7 +120,7 @@ async function startOnce(docker: Docker, req: LoadRequest, runDir: string): Prom
     while (!exited && Date.now() < deadline) {
       listed = await listPlugins(port);
       if (listed || exited) break;
-      await Promise.race([sleep(Math.min(poll, Math.max(0, deadline - Date.now()))), running]);
+      await within(running, Math.min(poll, Math.max(0, deadline - Date.now())));
     }
     // What happened before the container is removed (removing it ends `docker run` too).
     exitedFirst = listed ? undefined : exited;
@@ -114,7 +128,7 @@ async function startOnce(docker: Docker, req: LoadRequest, runDir: string): Prom
     if (!exited) await docker.run(removeContainerArgv(name));
   }
   // The `docker run` client returns once the container is gone; bounded all the same.
-  const r = await Promise.race([running, sleep(15_000).then(() => undefined)]);
+  const r = await within(running, 15_000);
   const output = r?.output ?? '';
   const durationMs = Date.now() - started;
   if (listed) {

@@ -26,7 +26,9 @@ import {
   proofOf,
   type VerifyEntry,
 } from './plan';
-import { assetLister, serverBinaryFor } from './server-binary';
+import { timingsFrom } from '../report/timings';
+import type { ServerBinaries } from './prefetch';
+import { assetLister, serverBinaryFor, type BinarySourceConfig } from './server-binary';
 import { buildInfoFix, checkBuildInfoFiles, describeDifference, type BuildInfoCheck } from './build-info';
 
 export interface VerifyResult {
@@ -42,6 +44,8 @@ export interface VerifyStageInput {
   release: Release;
   sync: SyncResult;
   results: TargetResult[];
+  /** The release's server binaries, fetched before (several releases); else fetched here. */
+  binaries?: ServerBinaries;
 }
 
 /**
@@ -83,6 +87,17 @@ function knobs(env: RunContext['env']) {
   return {
     binfmtDir: env.FLOW_BINFMT_DIR || '/proc/sys/fs/binfmt_misc',
     timeoutMs: t && /^\d+$/.test(t) ? Number(t) : 120_000,
+  };
+}
+
+/** Where the server binaries come from (the inputs). */
+export function binarySource(ctx: Pick<RunContext, 'config' | 'workspace'>): BinarySourceConfig {
+  const { config } = ctx;
+  return {
+    server: config.server,
+    serverAsset: config.serverAsset,
+    ...(config.serverBinary !== undefined && { serverBinary: config.serverBinary }),
+    workspace: ctx.workspace,
   };
 }
 
@@ -209,21 +224,24 @@ async function verifyPlugins(
       };
       let binary;
       try {
-        binary = await serverBinaryFor({
-          octokit,
-          config: {
-            server: config.server,
-            serverAsset: config.serverAsset,
-            ...(config.serverBinary !== undefined && { serverBinary: config.serverBinary }),
-            workspace: ctx.workspace,
-          },
-          tag: server.tag,
-          target: d.target,
-          listAssets,
-          tempDir,
-          toolCache: Boolean(env.RUNNER_TOOL_CACHE),
-          log: (m) => tk.info(m),
-        });
+        if (input.binaries) {
+          const fetched = await input.binaries(d.target);
+          for (const line of fetched.log) tk.info(line);
+          binary = fetched.binary;
+        } else {
+          binary = await timingsFrom(env).span(server.tag, 'download', () =>
+            serverBinaryFor({
+              octokit,
+              config: binarySource(ctx),
+              tag: server.tag,
+              target: d.target,
+              listAssets,
+              tempDir,
+              toolCache: Boolean(env.RUNNER_TOOL_CACHE),
+              log: (m) => tk.info(m),
+            }),
+          );
+        }
       } catch (e) {
         notVerified(d.verify ? `no server binary: ${(e as Error).message}` : d.reason);
         return undefined;

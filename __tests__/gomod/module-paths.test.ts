@@ -2,7 +2,8 @@
 // or a file name; text from a go.mod is logged with its control characters escaped.
 import { describe, expect, it } from 'vitest';
 import { GoModError, parseGoMod } from '../../src/gomod';
-import { checkModulePaths, escapeControl, modulePathProblems } from '../../src/gomod/module-paths';
+import { checkModulePaths, modulePathProblems } from '../../src/gomod/module-paths';
+import { escapeControl } from '../../src/log-text';
 import { serverFacts } from '../../src/resolve/server';
 
 const forged = (path: string) => `module example.com/p\n\ngo 1.22\n\nrequire ${path} v1.0.0\n`;

@@ -5,7 +5,7 @@
 import type { CellRecord } from './cell-record';
 import { cellKey, type Cell } from './matrix';
 import type { PlanRecord } from './plan-record';
-import { escapeControl } from '../gomod/module-paths';
+import { escapeControl } from '../log-text';
 
 export interface CellFault {
   /** `v2.9.1 linux-amd64`. */

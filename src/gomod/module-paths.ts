@@ -21,9 +21,6 @@ function isLocalPath(p: string): boolean {
   );
 }
 
-/** Moved to src/log-text.ts (the one path for others' text to the log); kept here for old imports. */
-export { escapeControl };
-
 /** Every path of the file that Go would refuse, with its line. */
 export function modulePathProblems(f: GoModFile): GoModProblem[] {
   const out: GoModProblem[] = [];

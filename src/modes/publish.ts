@@ -32,7 +32,7 @@ import {
   type RunArtifactClient,
 } from '../fanout/run-artifacts';
 import { renderPublishSummary } from '../fanout/summary';
-import { escapeControl } from '../gomod/module-paths';
+import { escapeControl } from '../log-text';
 import { releaseUpload } from '../publish/release-decision';
 import { outcomeProblems, writeToRelease, type PluginUpload } from './release-write';
 import { writeSummary, type ArtifactClientSource, type ModeRun } from './run';

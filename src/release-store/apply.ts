@@ -15,7 +15,7 @@ import type { Octokit } from '@octokit/rest';
 import { isAuthenticated } from '../github/client';
 import { explainGitHubError, githubMessage, isHttpError } from '../github/errors';
 import type { ReleaseRef } from '../github/release-assets';
-import { escapeControl } from '../gomod/module-paths';
+import { escapeControl } from '../log-text';
 import type { PlannedFile, StoredAsset } from './next-state';
 import { parseTempName, tempName } from './names';
 import { listAssets, releaseRepo, type AssetData } from './snapshot';

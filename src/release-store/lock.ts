@@ -10,7 +10,7 @@ import type { Octokit } from '@octokit/rest';
 import { isAuthenticated } from '../github/client';
 import { explainGitHubError, githubMessage, isHttpError } from '../github/errors';
 import type { ReleaseRef } from '../github/release-assets';
-import { escapeControl } from '../gomod/module-paths';
+import { escapeControl } from '../log-text';
 import { LOCK_NAME } from './names';
 import { downloadAsset, listAssets, releaseRepo, ReleaseStoreError, type AssetData } from './snapshot';
 

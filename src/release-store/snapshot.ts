@@ -6,7 +6,7 @@ import type { Octokit } from '@octokit/rest';
 import { isAuthenticated } from '../github/client';
 import { explainGitHubError, isHttpError } from '../github/errors';
 import type { ReleaseRef } from '../github/release-assets';
-import { escapeControl } from '../gomod/module-paths';
+import { escapeControl } from '../log-text';
 import { CHECKSUMS_FILE_NAME, parseChecksums } from '../publish/checksums';
 import { parsePluginIndex, PLUGIN_INDEX_FILE_NAME } from '../publish/plugin-index';
 import type { Snapshot, StoredAsset } from './next-state';

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Octokit } from '@octokit/rest';
 import type { ReleaseRef } from '../github/release-assets';
-import { escapeControl } from '../gomod/module-paths';
+import { escapeControl } from '../log-text';
 import { cancelledBy, onCancel as registerCancel } from '../fs/cleanup';
 import { applyNextState, heal, type ApplyFile } from './apply';
 import { takeLock, type HeldLock, type LockOptions } from './lock';

@@ -5,8 +5,8 @@
 //
 // Quick subset (default, CI): every default target of gotify v2.9.1 with a third-party plugin,
 // a plugin on linux-amd64 for a release of every other Go series of the bed (v2.1.4 with Go 1.19,
-// v2.5.0 with 1.22, v2.6.1 with 1.23, v2.8.0 with 1.25), a plugin whose go line is too new for
-// v2.1.4, and the negative control (go-mod-sync: off makes the real server panic).
+// v2.5.0 with 1.22, v2.6.1 with 1.23, v2.8.0 with 1.25), the old split-module graph (echo-2019) on
+// v2.9.1, a plugin whose go line is too new for v2.1.4, and the negative control (go-mod-sync: off makes the real server panic).
 // FLOW_REAL_FULL=1: every plugin x release x default target.
 // Each case adds a row to .tmp/real-results/<matrix>.json; scripts/tested-against.mjs turns the
 // latest run into the "Tested against" table of docs/tested-against.md.
@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { ArtifactEntry } from '../src/report/record';
 import { startGitHubStandIn, type GitHubStandIn } from './support/github';
 import { hostRuns386, removeTree } from './support/fixtures';
@@ -56,35 +56,43 @@ interface Row {
   loadSeconds?: number;
 }
 const rows: Row[] = [];
+const started = new Date().toISOString();
 
 beforeAll(async () => {
   bed = await ensureRealBed();
   gh = await startGitHubStandIn({ repos: { 'gotify/server': realServerRepo(bed, { token: TOKEN }) } });
 });
 
+// The results so far, after every test: a long full run that is stopped keeps what it proved.
+afterEach(() => writeResults());
+
 afterAll(async () => {
   await gh?.close();
   removeTree(root);
-  if (bed && rows.length > 0) {
-    const dir = join(projectRoot, '.tmp', 'real-results');
-    mkdirSync(dir, { recursive: true });
-    const servers = bed.servers.map((s) => ({
-      tag: s.tag,
-      goVersion: s.goVersion,
-      upstreamGoVersion: s.upstreamGoVersion,
-    }));
-    const plugins = bed.plugins.map((p) => ({
-      id: p.id,
-      module: p.module,
-      source: `${p.sourceModule}@${p.version}`,
-      why: p.why,
-    }));
-    writeFileSync(
-      join(dir, `${bed.matrix}.json`),
-      JSON.stringify({ matrix: bed.matrix, date: new Date().toISOString(), servers, plugins, rows }, null, 2),
-    );
-  }
+  writeResults();
 });
+
+/** Writes .tmp/real-results/<matrix>.json from the rows recorded so far. */
+function writeResults(): void {
+  if (!bed || rows.length === 0) return;
+  const dir = join(projectRoot, '.tmp', 'real-results');
+  mkdirSync(dir, { recursive: true });
+  const servers = bed.servers.map((s) => ({
+    tag: s.tag,
+    goVersion: s.goVersion,
+    upstreamGoVersion: s.upstreamGoVersion,
+  }));
+  const plugins = bed.plugins.map((p) => ({
+    id: p.id,
+    module: p.module,
+    source: `${p.sourceModule}@${p.version}`,
+    why: p.why,
+  }));
+  writeFileSync(
+    join(dir, `${bed.matrix}.json`),
+    JSON.stringify({ matrix: bed.matrix, date: started, servers, plugins, rows }, null, 2),
+  );
+}
 
 interface Built {
   /** The plugin folder the action ran in. */
@@ -284,6 +292,20 @@ describe.skipIf(full)('quick subset', () => {
     );
   });
 
+  // The old split-module graph (gin v1.4.0 with github.com/ugorji/go v1.1.4): tidy fails with an
+  // ambiguous import; align requires github.com/ugorji/go where it no longer holds codec, says so,
+  // and the first run loads.
+  test('echo-2019 for gotify v2.9.1: the ambiguous import is repaired, said, and the first run loads on linux-amd64', async () => {
+    const b = await build('echo-2019', 'v2.9.1', ['linux-amd64']);
+    expect(b.r.exitCode, b.r.stdout).toBe(0);
+    expect(b.r.stdout).toMatch(/ambiguous import.*github\.com\/ugorji\/go/i);
+    expect(b.r.stdout).toContain('github.com/ugorji/go v1.1.4');
+    expectLoaded(
+      await loadAndRecord('echo-2019', 'v2.9.1', 'linux-amd64', b, true, 'run 1'),
+      pluginOf(bed, 'echo-2019').module,
+    );
+  });
+
   // The Go series only the quick subset's several-releases run covers: one step, two releases,
   // each built with its own Go and loaded by its own server (the action's verify stage, then here).
   test('minimal for gotify v2.5.0 (Go 1.22) and v2.8.0 (Go 1.25) in one step: each real server loads its plugin', async () => {
@@ -342,28 +364,32 @@ describe.runIf(full)('full matrix: every plugin x release x default target', () 
   const cases = bedCases();
   // Up to three runs of the action in one folder (each syncs once more), every default target,
   // each run loaded into the real server of each target; the table shows every run.
-  test.each(cases)('%s for gotify %s', async (pluginId, tag) => {
-    let dir: string | undefined;
-    for (let i = 1; i <= 3; i++) {
-      const b = await build(pluginId, tag, REAL_TARGETS, {}, dir);
-      dir = b.dir;
-      const results = [];
-      for (const target of REAL_TARGETS)
-        results.push(await loadAndRecord(pluginId, tag, target, b, true, `run ${i}`));
-      if (b.r.exitCode !== 0) {
-        // Not built (e.g. the plugin's go line is newer than the server's Go): said by the action.
-        expect(b.r.stdout).toMatch(/::error/);
-        return;
+  test.each(cases)(
+    '%s for gotify %s',
+    async (pluginId, tag) => {
+      let dir: string | undefined;
+      for (let i = 1; i <= 3; i++) {
+        const b = await build(pluginId, tag, REAL_TARGETS, {}, dir);
+        dir = b.dir;
+        const results = [];
+        for (const target of REAL_TARGETS)
+          results.push(await loadAndRecord(pluginId, tag, target, b, true, `run ${i}`));
+        if (b.r.exitCode !== 0) {
+          // Not built (e.g. the plugin's go line is newer than the server's Go): said by the action.
+          expect(b.r.stdout).toMatch(/::error/);
+          return;
+        }
+        for (const r of results) {
+          if (!r!.loaded)
+            expect(r!.panic, r!.output).toMatch(
+              /^panic: error while loading plugin .*different version of package /,
+            );
+        }
+        if (results.every((r) => r!.loaded)) return;
       }
-      for (const r of results) {
-        if (!r!.loaded)
-          expect(r!.panic, r!.output).toMatch(
-            /^panic: error while loading plugin .*different version of package /,
-          );
-      }
-      if (results.every((r) => r!.loaded)) return;
-    }
-  });
+    },
+    3_600_000,
+  );
 });
 
 function bedCases(): [string, string][] {

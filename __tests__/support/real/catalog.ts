@@ -8,11 +8,13 @@
 // github.com/0xPeterSatoshi/gotify-to-telegram v0.0.3 is served (and the checksum database does
 // not know it: its hash is pinned below instead); asked on 2026-12-07, the proxy refused (403) the
 // other real plugins whose module line matches their repository: eternal-flame-AD/gotify-broadcast,
-// ebaldebo/gotify-webhook, Wuqiyang312/gotify-wechat-plugin, CEKlopfenstein/gotify-repeater. The
-// shapes of the plugins it does not serve are fixtures instead: the ugorji split-module graph
-// (align.docker.test.ts), std names newer than the go line says (go-api.docker.test.ts). The
-// other plugins are upstream's own example plugins shipped inside the server module
-// (plugin/example/*).
+// ebaldebo/gotify-webhook, Wuqiyang312/gotify-wechat-plugin, CEKlopfenstein/gotify-repeater
+// (asked again that evening: still refused). The shapes of the plugins it does not serve are made
+// from real modules instead: echo-2019 is upstream's echo example with the go.mod of a 2019-2021
+// plugin (real gin v1.4.0 and github.com/ugorji/go v1.1.4: the ambiguous import), and fixtures
+// hold what real modules cannot (align.docker.test.ts: the same split shape on a file proxy;
+// go-api.docker.test.ts: std names newer than the go line says). The other plugins are upstream's
+// own example plugins shipped inside the server module (plugin/example/*).
 
 /** The server's module path (still `/v2` at every tag, v3.0.0 included). */
 export const SERVER_MODULE = 'github.com/gotify/server/v2';
@@ -69,7 +71,22 @@ export interface RealPluginSpec {
    * requirements an author would write, at the versions of the server tag the source comes
    * from; `go mod tidy` then writes go.sum.
    */
-  authoredGoMod?: { go: string; require: string[] };
+  authoredGoMod?: {
+    go: string;
+    /** Module paths, at the source tag's versions; `path@version` names a version of its own. */
+    require: string[];
+    /**
+     * false: the go.mod is kept as written, not tidied (an old graph that `go mod tidy` refuses
+     * until the action repairs it); go.sum is left to the action's tidy.
+     */
+    tidy?: false;
+  };
+  /**
+   * Requirements added only where the bed downloads what the action's containers will need for
+   * each server (`path@version`): the modules of the action's own repair (the containers have
+   * no network), not a change to the plugin.
+   */
+  bedPrefetchRequire?: string[];
   /** Pinned go.sum hash of the source zip, for versions the checksum database does not know. */
   pinnedSum?: string;
   /** A server release it should work with (its `go` line fits that release's Go). */
@@ -110,6 +127,26 @@ export const REAL_PLUGINS: readonly RealPluginSpec[] = [
     pinnedSum: 'h1:Rdv7RXVmjjRtDxCIcI1CWzjjNtT+DsfjPBiyBnNPXcE=',
     serverTag: 'v2.9.1',
     why: 'third-party: go 1.23, gin/websocket shared with the server, zerolog and go-cache of its own',
+  },
+  {
+    // A 2019-2021 plugin's graph: gin v1.4.0 required github.com/ugorji/go v1.1.4, which still
+    // holds package codec, and gotify/plugin-api v1.0.0 requires the split-out
+    // github.com/ugorji/go/codec: `go mod tidy` fails with an ambiguous import on every release.
+    id: 'echo-2019',
+    source: { module: SERVER_MODULE, version: 'v2.9.1', subdir: 'plugin/example/echo' },
+    module: 'github.com/gotify/server/v2/plugin/example/echo',
+    authoredGoMod: {
+      go: '1.16',
+      require: [
+        'github.com/gin-gonic/gin@v1.4.0',
+        'github.com/gotify/plugin-api',
+        'github.com/ugorji/go@v1.1.4',
+      ],
+      tidy: false,
+    },
+    bedPrefetchRequire: ['github.com/ugorji/go@v1.1.7'],
+    serverTag: 'v2.9.1',
+    why: 'old split-module graph: gin v1.4.0 with github.com/ugorji/go v1.1.4 (ambiguous import of its codec package, repaired by align)',
   },
 ];
 

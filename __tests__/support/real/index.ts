@@ -162,7 +162,8 @@ export async function ensureRealBed(opts: EnsureOptions = {}): Promise<RealBed> 
     const stamp = join(sourceDir, '.bed-prefetched');
     const wanted = servers.map((s) => s.tag).join(',');
     if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== wanted) {
-      for (const s of servers) await prefetchForServer(sourceDir, s.goModText, root);
+      for (const s of servers)
+        await prefetchForServer(sourceDir, s.goModText, root, spec.bedPrefetchRequire ?? []);
       writeAtomic(stamp, wanted);
     }
     plugins.push({

@@ -51,8 +51,9 @@ export async function pluginSource(spec: RealPluginSpec, root = bedRoot()): Prom
     // Upstream's examples have no go.mod of their own (they are packages of the server module):
     // write the one their author would, at the versions of the server tag they come from.
     const server = requireVersions(readFileSync(join(mod.Dir, 'go.mod'), 'utf8'));
-    const lines = spec.authoredGoMod.require.map((p) => {
-      const v = server.get(p);
+    const lines = spec.authoredGoMod.require.map((req) => {
+      const [p, own] = req.split('@') as [string, string | undefined];
+      const v = own ?? server.get(p);
       if (!v)
         throw new Error(`${spec.id}: ${p} is not required by ${spec.source.module}@${spec.source.version}`);
       return `\t${p} ${v}\n`;
@@ -61,9 +62,13 @@ export async function pluginSource(spec: RealPluginSpec, root = bedRoot()): Prom
       join(tmp, 'go.mod'),
       `module ${spec.module}\n\ngo ${spec.authoredGoMod.go}\n\nrequire (\n${lines.join('')})\n`,
     );
-    await hostGo(['mod', 'tidy'], { cwd: tmp, root });
+    if (spec.authoredGoMod.tidy !== false) await hostGo(['mod', 'tidy'], { cwd: tmp, root });
   }
-  await hostGo(['mod', 'download'], { cwd: tmp, root });
+  // Untidy graphs: every module of the go.mod graph, whatever tidy would say of the packages.
+  await hostGo(['mod', 'download', ...(spec.authoredGoMod?.tidy === false ? ['all'] : [])], {
+    cwd: tmp,
+    root,
+  });
   writeFileSync(stamp.replace(dir, tmp), JSON.stringify({ source: spec.source, sum: mod.Sum }));
   replaceDir(tmp, dir);
   return dir;
@@ -79,19 +84,18 @@ export async function prefetchForServer(
   pluginDir: string,
   serverGoMod: string,
   root = bedRoot(),
+  extraRequire: readonly string[] = [],
 ): Promise<void> {
   const tmp = mkdtempSync(join(root, 'prefetch-'));
   try {
     cpSync(pluginDir, tmp, { recursive: true });
     const server = requireVersions(serverGoMod);
     const plugin = requireVersions(readFileSync(join(tmp, 'go.mod'), 'utf8'));
-    const edits = [...plugin].filter(([p, v]) => server.has(p) && server.get(p) !== v);
-    if (edits.length > 0) {
-      await hostGo(['mod', 'edit', ...edits.map(([p]) => `-require=${p}@${server.get(p)}`)], {
-        cwd: tmp,
-        root,
-      });
-    }
+    const edits = [...plugin]
+      .filter(([p, v]) => server.has(p) && server.get(p) !== v)
+      .map(([p]) => `-require=${p}@${server.get(p)}`)
+      .concat(extraRequire.map((r) => `-require=${r}`));
+    if (edits.length > 0) await hostGo(['mod', 'edit', ...edits], { cwd: tmp, root });
     await hostGo(['mod', 'tidy'], { cwd: tmp, root }).catch(() => undefined);
     await hostGo(['mod', 'download'], { cwd: tmp, root }).catch(() => undefined);
   } finally {

@@ -16,7 +16,7 @@ import {
   serverTargets,
   type RealBed,
 } from './support/real';
-import { requireVersions } from './support/real/plugins';
+import { authoredGoMod, requireVersions } from './support/real/plugins';
 import { serverBuildArgv } from './support/real/servers';
 
 describe('server build', () => {
@@ -98,6 +98,19 @@ describe('helpers', () => {
       ['a.com/b', 'v1.0.0'],
       ['c.com/d', 'v0.1.0'],
     ]);
+  });
+  test('authoredGoMod: paths at the versions of the source, path@version at its own; an unknown path is an error', () => {
+    const spec = REAL_PLUGINS.find((p) => p.id === 'echo-2019')!;
+    const server = new Map([
+      ['github.com/gotify/plugin-api', 'v1.0.0'],
+      ['github.com/gin-gonic/gin', 'v1.11.0'],
+    ]);
+    expect(authoredGoMod(spec, server)).toBe(
+      'module github.com/gotify/server/v2/plugin/example/echo\n\ngo 1.16\n\nrequire (\n' +
+        '\tgithub.com/gin-gonic/gin v1.4.0\n\tgithub.com/gotify/plugin-api v1.0.0\n\tgithub.com/ugorji/go v1.1.4\n)\n',
+    );
+    expect(spec.authoredGoMod!.tidy).toBe(false);
+    expect(() => authoredGoMod(spec, new Map())).toThrow(/github\.com\/gotify\/plugin-api is not required/);
   });
   test('panicLine finds the server panic', () => {
     expect(panicLine('Starting Gotify\npanic: error while loading plugin a.so: x\n\ngoroutine 1')).toBe(

@@ -30,6 +30,22 @@ export function requireVersions(goMod: string): Map<string, string> {
   return out;
 }
 
+/**
+ * The go.mod an author would write for a source without one: each `require` path at the version
+ * of the source's own go.mod (`server`), or at the version it names (`path@version`).
+ */
+export function authoredGoMod(spec: RealPluginSpec, server: ReadonlyMap<string, string>): string {
+  const authored = spec.authoredGoMod!;
+  const lines = authored.require.map((req) => {
+    const [p, own] = req.split('@') as [string, string | undefined];
+    const v = own ?? server.get(p);
+    if (!v)
+      throw new Error(`${spec.id}: ${p} is not required by ${spec.source.module}@${spec.source.version}`);
+    return `\t${p} ${v}\n`;
+  });
+  return `module ${spec.module}\n\ngo ${authored.go}\n\nrequire (\n${lines.join('')})\n`;
+}
+
 /** Prepares `<bed>/plugins/<id>` from the plugin's module source (cached); returns the folder. */
 export async function pluginSource(spec: RealPluginSpec, root = bedRoot()): Promise<string> {
   const dir = join(root, 'plugins', spec.id);
@@ -51,17 +67,7 @@ export async function pluginSource(spec: RealPluginSpec, root = bedRoot()): Prom
     // Upstream's examples have no go.mod of their own (they are packages of the server module):
     // write the one their author would, at the versions of the server tag they come from.
     const server = requireVersions(readFileSync(join(mod.Dir, 'go.mod'), 'utf8'));
-    const lines = spec.authoredGoMod.require.map((req) => {
-      const [p, own] = req.split('@') as [string, string | undefined];
-      const v = own ?? server.get(p);
-      if (!v)
-        throw new Error(`${spec.id}: ${p} is not required by ${spec.source.module}@${spec.source.version}`);
-      return `\t${p} ${v}\n`;
-    });
-    writeFileSync(
-      join(tmp, 'go.mod'),
-      `module ${spec.module}\n\ngo ${spec.authoredGoMod.go}\n\nrequire (\n${lines.join('')})\n`,
-    );
+    writeFileSync(join(tmp, 'go.mod'), authoredGoMod(spec, server));
     if (spec.authoredGoMod.tidy !== false) await hostGo(['mod', 'tidy'], { cwd: tmp, root });
   }
   // Untidy graphs: every module of the go.mod graph, whatever tidy would say of the packages.

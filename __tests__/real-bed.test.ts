@@ -16,7 +16,7 @@ import {
   serverTargets,
   type RealBed,
 } from './support/real';
-import { authoredGoMod, requireVersions } from './support/real/plugins';
+import { authoredGoMod, requireVersions, unprunedGoLine } from './support/real/plugins';
 import { serverBuildArgv } from './support/real/servers';
 
 describe('server build', () => {
@@ -111,6 +111,12 @@ describe('helpers', () => {
     );
     expect(spec.authoredGoMod!.tidy).toBe(false);
     expect(() => authoredGoMod(spec, new Map())).toThrow(/github\.com\/gotify\/plugin-api is not required/);
+  });
+  test('unprunedGoLine: no go line or one older than 1.17', () => {
+    expect(unprunedGoLine('module m\n')).toBe(true);
+    expect(unprunedGoLine('module m\n\ngo 1.16\n')).toBe(true);
+    expect(unprunedGoLine('module m\n\ngo 1.17\n')).toBe(false);
+    expect(unprunedGoLine('module m\n\ngo 1.23.0\n')).toBe(false);
   });
   test('panicLine finds the server panic', () => {
     expect(panicLine('Starting Gotify\npanic: error while loading plugin a.so: x\n\ngoroutine 1')).toBe(

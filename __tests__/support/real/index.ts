@@ -160,10 +160,17 @@ export async function ensureRealBed(opts: EnsureOptions = {}): Promise<RealBed> 
     const sourceDir = await pluginSource(spec, root);
     // Modules for each server it may be built for (synced), and for its own go.mod (not synced).
     const stamp = join(sourceDir, '.bed-prefetched');
-    const wanted = servers.map((s) => s.tag).join(',');
+    // v2: unpruned graphs are aligned to each server's build list (plugins.ts).
+    const wanted = `v2:${servers.map((s) => s.tag).join(',')}`;
     if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== wanted) {
       for (const s of servers)
-        await prefetchForServer(sourceDir, s.goModText, root, spec.bedPrefetchRequire ?? []);
+        await prefetchForServer(
+          sourceDir,
+          s.goModText,
+          root,
+          spec.bedPrefetchRequire ?? [],
+          sources.get(s.tag)!.dir,
+        );
       writeAtomic(stamp, wanted);
     }
     plugins.push({

@@ -91,6 +91,8 @@ export async function prefetchForServer(
   serverGoMod: string,
   root = bedRoot(),
   extraRequire: readonly string[] = [],
+  /** The server's source folder: for a plugin whose go line is older than 1.17 (see below). */
+  serverSourceDir?: string,
 ): Promise<void> {
   const tmp = mkdtempSync(join(root, 'prefetch-'));
   try {
@@ -104,9 +106,23 @@ export async function prefetchForServer(
     if (edits.length > 0) await hostGo(['mod', 'edit', ...edits], { cwd: tmp, root });
     await hostGo(['mod', 'tidy'], { cwd: tmp, root }).catch(() => undefined);
     await hostGo(['mod', 'download'], { cwd: tmp, root }).catch(() => undefined);
+    // A go line older than 1.17 makes the graph unpruned: Go reads the go.mod of every module it
+    // reaches, so the action's alignment (every shared module at the server's build-list version)
+    // needs .mod files that neither the server's pruned build nor the capped plugin read
+    // (golang.org/x/term under x/crypto v0.29.0 for gotify v2.6.x). Align the copy the same way.
+    if (serverSourceDir && unprunedGoLine(readFileSync(join(tmp, 'go.mod'), 'utf8'))) {
+      await alignToServerBuildList(tmp, serverSourceDir, root).catch(() => undefined);
+      await hostGo(['mod', 'download', 'all'], { cwd: tmp, root }).catch(() => undefined);
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Whether a go.mod's go line makes its module graph unpruned (no go line, or older than 1.17). */
+export function unprunedGoLine(goMod: string): boolean {
+  const m = /^go\s+1\.(\d+)/m.exec(goMod);
+  return !m || Number(m[1]) < 17;
 }
 
 /** `go list -m all` of a module folder on the host: module path -> version. */

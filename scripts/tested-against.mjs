@@ -36,7 +36,10 @@ const short = (reason) => {
     /^(panic: error while loading plugin \S+): .*(plugin was built with a different version of package \S+)/.exec(
       reason,
     );
-  return m ? `${m[1]} ... ${m[2]}` : reason;
+  if (m) return `${m[1]} ... ${m[2]}`;
+  // The action's words are cut at 200 characters by the test: keep whole sentences.
+  const cut = reason.length >= 200 && !reason.endsWith('.') ? reason.lastIndexOf('. ') : -1;
+  return cut > 0 ? reason.slice(0, cut + 1) : reason;
 };
 
 const groups = new Map();

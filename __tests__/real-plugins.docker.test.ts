@@ -69,7 +69,6 @@ afterEach(() => writeResults());
 afterAll(async () => {
   await gh?.close();
   removeTree(root);
-  writeResults();
 });
 
 /** Writes .tmp/real-results/<matrix>.json from the rows recorded so far. */

@@ -378,10 +378,14 @@ async function tidyAndAlign(
   if (tidy) {
     await tk.group('Prepare modules (go mod tidy, go mod download)', async () => {
       tk.info(`docker ${plan.prepareArgv.join(' ')}`);
-      const split = splitPrepareOutput(await tidy);
-      listed = split.listed;
-      let r = split.tidy;
-      if (r.output.trim()) tk.untrusted(r.output.trimEnd());
+      /** Tidy's part of the prepare container's output, logged; the graph it listed kept. */
+      const readTidy = (result: Awaited<typeof tidy>) => {
+        const split = splitPrepareOutput(result);
+        listed = split.listed;
+        if (split.tidy.output.trim()) tk.untrusted(split.tidy.output.trimEnd());
+        return split.tidy;
+      };
+      let r = readTidy(await tidy);
       // An ambiguous import between a module and one split out of it: the alignment requires the
       // version where they no longer overlap, then tidy runs again.
       while (r.exitCode !== 0 && config.goModSync === 'align' && repairs.length < MAX_AMBIGUITY_REPAIRS) {
@@ -393,10 +397,7 @@ async function tidyAndAlign(
         if (!change || repairs.some((c) => c.module === change.module && c.to === change.to)) break;
         repairs.push(change);
         tk.info(`Required ${formatChange(change)}; go mod tidy again.`);
-        const again = splitPrepareOutput(await docker.run(plan.prepareArgv));
-        listed = again.listed;
-        r = again.tidy;
-        if (r.output.trim()) tk.untrusted(r.output.trimEnd());
+        r = readTidy(await docker.run(plan.prepareArgv));
       }
       if (r.exitCode !== 0) {
         // A standard-library package newer than the release's Go (log/slog for Go 1.19).

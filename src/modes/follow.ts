@@ -8,6 +8,7 @@ import { cellRecords } from '../fanout/build-cells';
 import { cellKey } from '../fanout/matrix';
 import { indexOfRecords } from '../fanout/record-index';
 import { renderFollowSummary } from '../fanout/summary';
+import type { UploadResult } from '../github/release-assets';
 import type { PreflightFacts } from '../preflight/preflight';
 import { buildReleases, type CellsOfRun } from './build';
 import { outcomeProblems, writeToRelease } from './release-write';
@@ -53,20 +54,23 @@ export async function followMode(run: ModeRun, checked: PreflightFacts): Promise
 
 /** The summary of a follow run that found nothing new (no build, no write). */
 export async function followNothingNew(ctx: RunContext, coverage: Coverage): Promise<void> {
-  const { tk, config } = ctx;
+  const { tk } = ctx;
   tk.setOutput('server-versions', '[]');
   tk.setOutput('release-url', coverage.release.html_url ?? '');
-  if (config.summary) {
-    await writeSummary(
-      tk,
-      renderFollowSummary({
-        release: coverage.release.tag_name,
-        covered: coverage.diff.covered,
-        added: [],
-        meanwhile: [],
-      }),
-    );
-  }
+  await followSummary(ctx, coverage, { added: [], meanwhile: [] });
+}
+
+/** The follow run's job summary (summary: true): what the release covered, and what this run added. */
+async function followSummary(
+  { tk, config }: RunContext,
+  coverage: Coverage,
+  run: { added: readonly string[]; meanwhile: readonly string[]; uploads?: readonly UploadResult[] },
+): Promise<void> {
+  if (!config.summary) return;
+  await writeSummary(
+    tk,
+    renderFollowSummary({ release: coverage.release.tag_name, covered: coverage.diff.covered, ...run }),
+  );
 }
 
 /** A follow run's built releases into the release it follows; gives the step's problems. */
@@ -76,7 +80,6 @@ export async function followWriteStage(
   coverage: Coverage,
   run: CellsOfRun,
 ): Promise<string[]> {
-  const { tk, config } = ctx;
   const records = cellRecords(run.pluginName, run.module, run.releases).filter((r) => r.built);
   const plan = {
     plugin: run.pluginName,
@@ -102,17 +105,10 @@ export async function followWriteStage(
     indexOfRecords(plan, records),
     files,
   );
-  if (config.summary) {
-    await writeSummary(
-      tk,
-      renderFollowSummary({
-        release: coverage.release.tag_name,
-        covered: coverage.diff.covered,
-        added: outcome.written,
-        meanwhile: outcome.meanwhile,
-        uploads: outcome.files,
-      }),
-    );
-  }
+  await followSummary(ctx, coverage, {
+    added: outcome.written,
+    meanwhile: outcome.meanwhile,
+    uploads: outcome.files,
+  });
   return outcomeProblems(outcome, coverage.release.tag_name);
 }

@@ -66,6 +66,21 @@ export interface StoreReport {
   release: 'untouched' | 'updated' | 'mixed';
 }
 
+/** The report of a write that changed nothing: cancelled, locked out, or refused. */
+function untouched(error: string, draft: boolean, refused = false): StoreReport {
+  return {
+    ok: false,
+    error,
+    ...(refused && { refused }),
+    written: [],
+    meanwhile: [],
+    files: [],
+    leftovers: [],
+    draft,
+    release: 'untouched',
+  };
+}
+
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export async function writeRelease(octokit: Octokit, w: StoreWrite): Promise<StoreReport> {
@@ -76,17 +91,7 @@ export async function writeRelease(octokit: Octokit, w: StoreWrite): Promise<Sto
   const cancelled = w.cancelled ?? (() => cancelledBy() !== undefined);
   const staleMs = w.lock.staleMs ?? 30 * 60_000;
   const draft = release.draft === true;
-  const empty = (error: string, refused = false): StoreReport => ({
-    ok: false,
-    error,
-    ...(refused && { refused }),
-    written: [],
-    meanwhile: [],
-    files: [],
-    leftovers: [],
-    draft,
-    release: 'untouched',
-  });
+  const empty = (error: string, refused = false) => untouched(error, draft, refused);
   if (cancelled()) return empty('the run was cancelled before the write');
 
   let lock: HeldLock | undefined;
@@ -145,17 +150,7 @@ async function underLock(
   const decision = nextState(snap, w.wants, sha256Hex);
   if (!decision.ok) {
     log(`Refused: ${decision.refused}`);
-    return {
-      ok: false,
-      error: decision.refused,
-      refused: true,
-      written: [],
-      meanwhile: [],
-      files: [],
-      leftovers: [],
-      draft,
-      release: 'untouched',
-    };
+    return untouched(decision.refused, draft, true);
   }
   const next = decision.next;
   if (next.meanwhile.length > 0)
